@@ -1,1 +1,435 @@
-/* placeholder: being written */
+/* codec.c - tensor decoding (nested, packed, blobs) and number encoding.
+ *
+ * Packed data is decoded from base64 in small chunks straight into the
+ * float64 destination, so a packed tensor costs its float64 size and
+ * nothing more: no intermediate raw copy, no jansson nodes. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base64.h"
+#include "codec.h"
+
+static int non_finite_error(const double *d, int ndim, const int64_t *shape,
+			    int64_t size, const char *path, int packed,
+			    verr *err)
+{
+	for (int64_t i = 0; i < size; i++) {
+		if (isfinite(d[i]))
+			continue;
+		char where[256] = "", idx[160] = "";
+		int64_t rem = i;
+		size_t off = 0;
+		int64_t mi[EVALD_MAX_DIMS];
+		for (int k = ndim - 1; k >= 0; k--) {
+			mi[k] = shape[k] ? rem % shape[k] : 0;
+			rem = shape[k] ? rem / shape[k] : 0;
+		}
+		for (int k = 0; k < ndim && off < sizeof idx; k++)
+			off += snprintf(idx + off, sizeof idx - off,
+					k ? ", %lld" : "%lld",
+					(long long)mi[k]);
+		if (packed) {
+			snprintf(where, sizeof where, "%s/data", path);
+		} else {
+			off = (size_t)snprintf(where, sizeof where, "%s", path);
+			for (int k = 0; k < ndim && off < sizeof where; k++)
+				off += snprintf(where + off, sizeof where - off,
+						"/%lld", (long long)mi[k]);
+		}
+		return verr_set(err, 422, "non_finite", where,
+				"element [%s] is %s; inputs must be finite "
+				"numbers",
+				idx, isnan(d[i]) ? "NaN" : "infinite");
+	}
+	return 0;
+}
+
+static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
+		       verr *err)
+{
+	if (cx->max_elems > 0 && n > cx->max_elems)
+		return verr_set(err, 413, "too_large", path,
+				"tensor has %lld elements; this server "
+				"accepts at most %lld per tensor",
+				(long long)n, (long long)cx->max_elems);
+	return 0;
+}
+
+/* ------------------------------------------------------ nested arrays */
+
+/* Find the shape by following first elements, then verify every element
+ * against it while copying. */
+static int nested_shape(json_t *v, int *ndim, int64_t *shape, const char *path,
+			verr *err)
+{
+	int n = 0;
+	while (json_is_array(v)) {
+		if (n == EVALD_MAX_DIMS)
+			return verr_set(err, 422, "too_many_dims", path,
+					"tensor has more than %d dimensions",
+					EVALD_MAX_DIMS);
+		shape[n++] = (int64_t)json_array_size(v);
+		if (json_array_size(v) == 0)
+			break;
+		v = json_array_get(v, 0);
+	}
+	*ndim = n;
+	return 0;
+}
+
+static int nested_fill(const codec_ctx *cx, json_t *v, int depth, int ndim,
+		       const int64_t *shape, double *dst, int64_t *k,
+		       int *all_int, char *path, size_t plen, verr *err)
+{
+	if (depth == ndim) {
+		const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+		if (b && b->kind == JSONX_NUMBERS && b->ndim == 0) {
+			dst[(*k)++] = b->data[0];
+			*all_int = 0;
+			return 0;
+		}
+		if (json_is_integer(v)) {
+			dst[(*k)++] = (double)json_integer_value(v);
+			return 0;
+		}
+		if (json_is_real(v)) {
+			dst[(*k)++] = json_real_value(v);
+			*all_int = 0;
+			return 0;
+		}
+		if (json_is_array(v) || b)
+			return verr_set(err, 422, "ragged_array", path,
+					"array is nested deeper here than at "
+					"its first element; tensors must be "
+					"rectangular");
+		return verr_set(err, 400, "wrong_type", path,
+				"expected a number, found %s",
+				json_is_string(v)   ? "a string"
+				: json_is_object(v) ? "an object"
+				: json_is_null(v)   ? "null"
+						    : "a boolean");
+	}
+	if (!json_is_array(v))
+		return verr_set(err, 422, "ragged_array", path,
+				"expected an array of length %lld here (as "
+				"at the first element); tensors must be "
+				"rectangular",
+				(long long)shape[depth]);
+	if ((int64_t)json_array_size(v) != shape[depth])
+		return verr_set(err, 422, "ragged_array", path,
+				"array has %zu elements where the first one "
+				"at this depth has %lld; tensors must be "
+				"rectangular",
+				json_array_size(v), (long long)shape[depth]);
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		int w = snprintf(path + plen, 256 - plen, "/%zu", i);
+		size_t nl = plen + (size_t)(w > 0 ? w : 0);
+		if (nl >= 256)
+			nl = 255;
+		if (nested_fill(cx, json_array_get(v, i), depth + 1, ndim,
+				shape, dst, k, all_int, path, nl, err) < 0)
+			return -1;
+	}
+	path[plen] = '\0';
+	return 0;
+}
+
+static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
+			 evald_tensor *out, verr *err)
+{
+	int ndim = 0, all_int = 1;
+	int64_t shape[EVALD_MAX_DIMS], size = 1, k = 0;
+	char p[256];
+
+	if (nested_shape(v, &ndim, shape, path, err) < 0)
+		return -1;
+	for (int i = 0; i < ndim; i++) {
+		if (shape[i] && size > INT64_MAX / shape[i])
+			return verr_set(err, 422, "too_large", path,
+					"tensor size overflows");
+		size *= shape[i];
+	}
+	if (check_elems(cx, size, path, err) < 0)
+		return -1;
+	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
+	if (!d)
+		return verr_set(err, 503, "out_of_memory", path,
+				"not enough memory to decode this tensor");
+	snprintf(p, sizeof p, "%s", path);
+	if (size > 0 && nested_fill(cx, v, 0, ndim, shape, d, &k, &all_int, p,
+				    strlen(p), err) < 0)
+		return -1;
+	if (non_finite_error(d, ndim, shape, size, path, 0, err) < 0)
+		return -1;
+	evald_tensor_init(out, d, all_int ? EVALD_I64 : EVALD_F64, ndim, shape);
+	return 0;
+}
+
+/* ------------------------------------------------------------- packed */
+
+static const struct {
+	const char *name;
+	evald_dtype dt;
+	int size;
+} dtypes[] = {
+	{"float64", EVALD_F64, 8}, {"float32", EVALD_F32, 4},
+	{"int64", EVALD_I64, 8},   {"int32", EVALD_I32, 4},
+	{"uint8", EVALD_U8, 1},
+};
+
+/* Widen n little-endian items of dtype dt at src into dst. */
+static void widen(evald_dtype dt, const uint8_t *src, size_t n, double *dst)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (dt) {
+		case EVALD_F64: {
+			uint64_t u = 0;
+			for (int b = 7; b >= 0; b--)
+				u = u << 8 | src[i * 8 + b];
+			memcpy(&dst[i], &u, 8);
+			break;
+		}
+		case EVALD_F32: {
+			uint32_t u = 0;
+			float f;
+			for (int b = 3; b >= 0; b--)
+				u = u << 8 | src[i * 4 + b];
+			memcpy(&f, &u, 4);
+			dst[i] = f;
+			break;
+		}
+		case EVALD_I64: {
+			uint64_t u = 0;
+			for (int b = 7; b >= 0; b--)
+				u = u << 8 | src[i * 8 + b];
+			dst[i] = (double)(int64_t)u;
+			break;
+		}
+		case EVALD_I32: {
+			uint32_t u = 0;
+			for (int b = 3; b >= 0; b--)
+				u = u << 8 | src[i * 4 + b];
+			dst[i] = (double)(int32_t)u;
+			break;
+		}
+		default: dst[i] = src[i]; break;
+		}
+	}
+}
+
+static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
+			 evald_tensor *out, verr *err)
+{
+	json_t *jdt = json_object_get(v, "dtype");
+	json_t *jshape = json_object_get(v, "shape");
+	json_t *jdata = json_object_get(v, "data");
+	const char *key;
+	json_t *val;
+	char p[300];
+	int ti = -1, ndim;
+	int64_t shape[EVALD_MAX_DIMS], size = 1;
+
+	json_object_foreach(v, key, val)
+	{
+		if (strcmp(key, "dtype") && strcmp(key, "shape") &&
+		    strcmp(key, "data")) {
+			snprintf(p, sizeof p, "%s/%s", path, key);
+			return verr_set(err, 422, "unknown_field", p,
+					"a packed tensor has only dtype, "
+					"shape and data; '%s' is not one of "
+					"them",
+					key);
+		}
+	}
+	snprintf(p, sizeof p, "%s/dtype", path);
+	if (!json_is_string(jdt))
+		return verr_set(err, 400, "wrong_type", p,
+				"dtype must be a string: float64, float32, "
+				"int64, int32 or uint8");
+	for (size_t i = 0; i < sizeof dtypes / sizeof *dtypes; i++)
+		if (!strcmp(json_string_value(jdt), dtypes[i].name))
+			ti = (int)i;
+	if (ti < 0)
+		return verr_set(err, 422, "unsupported_dtype", p,
+				"dtype '%s' is not supported; use float64, "
+				"float32, int64, int32 or uint8",
+				json_string_value(jdt));
+	snprintf(p, sizeof p, "%s/shape", path);
+	if (!json_is_array(jshape))
+		return verr_set(err, 400, "wrong_type", p,
+				"shape must be an array of non-negative "
+				"integers");
+	ndim = (int)json_array_size(jshape);
+	if (ndim > EVALD_MAX_DIMS)
+		return verr_set(err, 422, "too_many_dims", p,
+				"shape has %d dimensions; at most %d are "
+				"supported",
+				ndim, EVALD_MAX_DIMS);
+	for (int i = 0; i < ndim; i++) {
+		json_t *d = json_array_get(jshape, (size_t)i);
+		if (!json_is_integer(d) || json_integer_value(d) < 0) {
+			snprintf(p, sizeof p, "%s/shape/%d", path, i);
+			return verr_set(err, 422, "invalid_shape", p,
+					"shape entries must be non-negative "
+					"integers");
+		}
+		shape[i] = json_integer_value(d);
+		if (shape[i] && size > INT64_MAX / shape[i])
+			return verr_set(err, 422, "too_large", p,
+					"shape's element count overflows");
+		size *= shape[i];
+	}
+	if (check_elems(cx, size, p, err) < 0)
+		return -1;
+
+	const char *b64;
+	size_t b64len;
+	const jsonx_blob *blob = jsonx_blob_of(cx->doc, jdata);
+	snprintf(p, sizeof p, "%s/data", path);
+	if (blob && blob->kind == JSONX_STRING) {
+		b64 = blob->str;
+		b64len = blob->len;
+	} else if (json_is_string(jdata)) {
+		b64 = json_string_value(jdata);
+		b64len = json_string_length(jdata);
+	} else {
+		return verr_set(err, 400, "wrong_type", p,
+				"data must be a base64 string of the "
+				"little-endian C-order bytes");
+	}
+	int isz = dtypes[ti].size;
+	uint64_t want = (uint64_t)size * (uint64_t)isz;
+	/* Exact length check first: a short or long string is the most
+	 * common client error and deserves its own message. */
+	size_t pad = 0;
+	if (b64len >= 1 && b64[b64len - 1] == '=')
+		pad++;
+	if (b64len >= 2 && b64[b64len - 2] == '=')
+		pad++;
+	uint64_t have = (b64len - pad) / 4 * 3 +
+			((b64len - pad) % 4 ? (b64len - pad) % 4 - 1 : 0);
+	if (have != want)
+		return verr_set(err, 422, "shape_mismatch", p,
+				"data holds %llu bytes but shape and dtype "
+				"need %lld × %d = %llu",
+				(unsigned long long)have, (long long)size, isz,
+				(unsigned long long)want);
+
+	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
+	if (!d)
+		return verr_set(err, 503, "out_of_memory", path,
+				"not enough memory to decode this tensor");
+	/* 4096 base64 chars -> 3072 bytes, a multiple of every item size. */
+	uint8_t chunk[3072 + 8];
+	size_t done = 0, item = 0;
+	while (done < b64len) {
+		size_t n = b64len - done > 4096 ? 4096 : b64len - done;
+		size_t got, bad;
+		if (base64_decode(b64 + done, n, chunk, &got, &bad) < 0)
+			return verr_set(err, 422, "bad_base64", p,
+					"invalid base64 at character %zu",
+					done + bad);
+		if (got % (size_t)isz)
+			return verr_set(err, 422, "bad_base64", p,
+					"base64 does not decode to whole "
+					"items");
+		widen(dtypes[ti].dt, chunk, got / (size_t)isz, d + item);
+		item += got / (size_t)isz;
+		done += n;
+	}
+	if (non_finite_error(d, ndim, shape, size, path, 1, err) < 0)
+		return -1;
+	evald_tensor_init(out, d, dtypes[ti].dt, ndim, shape);
+	return 0;
+}
+
+int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
+		 evald_tensor *out, verr *err)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+
+	if (b && b->kind == JSONX_NUMBERS) {
+		if (check_elems(cx, b->size, path, err) < 0)
+			return -1;
+		if (non_finite_error(b->data, b->ndim, b->shape, b->size, path,
+				     0, err) < 0)
+			return -1;
+		/* The blob outlives the request's calls; share it. */
+		evald_tensor_init(out, b->data,
+				  b->all_integer ? EVALD_I64 : EVALD_F64,
+				  b->ndim, b->shape);
+		return 0;
+	}
+	if (json_is_integer(v) || json_is_real(v)) {
+		double *d = pool_alloc(cx->pool, sizeof(double));
+		if (!d)
+			return verr_set(err, 503, "out_of_memory", path,
+					"out of memory");
+		*d = json_number_value(v);
+		evald_tensor_init(out, d,
+				  json_is_integer(v) ? EVALD_I64 : EVALD_F64, 0,
+				  NULL);
+		return 0;
+	}
+	if (json_is_array(v))
+		return decode_nested(cx, v, path, out, err);
+	if (json_is_object(v) && !b && json_object_get(v, "data"))
+		return decode_packed(cx, v, path, out, err);
+	return verr_set(err, 400, "wrong_type", path,
+			"expected a tensor: a number, nested arrays of "
+			"numbers, or a packed {\"dtype\", \"shape\", "
+			"\"data\"} object");
+}
+
+int codec_number(const codec_ctx *cx, json_t *v, const char *path, double *out,
+		 verr *err)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	if (b && b->kind == JSONX_NUMBERS && b->ndim == 0)
+		return verr_set(err, 422, "non_finite", path,
+				"value is %s; it must be a finite number",
+				isnan(b->data[0]) ? "NaN" : "infinite");
+	if (!json_is_number(v))
+		return verr_set(err, 400, "wrong_type", path,
+				"expected a number");
+	*out = json_number_value(v);
+	return 0;
+}
+
+json_t *codec_real_json(double v, int *nonfinite)
+{
+	if (!isfinite(v)) {
+		*nonfinite = 1;
+		return json_null();
+	}
+	return json_real(v);
+}
+
+static json_t *array_rec(const double **v, int depth, int ndim,
+			 const int64_t *shape, int *nonfinite)
+{
+	json_t *a = json_array();
+	if (!a)
+		return NULL;
+	for (int64_t i = 0; i < shape[depth]; i++) {
+		json_t *x;
+		if (depth + 1 == ndim)
+			x = codec_real_json(*(*v)++, nonfinite);
+		else
+			x = array_rec(v, depth + 1, ndim, shape, nonfinite);
+		if (!x || json_array_append_new(a, x) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *codec_array_json(const double *v, int ndim, const int64_t *shape,
+			 int *nonfinite)
+{
+	if (ndim == 0)
+		return codec_real_json(v[0], nonfinite);
+	return array_rec(&v, 0, ndim, shape, nonfinite);
+}

@@ -1,1 +1,44 @@
-/* placeholder: being written */
+/* codec.h - tensors between JSON and libevald.
+ *
+ * Decoding accepts the contract's two forms (nested arrays or a bare
+ * number; packed {"dtype","shape","data"}) plus the parser's number blobs,
+ * and always yields a contiguous float64 tensor allocated in the request
+ * pool.  Encoding writes doubles so they round-trip (17 digits). */
+#ifndef EVALD_CODEC_H
+#define EVALD_CODEC_H
+
+#include <jansson.h>
+
+#include <evald/tensor.h>
+
+#include "jsonx.h"
+#include "pool.h"
+#include "verr.h"
+
+typedef struct codec_ctx {
+	const jsonx_doc *doc; /* for blobs; may be NULL */
+	pool *pool;           /* where decoded data goes */
+	int64_t max_elems;    /* per tensor; 0 = unlimited */
+} codec_ctx;
+
+/* Decode v (at JSON Pointer `path`) into *out.  Non-finite values are a
+ * 422 "non_finite" naming the element. */
+int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
+		 evald_tensor *out, verr *err);
+
+/* A finite number (integer or real), rejecting NaN/Inf blobs. */
+int codec_number(const codec_ctx *cx, json_t *v, const char *path,
+		 double *out, verr *err);
+
+/* Nested JSON arrays of `v` shaped like `shape`; non-finite values become
+ * null and set *nonfinite.  New reference, NULL on allocation failure. */
+json_t *codec_array_json(const double *v, int ndim, const int64_t *shape,
+			 int *nonfinite);
+
+/* json_real or null for a non-finite value (sets *nonfinite). */
+json_t *codec_real_json(double v, int *nonfinite);
+
+/* Dump flags for every response: compact, 17 significant digits. */
+#define CODEC_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17))
+
+#endif

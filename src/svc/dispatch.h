@@ -1,1 +1,51 @@
-/* placeholder: being written */
+/* dispatch.h - the service as a pure function from request to response.
+ *
+ * Everything evald answers is decided here, without sockets: http.c only
+ * moves bytes between libmicrohttpd and svc_handle(), and the tests call
+ * svc_handle() directly to replay cases in process. */
+#ifndef EVALD_DISPATCH_H
+#define EVALD_DISPATCH_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct svc_config {
+	int64_t max_body;  /* bytes; larger bodies are 413 */
+	int64_t max_elems; /* per decoded tensor; 0 = unlimited */
+	int max_jobs;      /* concurrent heavy computations */
+	int retry_after;   /* seconds suggested on 503 */
+} svc_config;
+
+typedef struct svc {
+	svc_config cfg;
+	atomic_int heavy_running; /* heavy computations in progress */
+	atomic_int ready;         /* store open: /readyz answers 200 */
+} svc;
+
+typedef struct svc_request {
+	const char *method;
+	const char *path;  /* without the query string */
+	const char *query; /* after '?', or NULL */
+	const char *content_type; /* NULL when absent */
+	const char *body;
+	size_t len;
+} svc_request;
+
+typedef struct svc_response {
+	int status;
+	char *body; /* malloc'd; caller frees */
+	size_t len;
+	const char *content_type; /* static string */
+	int retry_after;          /* seconds; 0 = no header */
+	const char *allow;        /* Allow header for 405, static */
+	char code[48];            /* error code for the log, "" if none */
+} svc_response;
+
+void svc_init(svc *s, const svc_config *cfg);
+void svc_config_defaults(svc_config *cfg);
+
+/* Answer one request.  Always fills rs with a complete response. */
+void svc_handle(svc *s, const svc_request *rq, svc_response *rs);
+
+#endif

@@ -1,1 +1,17 @@
-/* placeholder: being written */
+/* http.h - evald's HTTP front: libmicrohttpd in, svc_handle() out. */
+#ifndef EVALD_HTTP_H
+#define EVALD_HTTP_H
+
+#include "dispatch.h"
+#include "settings.h"
+
+typedef struct http_server http_server;
+
+/* Start serving; returns NULL (after logging why) on failure. */
+http_server *http_start(const settings *cfg, svc *s);
+
+/* Stop accepting, wait up to `grace_s` seconds for in-flight requests to
+ * finish, then stop and free the server. */
+void http_stop(http_server *h, int grace_s);
+
+#endif

@@ -1,1 +1,61 @@
-/* placeholder: being written */
+/* jsonx.h - the request-body JSON parser.
+ *
+ * Produces an ordinary jansson tree, with two exceptions that keep memory
+ * bounded for large tensors (jansson spends ~40 bytes per number and copies
+ * every string):
+ *  - a rectangular array of at least JSONX_BLOB_MIN numbers is decoded
+ *    straight into one float64 buffer (a "number blob");
+ *  - a string of at least JSONX_BLOB_MIN characters without escapes under a
+ *    "data" key (the base64 of a packed tensor) is not copied: the blob
+ *    points into the body, which must outlive the document.
+ * In the tree each blob stands as an empty JSON object; jsonx_blob_of()
+ * recognises it by identity, so no client input can forge one. */
+#ifndef EVALD_JSONX_H
+#define EVALD_JSONX_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <evald/tensor.h>
+
+#define JSONX_BLOB_MIN 256
+#define JSONX_MAX_DEPTH 256
+
+typedef enum { JSONX_NUMBERS, JSONX_STRING } jsonx_kind;
+
+typedef struct jsonx_blob {
+	json_t *marker; /* the placeholder in the tree (borrowed) */
+	jsonx_kind kind;
+	/* JSONX_NUMBERS: owned buffer, C order */
+	double *data;
+	int ndim;
+	int64_t shape[EVALD_MAX_DIMS];
+	int64_t size;
+	int all_integer; /* every literal had no fraction and no exponent */
+	/* JSONX_STRING: borrowed from the body */
+	const char *str;
+	size_t len;
+} jsonx_blob;
+
+typedef struct jsonx_doc {
+	json_t *root;
+	jsonx_blob *blobs;
+	size_t nblobs, cap;
+} jsonx_doc;
+
+typedef struct jsonx_error {
+	size_t offset;
+	int line, column;
+	char msg[160];
+} jsonx_error;
+
+/* Parse `len` bytes.  On success fills doc (free with jsonx_free) and
+ * returns 0; on failure returns -1 with e filled and doc empty. */
+int jsonx_parse(const char *text, size_t len, jsonx_doc *doc, jsonx_error *e);
+void jsonx_free(jsonx_doc *doc);
+
+/* The blob a tree node stands for, or NULL for an ordinary node. */
+const jsonx_blob *jsonx_blob_of(const jsonx_doc *doc, const json_t *v);
+
+#endif

@@ -1,1 +1,90 @@
-/* placeholder: being written */
+/* main.c - evald's entry point: settings, start-up, signals, drain.
+ *
+ * The only process-wide state lives here: the service record and the HTTP
+ * server.  SIGTERM/SIGINT stop accepting, let in-flight requests finish
+ * (up to a grace period) and exit 0. */
+#include <config.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <evald/evald.h>
+
+#include "dispatch.h"
+#include "http.h"
+#include "log.h"
+#include "settings.h"
+
+static int mkdir_p(const char *dir)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	settings cfg;
+	svc s;
+	http_server *h;
+	sigset_t set;
+	int sig, rc = settings_load(&cfg, argc, argv);
+
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	log_setup(cfg.log_level, getenv("JOURNAL_STREAM") != NULL);
+	/* jansson's hash seed must be set before threads exist. */
+	json_object_seed(0);
+	/* Heavy computations run --max-jobs at a time; each may use BLAS
+	 * threads, and together they must not oversubscribe the cores. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int blas = (int)(cores > 0 ? cores : 1) / cfg.svc.max_jobs;
+	evald_set_threads(blas > 0 ? blas : 1);
+
+	if (mkdir_p(cfg.data_dir) < 0) {
+		log_msg(LOG_ERROR,
+			"event=start_failed reason=\"cannot create data dir "
+			"%s: %s\"",
+			cfg.data_dir, strerror(errno));
+		return 1;
+	}
+	/* Block the stop signals in every thread; main waits for them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	svc_init(&s, &cfg.svc);
+	h = http_start(&cfg, &s);
+	if (!h)
+		return 1;
+	log_msg(LOG_INFO,
+		"event=started version=%s listen=%s threads=%d max_jobs=%d "
+		"blas_threads=%d max_body=%lld",
+		PACKAGE_VERSION, cfg.listen, cfg.threads, cfg.svc.max_jobs,
+		blas > 0 ? blas : 1, (long long)cfg.svc.max_body);
+	if (sigwait(&set, &sig) != 0)
+		sig = SIGTERM;
+	log_msg(LOG_INFO, "event=stopping signal=%s",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop(h, 30);
+	log_msg(LOG_INFO, "event=stopped");
+	return 0;
+}

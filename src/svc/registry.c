@@ -1,1 +1,469 @@
-/* placeholder: being written */
+/* registry.c - what the metric table means: lookup, the catalog, and the
+ * resolution of a request's inputs and params against a row.
+ *
+ * Validation lives here and nowhere else, so every metric answers the same
+ * mistakes the same way: unknown input or param (422), missing required
+ * input (422), wrong JSON type (400), out-of-range number or unknown enum
+ * value (422). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "registry.h"
+
+const metric *registry_find(const char *name)
+{
+	for (const metric *m = registry; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+int registry_input_index(const metric *m, const char *name)
+{
+	for (int i = 0; m->inputs[i].name; i++)
+		if (!strcmp(m->inputs[i].name, name))
+			return i;
+	return -1;
+}
+
+int registry_param_index(const metric *m, const char *name)
+{
+	for (int i = 0; m->params[i].name; i++)
+		if (!strcmp(m->params[i].name, name))
+			return i;
+	return -1;
+}
+
+input_val *mcall_in(mcall *c, const char *name)
+{
+	int i = registry_input_index(c->m, name);
+	if (i < 0) {
+		fprintf(stderr, "BUG: metric %s has no input %s\n", c->m->name,
+			name);
+		abort();
+	}
+	return &c->in[i];
+}
+
+pval *mcall_p(mcall *c, const char *name)
+{
+	int i = registry_param_index(c->m, name);
+	if (i < 0) {
+		fprintf(stderr, "BUG: metric %s has no param %s\n", c->m->name,
+			name);
+		abort();
+	}
+	return &c->p[i];
+}
+
+/* ------------------------------------------------------------ catalog */
+
+static const char *ptype_name(ptype t)
+{
+	switch (t) {
+	case PT_BOOL: return "boolean";
+	case PT_NUMBER: return "number";
+	case PT_INT: return "integer";
+	case PT_ENUM: return "enum";
+	case PT_VECTOR: return "number or vector";
+	case PT_TENSOR: return "tensor";
+	case PT_JSON: return "json";
+	}
+	return "?";
+}
+
+json_t *registry_entry_json(const metric *m)
+{
+	json_t *e = json_object(), *ins = json_array(), *ps = json_array();
+
+	for (const input_spec *in = m->inputs; in->name; in++)
+		json_array_append_new(ins,
+				      json_pack("{s:s, s:s, s:b}", "name",
+						in->name, "shape", in->shape,
+						"required", in->required));
+	for (const param_spec *p = m->params; p->name; p++) {
+		json_t *def = json_loads(p->def, JSON_DECODE_ANY, NULL);
+		json_t *pj = json_pack("{s:s, s:s, s:o, s:s}", "name", p->name,
+				       "type", ptype_name(p->type), "default",
+				       def ? def : json_null(), "doc", p->doc);
+		if (p->type == PT_ENUM) {
+			json_t *ch = json_array();
+			const char *s = p->choices;
+			while (*s) {
+				const char *bar = strchr(s, '|');
+				size_t n = bar ? (size_t)(bar - s) : strlen(s);
+				json_array_append_new(ch, json_stringn(s, n));
+				s += n + (bar ? 1 : 0);
+			}
+			json_object_set_new(pj, "choices", ch);
+		}
+		if (p->flags & PF_MIN)
+			json_object_set_new(
+				pj, p->flags & PF_MIN_OPEN ? "gt" : "min",
+				json_real(p->min));
+		if (p->flags & PF_MAX)
+			json_object_set_new(pj, "max", json_real(p->max));
+		json_array_append_new(ps, pj);
+	}
+	json_object_set_new(e, "name", json_string(m->name));
+	json_object_set_new(e, "family", json_string(m->family));
+	json_object_set_new(e, "summary", json_string(m->summary));
+	json_object_set_new(e, "reference", json_string(m->reference));
+	json_object_set_new(e, "inputs", ins);
+	json_object_set_new(e, "params", ps);
+	json_object_set_new(e, "async", json_boolean(1));
+	return e;
+}
+
+json_t *registry_catalog_json(void)
+{
+	json_t *arr = json_array();
+	for (const metric *m = registry; m->name; m++)
+		json_array_append_new(arr, registry_entry_json(m));
+	return json_pack("{s:o}", "metrics", arr);
+}
+
+/* ------------------------------------------------------------ params */
+
+static int enum_index(const char *choices, const char *s)
+{
+	size_t n = strlen(s);
+	int i = 0;
+	for (const char *c = choices; *c; i++) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+		if (len == n && !memcmp(c, s, n))
+			return i;
+		c += len + (bar ? 1 : 0);
+	}
+	return -1;
+}
+
+static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
+			 pval *out, verr *err)
+{
+	const char *path = out->path;
+
+	out->json = v;
+	if (json_is_null(v)) {
+		if (!(ps->flags & PF_NULLABLE))
+			return verr_set(err, 422, "invalid_value", path,
+					"%s cannot be null", ps->name);
+		out->is_null = 1;
+		return 0;
+	}
+	switch (ps->type) {
+	case PT_BOOL:
+		if (!json_is_boolean(v))
+			return verr_set(err, 400, "wrong_type", path,
+					"%s must be true or false", ps->name);
+		out->b = json_is_true(v);
+		return 0;
+	case PT_ENUM: {
+		if (!json_is_string(v))
+			return verr_set(err, 400, "wrong_type", path,
+					"%s must be a string, one of %s",
+					ps->name, ps->choices);
+		out->choice = enum_index(ps->choices, json_string_value(v));
+		if (out->choice < 0)
+			return verr_set(err, 422, "invalid_value", path,
+					"%s must be one of %s; got '%s'",
+					ps->name, ps->choices,
+					json_string_value(v));
+		return 0;
+	}
+	case PT_NUMBER:
+	case PT_INT:
+		if (codec_number(cx, v, path, &out->num, err) < 0)
+			return -1;
+		if (ps->type == PT_INT) {
+			if (out->num != floor(out->num) ||
+			    fabs(out->num) > 9007199254740992.0)
+				return verr_set(err, 422, "invalid_value", path,
+						"%s must be an integer; got "
+						"%.17g",
+						ps->name, out->num);
+			out->i = (int64_t)out->num;
+		}
+		if (((ps->flags & PF_MIN) && (ps->flags & PF_MIN_OPEN) &&
+		     !(out->num > ps->min)) ||
+		    ((ps->flags & PF_MIN) && !(ps->flags & PF_MIN_OPEN) &&
+		     !(out->num >= ps->min)) ||
+		    ((ps->flags & PF_MAX) && !(out->num <= ps->max))) {
+			char lo[64] = "", hi[64] = "";
+			if (ps->flags & PF_MIN)
+				snprintf(lo, sizeof lo, "%s %.17g",
+					 ps->flags & PF_MIN_OPEN ? ">" : ">=",
+					 ps->min);
+			if (ps->flags & PF_MAX)
+				snprintf(hi, sizeof hi, "%s<= %.17g",
+					 ps->flags & PF_MIN ? " and " : "",
+					 ps->max);
+			return verr_set(err, 422, "out_of_range", path,
+					"%s must be %s%s; got %.17g", ps->name,
+					lo, hi, out->num);
+		}
+		return 0;
+	case PT_VECTOR:
+		if (json_is_number(v) || (jsonx_blob_of(cx->doc, v) &&
+					  jsonx_blob_of(cx->doc, v)->ndim == 0))
+			return codec_number(cx, v, path, &out->num, err);
+		if (codec_tensor(cx, v, path, &out->vec, err) < 0)
+			return -1;
+		if (out->vec.ndim != 1)
+			return verr_set(err, 422, "shape_mismatch", path,
+					"%s must be a number or a 1-D vector",
+					ps->name);
+		out->is_vec = 1;
+		return 0;
+	case PT_TENSOR:
+		out->is_vec = 1;
+		return codec_tensor(cx, v, path, &out->vec, err);
+	case PT_JSON: return 0;
+	}
+	return verr_set(err, 500, "internal_error", path, "bad param type");
+}
+
+/* ------------------------------------------------------------ inputs */
+
+static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
+{
+	char p[128];
+
+	if (json_is_object(v) && !jsonx_blob_of(cx->doc, v) &&
+	    !json_object_get(v, "data")) {
+		json_t *mu = json_object_get(v, "mu");
+		json_t *sigma = json_object_get(v, "sigma");
+		json_t *n = json_object_get(v, "n");
+		const char *key;
+		json_t *val;
+
+		if (json_object_get(v, "reference") ||
+		    json_object_get(v, "stream"))
+			return verr_set(err, 422, "not_supported", iv->path,
+					"references and streams are not "
+					"available in this build yet; send "
+					"embeddings or {\"mu\", \"sigma\"}");
+		json_object_foreach(v, key, val)
+		{
+			if (strcmp(key, "mu") && strcmp(key, "sigma") &&
+			    strcmp(key, "n")) {
+				snprintf(p, sizeof p, "%s/%s", iv->path, key);
+				return verr_set(
+					err, 422, "unknown_field", p,
+					"statistics are given as {\"mu\", "
+					"\"sigma\", \"n\"?}; '%s' is not one "
+					"of them",
+					key);
+			}
+		}
+		if (!mu || !sigma)
+			return verr_set(err, 422, "missing_input", iv->path,
+					"statistics need both mu and sigma");
+		snprintf(p, sizeof p, "%s/mu", iv->path);
+		if (codec_tensor(cx, mu, p, &iv->mu, err) < 0)
+			return -1;
+		snprintf(p, sizeof p, "%s/sigma", iv->path);
+		if (codec_tensor(cx, sigma, p, &iv->sigma, err) < 0)
+			return -1;
+		if (n) {
+			snprintf(p, sizeof p, "%s/n", iv->path);
+			if (codec_number(cx, n, p, &iv->n, err) < 0)
+				return -1;
+			if (iv->n < 0 || iv->n != floor(iv->n))
+				return verr_set(err, 422, "invalid_value", p,
+						"n must be a non-negative "
+						"integer");
+		}
+		iv->is_stats = 1;
+		return 0;
+	}
+	return codec_tensor(cx, v, iv->path, &iv->t, err);
+}
+
+static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
+			 input_val *iv, verr *err)
+{
+	iv->present = 1;
+	switch (is->kind) {
+	case IN_TENSOR: return codec_tensor(cx, v, iv->path, &iv->t, err);
+	case IN_SET: return resolve_set(cx, v, iv, err);
+	case IN_TENSOR_LIST: {
+		char p[128];
+		if (!json_is_array(v) || jsonx_blob_of(cx->doc, v))
+			return verr_set(err, 400, "wrong_type", iv->path,
+					"%s must be a list of tensors, one per "
+					"layer",
+					is->name);
+		iv->nlist = (int)json_array_size(v);
+		if (iv->nlist == 0)
+			return verr_set(err, 422, "empty_input", iv->path,
+					"%s must hold at least one layer",
+					is->name);
+		iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
+				       sizeof *iv->list);
+		if (!iv->list)
+			return verr_set(err, 503, "out_of_memory", iv->path,
+					"out of memory");
+		for (int i = 0; i < iv->nlist; i++) {
+			snprintf(p, sizeof p, "%s/%d", iv->path, i);
+			if (codec_tensor(cx, json_array_get(v, (size_t)i), p,
+					 &iv->list[i], err) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	}
+	return verr_set(err, 500, "internal_error", iv->path, "bad input kind");
+}
+
+int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
+		     json_t *params, const char *prefix, mcall *c, verr *err,
+		     const codec_ctx *cx)
+{
+	const char *key;
+	json_t *v;
+	char p[128];
+
+	c->m = m;
+	if (inputs && !json_is_object(inputs))
+		return verr_set(err, 400, "wrong_type", "/inputs",
+				"inputs must be an object mapping input names "
+				"to tensors");
+	if (params && !json_is_null(params) && !json_is_object(params)) {
+		snprintf(p, sizeof p, "%s/params", prefix);
+		return verr_set(err, 400, "wrong_type", p,
+				"params must be an object");
+	}
+	json_object_foreach(inputs, key, v)
+	{
+		if (registry_input_index(m, key) < 0) {
+			snprintf(p, sizeof p, "%s/inputs/%s", prefix, key);
+			return verr_set(err, 422, "unknown_input", p,
+					"%s takes no input named '%s'", m->name,
+					key);
+		}
+	}
+	if (json_is_object(params))
+		json_object_foreach(params, key, v)
+		{
+			if (registry_param_index(m, key) < 0) {
+				snprintf(p, sizeof p, "%s/params/%s", prefix,
+					 key);
+				return verr_set(err, 422, "unknown_parameter",
+						p,
+						"%s has no parameter '%s'; see "
+						"GET /v1/metrics/%s",
+						m->name, key, m->name);
+			}
+		}
+	for (int i = 0; m->inputs[i].name; i++) {
+		const input_spec *is = &m->inputs[i];
+		input_val *iv = &c->in[i];
+		json_t *val = json_object_get(inputs, is->name);
+		const char *pre = prefix;
+		if (!val && shared_inputs) {
+			val = json_object_get(shared_inputs, is->name);
+			pre = "";
+		}
+		snprintf(iv->path, sizeof iv->path, "%s/inputs/%s", pre,
+			 is->name);
+		if (!val || json_is_null(val)) {
+			if (is->required)
+				return verr_set(err, 422, "missing_input",
+						iv->path,
+						"%s needs input '%s' (%s)",
+						m->name, is->name, is->shape);
+			continue;
+		}
+		if (resolve_input(is, val, cx, iv, err) < 0)
+			return -1;
+	}
+	for (int i = 0; m->params[i].name; i++) {
+		const param_spec *ps = &m->params[i];
+		json_t *val = json_is_object(params)
+				      ? json_object_get(params, ps->name)
+				      : NULL;
+		snprintf(c->p[i].path, sizeof c->p[i].path, "%s/params/%s",
+			 prefix, ps->name);
+		if (!val) {
+			/* Defaults are JSON text in the row; parsing them here
+			 * keeps one code path for given and default values. */
+			val = json_loads(ps->def, JSON_DECODE_ANY, NULL);
+			if (!val)
+				return verr_set(err, 500, "internal_error",
+						c->p[i].path,
+						"bad default in registry");
+			json_array_append_new(c->owned, val);
+		}
+		if (resolve_param(ps, val, cx, &c->p[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+json_t *registry_params_json(const mcall *c)
+{
+	json_t *o = json_object();
+	for (int i = 0; c->m->params[i].name; i++) {
+		json_t *v = c->p[i].json;
+		json_object_set(o, c->m->params[i].name, v ? v : json_null());
+	}
+	return o;
+}
+
+/* ------------------------------------------------------------ results */
+
+void mcall_warn(mcall *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	json_array_append_new(c->warnings, json_string(buf));
+}
+
+int mcall_lib_error(mcall *c, const evald_err *le, verr *err,
+		    const char *const *paths)
+{
+	(void)c;
+	return verr_from_lib(err, le,
+			     le->input >= 0 && paths ? paths[le->input] : "");
+}
+
+int mcall_put_number(mcall *c, json_t *result, const char *key, double v)
+{
+	int nonfinite = 0;
+	json_object_set_new(result, key, codec_real_json(v, &nonfinite));
+	if (nonfinite)
+		mcall_warn(c, "%s is %s and is reported as null", key,
+			   isnan(v) ? "NaN" : "infinite");
+	return 0;
+}
+
+int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
+		    int ndim, const int64_t *shape)
+{
+	int nonfinite = 0;
+	json_t *a = codec_array_json(v, ndim, shape, &nonfinite);
+	if (!a)
+		return -1;
+	json_object_set_new(result, key, a);
+	if (nonfinite)
+		mcall_warn(c, "%s holds non-finite values, reported as null",
+			   key);
+	return 0;
+}
+
+int mcall_put_result(mcall *c, json_t *result, const evald_result *r)
+{
+	if (r->values)
+		return mcall_put_array(c, result, "values", r->values, r->ndim,
+				       r->shape);
+	return mcall_put_number(c, result, "value", r->value);
+}

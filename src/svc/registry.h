@@ -19,6 +19,7 @@
 #include <evald/reduce.h>
 #include <evald/tensor.h>
 
+#include "codec.h"
 #include "pool.h"
 #include "verr.h"
 
@@ -101,6 +102,7 @@ typedef struct mcall {
 	pool *pool;
 	evald_progress progress; /* real progress for async jobs */
 	json_t *warnings;        /* array; metric_fn may append strings */
+	json_t *owned;           /* array keeping defaulted param values alive */
 	const struct svc *svc;   /* for reference/stream lookups; may be NULL */
 } mcall;
 
@@ -163,7 +165,7 @@ int mcall_put_array(mcall *c, json_t *result, const char *key,
  * On failure fills err (path relative to the request body) and returns -1. */
 int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 		     json_t *params, const char *path_prefix, mcall *c,
-		     verr *err);
+		     verr *err, const codec_ctx *cx);
 
 /* The resolved params as JSON (echoed back in results). New reference. */
 json_t *registry_params_json(const mcall *c);

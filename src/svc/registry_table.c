@@ -14,7 +14,7 @@
 	 "How per-element losses are combined: mean, sum, or none (returns "   \
 	 "\"values\")."}
 #define IN2(a, sa, b, sb) {a, IN_TENSOR, sa, 1}, {b, IN_TENSOR, sb, 1}
-#define NONNEG PF_MIN, 0
+#define NONNEG PF_MIN
 #define POS PF_MIN | PF_MIN_OPEN
 
 static const input_spec in_pair[] = {IN2("input", "[...]", "target", "[...]"),

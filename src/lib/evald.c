@@ -1,0 +1,14 @@
+/* evald.c - library-wide settings. */
+#include <cblas.h>
+
+#include <evald/evald.h>
+
+void evald_set_threads(int n)
+{
+	openblas_set_num_threads(n > 0 ? n : 1);
+}
+
+const char *evald_version(void)
+{
+	return "0.1.0";
+}

@@ -1,0 +1,181 @@
+/* settings.c - flags and their EVALD_* environment twins.
+ *
+ * One table lists every setting once; the parser, the environment lookup
+ * and --help all read it. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "settings.h"
+
+typedef enum { OPT_STR, OPT_INT, OPT_SIZE, OPT_LEVEL } opt_kind;
+
+typedef struct opt {
+	const char *flag; /* long option name */
+	const char *env;  /* environment variable */
+	opt_kind kind;
+	size_t offset; /* in config */
+	size_t size;   /* of a string field */
+	const char *help;
+} opt;
+
+#define F(field) offsetof(settings, field), sizeof(((settings *)0)->field)
+
+static const opt opts[] = {
+	{"listen", "EVALD_LISTEN", OPT_STR, F(listen),
+	 "address to serve on, ADDR:PORT (default 127.0.0.1:8640)"},
+	{"data-dir", "EVALD_DATA_DIR", OPT_STR, F(data_dir),
+	 "directory of the embedded store (default ./var)"},
+	{"threads", "EVALD_THREADS", OPT_INT, F(threads),
+	 "HTTP worker threads (default: number of cores)"},
+	{"max-body", "EVALD_MAX_BODY", OPT_SIZE, F(svc.max_body),
+	 "largest request body in bytes, k/M/G suffixes (default 256M)"},
+	{"max-elements", "EVALD_MAX_ELEMENTS", OPT_SIZE, F(svc.max_elems),
+	 "largest tensor in elements, 0 = no limit beyond --max-body"},
+	{"max-jobs", "EVALD_MAX_JOBS", OPT_INT, F(svc.max_jobs),
+	 "heavy computations (FID, EMD, ...) at once; more get 503 "
+	 "(default: cores/2, at least 1)"},
+	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),
+	 "seconds before an idle connection is closed (default 30)"},
+	{"max-connections", "EVALD_MAX_CONNECTIONS", OPT_INT, F(conn_limit),
+	 "simultaneous connections (default 512)"},
+	{"log-level", "EVALD_LOG_LEVEL", OPT_LEVEL, F(log_level),
+	 "error, warn, info (default) or debug"},
+};
+#define NOPTS (sizeof opts / sizeof *opts)
+
+static int parse_size(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	int shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end || v > (LLONG_MAX >> shift))
+		return -1;
+	*out = (int64_t)v << shift;
+	return 0;
+}
+
+static int set(settings *cfg, const opt *o, const char *val, const char *src)
+{
+	char *field = (char *)cfg + o->offset;
+	switch (o->kind) {
+	case OPT_STR:
+		if (strlen(val) >= o->size)
+			goto bad;
+		memcpy(field, val, strlen(val) + 1);
+		return 0;
+	case OPT_INT: {
+		char *end;
+		errno = 0;
+		long v = strtol(val, &end, 10);
+		if (errno || *end || end == val || v < 0 || v > 1 << 20)
+			goto bad;
+		*(int *)field = (int)v;
+		return 0;
+	}
+	case OPT_SIZE:
+		if (parse_size(val, (int64_t *)field) < 0)
+			goto bad;
+		return 0;
+	case OPT_LEVEL: {
+		int l = log_level_parse(val);
+		if (l < 0)
+			goto bad;
+		*(int *)field = l;
+		return 0;
+	}
+	}
+bad:
+	fprintf(stderr, "evald: invalid value '%s' for %s\n", val, src);
+	return -1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: evald [options]\n\nEvaluation metrics over "
+		   "HTTP.  Every option can also be set through the\n"
+		   "environment variable named beside it.\n\n");
+	for (size_t i = 0; i < NOPTS; i++)
+		fprintf(f, "  --%-16s %-22s %s\n", opts[i].flag, opts[i].env,
+			opts[i].help);
+	fprintf(f, "  --help\n  --version\n");
+}
+
+int settings_load(settings *cfg, int argc, char **argv)
+{
+	struct option lo[NOPTS + 3];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(cfg, 0, sizeof *cfg);
+	if (cores < 1)
+		cores = 1;
+	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1:8640");
+	snprintf(cfg->data_dir, sizeof cfg->data_dir, "var");
+	cfg->threads = (int)cores;
+	cfg->log_level = LOG_INFO;
+	cfg->conn_timeout = 30;
+	cfg->conn_limit = 512;
+	svc_config_defaults(&cfg->svc);
+	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *v = getenv(opts[i].env);
+		if (v && *v && set(cfg, &opts[i], v, opts[i].env) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < NOPTS; i++)
+		lo[i] = (struct option){opts[i].flag, required_argument, NULL,
+					(int)i + 1};
+	lo[NOPTS] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[NOPTS + 1] = (struct option){"version", no_argument, NULL, 'V'};
+	lo[NOPTS + 2] = (struct option){0};
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, "h", lo, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("evald %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		if (c < 1 || c > (int)NOPTS) {
+			usage(stderr);
+			return -1;
+		}
+		char src[64];
+		snprintf(src, sizeof src, "--%s", opts[c - 1].flag);
+		if (set(cfg, &opts[c - 1], optarg, src) < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "evald: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	if (cfg->threads < 1)
+		cfg->threads = 1;
+	if (cfg->svc.max_jobs < 1)
+		cfg->svc.max_jobs = 1;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* settings.h - the daemon's settings from flags and EVALD_* variables. */
+#ifndef EVALD_SETTINGS_H
+#define EVALD_SETTINGS_H
+
+#include "dispatch.h"
+
+typedef struct settings {
+	char listen[256];   /* ADDR:PORT or [ADDR6]:PORT */
+	char data_dir[1024];
+	int threads;        /* HTTP worker threads */
+	int log_level;
+	int conn_timeout;   /* seconds an idle connection may stay */
+	int conn_limit;     /* simultaneous connections */
+	svc_config svc;
+} settings;
+
+/* Defaults, then EVALD_* environment, then argv.  Returns 0 to run, 1
+ * when --help/--version was answered, -1 on a usage error (reported). */
+int settings_load(settings *cfg, int argc, char **argv);
+
+#endif
