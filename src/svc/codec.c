@@ -275,9 +275,11 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 					"integers");
 		}
 		shape[i] = json_integer_value(d);
-		if (shape[i] && size > INT64_MAX / shape[i])
+		if (shape[i] && size > INT64_MAX / shape[i]) {
+			snprintf(p, sizeof p, "%s/shape/%d", path, i);
 			return verr_set(err, 422, "too_large", p,
 					"shape's element count overflows");
+		}
 		size *= shape[i];
 	}
 	if (check_elems(cx, size, p, err) < 0)

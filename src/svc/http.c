@@ -330,6 +330,13 @@ http_server *http_start(const settings *cfg, svc *s)
 	return h;
 }
 
+int http_port(const http_server *h)
+{
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : -1;
+}
+
 void http_stop(http_server *h, int grace_s)
 {
 	if (!h)

@@ -10,6 +10,9 @@ typedef struct http_server http_server;
 /* Start serving; returns NULL (after logging why) on failure. */
 http_server *http_start(const settings *cfg, svc *s);
 
+/* The port actually bound (differs from the setting when it was 0). */
+int http_port(const http_server *h);
+
 /* Stop accepting, wait up to `grace_s` seconds for in-flight requests to
  * finish, then stop and free the server. */
 void http_stop(http_server *h, int grace_s);

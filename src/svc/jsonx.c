@@ -628,6 +628,7 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 	default: {
 		double v;
 		int is_int;
+		const char *at = ps->p;
 		if ((r = scan_number(ps, &v, &is_int)) < 0)
 			break;
 		if (!isfinite(v)) {
@@ -644,10 +645,23 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 				free(b.data);
 			break;
 		}
-		if (is_int && fabs(v) < 9007199254740992.0)
-			*out = json_integer((json_int_t)v);
-		else
-			*out = json_real(v);
+		size_t n = (size_t)(ps->p - at);
+		long long iv = 0;
+		if (is_int && n < 24) {
+			/* Integers keep every digit, as jansson does. */
+			char buf[24];
+			memcpy(buf, at, n);
+			buf[n] = '\0';
+			errno = 0;
+			iv = strtoll(buf, NULL, 10);
+			if (errno)
+				is_int = 0;
+		} else {
+			is_int = 0;
+		}
+		/* Beyond int64 (jansson refuses those) a number is still a
+		 * number: keep it as a real. */
+		*out = is_int ? json_integer(iv) : json_real(v);
 		if (!*out)
 			r = fail(ps, "out of memory");
 		break;

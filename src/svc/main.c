@@ -76,9 +76,10 @@ int main(int argc, char **argv)
 	if (!h)
 		return 1;
 	log_msg(LOG_INFO,
-		"event=started version=%s listen=%s threads=%d max_jobs=%d "
-		"blas_threads=%d max_body=%lld",
-		PACKAGE_VERSION, cfg.listen, cfg.threads, cfg.svc.max_jobs,
+		"event=started version=%s listen=%s port=%d threads=%d "
+		"max_jobs=%d blas_threads=%d max_body=%lld",
+		PACKAGE_VERSION, cfg.listen, http_port(h), cfg.threads,
+		cfg.svc.max_jobs,
 		blas > 0 ? blas : 1, (long long)cfg.svc.max_body);
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
