@@ -205,5 +205,6 @@ int main(int argc, char **argv)
 	svc_init(&s, &cfg);
 	run_suite(&s, root ? root : ".", "metrics", filter);
 	run_suite(&s, root ? root : ".", "invalid", filter);
+	svc_close(&s);
 	return tap_done();
 }

@@ -20,15 +20,54 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_body = 256LL << 20;
 	cfg->max_elems = 0;
 	cfg->max_jobs = 1;
+	cfg->max_queue = 64;
 	cfg->retry_after = 2;
 }
 
-void svc_init(svc *s, const svc_config *cfg)
+int svc_init(svc *s, const svc_config *cfg)
 {
+	jobs_config jc = {.workers = cfg->max_jobs,
+			  .max_queue = cfg->max_queue,
+			  .keep = 1000};
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
-	atomic_store(&s->heavy_running, 0);
+	pthread_mutex_init(&s->heavy_mu, NULL);
+	pthread_cond_init(&s->heavy_cv, NULL);
 	atomic_store(&s->ready, 1);
+	s->jobs = jobs_start(&jc);
+	return s->jobs ? 0 : -1;
+}
+
+void svc_close(svc *s)
+{
+	jobs_stop(s->jobs);
+	s->jobs = NULL;
+	pthread_mutex_destroy(&s->heavy_mu);
+	pthread_cond_destroy(&s->heavy_cv);
+}
+
+/* Heavy computations hold one of --max-jobs slots.  A synchronous request
+ * that finds none free is answered 503 at once; a job worker waits. */
+static int heavy_acquire(svc *s, int wait)
+{
+	int ok = 0;
+	pthread_mutex_lock(&s->heavy_mu);
+	while (wait && s->heavy_running >= s->cfg.max_jobs)
+		pthread_cond_wait(&s->heavy_cv, &s->heavy_mu);
+	if (s->heavy_running < s->cfg.max_jobs) {
+		s->heavy_running++;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&s->heavy_mu);
+	return ok;
+}
+
+static void heavy_release(svc *s)
+{
+	pthread_mutex_lock(&s->heavy_mu);
+	s->heavy_running--;
+	pthread_cond_signal(&s->heavy_cv);
+	pthread_mutex_unlock(&s->heavy_mu);
 }
 
 static double now_ms(void)
@@ -74,7 +113,8 @@ static void respond_error(svc_response *rs, const verr *e)
  * object (new reference) or NULL with err filled. */
 static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		       json_t *inputs, json_t *shared, json_t *params,
-		       const char *prefix, verr *err)
+		       const char *prefix, const evald_progress *prog,
+		       verr *err)
 {
 	mcall c;
 	json_t *res = NULL;
@@ -85,6 +125,8 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 
 	memset(&c, 0, sizeof c);
 	c.pool = pl;
+	if (prog)
+		c.progress = *prog;
 	c.warnings = json_array();
 	c.owned = json_array();
 	if (!pl || !c.warnings || !c.owned) {
@@ -95,23 +137,21 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	if (registry_resolve(m, inputs, shared, params, prefix, &c, err, &cx) <
 	    0)
 		goto fail;
-	if (heavy) {
-		if (atomic_fetch_add(&s->heavy_running, 1) >= s->cfg.max_jobs) {
-			atomic_fetch_sub(&s->heavy_running, 1);
-			verr_set(err, 503, "overloaded", "",
-				 "%d heavy computations are already running "
-				 "(--max-jobs); retry later",
-				 s->cfg.max_jobs);
-			err->retry_after = s->cfg.retry_after;
-			goto fail;
-		}
+	/* Jobs (prog set) wait for a slot; synchronous requests do not. */
+	if (heavy && !heavy_acquire(s, prog != NULL)) {
+		verr_set(err, 503, "overloaded", "",
+			 "%d heavy computations are already running "
+			 "(--max-jobs); retry later, or send ?async=1",
+			 s->cfg.max_jobs);
+		err->retry_after = s->cfg.retry_after;
+		goto fail;
 	}
 	res = json_object();
 	t0 = now_ms();
 	int rc = res ? m->run(&c, res, err) : -1;
 	double elapsed = now_ms() - t0;
 	if (heavy)
-		atomic_fetch_sub(&s->heavy_running, 1);
+		heavy_release(s);
 	if (!res)
 		verr_set(err, 503, "out_of_memory", "", "out of memory");
 	if (rc < 0)
@@ -152,15 +192,15 @@ static int check_keys(json_t *obj, const char *const *allowed,
 	return 0;
 }
 
-static int parse_body(const svc_request *rq, jsonx_doc *doc, verr *err)
+static int parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
 {
 	jsonx_error je;
 
-	if (rq->len == 0)
+	if (len == 0)
 		return verr_set(err, 400, "malformed_json", "",
 				"the request body is empty; send a JSON "
 				"object");
-	if (jsonx_parse(rq->body, rq->len, doc, &je) < 0)
+	if (jsonx_parse(body, len, doc, &je) < 0)
 		return verr_set(err, 400, "malformed_json", "",
 				"invalid JSON at line %d, column %d: %s",
 				je.line, je.column, je.msg);
@@ -182,122 +222,239 @@ static int check_record(json_t *root, verr *err)
 	return 0;
 }
 
-static void post_metric(svc *s, const char *name, const svc_request *rq,
-			svc_response *rs)
-{
-	static const char *const keys[] = {"inputs", "params", "record", NULL};
-	const metric *m = registry_find(name);
-	jsonx_doc doc = {0};
-	verr err;
-	json_t *res;
+static void method_not_allowed(svc_response *rs, const char *allow);
 
-	if (!m) {
-		verr_set(&err, 404, "unknown_metric", "",
-			 "no metric named '%s'; GET /v1/metrics lists them",
-			 name);
-		goto fail;
-	}
-	if (parse_body(rq, &doc, &err) < 0)
-		goto fail;
-	if (check_keys(doc.root, keys, "", &err) < 0 ||
-	    check_record(doc.root, &err) < 0)
-		goto fail;
-	json_t *inputs = json_object_get(doc.root, "inputs");
-	if (!inputs) {
-		verr_set(&err, 422, "missing_input", "/inputs",
-			 "the request needs an \"inputs\" object");
-		goto fail;
-	}
-	res = compute(s, m, &doc, inputs, NULL,
-		      json_object_get(doc.root, "params"), "", &err);
-	if (!res)
-		goto fail;
-	jsonx_free(&doc);
-	respond_json(rs, 200, res);
-	return;
-fail:
-	jsonx_free(&doc);
-	respond_error(rs, &err);
+/* A parsed compute request: what a synchronous handler runs at once and
+ * what a job keeps until a worker runs it.  The doc's string blobs point
+ * into body, so the two live and die together. */
+typedef struct creq {
+	svc *s;
+	const metric *m; /* NULL for /v1/evaluate */
+	char *body;      /* owned when `owns_body` */
+	int owns_body;
+	jsonx_doc doc;
+} creq;
+
+static void creq_free(void *arg)
+{
+	creq *q = arg;
+	jsonx_free(&q->doc);
+	if (q->owns_body)
+		free(q->body);
+	free(q);
 }
 
-static void post_evaluate(svc *s, const svc_request *rq, svc_response *rs)
+static json_t *run_metric(creq *q, const evald_progress *prog, verr *err)
 {
-	static const char *const keys[] = {"inputs", "metrics", "record", NULL};
-	static const char *const mkeys[] = {"name", "params", "inputs", NULL};
-	jsonx_doc doc = {0};
-	verr err;
-	json_t *results = NULL;
+	json_t *inputs = json_object_get(q->doc.root, "inputs");
+	if (!inputs) {
+		verr_set(err, 422, "missing_input", "/inputs",
+			 "the request needs an \"inputs\" object");
+		return NULL;
+	}
+	return compute(q->s, q->m, &q->doc, inputs, NULL,
+		       json_object_get(q->doc.root, "params"), "", prog, err);
+}
 
-	if (parse_body(rq, &doc, &err) < 0)
-		goto fail;
-	if (check_keys(doc.root, keys, "", &err) < 0 ||
-	    check_record(doc.root, &err) < 0)
-		goto fail;
-	json_t *shared = json_object_get(doc.root, "inputs");
-	json_t *list = json_object_get(doc.root, "metrics");
+/* Progress of metric i of n in an evaluate request, as one 0..1 figure. */
+typedef struct subprog {
+	const evald_progress *outer;
+	int i, n;
+} subprog;
+
+static int sub_tick(void *ctx, double frac)
+{
+	subprog *sp = ctx;
+	return evald_progress_tick(sp->outer, (sp->i + frac) / sp->n);
+}
+
+static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
+{
+	static const char *const mkeys[] = {"name", "params", "inputs", NULL};
+	json_t *shared = json_object_get(q->doc.root, "inputs");
+	json_t *list = json_object_get(q->doc.root, "metrics");
+	json_t *results;
+
 	if (shared && !json_is_object(shared)) {
-		verr_set(&err, 400, "wrong_type", "/inputs",
+		verr_set(err, 400, "wrong_type", "/inputs",
 			 "inputs must be an object");
-		goto fail;
+		return NULL;
 	}
 	if (!json_is_array(list) || json_array_size(list) == 0) {
-		verr_set(&err, 422, "missing_input", "/metrics",
+		verr_set(err, 422, "missing_input", "/metrics",
 			 "metrics must be a non-empty array of {\"name\", "
 			 "\"params\"?, \"inputs\"?}");
-		goto fail;
+		return NULL;
 	}
 	results = json_array();
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *item = json_array_get(list, i), *res = NULL;
-		char prefix[64];
-		verr e;
-		snprintf(prefix, sizeof prefix, "/metrics/%zu", i);
-		const metric *m = NULL;
 		json_t *jn = json_object_get(item, "name");
+		const metric *m = NULL;
+		char prefix[64], p[80];
+		subprog sp = {prog, (int)i, (int)json_array_size(list)};
+		evald_progress inner = {sub_tick, &sp};
+		verr e;
+
+		snprintf(prefix, sizeof prefix, "/metrics/%zu", i);
+		snprintf(p, sizeof p, "%s/name", prefix);
 		if (!json_is_object(item)) {
 			verr_set(&e, 400, "wrong_type", prefix,
 				 "each entry of metrics must be an object");
 		} else if (check_keys(item, mkeys, prefix, &e) < 0) {
 			/* e is filled */
 		} else if (!json_is_string(jn)) {
-			char p[80];
-			snprintf(p, sizeof p, "%s/name", prefix);
 			verr_set(&e, 400, "wrong_type", p,
 				 "name must be a metric name string");
 		} else if (!(m = registry_find(json_string_value(jn)))) {
-			char p[80];
-			snprintf(p, sizeof p, "%s/name", prefix);
 			verr_set(&e, 404, "unknown_metric", p,
 				 "no metric named '%s'", json_string_value(jn));
 		} else {
 			json_t *in = json_object_get(item, "inputs");
-			if (in && !json_is_object(in)) {
-				char p[80];
-				snprintf(p, sizeof p, "%s/inputs", prefix);
+			snprintf(p, sizeof p, "%s/inputs", prefix);
+			if (in && !json_is_object(in))
 				verr_set(&e, 400, "wrong_type", p,
 					 "inputs must be an object");
-			} else {
-				res = compute(s, m, &doc, in, shared,
+			else
+				res = compute(q->s, m, &q->doc, in, shared,
 					      json_object_get(item, "params"),
-					      prefix, &e);
-			}
+					      prefix, prog ? &inner : NULL, &e);
 		}
 		if (!res) {
+			if (!strcmp(e.code, "cancelled")) {
+				json_decref(results);
+				*err = e;
+				return NULL;
+			}
 			res = error_json(&e);
 			json_object_set_new(res, "status",
 					    json_integer(e.status));
-			if (jn && json_is_string(jn))
+			if (json_is_string(jn))
 				json_object_set(res, "metric", jn);
 		}
 		json_array_append_new(results, res);
 	}
-	jsonx_free(&doc);
-	respond_json(rs, 200, json_pack("{s:o}", "results", results));
+	return json_pack("{s:o}", "results", results);
+}
+
+static int creq_run(void *arg, const evald_progress *prog, json_t **result,
+		    verr *err)
+{
+	creq *q = arg;
+	*result = q->m ? run_metric(q, prog, err) : run_evaluate(q, prog, err);
+	return *result ? 0 : -1;
+}
+
+static int want_async(const svc_request *rq)
+{
+	const char *q = rq->query;
+	/* The query is "k=v&k=v" with values already URL-decoded. */
+	while (q && *q) {
+		if (!strncmp(q, "async=", 6))
+			return q[6] == '1' || !strncmp(q + 6, "true", 4);
+		q = strchr(q, '&');
+		if (q)
+			q++;
+	}
+	return 0;
+}
+
+/* POST /v1/metrics/{name} (m set) and POST /v1/evaluate (m NULL). */
+static void post_compute(svc *s, const metric *m, const svc_request *rq,
+			 svc_response *rs)
+{
+	static const char *const mkeys[] = {"inputs", "params", "record", NULL};
+	static const char *const ekeys[] = {"inputs", "metrics", "record",
+					    NULL};
+	int async = want_async(rq);
+	creq *q = calloc(1, sizeof *q);
+	json_t *res;
+	verr err;
+
+	if (!q) {
+		verr_set(&err, 503, "out_of_memory", "", "out of memory");
+		goto fail;
+	}
+	q->s = s;
+	q->m = m;
+	q->body = (char *)rq->body;
+	if (async && rq->steal_body && *rq->steal_body == rq->body) {
+		/* The job outlives the request: take the body, no copy. */
+		q->owns_body = 1;
+		*rq->steal_body = NULL;
+	} else if (async) {
+		q->body = malloc(rq->len + 1);
+		if (!q->body) {
+			verr_set(&err, 503, "out_of_memory", "",
+				 "out of memory");
+			goto fail;
+		}
+		memcpy(q->body, rq->body, rq->len);
+		q->owns_body = 1;
+	}
+	if (parse_body(q->body, rq->len, &q->doc, &err) < 0)
+		goto fail;
+	if (check_keys(q->doc.root, m ? mkeys : ekeys, "", &err) < 0 ||
+	    check_record(q->doc.root, &err) < 0)
+		goto fail;
+	if (async) {
+		char id[17];
+		if (jobs_submit(s->jobs, m ? m->name : "evaluate", creq_run, q,
+				creq_free, id, &err) < 0)
+			goto fail;
+		respond_json(rs, 202,
+			     json_pack("{s:s, s:s}", "job", id, "status",
+				       "queued"));
+		return;
+	}
+	if (creq_run(q, NULL, &res, &err) < 0)
+		goto fail;
+	creq_free(q);
+	respond_json(rs, 200, res);
 	return;
 fail:
-	json_decref(results);
-	jsonx_free(&doc);
+	if (q)
+		creq_free(q);
 	respond_error(rs, &err);
+}
+
+static void post_metric(svc *s, const char *name, const svc_request *rq,
+			svc_response *rs)
+{
+	const metric *m = registry_find(name);
+	verr err;
+
+	if (!m) {
+		verr_set(&err, 404, "unknown_metric", "",
+			 "no metric named '%s'; GET /v1/metrics lists them",
+			 name);
+		respond_error(rs, &err);
+		return;
+	}
+	post_compute(s, m, rq, rs);
+}
+
+static void job_route(svc *s, const char *id, const svc_request *rq,
+		      svc_response *rs)
+{
+	int del = !strcmp(rq->method, "DELETE");
+	json_t *o;
+	verr e;
+
+	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD") && !del) {
+		method_not_allowed(rs, "GET, DELETE");
+		return;
+	}
+	o = del ? jobs_cancel(s->jobs, id) : jobs_get(s->jobs, id);
+	if (!o) {
+		verr_set(&e, 404, "not_found", "",
+			 "no job '%s' (finished jobs are kept for a while, "
+			 "then forgotten)",
+			 id);
+		respond_error(rs, &e);
+		return;
+	}
+	respond_json(rs, 200, o);
 }
 
 /* ------------------------------------------------------------ routing */
@@ -394,7 +551,10 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 		if (!post)
 			method_not_allowed(rs, "POST");
 		else if (check_json_type(rq, rs) == 0)
-			post_evaluate(s, rq, rs);
+			post_compute(s, NULL, rq, rs);
+	} else if (!strncmp(path, "/v1/jobs/", 9) && path[9] &&
+		   !strchr(path + 9, '/')) {
+		job_route(s, path + 9, rq, rs);
 	} else {
 		verr_set(&e, 404, "not_found", "", "no route %s %s", rq->method,
 			 path);

@@ -6,21 +6,28 @@
 #ifndef EVALD_DISPATCH_H
 #define EVALD_DISPATCH_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "jobs.h"
 
 typedef struct svc_config {
 	int64_t max_body;  /* bytes; larger bodies are 413 */
 	int64_t max_elems; /* per decoded tensor; 0 = unlimited */
 	int max_jobs;      /* concurrent heavy computations */
+	int max_queue;     /* async jobs waiting to run */
 	int retry_after;   /* seconds suggested on 503 */
 } svc_config;
 
 typedef struct svc {
 	svc_config cfg;
-	atomic_int heavy_running; /* heavy computations in progress */
-	atomic_int ready;         /* store open: /readyz answers 200 */
+	pthread_mutex_t heavy_mu; /* guards heavy_running */
+	pthread_cond_t heavy_cv;
+	int heavy_running; /* heavy computations in progress */
+	atomic_int ready;  /* store open: /readyz answers 200 */
+	jobs *jobs;
 } svc;
 
 typedef struct svc_request {
@@ -30,6 +37,9 @@ typedef struct svc_request {
 	const char *content_type; /* NULL when absent */
 	const char *body;
 	size_t len;
+	/* Where body came from malloc, &that pointer: an async request takes
+	 * it (setting it to NULL) instead of copying.  May be NULL. */
+	char **steal_body;
 } svc_request;
 
 typedef struct svc_response {
@@ -42,7 +52,10 @@ typedef struct svc_response {
 	char code[48];            /* error code for the log, "" if none */
 } svc_response;
 
-void svc_init(svc *s, const svc_config *cfg);
+/* Returns 0, or -1 when the job workers cannot be started. */
+int svc_init(svc *s, const svc_config *cfg);
+/* Cancel jobs, join workers. */
+void svc_close(svc *s);
 void svc_config_defaults(svc_config *cfg);
 
 /* Answer one request.  Always fills rs with a complete response. */

@@ -126,6 +126,23 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 	return 0;
 }
 
+typedef struct qbuf {
+	char s[512];
+	size_t n;
+} qbuf;
+
+static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			  const char *value)
+{
+	qbuf *q = cls;
+	(void)kind;
+	int w = snprintf(q->s + q->n, sizeof q->s - q->n, "%s%s=%s",
+			 q->n ? "&" : "", key, value ? value : "");
+	if (w > 0 && q->n + (size_t)w < sizeof q->s)
+		q->n += (size_t)w;
+	return MHD_YES;
+}
+
 static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 			     const char *url, const char *method,
 			     const char *version, const char *upload_data,
@@ -191,14 +208,18 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		return send_error(conn, r, 413, "body_too_large", msg);
 	}
 
+	qbuf q = {.n = 0};
+	q.s[0] = '\0';
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
 	svc_request rq = {
 		.method = method,
 		.path = url,
-		.query = NULL,
+		.query = q.s,
 		.content_type = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
 		.body = r->body ? r->body : "",
 		.len = r->len,
+		.steal_body = r->body ? &r->body : NULL,
 	};
 	svc_response rs;
 	svc_handle(h->svc, &rq, &rs);

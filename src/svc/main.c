@@ -71,10 +71,16 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	svc_init(&s, &cfg.svc);
-	h = http_start(&cfg, &s);
-	if (!h)
+	if (svc_init(&s, &cfg.svc) < 0) {
+		log_msg(LOG_ERROR, "event=start_failed reason=\"cannot start "
+				   "job workers\"");
 		return 1;
+	}
+	h = http_start(&cfg, &s);
+	if (!h) {
+		svc_close(&s);
+		return 1;
+	}
 	log_msg(LOG_INFO,
 		"event=started version=%s listen=%s port=%d threads=%d "
 		"max_jobs=%d blas_threads=%d max_body=%lld",
@@ -86,6 +92,7 @@ int main(int argc, char **argv)
 	log_msg(LOG_INFO, "event=stopping signal=%s",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(h, 30);
+	svc_close(&s);
 	log_msg(LOG_INFO, "event=stopped");
 	return 0;
 }

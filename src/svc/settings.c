@@ -43,6 +43,8 @@ static const opt opts[] = {
 	{"max-jobs", "EVALD_MAX_JOBS", OPT_INT, F(svc.max_jobs),
 	 "heavy computations (FID, EMD, ...) at once; more get 503 "
 	 "(default: cores/2, at least 1)"},
+	{"max-queue", "EVALD_MAX_QUEUE", OPT_INT, F(svc.max_queue),
+	 "async jobs waiting to run; more get 503 (default 64)"},
 	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),
 	 "seconds before an idle connection is closed (default 30)"},
 	{"max-connections", "EVALD_MAX_CONNECTIONS", OPT_INT, F(conn_limit),

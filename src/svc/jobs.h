@@ -1,0 +1,53 @@
+/* jobs.h - asynchronous computations: a bounded queue, a fixed set of
+ * worker threads, and a table of jobs clients poll by id.
+ *
+ * A job owns the parsed request it will run.  Its progress is written by
+ * the computation through evald_progress and read by GET /v1/jobs/{id};
+ * DELETE sets a flag the computation polls, so cancellation takes effect
+ * at the next progress tick. */
+#ifndef EVALD_JOBS_H
+#define EVALD_JOBS_H
+
+#include <jansson.h>
+
+#include <evald/progress.h>
+
+#include "verr.h"
+
+typedef struct jobs jobs;
+typedef struct job job;
+
+/* The computation a job runs: fills *result (new reference) or err.
+ * `arg` is the job's payload; `free_arg` releases it when the job is
+ * dropped. */
+typedef int (*job_fn)(void *arg, const evald_progress *prog, json_t **result,
+		      verr *err);
+
+typedef struct jobs_config {
+	int workers;   /* threads running jobs */
+	int max_queue; /* queued (not yet running) jobs; more get 503 */
+	int keep;      /* finished jobs remembered for polling */
+} jobs_config;
+
+jobs *jobs_start(const jobs_config *cfg);
+/* Cancel everything, join the workers, free the table. */
+void jobs_stop(jobs *js);
+
+/* Queue fn(arg).  On success returns 0 and writes the id (17 bytes with
+ * NUL) and takes ownership of arg; on a full queue returns -1 with a 503
+ * in err and arg is left to the caller. */
+int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
+		void (*free_arg)(void *), char id[17], verr *err);
+
+/* The job's state as JSON ({"id","status","progress",...}), or NULL when
+ * no such job exists.  New reference. */
+json_t *jobs_get(jobs *js, const char *id);
+
+/* Cancel a queued or running job, or forget a finished one.  Returns the
+ * state after the call (new reference) or NULL when there is no such job. */
+json_t *jobs_cancel(jobs *js, const char *id);
+
+/* Jobs waiting to run, for /metrics. */
+int jobs_queued(jobs *js);
+
+#endif
