@@ -14,6 +14,9 @@
 #include "dispatch.h"
 #include "jsonx.h"
 #include "registry.h"
+#include "respond.h"
+#include "dashboard.h"
+#include "state.h"
 
 void svc_config_defaults(svc_config *cfg)
 {
@@ -24,7 +27,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->retry_after = 2;
 }
 
-int svc_init(svc *s, const svc_config *cfg)
+int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 {
 	jobs_config jc = {.workers = cfg->max_jobs,
 			  .max_queue = cfg->max_queue,
@@ -33,7 +36,12 @@ int svc_init(svc *s, const svc_config *cfg)
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->heavy_mu, NULL);
 	pthread_cond_init(&s->heavy_cv, NULL);
-	atomic_store(&s->ready, 1);
+	stats_init(&s->stats);
+	errbuf[0] = '\0';
+	if (cfg->data_dir &&
+	    store_open(cfg->data_dir, &s->store, errbuf) != STORE_OK)
+		s->store = NULL;
+	atomic_store(&s->ready, s->store != NULL);
 	s->jobs = jobs_start(&jc);
 	return s->jobs ? 0 : -1;
 }
@@ -42,6 +50,9 @@ void svc_close(svc *s)
 {
 	jobs_stop(s->jobs);
 	s->jobs = NULL;
+	store_close(s->store);
+	s->store = NULL;
+	stats_destroy(&s->stats);
 	pthread_mutex_destroy(&s->heavy_mu);
 	pthread_cond_destroy(&s->heavy_cv);
 }
@@ -75,36 +86,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void respond_json(svc_response *rs, int status, json_t *body)
-{
-	rs->status = status;
-	rs->content_type = "application/json; charset=utf-8";
-	rs->body = body ? json_dumps(body, CODEC_DUMP_FLAGS) : NULL;
-	if (!rs->body) {
-		/* Only allocation failure gets here: answer something. */
-		rs->status = 503;
-		rs->body =
-			strdup("{\"error\":{\"code\":\"out_of_memory\","
-			       "\"message\":\"out of memory\",\"path\":\"\"}}");
-		rs->retry_after = 5;
-	}
-	rs->len = rs->body ? strlen(rs->body) : 0;
-	json_decref(body);
-}
-
-static json_t *error_json(const verr *e)
-{
-	return json_pack("{s:{s:s, s:s, s:s}}", "error", "code", e->code,
-			 "message", e->msg, "path", e->path);
-}
-
-static void respond_error(svc_response *rs, const verr *e)
-{
-	snprintf(rs->code, sizeof rs->code, "%s", e->code);
-	rs->retry_after = e->retry_after;
-	respond_json(rs, e->status, error_json(e));
 }
 
 /* ------------------------------------------------------------ compute */
@@ -192,7 +173,7 @@ static int check_keys(json_t *obj, const char *const *allowed,
 	return 0;
 }
 
-static int parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
+int svc_parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
 {
 	jsonx_error je;
 
@@ -212,17 +193,7 @@ static int parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
 	return 0;
 }
 
-static int check_record(json_t *root, verr *err)
-{
-	if (json_object_get(root, "record"))
-		return verr_set(err, 422, "not_supported", "/record",
-				"recording series is not available in this "
-				"build yet; send the request without "
-				"\"record\"");
-	return 0;
-}
 
-static void method_not_allowed(svc_response *rs, const char *allow);
 
 /* A parsed compute request: what a synchronous handler runs at once and
  * what a job keeps until a worker runs it.  The doc's string blobs point
@@ -342,7 +313,15 @@ static int creq_run(void *arg, const evald_progress *prog, json_t **result,
 {
 	creq *q = arg;
 	*result = q->m ? run_metric(q, prog, err) : run_evaluate(q, prog, err);
-	return *result ? 0 : -1;
+	if (!*result)
+		return -1;
+	if (state_record(q->s, json_object_get(q->doc.root, "record"),
+			 *result, q->m == NULL, err) < 0) {
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int want_async(const svc_request *rq)
@@ -392,10 +371,11 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		memcpy(q->body, rq->body, rq->len);
 		q->owns_body = 1;
 	}
-	if (parse_body(q->body, rq->len, &q->doc, &err) < 0)
+	if (svc_parse_body(q->body, rq->len, &q->doc, &err) < 0)
 		goto fail;
 	if (check_keys(q->doc.root, m ? mkeys : ekeys, "", &err) < 0 ||
-	    check_record(q->doc.root, &err) < 0)
+	    state_record_check(json_object_get(q->doc.root, "record"), &err) <
+		    0)
 		goto fail;
 	if (async) {
 		char id[17];
@@ -418,34 +398,105 @@ fail:
 	respond_error(rs, &err);
 }
 
-static void post_metric(svc *s, const char *name, const svc_request *rq,
-			svc_response *rs)
-{
-	const metric *m = registry_find(name);
-	verr err;
 
-	if (!m) {
-		verr_set(&err, 404, "unknown_metric", "",
-			 "no metric named '%s'; GET /v1/metrics lists them",
-			 name);
-		respond_error(rs, &err);
-		return;
-	}
-	post_compute(s, m, rq, rs);
+
+/* ------------------------------------------------------------ routing */
+
+int svc_is_json_type(const char *ct)
+{
+	if (!ct)
+		return 1; /* absent: assume JSON, as most clients mean it */
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static void job_route(svc *s, const char *id, const svc_request *rq,
-		      svc_response *rs)
-{
-	int del = !strcmp(rq->method, "DELETE");
-	json_t *o;
-	verr e;
 
-	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD") && !del) {
-		method_not_allowed(rs, "GET, DELETE");
+static int check_json_type(const svc_request *rq, svc_response *rs)
+{
+	verr e;
+	if (svc_is_json_type(rq->content_type))
+		return 0;
+	verr_set(&e, 415, "unsupported_media_type", "",
+		 "send the request as Content-Type: application/json (got "
+		 "'%s')",
+		 rq->content_type);
+	respond_error(rs, &e);
+	return -1;
+}
+
+/* ------------------------------------------------------------ routes */
+
+static void r_healthz(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *rest)
+{
+	respond_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void r_readyz(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *rest)
+{
+	verr e;
+	if (atomic_load(&s->ready)) {
+		respond_json(rs, 200, json_pack("{s:s}", "status", "ready"));
 		return;
 	}
-	o = del ? jobs_cancel(s->jobs, id) : jobs_get(s->jobs, id);
+	verr_set(&e, 503, "not_ready", "",
+		 "the store is not open (see the log for why)");
+	e.retry_after = 1;
+	respond_error(rs, &e);
+}
+
+static void r_prometheus(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *rest)
+{
+	state_prometheus(s, rs);
+}
+
+static void r_dashboard(svc *s, const svc_request *rq, svc_response *rs,
+			const char *rest)
+{
+	dashboard_page(rs);
+}
+
+static void r_catalog(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *rest)
+{
+	respond_json(rs, 200, registry_catalog_json());
+}
+
+static void r_metric(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *name)
+{
+	const metric *m = registry_find(name);
+	verr e;
+
+	if (!m) {
+		verr_set(&e, 404, "unknown_metric", "",
+			 "no metric named '%s'; GET /v1/metrics lists them",
+			 name);
+		respond_error(rs, &e);
+	} else if (strcmp(rq->method, "POST")) {
+		respond_json(rs, 200, registry_entry_json(m));
+	} else if (check_json_type(rq, rs) == 0) {
+		post_compute(s, m, rq, rs);
+	}
+}
+
+static void r_evaluate(svc *s, const svc_request *rq, svc_response *rs,
+		       const char *rest)
+{
+	if (check_json_type(rq, rs) == 0)
+		post_compute(s, NULL, rq, rs);
+}
+
+static void r_job(svc *s, const svc_request *rq, svc_response *rs,
+		  const char *id)
+{
+	int del = !strcmp(rq->method, "DELETE");
+	json_t *o = del ? jobs_cancel(s->jobs, id) : jobs_get(s->jobs, id);
+	verr e;
+
 	if (!o) {
 		verr_set(&e, 404, "not_found", "",
 			 "no job '%s' (finished jobs are kept for a while, "
@@ -457,107 +508,111 @@ static void job_route(svc *s, const char *id, const svc_request *rq,
 	respond_json(rs, 200, o);
 }
 
-/* ------------------------------------------------------------ routing */
+typedef void (*route_fn)(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *rest);
 
-static int is_json_type(const char *ct)
-{
-	if (!ct)
-		return 1; /* absent: assume JSON, as most clients mean it */
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
+/* The route table.  A '*' segment matches one non-empty path segment, a
+ * final '**' the non-empty rest of the path (series names may contain
+ * '/'); the matched part is passed to the handler as `rest`.  `methods`
+ * drives the 405 answer and its Allow header; HEAD is served as GET. */
+static const struct route {
+	const char *pattern;
+	const char *methods;
+	route_fn fn;
+} routes[] = {
+	{"/healthz", "GET", r_healthz},
+	{"/readyz", "GET", r_readyz},
+	{"/metrics", "GET", r_prometheus},
+	{"/", "GET", r_dashboard},
+	{"/v1/metrics", "GET", r_catalog},
+	{"/v1/metrics/*", "GET, POST", r_metric},
+	{"/v1/evaluate", "POST", r_evaluate},
+	{"/v1/jobs/*", "GET, DELETE", r_job},
+	{"/v1/series", "GET", state_series},
+	{"/v1/series/**", "GET", state_series},
+	{"/v1/references", "GET", state_references},
+	{"/v1/references/*", "GET, PUT, DELETE", state_references},
+	{"/v1/streams", "POST", state_streams},
+	{"/v1/streams/*", "GET, DELETE", state_streams},
+	{"/v1/streams/*/batches", "POST", state_streams},
+	{"/v1/streams/*/moments", "POST", state_streams},
+};
 
-static void method_not_allowed(svc_response *rs, const char *allow)
+/* Match path against pattern; on success *rest points at the wildcard's
+ * match (or NULL) and the return is 1. */
+static int match(const char *pattern, const char *path, const char **rest,
+		 size_t *restlen)
 {
-	verr e;
-	verr_set(&e, 405, "method_not_allowed", "",
-		 "this route accepts %s only", allow);
-	rs->allow = allow;
-	respond_error(rs, &e);
-}
-
-static int check_json_type(const svc_request *rq, svc_response *rs)
-{
-	verr e;
-	if (is_json_type(rq->content_type))
-		return 0;
-	verr_set(&e, 415, "unsupported_media_type", "",
-		 "send the request as Content-Type: application/json (got "
-		 "'%s')",
-		 rq->content_type);
-	respond_error(rs, &e);
-	return -1;
-}
-
-static void get_metric_entry(const char *name, svc_response *rs)
-{
-	const metric *m = registry_find(name);
-	verr e;
-	if (m) {
-		respond_json(rs, 200, registry_entry_json(m));
-		return;
+	*rest = NULL;
+	*restlen = 0;
+	while (*pattern) {
+		if (pattern[0] == '*' && pattern[1] == '*') {
+			if (!*path)
+				return 0;
+			*rest = path;
+			*restlen = strlen(path);
+			return 1;
+		}
+		if (*pattern == '*') {
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+			if (n == 0)
+				return 0;
+			*rest = path;
+			*restlen = n;
+			path += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
 	}
-	verr_set(&e, 404, "unknown_metric", "",
-		 "no metric named '%s'; GET /v1/metrics lists them", name);
-	respond_error(rs, &e);
+	return *path == '\0';
 }
 
-static void get_readyz(svc *s, svc_response *rs)
+static int method_listed(const char *methods, const char *m)
 {
-	verr e;
-	if (atomic_load(&s->ready)) {
-		respond_json(rs, 200, json_pack("{s:s}", "status", "ready"));
-		return;
-	}
-	verr_set(&e, 503, "not_ready", "", "the store is not open yet");
-	e.retry_after = 1;
-	respond_error(rs, &e);
+	size_t n = strlen(m);
+	for (const char *p = methods; (p = strstr(p, m)); p += n)
+		if ((p == methods || p[-1] == ' ') &&
+		    (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
 }
 
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 {
-	const char *path = rq->path;
-	int get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
-	int post = !strcmp(rq->method, "POST");
+	int head = !strcmp(rq->method, "HEAD");
 	verr e;
 
 	memset(rs, 0, sizeof *rs);
-	if (!strcmp(path, "/healthz")) {
-		if (!get)
-			method_not_allowed(rs, "GET");
-		else
-			respond_json(rs, 200,
-				     json_pack("{s:s}", "status", "ok"));
-	} else if (!strcmp(path, "/readyz")) {
-		if (!get)
-			method_not_allowed(rs, "GET");
-		else
-			get_readyz(s, rs);
-	} else if (!strcmp(path, "/v1/metrics")) {
-		if (!get)
-			method_not_allowed(rs, "GET");
-		else
-			respond_json(rs, 200, registry_catalog_json());
-	} else if (!strncmp(path, "/v1/metrics/", 12) &&
-		   !strchr(path + 12, '/') && path[12]) {
-		if (get)
-			get_metric_entry(path + 12, rs);
-		else if (!post)
-			method_not_allowed(rs, "GET, POST");
-		else if (check_json_type(rq, rs) == 0)
-			post_metric(s, path + 12, rq, rs);
-	} else if (!strcmp(path, "/v1/evaluate")) {
-		if (!post)
-			method_not_allowed(rs, "POST");
-		else if (check_json_type(rq, rs) == 0)
-			post_compute(s, NULL, rq, rs);
-	} else if (!strncmp(path, "/v1/jobs/", 9) && path[9] &&
-		   !strchr(path + 9, '/')) {
-		job_route(s, path + 9, rq, rs);
-	} else {
-		verr_set(&e, 404, "not_found", "", "no route %s %s", rq->method,
-			 path);
-		respond_error(rs, &e);
+	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+		const struct route *r = &routes[i];
+		const char *rest;
+		size_t restlen;
+		char seg[300];
+		if (!match(r->pattern, rq->path, &rest, &restlen))
+			continue;
+		rs->route = r->pattern;
+		if (!method_listed(r->methods, head ? "GET" : rq->method)) {
+			respond_method_not_allowed(rs, r->methods);
+			return;
+		}
+		if (rest) {
+			if (restlen >= sizeof seg) {
+				verr_set(&e, 404, "not_found", "",
+					 "name too long");
+				respond_error(rs, &e);
+				return;
+			}
+			memcpy(seg, rest, restlen);
+			seg[restlen] = '\0';
+		}
+		r->fn(s, rq, rs, rest ? seg : NULL);
+		return;
 	}
+	rs->route = "other";
+	verr_set(&e, 404, "not_found", "", "no route %s %s", rq->method,
+		 rq->path);
+	respond_error(rs, &e);
 }

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "jobs.h"
+#include "stats.h"
+#include "store.h"
 
 typedef struct svc_config {
 	int64_t max_body;  /* bytes; larger bodies are 413 */
@@ -19,6 +21,7 @@ typedef struct svc_config {
 	int max_jobs;      /* concurrent heavy computations */
 	int max_queue;     /* async jobs waiting to run */
 	int retry_after;   /* seconds suggested on 503 */
+	const char *data_dir; /* store location; NULL = no store */
 } svc_config;
 
 typedef struct svc {
@@ -28,6 +31,8 @@ typedef struct svc {
 	int heavy_running; /* heavy computations in progress */
 	atomic_int ready;  /* store open: /readyz answers 200 */
 	jobs *jobs;
+	store *store; /* NULL when it could not be opened */
+	stats stats;
 } svc;
 
 typedef struct svc_request {
@@ -50,13 +55,24 @@ typedef struct svc_response {
 	int retry_after;          /* seconds; 0 = no header */
 	const char *allow;        /* Allow header for 405, static */
 	char code[48];            /* error code for the log, "" if none */
+	const char *route;        /* route template for stats, static */
 } svc_response;
 
-/* Returns 0, or -1 when the job workers cannot be started. */
-int svc_init(svc *s, const svc_config *cfg);
+/* Returns 0, or -1 when the job workers cannot be started.  A store that
+ * cannot be opened is logged into errbuf (256 bytes) and leaves /readyz at
+ * 503; the stateless routes still work. */
+int svc_init(svc *s, const svc_config *cfg, char *errbuf);
 /* Cancel jobs, join workers. */
 void svc_close(svc *s);
 void svc_config_defaults(svc_config *cfg);
+
+struct jsonx_doc;
+struct verr;
+/* Parse a JSON request body that must be an object (400 otherwise). */
+int svc_parse_body(const char *body, size_t len, struct jsonx_doc *doc,
+		   struct verr *err);
+/* 1 for application/json (any parameters) or no Content-Type at all. */
+int svc_is_json_type(const char *content_type);
 
 /* Answer one request.  Always fills rs with a complete response. */
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs);

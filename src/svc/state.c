@@ -1,0 +1,318 @@
+/* state.c - series, references and streams over HTTP, on the store.
+ *
+ * Every write is answered only after store_* returned, i.e. after the
+ * commit is on disk. A full disk is 507 with a clear message; nothing is
+ * half-written (SQLite rolls the statement back). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "respond.h"
+#include "state.h"
+#include "store.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int state_store_error(int rc, const char *errbuf, verr *err)
+{
+	if (rc == STORE_FULL)
+		return verr_set(err, 507, "storage_full", "",
+				"the data directory is full; nothing was "
+				"written (%s)",
+				errbuf);
+	return verr_set(err, 500, "store_error", "", "%s", errbuf);
+}
+
+static int need_store(svc *s, verr *err)
+{
+	if (s->store)
+		return 0;
+	verr_set(err, 503, "not_ready", "",
+		 "the store is not open; check the data directory");
+	err->retry_after = 5;
+	return -1;
+}
+
+/* Names of series: printable, no spaces or quotes, may contain '/'. */
+static int valid_series(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 256)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._-/:", *s)))
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------ record */
+
+int state_record_check(json_t *record, verr *err)
+{
+	const char *key;
+	json_t *v;
+
+	if (!record)
+		return 0;
+	if (!json_is_object(record))
+		return verr_set(err, 400, "wrong_type", "/record",
+				"record must be an object {\"series\", "
+				"\"step\"?, \"labels\"?}");
+	json_object_foreach(record, key, v)
+	{
+		if (strcmp(key, "series") && strcmp(key, "step") &&
+		    strcmp(key, "labels")) {
+			char p[300];
+			snprintf(p, sizeof p, "/record/%s", key);
+			return verr_set(err, 422, "unknown_field", p,
+					"record takes series, step and labels; "
+					"'%s' is not one of them",
+					key);
+		}
+	}
+	v = json_object_get(record, "series");
+	if (!json_is_string(v))
+		return verr_set(err, v ? 400 : 422,
+				v ? "wrong_type" : "missing_input",
+				"/record/series",
+				"record needs a series name (a string)");
+	if (!valid_series(json_string_value(v)))
+		return verr_set(err, 422, "invalid_value", "/record/series",
+				"series names are 1 to 256 characters of "
+				"letters, digits and . _ - / :");
+	v = json_object_get(record, "step");
+	if (v && !json_is_null(v) && !json_is_integer(v))
+		return verr_set(err, 400, "wrong_type", "/record/step",
+				"step must be an integer");
+	v = json_object_get(record, "labels");
+	if (v && !json_is_null(v)) {
+		if (!json_is_object(v))
+			return verr_set(err, 400, "wrong_type",
+					"/record/labels",
+					"labels must be an object of strings");
+		json_t *lv;
+		json_object_foreach(v, key, lv)
+		{
+			if (!json_is_string(lv)) {
+				char p[300];
+				snprintf(p, sizeof p, "/record/labels/%s", key);
+				return verr_set(err, 400, "wrong_type", p,
+						"label values must be strings");
+			}
+		}
+	}
+	return 0;
+}
+
+static int record_one(svc *s, json_t *record, const char *series,
+		      json_t *result, double ts, verr *err)
+{
+	store_point p = {0};
+	json_t *value = json_object_get(result, "value");
+	json_t *step = json_object_get(record, "step");
+	json_t *labels = json_object_get(record, "labels");
+	char errbuf[256];
+	char *ltext = NULL;
+	int rc;
+
+	if (!value)
+		return verr_set(err, 422, "invalid_value", "/record",
+				"only a scalar result can be recorded; this "
+				"one has no \"value\" (reduction none?)");
+	p.has_value = json_is_number(value);
+	p.value = p.has_value ? json_number_value(value) : 0.0;
+	p.has_step = json_is_integer(step);
+	p.step = p.has_step ? json_integer_value(step) : 0;
+	if (json_is_object(labels))
+		ltext = json_dumps(labels, JSON_COMPACT | JSON_SORT_KEYS);
+	p.labels = ltext;
+	p.ts = ts;
+	rc = store_series_append(s->store, series, &p, errbuf);
+	free(ltext);
+	if (rc != STORE_OK)
+		return state_store_error(rc, errbuf, err);
+	json_object_set_new(result, "recorded",
+			    json_pack("{s:s, s:o, s:f}", "series", series,
+				      "step",
+				      p.has_step ? json_integer(p.step)
+						 : json_null(),
+				      "ts", ts));
+	return 0;
+}
+
+int state_record(svc *s, json_t *record, json_t *result, int evaluate,
+		 verr *err)
+{
+	const char *series;
+	double ts = now_s();
+
+	if (!record)
+		return 0;
+	if (need_store(s, err) < 0)
+		return -1;
+	series = json_string_value(json_object_get(record, "series"));
+	if (!evaluate)
+		return record_one(s, record, series, result, ts, err);
+	json_t *results = json_object_get(result, "results");
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		json_t *r = json_array_get(results, i);
+		json_t *m = json_object_get(r, "metric");
+		char name[400];
+		if (json_object_get(r, "error") || !json_is_string(m) ||
+		    !json_object_get(r, "value"))
+			continue; /* errors and value-less results are skipped */
+		snprintf(name, sizeof name, "%s/%s", series,
+			 json_string_value(m));
+		if (record_one(s, record, name, r, ts, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ series */
+
+static const char *query_get(const char *q, const char *key, char *buf,
+			     size_t len)
+{
+	size_t kl = strlen(key);
+	while (q && *q) {
+		if (!strncmp(q, key, kl) && q[kl] == '=') {
+			const char *v = q + kl + 1, *e = strchr(v, '&');
+			size_t n = e ? (size_t)(e - v) : strlen(v);
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, v, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		q = strchr(q, '&');
+		if (q)
+			q++;
+	}
+	return NULL;
+}
+
+void state_series(svc *s, const svc_request *rq, svc_response *rs,
+		  const char *name)
+{
+	char errbuf[256], buf[64];
+	json_t *out = NULL;
+	verr e;
+	int rc;
+
+	if (need_store(s, &e) < 0)
+		goto fail;
+	if (!name) {
+		rc = store_series_list(s->store, &out, errbuf);
+		if (rc != STORE_OK) {
+			state_store_error(rc, errbuf, &e);
+			goto fail;
+		}
+		respond_json(rs, 200, out);
+		return;
+	}
+	double since = -1;
+	long long limit = 1000;
+	if (query_get(rq->query, "since", buf, sizeof buf)) {
+		char *end;
+		since = strtod(buf, &end);
+		if (*end || !isfinite(since)) {
+			verr_set(&e, 422, "invalid_value", "",
+				 "since must be a Unix time in seconds");
+			goto fail;
+		}
+	}
+	if (query_get(rq->query, "limit", buf, sizeof buf)) {
+		char *end;
+		limit = strtoll(buf, &end, 10);
+		if (*end || limit < 1 || limit > 100000) {
+			verr_set(&e, 422, "invalid_value", "",
+				 "limit must be an integer from 1 to 100000");
+			goto fail;
+		}
+	}
+	rc = store_series_points(s->store, name, since, limit, &out, errbuf);
+	if (rc == STORE_NOTFOUND) {
+		verr_set(&e, 404, "not_found", "", "no series named '%s'",
+			 name);
+		goto fail;
+	}
+	if (rc != STORE_OK) {
+		state_store_error(rc, errbuf, &e);
+		goto fail;
+	}
+	respond_json(rs, 200, json_pack("{s:s, s:o}", "name", name, "points",
+					out));
+	return;
+fail:
+	respond_error(rs, &e);
+}
+
+/* ------------------------------------------------------------ metrics */
+
+static void score_line(void *ctx, const char *series, int has_value,
+		       double value)
+{
+	char esc[600];
+	size_t o = 0;
+	/* Label values escape backslash, quote and newline (format 0.0.4). */
+	for (const char *c = series; *c && o < sizeof esc - 3; c++) {
+		if (*c == '\\' || *c == '"')
+			esc[o++] = '\\';
+		if (*c == '\n') {
+			esc[o++] = '\\';
+			esc[o++] = 'n';
+			continue;
+		}
+		esc[o++] = *c;
+	}
+	esc[o] = '\0';
+	if (has_value)
+		stats_printf(ctx, "evald_score{series=\"%s\"} %.17g\n", esc,
+			     value);
+	else
+		stats_printf(ctx, "evald_score{series=\"%s\"} NaN\n", esc);
+}
+
+void state_prometheus(svc *s, svc_response *rs)
+{
+	stats_buf b = {0};
+	char errbuf[256];
+
+	if (stats_render(&s->stats, &b) < 0)
+		goto oom;
+	stats_printf(&b,
+		     "# HELP evald_job_queue_depth Async jobs waiting to run.\n"
+		     "# TYPE evald_job_queue_depth gauge\n"
+		     "evald_job_queue_depth %d\n"
+		     "# HELP evald_heavy_running Heavy computations running.\n"
+		     "# TYPE evald_heavy_running gauge\n"
+		     "evald_heavy_running %d\n",
+		     jobs_queued(s->jobs), s->heavy_running);
+	stats_printf(&b, "# HELP evald_score Latest recorded value of each "
+			 "series.\n# TYPE evald_score gauge\n");
+	if (s->store)
+		store_series_latest(s->store, score_line, &b, errbuf);
+	if (!b.s)
+		goto oom;
+	rs->status = 200;
+	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	rs->body = b.s;
+	rs->len = b.len;
+	return;
+oom:
+	free(b.s);
+	rs->status = 503;
+	rs->content_type = "text/plain; charset=utf-8";
+	rs->body = strdup("out of memory\n");
+	rs->len = rs->body ? strlen(rs->body) : 0;
+}

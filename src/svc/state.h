@@ -1,0 +1,58 @@
+/* state.h - the State routes (series, references, streams), recording of
+ * compute results into series, and the Prometheus exposition. */
+#ifndef EVALD_STATE_H
+#define EVALD_STATE_H
+
+#include <jansson.h>
+
+#include <evald/tensor.h>
+
+#include "dispatch.h"
+#include "verr.h"
+
+/* Validate a request's "record" object before any work is done. */
+int state_record_check(json_t *record, verr *err);
+
+/* Store result's value under record.series ("<series>/<metric>" for each
+ * entry of an evaluate); adds "recorded" to the result(s). */
+int state_record(svc *s, json_t *record, json_t *result, int evaluate,
+		 verr *err);
+
+/* Route handlers (see the route table in dispatch.c); `rest` is the
+ * matched name or id, NULL for the collection. */
+void state_series(svc *s, const svc_request *rq, svc_response *rs,
+		  const char *rest);
+void state_references(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *rest);
+void state_streams(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *rest);
+
+struct codec_ctx;
+struct pool;
+
+/* mu [d] and sigma [d,d] make valid statistics (shape, symmetry). */
+int state_check_stats(const evald_tensor *mu, const evald_tensor *sigma,
+		      const char *mu_path, const char *sigma_path, verr *err);
+
+/* Statistics (n, d, mu, sigma in the pool) of raw embeddings [N,d] given
+ * as a JSON tensor, of a stored stream, or of a .npy (embeddings) / .npz
+ * (mu, sigma) body. */
+int state_stats_from_embeddings(const struct codec_ctx *cx, json_t *v,
+				const char *path, double *n, int64_t *d,
+				double **mu, double **sigma, verr *err);
+int state_stats_from_stream(svc *s, const char *id, const char *path,
+			    struct pool *pl, double *n, int64_t *d, double **mu,
+			    double **sigma, verr *err);
+int state_stats_from_binary(svc *s, const char *body, size_t len,
+			    struct pool *pl, double *n, int64_t *d, double **mu,
+			    double **sigma, verr *err);
+/* application/octet-stream or application/x-npy. */
+int state_is_binary_type(const char *content_type);
+
+/* Map a store_* failure to an error (507 for a full disk). */
+int state_store_error(int rc, const char *errbuf, verr *err);
+
+/* GET /metrics. */
+void state_prometheus(svc *s, svc_response *rs);
+
+#endif

@@ -1,0 +1,282 @@
+/* state_refs.c - /v1/references: saved statistics (mu, sigma, n) of a
+ * reference set, so FID against it costs only the other side's work.
+ *
+ * A reference is created from raw embeddings (JSON or a .npy body), from
+ * {mu, sigma, n?}, from a .npz written by pytorch-fid / clean-fid, or
+ * from a stream; whatever the source, what is stored is float64 mu and
+ * sigma (ddof 1) and the sample count. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "jsonx.h"
+#include "respond.h"
+#include "state.h"
+#include "store.h"
+
+static int valid_ref_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 128)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		      *s == '-'))
+			return 0;
+	return 1;
+}
+
+static json_t *ref_meta_json(const store_ref *r)
+{
+	return json_pack("{s:s, s:f, s:I, s:f}", "name", r->name, "n", r->n,
+			 "d", (json_int_t)r->d, "created", r->created);
+}
+
+/* Check that mu [d] and sigma [d,d] form valid statistics. */
+int state_check_stats(const evald_tensor *mu, const evald_tensor *sigma,
+		      const char *mu_path, const char *sigma_path, verr *err)
+{
+	char a[64], b[64];
+	if (mu->ndim != 1 || mu->shape[0] < 1)
+		return verr_set(err, 422, "shape_mismatch", mu_path,
+				"mu must be a vector [d]; got shape %s",
+				evald_shape_str(mu, a, sizeof a));
+	int64_t d = mu->shape[0];
+	if (sigma->ndim != 2 || sigma->shape[0] != d || sigma->shape[1] != d)
+		return verr_set(err, 422, "shape_mismatch", sigma_path,
+				"sigma must be [%lld, %lld] to match mu; got "
+				"shape %s",
+				(long long)d, (long long)d,
+				evald_shape_str(sigma, b, sizeof b));
+	/* Symmetric up to rounding: relative to the largest entry, as a
+	 * covariance written out in float32 by another tool still passes. */
+	double amax = 0;
+	for (int64_t i = 0; i < d * d; i++)
+		amax = fmax(amax, fabs(sigma->data[i]));
+	for (int64_t i = 0; i < d; i++)
+		for (int64_t j = i + 1; j < d; j++) {
+			double x = sigma->data[i * d + j],
+			       y = sigma->data[j * d + i];
+			if (fabs(x - y) > 1e-6 * amax + 1e-300)
+				return verr_set(
+					err, 422, "invalid_value", sigma_path,
+					"sigma is not symmetric: [%lld, %lld] "
+					"= %.17g but [%lld, %lld] = %.17g",
+					(long long)i, (long long)j, x,
+					(long long)j, (long long)i, y);
+		}
+	for (int64_t i = 0; i < d; i++)
+		if (sigma->data[i * d + i] < -1e-12 * amax)
+			return verr_set(err, 422, "invalid_value", sigma_path,
+					"sigma has a negative variance at "
+					"[%lld, %lld]; it is not a covariance",
+					(long long)i, (long long)i);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Statistics of a PUT body, owned by the pool. */
+typedef struct ref_stats {
+	double n;
+	int64_t d;
+	double *mu, *sigma;
+} ref_stats;
+
+static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc,
+			   pool *pl, ref_stats *out, verr *err)
+{
+	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
+	json_t *mu = json_object_get(root, "mu");
+	json_t *sigma = json_object_get(root, "sigma");
+	json_t *n = json_object_get(root, "n");
+	json_t *emb = json_object_get(root, "embeddings");
+	json_t *stream = json_object_get(root, "stream");
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "mu") && strcmp(key, "sigma") &&
+		    strcmp(key, "n") && strcmp(key, "embeddings") &&
+		    strcmp(key, "stream")) {
+			char p[300];
+			snprintf(p, sizeof p, "/%s", key);
+			return verr_set(err, 422, "unknown_field", p,
+					"a reference is made from "
+					"\"embeddings\", {\"mu\", \"sigma\", "
+					"\"n\"?} or \"stream\"; '%s' is none "
+					"of them",
+					key);
+		}
+	}
+	if (!!emb + !!(mu || sigma) + !!stream != 1)
+		return verr_set(err, 422, "invalid_value", "",
+				"give exactly one source: \"embeddings\", "
+				"{\"mu\", \"sigma\"} or \"stream\"");
+	if (emb)
+		return state_stats_from_embeddings(&cx, emb, "/embeddings",
+						   &out->n, &out->d, &out->mu,
+						   &out->sigma, err);
+	if (stream) {
+		if (!json_is_string(stream))
+			return verr_set(err, 400, "wrong_type", "/stream",
+					"stream must be a stream id string");
+		return state_stats_from_stream(s, json_string_value(stream),
+					       "/stream", pl, &out->n, &out->d,
+					       &out->mu, &out->sigma, err);
+	}
+	evald_tensor tm, ts;
+	if (!mu || !sigma)
+		return verr_set(err, 422, "missing_input", mu ? "/sigma" : "/mu",
+				"statistics need both mu and sigma");
+	if (codec_tensor(&cx, mu, "/mu", &tm, err) < 0 ||
+	    codec_tensor(&cx, sigma, "/sigma", &ts, err) < 0 ||
+	    state_check_stats(&tm, &ts, "/mu", "/sigma", err) < 0)
+		return -1;
+	out->n = 0;
+	if (n) {
+		if (codec_number(&cx, n, "/n", &out->n, err) < 0)
+			return -1;
+		if (out->n < 0 || out->n != floor(out->n))
+			return verr_set(err, 422, "invalid_value", "/n",
+					"n must be a non-negative integer");
+	}
+	out->d = tm.shape[0];
+	out->mu = tm.data;
+	out->sigma = ts.data;
+	return 0;
+}
+
+static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *name)
+{
+	pool *pl = pool_new();
+	jsonx_doc doc = {0};
+	ref_stats st = {0};
+	store_ref r;
+	char errbuf[256];
+	verr e;
+	int rc;
+
+	if (!pl) {
+		verr_set(&e, 503, "out_of_memory", "", "out of memory");
+		goto fail;
+	}
+	if (!valid_ref_name(name)) {
+		verr_set(&e, 422, "invalid_value", "",
+			 "reference names are 1 to 128 characters of letters, "
+			 "digits and . _ -");
+		goto fail;
+	}
+	if (svc_is_json_type(rq->content_type)) {
+		if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0 ||
+		    stats_from_json(s, doc.root, &doc, pl, &st, &e) < 0)
+			goto fail;
+	} else if (state_is_binary_type(rq->content_type)) {
+		if (state_stats_from_binary(s, rq->body, rq->len, pl, &st.n,
+					    &st.d, &st.mu, &st.sigma, &e) < 0)
+			goto fail;
+	} else {
+		verr_set(&e, 415, "unsupported_media_type", "",
+			 "send JSON (application/json) or a .npy/.npz body "
+			 "(application/octet-stream or application/x-npy)");
+		goto fail;
+	}
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "%s", name);
+	r.n = st.n;
+	r.d = st.d;
+	r.created = now_s();
+	r.mu = st.mu;
+	r.sigma = st.sigma;
+	rc = store_ref_put(s->store, &r, errbuf);
+	if (rc != STORE_OK) {
+		state_store_error(rc, errbuf, &e);
+		goto fail;
+	}
+	jsonx_free(&doc);
+	pool_free(pl);
+	respond_json(rs, 201, ref_meta_json(&r));
+	return;
+fail:
+	jsonx_free(&doc);
+	pool_free(pl);
+	respond_error(rs, &e);
+}
+
+void state_references(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *name)
+{
+	char errbuf[256];
+	json_t *out = NULL;
+	store_ref r;
+	verr e;
+	int rc;
+
+	if (!s->store) {
+		verr_set(&e, 503, "not_ready", "",
+			 "the store is not open; check the data directory");
+		e.retry_after = 5;
+		goto fail;
+	}
+	if (!name) {
+		rc = store_ref_list(s->store, &out, errbuf);
+		if (rc != STORE_OK) {
+			state_store_error(rc, errbuf, &e);
+			goto fail;
+		}
+		respond_json(rs, 200, out);
+		return;
+	}
+	if (!strcmp(rq->method, "PUT")) {
+		put_reference(s, rq, rs, name);
+		return;
+	}
+	if (!strcmp(rq->method, "DELETE")) {
+		rc = store_ref_delete(s->store, name, errbuf);
+		if (rc == STORE_OK) {
+			respond_json(rs, 200,
+				     json_pack("{s:s, s:b}", "name", name,
+					       "deleted", 1));
+			return;
+		}
+	} else {
+		int with = rq->query && strstr(rq->query, "include=stats");
+		rc = store_ref_get(s->store, name, with, &r, errbuf);
+		if (rc == STORE_OK) {
+			out = ref_meta_json(&r);
+			if (with) {
+				int64_t shape[2] = {r.d, r.d};
+				int nf = 0;
+				json_object_set_new(
+					out, "mu",
+					codec_array_json(r.mu, 1, shape, &nf));
+				json_object_set_new(
+					out, "sigma",
+					codec_array_json(r.sigma, 2, shape,
+							 &nf));
+				free(r.mu);
+				free(r.sigma);
+			}
+			respond_json(rs, 200, out);
+			return;
+		}
+	}
+	if (rc == STORE_NOTFOUND)
+		verr_set(&e, 404, "not_found", "", "no reference named '%s'",
+			 name);
+	else
+		state_store_error(rc, errbuf, &e);
+fail:
+	respond_error(rs, &e);
+}
