@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dispatch.h"
 #include "tap.h"
@@ -198,13 +199,32 @@ int main(int argc, char **argv)
 	const char *filter = argc > 1 ? argv[1] : NULL;
 	svc_config cfg;
 	svc s;
+	char dir[] = "/tmp/evald-cases-XXXXXX", errbuf[256], path[300];
 
 	json_object_seed(0);
 	svc_config_defaults(&cfg);
 	cfg.max_jobs = 4;
-	svc_init(&s, &cfg);
+	/* State cases need a store: a fresh one per run. */
+	if (!mkdtemp(dir)) {
+		tap_ok(0, "cannot create a temporary data directory");
+		return tap_done();
+	}
+	cfg.data_dir = dir;
+	if (svc_init(&s, &cfg, errbuf) < 0 || errbuf[0]) {
+		tap_ok(0, "service starts: %s", errbuf);
+		return tap_done();
+	}
 	run_suite(&s, root ? root : ".", "metrics", filter);
 	run_suite(&s, root ? root : ".", "invalid", filter);
 	svc_close(&s);
+	for (const char *f = "evald.db"; f; f = NULL) {
+		snprintf(path, sizeof path, "%s/%s", dir, f);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/evald.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/evald.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
 	return tap_done();
 }

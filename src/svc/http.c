@@ -42,7 +42,8 @@ typedef struct req {
 	size_t out_len;
 	char code[48];
 	char method[16];
-	char path[200]; /* for the log line; truncated */
+	char path[200];    /* for the log line; truncated */
+	const char *route; /* route template for stats */
 } req;
 
 static double since_ms(const struct timespec *t0)
@@ -74,6 +75,7 @@ static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 		MHD_add_response_header(resp, "Allow", rs->allow);
 	r->status = rs->status;
 	r->out_len = rs->len;
+	r->route = rs->route ? rs->route : "refused";
 	snprintf(r->code, sizeof r->code, "%s", rs->code);
 	ret = MHD_queue_response(conn, (unsigned)rs->status, resp);
 	MHD_destroy_response(resp);
@@ -166,6 +168,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 				*c = '_';
 		*con_cls = r;
 		atomic_fetch_add(&h->inflight, 1);
+		atomic_fetch_add(&h->svc->stats.inflight, 1);
 		MHD_RESULT ret;
 		if (precheck(conn, h, method, r, &ret))
 			return ret;
@@ -260,9 +263,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		r->out_len, since_ms(&r->t0),
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
 							   : " aborted=1");
+	stats_observe(&h->svc->stats, r->route, r->status,
+		      since_ms(&r->t0) / 1e3);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
+	atomic_fetch_sub(&h->svc->stats.inflight, 1);
 	atomic_fetch_sub(&h->inflight, 1);
 }
 

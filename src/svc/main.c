@@ -71,11 +71,15 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (svc_init(&s, &cfg.svc) < 0) {
+	char errbuf[256];
+	cfg.svc.data_dir = cfg.data_dir;
+	if (svc_init(&s, &cfg.svc, errbuf) < 0) {
 		log_msg(LOG_ERROR, "event=start_failed reason=\"cannot start "
 				   "job workers\"");
 		return 1;
 	}
+	if (errbuf[0])
+		log_msg(LOG_ERROR, "event=store_failed reason=\"%s\"", errbuf);
 	h = http_start(&cfg, &s);
 	if (!h) {
 		svc_close(&s);
