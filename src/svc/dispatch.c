@@ -586,6 +586,13 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 	verr e;
 
 	memset(rs, 0, sizeof *rs);
+	if (auth_check(&s->cfg.auth, rq->method, rq->path, rq->authorization,
+		       &e) < 0) {
+		rs->route = "unauthorized";
+		rs->challenge = 1;
+		respond_error(rs, &e);
+		return;
+	}
 	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
 		const struct route *r = &routes[i];
 		const char *rest;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "jobs.h"
 #include "stats.h"
 #include "store.h"
@@ -22,6 +23,7 @@ typedef struct svc_config {
 	int max_queue;     /* async jobs waiting to run */
 	int retry_after;   /* seconds suggested on 503 */
 	const char *data_dir; /* store location; NULL = no store */
+	auth auth;            /* tokens; empty = open */
 } svc_config;
 
 typedef struct svc {
@@ -40,6 +42,7 @@ typedef struct svc_request {
 	const char *path;  /* without the query string */
 	const char *query; /* after '?', or NULL */
 	const char *content_type; /* NULL when absent */
+	const char *authorization; /* the Authorization header, or NULL */
 	const char *body;
 	size_t len;
 	/* Where body came from malloc, &that pointer: an async request takes
@@ -54,6 +57,7 @@ typedef struct svc_response {
 	const char *content_type; /* static string */
 	int retry_after;          /* seconds; 0 = no header */
 	const char *allow;        /* Allow header for 405, static */
+	int challenge;            /* add WWW-Authenticate (401) */
 	char code[48];            /* error code for the log, "" if none */
 	const char *route;        /* route template for stats, static */
 } svc_response;

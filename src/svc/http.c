@@ -73,6 +73,9 @@ static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 	}
 	if (rs->allow)
 		MHD_add_response_header(resp, "Allow", rs->allow);
+	if (rs->challenge)
+		MHD_add_response_header(resp, "WWW-Authenticate",
+					"Bearer realm=\"evald\"");
 	r->status = rs->status;
 	r->out_len = rs->len;
 	r->route = rs->route ? rs->route : "refused";
@@ -220,6 +223,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		.query = q.s,
 		.content_type = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+		.authorization = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 		.body = r->body ? r->body : "",
 		.len = r->len,
 		.steal_body = r->body ? &r->body : NULL,

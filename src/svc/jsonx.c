@@ -286,6 +286,8 @@ static int add_blob(parser *ps, jsonx_blob *b, json_t **out)
 
 static int put_bytes(parser *ps, size_t *n, const char *b, size_t k)
 {
+	if (k == 0)
+		return 0; /* sbuf may still be NULL: no pointer arithmetic */
 	if (*n + k > ps->scap) {
 		size_t nc = ps->scap ? ps->scap * 2 : 256;
 		while (nc < *n + k)

@@ -80,6 +80,13 @@ int main(int argc, char **argv)
 	}
 	if (errbuf[0])
 		log_msg(LOG_ERROR, "event=store_failed reason=\"%s\"", errbuf);
+	if (!cfg.svc.auth.write_token[0] && strncmp(cfg.listen, "127.", 4) &&
+	    strncmp(cfg.listen, "[::1]", 5) && strncmp(cfg.listen, "localhost", 9))
+		log_msg(LOG_WARN,
+			"event=open_listener listen=%s reason=\"serving beyond "
+			"loopback without --token-file: anyone who reaches "
+			"this address can write\"",
+			cfg.listen);
 	h = http_start(&cfg, &s);
 	if (!h) {
 		svc_close(&s);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "log.h"
 #include "settings.h"
 
@@ -49,6 +50,12 @@ static const opt opts[] = {
 	 "seconds before an idle connection is closed (default 30)"},
 	{"max-connections", "EVALD_MAX_CONNECTIONS", OPT_INT, F(conn_limit),
 	 "simultaneous connections (default 512)"},
+	{"token-file", "EVALD_TOKEN_FILE", OPT_STR, F(token_file),
+	 "file holding the bearer token that POST, PUT and DELETE need"},
+	{"read-token-file", "EVALD_READ_TOKEN_FILE", OPT_STR,
+	 F(read_token_file),
+	 "file holding the bearer token that GETs under /v1/ and /metrics "
+	 "need"},
 	{"log-level", "EVALD_LOG_LEVEL", OPT_LEVEL, F(log_level),
 	 "error, warn, info (default) or debug"},
 };
@@ -173,6 +180,19 @@ int settings_load(settings *cfg, int argc, char **argv)
 		fprintf(stderr, "evald: unexpected argument '%s'\n",
 			argv[optind]);
 		usage(stderr);
+		return -1;
+	}
+	char errbuf[256];
+	if (cfg->token_file[0] &&
+	    auth_load_token(cfg->token_file, cfg->svc.auth.write_token,
+			    sizeof cfg->svc.auth.write_token, errbuf) < 0) {
+		fprintf(stderr, "evald: %s\n", errbuf);
+		return -1;
+	}
+	if (cfg->read_token_file[0] &&
+	    auth_load_token(cfg->read_token_file, cfg->svc.auth.read_token,
+			    sizeof cfg->svc.auth.read_token, errbuf) < 0) {
+		fprintf(stderr, "evald: %s\n", errbuf);
 		return -1;
 	}
 	if (cfg->threads < 1)

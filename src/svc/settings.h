@@ -11,6 +11,8 @@ typedef struct settings {
 	int log_level;
 	int conn_timeout;   /* seconds an idle connection may stay */
 	int conn_limit;     /* simultaneous connections */
+	char token_file[1024];
+	char read_token_file[1024];
 	svc_config svc;
 } settings;
 
