@@ -315,7 +315,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss,
 	return 0;
 }
 
-http_server *http_start(const settings *cfg, svc *s)
+http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -325,14 +325,14 @@ http_server *http_start(const settings *cfg, svc *s)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 
-	if (parse_listen(cfg->listen, &ss, &sslen) < 0) {
+	if (listen_fd < 0 && parse_listen(cfg->listen, &ss, &sslen) < 0) {
 		log_msg(LOG_ERROR,
 			"event=start_failed reason=\"bad --listen '%s', "
 			"expected ADDR:PORT or [ADDR6]:PORT\"",
 			cfg->listen);
 		return NULL;
 	}
-	if (ss.ss_family == AF_INET6)
+	if (listen_fd < 0 && ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h = calloc(1, sizeof *h);
 	if (!h)
@@ -344,13 +344,24 @@ http_server *http_start(const settings *cfg, svc *s)
 	 * give the pool that many extra threads so light requests are still
 	 * served while the heavy ones compute. */
 	unsigned pool = (unsigned)(cfg->threads + cfg->svc.max_jobs);
-	h->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, pool,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+	/* A socket passed by systemd is used as it is; ITC (set above) keeps
+	 * libmicrohttpd from shutdown()-ing it on stop, so re-activation
+	 * works. */
+	struct MHD_OptionItem ops[] = {
+		listen_fd >= 0
+			? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET,
+						  listen_fd, NULL}
+			: (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss},
+		{MHD_OPTION_THREAD_POOL_SIZE, pool, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 256 * 1024, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+				MHD_OPTION_ARRAY, ops,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+				MHD_OPTION_END);
 	if (!h->d) {
 		log_msg(LOG_ERROR,
 			"event=start_failed listen=%s reason=\"cannot bind or "

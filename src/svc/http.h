@@ -7,8 +7,9 @@
 
 typedef struct http_server http_server;
 
-/* Start serving; returns NULL (after logging why) on failure. */
-http_server *http_start(const settings *cfg, svc *s);
+/* Start serving on cfg->listen, or on listen_fd when it is >= 0 (a
+ * socket passed by systemd); returns NULL (after logging why) on failure. */
+http_server *http_start(const settings *cfg, svc *s, int listen_fd);
 
 /* The port actually bound (differs from the setting when it was 0). */
 int http_port(const http_server *h);

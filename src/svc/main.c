@@ -19,6 +19,7 @@
 #include "dispatch.h"
 #include "http.h"
 #include "log.h"
+#include "sd.h"
 #include "settings.h"
 
 static int mkdir_p(const char *dir)
@@ -87,19 +88,23 @@ int main(int argc, char **argv)
 			"loopback without --token-file: anyone who reaches "
 			"this address can write\"",
 			cfg.listen);
-	h = http_start(&cfg, &s);
+	int lfd = sd_listen_fd();
+	h = http_start(&cfg, &s, lfd);
 	if (!h) {
 		svc_close(&s);
 		return 1;
 	}
 	log_msg(LOG_INFO,
-		"event=started version=%s listen=%s port=%d threads=%d "
+		"event=started version=%s listen=%s%s port=%d threads=%d "
 		"max_jobs=%d blas_threads=%d max_body=%lld",
-		PACKAGE_VERSION, cfg.listen, http_port(h), cfg.threads,
+		PACKAGE_VERSION, lfd >= 0 ? "systemd-socket:" : "",
+		lfd >= 0 ? "" : cfg.listen, http_port(h), cfg.threads,
 		cfg.svc.max_jobs,
 		blas > 0 ? blas : 1, (long long)cfg.svc.max_body);
+	sd_notify_msg("READY=1\nSTATUS=serving");
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
+	sd_notify_msg("STOPPING=1\nSTATUS=draining in-flight requests");
 	log_msg(LOG_INFO, "event=stopping signal=%s",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(h, 30);
