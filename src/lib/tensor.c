@@ -22,9 +22,15 @@ int evald_tensor_init(evald_tensor *t, double *data, evald_dtype dtype,
 		size *= shape[i];
 		t->shape[i] = shape[i];
 	}
-	for (int i = ndim - 1, st = 1; i >= 0; i--) {
+	/* Strides skip zero dimensions (an empty tensor still gets sane
+	 * strides), so their product is checked apart from the size. */
+	int64_t st = 1;
+	for (int i = ndim - 1; i >= 0; i--) {
+		int64_t d = shape[i] ? shape[i] : 1;
 		t->strides[i] = st;
-		st *= shape[i] ? shape[i] : 1;
+		if (st > INT64_MAX / d)
+			return EVALD_ELIMIT;
+		st *= d;
 	}
 	t->data = data;
 	t->dtype = dtype;

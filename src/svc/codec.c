@@ -45,6 +45,17 @@ static int non_finite_error(const double *d, int ndim, const int64_t *shape,
 	return 0;
 }
 
+/* evald_tensor_init refuses shapes whose strides overflow (possible for
+ * empty tensors with huge other dimensions). */
+static int init_view(evald_tensor *t, double *d, evald_dtype dt, int ndim,
+		     const int64_t *shape, const char *path, verr *err)
+{
+	if (evald_tensor_init(t, d, dt, ndim, shape) != EVALD_OK)
+		return verr_set(err, 422, "too_large", path,
+				"tensor shape is too large to address");
+	return 0;
+}
+
 static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
 		       verr *err)
 {
@@ -162,8 +173,8 @@ static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
 		return -1;
 	if (non_finite_error(d, ndim, shape, size, path, 0, err) < 0)
 		return -1;
-	evald_tensor_init(out, d, all_int ? EVALD_I64 : EVALD_F64, ndim, shape);
-	return 0;
+	return init_view(out, d, all_int ? EVALD_I64 : EVALD_F64, ndim, shape,
+			 path, err);
 }
 
 /* ------------------------------------------------------------- packed */
@@ -342,8 +353,7 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 	}
 	if (non_finite_error(d, ndim, shape, size, path, 1, err) < 0)
 		return -1;
-	evald_tensor_init(out, d, dtypes[ti].dt, ndim, shape);
-	return 0;
+	return init_view(out, d, dtypes[ti].dt, ndim, shape, path, err);
 }
 
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
@@ -358,10 +368,9 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 				     0, err) < 0)
 			return -1;
 		/* The blob outlives the request's calls; share it. */
-		evald_tensor_init(out, b->data,
-				  b->all_integer ? EVALD_I64 : EVALD_F64,
-				  b->ndim, b->shape);
-		return 0;
+		return init_view(out, b->data,
+				 b->all_integer ? EVALD_I64 : EVALD_F64,
+				 b->ndim, b->shape, path, err);
 	}
 	if (json_is_integer(v) || json_is_real(v)) {
 		double *d = pool_alloc(cx->pool, sizeof(double));

@@ -23,11 +23,11 @@ html_c=$out/dashboard_html.c
 srcs=$(ls "$top"/src/lib/*.c "$top"/src/svc/*.c | grep -v -e '/main\.c$' -e '/http\.c$')
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -DHAVE_CONFIG_H -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 incs="-I$top -I$top/include -I$top/src/svc $(pkg-config --cflags jansson)"
-libs="$(pkg-config --libs jansson sqlite3) -llapacke -lopenblas -lm -lpthread"
+libs="$(pkg-config --libs jansson sqlite3 zlib) -llapacke -lopenblas -lm -lpthread"
 [ -f "$top/config.h" ] || { echo "run.sh: run ./bootstrap first (config.h is missing)"; exit 2; }
 
 status=0
-for h in jsonx tensor base64 router; do
+for h in jsonx tensor base64 npy router; do
 	bin=$out/fuzz_$h
 	# shellcheck disable=SC2086
 	$CC $flags $incs -o "$bin" "$top/tests/fuzz/fuzz_$h.c" $srcs "$html_c" $libs

@@ -1,0 +1,303 @@
+/* npy.c - .npy and .npz readers.
+ *
+ * Every length and offset comes from the client, so each is checked
+ * against the buffer before use; a malformed file is a 422 naming what
+ * is wrong, never a read out of bounds (tests/fuzz/fuzz_npy.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "npy.h"
+
+static uint32_t le16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+int npy_sniff(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	if (len >= 6 && !memcmp(b, "\x93NUMPY", 6))
+		return 1;
+	if (len >= 4 && !memcmp(b, "PK\x03\x04", 4))
+		return 2;
+	return 0;
+}
+
+/* Find `'key':` in the header dict and return a pointer after the colon. */
+static const char *dict_value(const char *h, size_t hl, const char *key)
+{
+	char pat[32];
+	int n = snprintf(pat, sizeof pat, "'%s'", key);
+	for (size_t i = 0; i + (size_t)n <= hl; i++) {
+		if (memcmp(h + i, pat, (size_t)n))
+			continue;
+		const char *p = h + i + n, *end = h + hl;
+		while (p < end && (*p == ' ' || *p == ':'))
+			p++;
+		return p < end ? p : NULL;
+	}
+	return NULL;
+}
+
+static double half_to_double(uint16_t h)
+{
+	int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	double v = e == 0    ? ldexp(m, -24)
+		   : e == 31 ? (m ? NAN : INFINITY)
+			     : ldexp(m + 1024, e - 25);
+	return h & 0x8000 ? -v : v;
+}
+
+int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
+	       const char *what, evald_tensor *out, verr *err)
+{
+	const uint8_t *b = buf;
+	size_t hl, off;
+	char descr[8] = "";
+	int64_t shape[EVALD_MAX_DIMS], size = 1;
+	int ndim = 0, isz;
+	evald_dtype dt;
+
+	if (npy_sniff(buf, len) != 1 || len < 10)
+		return verr_set(err, 422, "bad_npy", "",
+				"%s is not a .npy file (bad magic)", what);
+	if (b[6] == 1) {
+		hl = le16(b + 8);
+		off = 10;
+	} else if ((b[6] == 2 || b[6] == 3) && len >= 12) {
+		hl = le32(b + 8);
+		off = 12;
+	} else {
+		return verr_set(err, 422, "bad_npy", "",
+				"%s: unsupported .npy version %d", what, b[6]);
+	}
+	if (hl > len - off)
+		return verr_set(err, 422, "bad_npy", "",
+				"%s: header is longer than the file", what);
+	const char *h = (const char *)b + off;
+	const char *v = dict_value(h, hl, "descr");
+	if (!v || *v != '\'')
+		return verr_set(err, 422, "bad_npy", "",
+				"%s: header has no descr", what);
+	for (size_t i = 0; i < sizeof descr - 1 && v + 1 + i < h + hl &&
+			   v[1 + i] != '\'';
+	     i++)
+		descr[i] = v[1 + i];
+	static const struct {
+		const char *d;
+		evald_dtype dt;
+		int size;
+	} kinds[] = {{"<f8", EVALD_F64, 8}, {"<f4", EVALD_F32, 4},
+		     {"<f2", EVALD_F16, 2}, {"<i8", EVALD_I64, 8},
+		     {"<i4", EVALD_I32, 4}, {"|u1", EVALD_U8, 1},
+		     {"|b1", EVALD_BOOL, 1}};
+	isz = 0;
+	dt = EVALD_F64;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(descr, kinds[i].d)) {
+			dt = kinds[i].dt;
+			isz = kinds[i].size;
+		}
+	if (!isz)
+		return verr_set(err, 415, "unsupported_dtype", "",
+				"%s: dtype '%s' is not supported; send "
+				"little-endian float16/32/64 (or int32/64, "
+				"uint8, bool)",
+				what, descr);
+	v = dict_value(h, hl, "fortran_order");
+	if (!v || (size_t)(h + hl - v) < 5 || memcmp(v, "False", 5))
+		return verr_set(err, 415, "unsupported_layout", "",
+				"%s: only C-order arrays are read; save with "
+				"np.ascontiguousarray",
+				what);
+	v = dict_value(h, hl, "shape");
+	if (!v || *v != '(')
+		return verr_set(err, 422, "bad_npy", "",
+				"%s: header has no shape", what);
+	for (v++; v < h + hl && *v != ')';) {
+		if (*v == ' ' || *v == ',') {
+			v++;
+			continue;
+		}
+		/* Digits by hand: the header is not NUL-terminated. */
+		long long d = 0;
+		const char *end = v;
+		while (end < h + hl && *end >= '0' && *end <= '9' &&
+		       d < (1LL << 50))
+			d = d * 10 + (*end++ - '0');
+		if (end == v)
+			return verr_set(err, 422, "bad_npy", "",
+					"%s: malformed shape", what);
+		if (ndim == EVALD_MAX_DIMS)
+			return verr_set(err, 422, "too_many_dims", "",
+					"%s has more than %d dimensions", what,
+					EVALD_MAX_DIMS);
+		if (d && size > INT64_MAX / d)
+			return verr_set(err, 422, "too_large", "",
+					"%s: shape overflows", what);
+		shape[ndim++] = d;
+		size *= d;
+		v = end;
+	}
+	if (max_elems > 0 && size > max_elems)
+		return verr_set(err, 413, "too_large", "",
+				"%s has %lld elements; this server accepts at "
+				"most %lld per tensor",
+				what, (long long)size, (long long)max_elems);
+	off += hl;
+	if ((uint64_t)size * (uint64_t)isz != len - off)
+		return verr_set(err, 422, "bad_npy", "",
+				"%s: data holds %zu bytes but its shape and "
+				"dtype need %llu",
+				what, len - off,
+				(unsigned long long)size * (unsigned long long)isz);
+	double *d = pool_alloc(p, (size_t)(size ? size : 1) * sizeof(double));
+	if (!d)
+		return verr_set(err, 503, "out_of_memory", "",
+				"not enough memory for %s", what);
+	const uint8_t *src = b + off;
+	for (int64_t i = 0; i < size; i++, src += isz) {
+		switch (dt) {
+		case EVALD_F64: {
+			uint64_t u = (uint64_t)le32(src) |
+				     (uint64_t)le32(src + 4) << 32;
+			memcpy(&d[i], &u, 8);
+			break;
+		}
+		case EVALD_F32: {
+			uint32_t u = le32(src);
+			float f;
+			memcpy(&f, &u, 4);
+			d[i] = f;
+			break;
+		}
+		case EVALD_F16: d[i] = half_to_double((uint16_t)le16(src)); break;
+		case EVALD_I64:
+			d[i] = (double)(int64_t)((uint64_t)le32(src) |
+						 (uint64_t)le32(src + 4) << 32);
+			break;
+		case EVALD_I32: d[i] = (double)(int32_t)le32(src); break;
+		default: d[i] = *src; break;
+		}
+		if (!isfinite(d[i]))
+			return verr_set(err, 422, "non_finite", "",
+					"%s: element %lld is not finite", what,
+					(long long)i);
+	}
+	if (evald_tensor_init(out, d, dt, ndim, shape) != EVALD_OK)
+		return verr_set(err, 422, "too_large", "",
+				"%s: shape is too large to address", what);
+	return 0;
+}
+
+/* ------------------------------------------------------------ zip */
+
+int npz_member(const void *buf, size_t len, const char *name, pool *p,
+	       size_t max_out, const void **data, size_t *dlen, verr *err)
+{
+	const uint8_t *b = buf;
+	size_t eocd = (size_t)-1, nl = strlen(name);
+
+	/* The end-of-central-directory record sits in the last 64 KiB. */
+	for (size_t i = len >= 22 ? len - 22 : 0;
+	     len >= 22 && i + 65557 >= len; i--) {
+		if (!memcmp(b + i, "PK\x05\x06", 4)) {
+			eocd = i;
+			break;
+		}
+		if (i == 0)
+			break;
+	}
+	if (eocd == (size_t)-1)
+		return verr_set(err, 422, "bad_npz", "",
+				"not a zip archive (no end of central "
+				"directory)");
+	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
+	size_t pos = cd;
+	for (uint32_t k = 0; k < count; k++) {
+		if (pos > len || len - pos < 46 || memcmp(b + pos, "PK\x01\x02", 4))
+			return verr_set(err, 422, "bad_npz", "",
+					"damaged zip central directory");
+		uint32_t method = le16(b + pos + 10);
+		uint32_t csize = le32(b + pos + 20), usize = le32(b + pos + 24);
+		uint32_t fnl = le16(b + pos + 28), exl = le16(b + pos + 30),
+			 cml = le16(b + pos + 32), lho = le32(b + pos + 42);
+		if (len - pos - 46 < fnl)
+			return verr_set(err, 422, "bad_npz", "",
+					"damaged zip central directory");
+		const char *fn = (const char *)b + pos + 46;
+		int match = (fnl == nl + 4 && !memcmp(fn, name, nl) &&
+			     !memcmp(fn + nl, ".npy", 4)) ||
+			    (fnl == nl && !memcmp(fn, name, nl));
+		pos += 46 + (size_t)fnl + exl + cml;
+		if (!match)
+			continue;
+		if (csize == 0xffffffffu || usize == 0xffffffffu)
+			return verr_set(err, 422, "bad_npz", "",
+					"zip64 members are not supported");
+		if (lho > len || len - lho < 30 ||
+		    memcmp(b + lho, "PK\x03\x04", 4))
+			return verr_set(err, 422, "bad_npz", "",
+					"damaged zip local header for %s",
+					name);
+		size_t start = (size_t)lho + 30 + le16(b + lho + 26) +
+			       le16(b + lho + 28);
+		if (start > len || len - start < csize)
+			return verr_set(err, 422, "bad_npz", "",
+					"zip member %s runs past the end", name);
+		if (usize > max_out)
+			return verr_set(err, 413, "too_large", "",
+					"zip member %s unpacks to %u bytes, "
+					"over the limit of %zu",
+					name, usize, max_out);
+		if (method == 0) {
+			if (csize != usize)
+				return verr_set(err, 422, "bad_npz", "",
+						"stored member %s has "
+						"inconsistent sizes",
+						name);
+			*data = b + start;
+			*dlen = usize;
+			return 0;
+		}
+		if (method != 8)
+			return verr_set(err, 415, "unsupported_compression", "",
+					"zip member %s uses compression method "
+					"%u; only stored and deflate are read",
+					name, method);
+		uint8_t *o = pool_alloc(p, usize ? usize : 1);
+		if (!o)
+			return verr_set(err, 503, "out_of_memory", "",
+					"out of memory");
+		z_stream zs;
+		memset(&zs, 0, sizeof zs);
+		if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+			return verr_set(err, 503, "out_of_memory", "",
+					"out of memory");
+		zs.next_in = (Bytef *)(b + start);
+		zs.avail_in = csize;
+		zs.next_out = o;
+		zs.avail_out = usize;
+		int zr = inflate(&zs, Z_FINISH);
+		uLong total = zs.total_out;
+		inflateEnd(&zs);
+		if (zr != Z_STREAM_END || total != usize)
+			return verr_set(err, 422, "bad_npz", "",
+					"zip member %s does not inflate to its "
+					"declared size",
+					name);
+		*data = o;
+		*dlen = usize;
+		return 0;
+	}
+	return verr_set(err, 422, "missing_input", "",
+			"the .npz archive has no member %s.npy", name);
+}
