@@ -517,25 +517,29 @@ typedef void (*route_fn)(svc *s, const svc_request *rq, svc_response *rs,
  * drives the 405 answer and its Allow header; HEAD is served as GET. */
 static const struct route {
 	const char *pattern;
+	const char *label; /* for /metrics */
 	const char *methods;
 	route_fn fn;
 } routes[] = {
-	{"/healthz", "GET", r_healthz},
-	{"/readyz", "GET", r_readyz},
-	{"/metrics", "GET", r_prometheus},
-	{"/", "GET", r_dashboard},
-	{"/v1/metrics", "GET", r_catalog},
-	{"/v1/metrics/*", "GET, POST", r_metric},
-	{"/v1/evaluate", "POST", r_evaluate},
-	{"/v1/jobs/*", "GET, DELETE", r_job},
-	{"/v1/series", "GET", state_series},
-	{"/v1/series/**", "GET", state_series},
-	{"/v1/references", "GET", state_references},
-	{"/v1/references/*", "GET, PUT, DELETE", state_references},
-	{"/v1/streams", "POST", state_streams},
-	{"/v1/streams/*", "GET, DELETE", state_streams},
-	{"/v1/streams/*/batches", "POST", state_streams},
-	{"/v1/streams/*/moments", "POST", state_streams},
+	{"/healthz", "/healthz", "GET", r_healthz},
+	{"/readyz", "/readyz", "GET", r_readyz},
+	{"/metrics", "/metrics", "GET", r_prometheus},
+	{"/", "/", "GET", r_dashboard},
+	{"/v1/metrics", "/v1/metrics", "GET", r_catalog},
+	{"/v1/metrics/*", "/v1/metrics/{name}", "GET, POST", r_metric},
+	{"/v1/evaluate", "/v1/evaluate", "POST", r_evaluate},
+	{"/v1/jobs/*", "/v1/jobs/{id}", "GET, DELETE", r_job},
+	{"/v1/series", "/v1/series", "GET", state_series},
+	{"/v1/series/**", "/v1/series/{name}", "GET", state_series},
+	{"/v1/references", "/v1/references", "GET", state_references},
+	{"/v1/references/*", "/v1/references/{name}", "GET, PUT, DELETE",
+	 state_references},
+	{"/v1/streams", "/v1/streams", "POST", state_streams},
+	{"/v1/streams/*", "/v1/streams/{id}", "GET, DELETE", state_streams},
+	{"/v1/streams/*/batches", "/v1/streams/{id}/batches", "POST",
+	 state_streams},
+	{"/v1/streams/*/moments", "/v1/streams/{id}/moments", "POST",
+	 state_streams},
 };
 
 /* Match path against pattern; on success *rest points at the wildcard's
@@ -600,7 +604,7 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 		char seg[300];
 		if (!match(r->pattern, rq->path, &rest, &restlen))
 			continue;
-		rs->route = r->pattern;
+		rs->route = r->label;
 		if (!method_listed(r->methods, head ? "GET" : rq->method)) {
 			respond_method_not_allowed(rs, r->methods);
 			return;
