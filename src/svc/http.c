@@ -30,6 +30,7 @@ struct http_server {
 	svc *svc;
 	int64_t max_body;
 	atomic_int inflight;
+	char *cert, *key; /* PEM, alive while the daemon runs */
 };
 
 /* Per-request state, created on the first call for a request. */
@@ -315,8 +316,29 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss,
 	return 0;
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)n + 1))) {
+		if (fread(buf, 1, (size_t)n, f) == (size_t)n) {
+			buf[n] = '\0';
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
 http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 {
+	char *cert = NULL, *key = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	http_server *h;
@@ -334,6 +356,24 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 	}
 	if (listen_fd < 0 && ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert[0]) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			log_msg(LOG_ERROR, "event=start_failed reason=\"this "
+					   "libmicrohttpd has no TLS support\"");
+			return NULL;
+		}
+		cert = slurp(cfg->tls_cert);
+		key = slurp(cfg->tls_key);
+		if (!cert || !key) {
+			log_msg(LOG_ERROR,
+				"event=start_failed reason=\"cannot read "
+				"--tls-cert or --tls-key\"");
+			free(cert);
+			free(key);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
 	h = calloc(1, sizeof *h);
 	if (!h)
 		return NULL;
@@ -356,17 +396,25 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		{MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 256 * 1024, NULL},
+		{cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
 		{MHD_OPTION_END, 0, NULL},
 	};
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 				MHD_OPTION_ARRAY, ops,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 				MHD_OPTION_END);
+	/* libmicrohttpd copies nothing: the PEM strings must live as long as
+	 * the daemon, so they are kept in h. */
+	h->cert = cert;
+	h->key = key;
 	if (!h->d) {
 		log_msg(LOG_ERROR,
 			"event=start_failed listen=%s reason=\"cannot bind or "
 			"start the HTTP server (address in use?)\"",
 			cfg->listen);
+		free(cert);
+		free(key);
 		free(h);
 		return NULL;
 	}
@@ -389,5 +437,7 @@ void http_stop(http_server *h, int grace_s)
 	     i++)
 		usleep(10000);
 	MHD_stop_daemon(h->d);
+	free(h->cert);
+	free(h->key);
 	free(h);
 }

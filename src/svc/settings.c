@@ -56,6 +56,10 @@ static const opt opts[] = {
 	 F(read_token_file),
 	 "file holding the bearer token that GETs under /v1/ and /metrics "
 	 "need"},
+	{"tls-cert", "EVALD_TLS_CERT", OPT_STR, F(tls_cert),
+	 "PEM certificate: serve HTTPS (with --tls-key)"},
+	{"tls-key", "EVALD_TLS_KEY", OPT_STR, F(tls_key),
+	 "PEM private key for --tls-cert"},
 	{"log-level", "EVALD_LOG_LEVEL", OPT_LEVEL, F(log_level),
 	 "error, warn, info (default) or debug"},
 };
@@ -193,6 +197,10 @@ int settings_load(settings *cfg, int argc, char **argv)
 	    auth_load_token(cfg->read_token_file, cfg->svc.auth.read_token,
 			    sizeof cfg->svc.auth.read_token, errbuf) < 0) {
 		fprintf(stderr, "evald: %s\n", errbuf);
+		return -1;
+	}
+	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
+		fprintf(stderr, "evald: --tls-cert and --tls-key go together\n");
 		return -1;
 	}
 	if (cfg->threads < 1)

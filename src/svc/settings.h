@@ -12,6 +12,8 @@ typedef struct settings {
 	int conn_timeout;   /* seconds an idle connection may stay */
 	int conn_limit;     /* simultaneous connections */
 	char token_file[1024];
+	char tls_cert[1024]; /* PEM files; both or neither */
+	char tls_key[1024];
 	char read_token_file[1024];
 	svc_config svc;
 } settings;
