@@ -11,8 +11,7 @@
 #include "ctl_input.h"
 #include "npy.h"
 
-static int read_file(const char *path, char **data, size_t *len,
-		     char *errbuf)
+static int read_file(const char *path, char **data, size_t *len, char *errbuf)
 {
 	FILE *f = fopen(path, "rb");
 	long n;
@@ -69,8 +68,8 @@ static json_t *packed(const char *dtype, const evald_tensor *t,
 	json_t *shape = json_array();
 	for (int i = 0; i < t->ndim; i++)
 		json_array_append_new(shape, json_integer(t->shape[i]));
-	json_t *o = b64 ? json_pack("{s:s, s:o, s:s}", "dtype", dtype,
-				    "shape", shape, "data", b64)
+	json_t *o = b64 ? json_pack("{s:s, s:o, s:s}", "dtype", dtype, "shape",
+				    shape, "data", b64)
 			: NULL;
 	free(b64);
 	return o;
@@ -85,8 +84,10 @@ static json_t *npy_json(const void *img, size_t len, const char *what,
 		evald_dtype dt;
 		const char *name;
 		int size;
-	} same[] = {{EVALD_F64, "float64", 8}, {EVALD_F32, "float32", 4},
-		    {EVALD_I64, "int64", 8},   {EVALD_I32, "int32", 4},
+	} same[] = {{EVALD_F64, "float64", 8},
+		    {EVALD_F32, "float32", 4},
+		    {EVALD_I64, "int64", 8},
+		    {EVALD_I32, "int32", 4},
 		    {EVALD_U8, "uint8", 1}};
 	pool *p = pool_new();
 	evald_tensor t;
@@ -173,7 +174,8 @@ static json_t *csv_json(char *text, char *errbuf)
 				continue;
 			}
 			snprintf(errbuf, 300,
-				 "line %zu: '%.40s' is not a number", lineno, p);
+				 "line %zu: '%.40s' is not a number", lineno,
+				 p);
 			json_decref(row);
 			json_decref(rows);
 			return NULL;
@@ -187,10 +189,9 @@ static json_t *csv_json(char *text, char *errbuf)
 			return NULL;
 		}
 		width = json_array_size(row);
-		json_array_append_new(rows, width == 1
-						    ? json_incref(json_array_get(
-							      row, 0))
-						    : json_incref(row));
+		json_array_append_new(
+			rows, width == 1 ? json_incref(json_array_get(row, 0))
+					 : json_incref(row));
 		json_decref(row);
 	}
 	if (!json_array_size(rows)) {
@@ -268,6 +269,7 @@ int ctl_reference_body(const char *file, char **body, size_t *len,
 		return *body ? 0 : -1;
 	}
 	free(*body);
-	snprintf(errbuf, 300, "unknown file type (use .npy, .npz, .csv or .json)");
+	snprintf(errbuf, 300,
+		 "unknown file type (use .npy, .npz, .csv or .json)");
 	return -1;
 }

@@ -94,8 +94,9 @@ static json_t *call(const ctl *c, const char *method, const char *path,
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	j = json_loadb(b.s ? b.s : "", b.len, 0, NULL);
 	if (!j)
-		fprintf(stderr, "evalctl: %s answered %ld with something that "
-				"is not JSON\n",
+		fprintf(stderr,
+			"evalctl: %s answered %ld with something that "
+			"is not JSON\n",
 			url, *status);
 out:
 	curl_slist_free_all(hd);
@@ -143,12 +144,11 @@ static int cmd_metrics(const ctl *c)
 		size_t i;
 		json_t *m;
 		printf("%-20s %-11s %s\n", "NAME", "FAMILY", "SUMMARY");
-		json_array_foreach(json_object_get(j, "metrics"), i, m)
-			printf("%-20s %-11s %s\n",
-			       json_string_value(json_object_get(m, "name")),
-			       json_string_value(json_object_get(m, "family")),
-			       json_string_value(
-				       json_object_get(m, "summary")));
+		json_array_foreach(json_object_get(j, "metrics"), i, m) printf(
+			"%-20s %-11s %s\n",
+			json_string_value(json_object_get(m, "name")),
+			json_string_value(json_object_get(m, "family")),
+			json_string_value(json_object_get(m, "summary")));
 	}
 	json_decref(j);
 	return EXIT_OK;
@@ -202,9 +202,9 @@ static json_t *wait_job(const ctl *c, const char *id, int *code)
 			if (e) {
 				json_t *wrap = json_pack("{s:O}", "error", e);
 				*code = server_error(
-					wrap, (long)json_integer_value(
-						      json_object_get(e,
-								      "status")));
+					wrap,
+					(long)json_integer_value(
+						json_object_get(e, "status")));
 				json_decref(wrap);
 			} else {
 				fprintf(stderr, "evalctl: job %s was %s\n", id,
@@ -232,9 +232,9 @@ static void print_result(json_t *r)
 		else if (json_is_string(v))
 			printf("%-14s %s\n", k, json_string_value(v));
 		else {
-			char *s = json_dumps(v, JSON_COMPACT |
-							JSON_REAL_PRECISION(10) |
-							JSON_ENCODE_ANY);
+			char *s = json_dumps(
+				v, JSON_COMPACT | JSON_REAL_PRECISION(10) |
+					   JSON_ENCODE_ANY);
 			printf("%-14s %.200s%s\n", k, s ? s : "",
 			       s && strlen(s) > 200 ? "..." : "");
 			free(s);
@@ -276,8 +276,9 @@ static int cmd_compute(const ctl *c, int argc, char **argv)
 		case 'p': {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				fprintf(stderr, "evalctl: --param wants k=v, "
-						"got '%s'\n",
+				fprintf(stderr,
+					"evalctl: --param wants k=v, "
+					"got '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -293,9 +294,10 @@ static int cmd_compute(const ctl *c, int argc, char **argv)
 			char *eq = strchr(optarg, '=');
 			json_t *v;
 			if (!eq || eq == optarg) {
-				fprintf(stderr, "evalctl: --input wants "
-						"NAME=FILE|ref:NAME|stream:ID, "
-						"got '%s'\n",
+				fprintf(stderr,
+					"evalctl: --input wants "
+					"NAME=FILE|ref:NAME|stream:ID, "
+					"got '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -329,18 +331,17 @@ static int cmd_compute(const ctl *c, int argc, char **argv)
 		}
 		case 'A':
 		case 'B':
-			if (parse_number(optarg, opt == 'A' ? &above : &below)) {
-				fprintf(stderr, "evalctl: --fail-%s wants a "
-						"number\n",
+			if (parse_number(optarg,
+					 opt == 'A' ? &above : &below)) {
+				fprintf(stderr,
+					"evalctl: --fail-%s wants a "
+					"number\n",
 					opt == 'A' ? "above" : "below");
 				goto out;
 			}
 			break;
-		case 'a':
-			async = 1;
-			break;
-		default:
-			goto out;
+		case 'a': async = 1; break;
+		default: goto out;
 		}
 	}
 	if (optind != argc - 1) {
@@ -539,7 +540,8 @@ int main(int argc, char **argv)
 			printf("evalctl %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "evalctl: unknown option %s\n", argv[i]);
+			fprintf(stderr, "evalctl: unknown option %s\n",
+				argv[i]);
 			usage(stderr);
 			return EXIT_USAGE;
 		}

@@ -75,13 +75,13 @@ int auth_check(const auth *a, const char *method, const char *path,
 		    (tok && same_token(tok, a->write_token)))
 			return 0;
 	} else {
-		int guarded = !strncmp(path, "/v1/", 4) ||
-			      !strcmp(path, "/metrics");
+		int guarded =
+			!strncmp(path, "/v1/", 4) || !strcmp(path, "/metrics");
 		if (!guarded || !a->read_token[0])
 			return 0;
-		if (tok && (same_token(tok, a->read_token) ||
-			    (a->write_token[0] &&
-			     same_token(tok, a->write_token))))
+		if (tok &&
+		    (same_token(tok, a->read_token) ||
+		     (a->write_token[0] && same_token(tok, a->write_token))))
 			return 0;
 	}
 	verr_set(err, 401, "unauthorized", "",

@@ -15,10 +15,18 @@
 #include "pool.h"
 #include "verr.h"
 
+/* Statistics named by {"reference": name} or {"stream": id} (kind is
+ * "reference" or "stream"): mu [d] and sigma [d,d] in the pool. */
+typedef int (*codec_resolver)(void *ctx, const char *kind, const char *name,
+			      const char *path, pool *pl, evald_tensor *mu,
+			      evald_tensor *sigma, double *n, verr *err);
+
 typedef struct codec_ctx {
 	const jsonx_doc *doc; /* for blobs; may be NULL */
 	pool *pool;           /* where decoded data goes */
 	int64_t max_elems;    /* per tensor; 0 = unlimited */
+	codec_resolver resolve; /* NULL: names are not supported */
+	void *resolve_ctx;
 } codec_ctx;
 
 /* Decode v (at JSON Pointer `path`) into *out.  Non-finite values are a

@@ -11,11 +11,11 @@
 #include <time.h>
 
 #include "codec.h"
+#include "dashboard.h"
 #include "dispatch.h"
 #include "jsonx.h"
 #include "registry.h"
 #include "respond.h"
-#include "dashboard.h"
 #include "state.h"
 
 void svc_config_defaults(svc_config *cfg)
@@ -100,7 +100,11 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	mcall c;
 	json_t *res = NULL;
 	pool *pl = pool_new();
-	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
+	codec_ctx cx = {.doc = doc,
+			.pool = pl,
+			.max_elems = s->cfg.max_elems,
+			.resolve = state_resolve_named,
+			.resolve_ctx = s};
 	int heavy = (m->flags & MF_HEAVY) != 0;
 	double t0;
 
@@ -193,15 +197,13 @@ int svc_parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
 	return 0;
 }
 
-
-
 /* A parsed compute request: what a synchronous handler runs at once and
  * what a job keeps until a worker runs it.  The doc's string blobs point
  * into body, so the two live and die together. */
 typedef struct creq {
 	svc *s;
 	const metric *m; /* NULL for /v1/evaluate */
-	char *body;      /* owned when `owns_body` */
+	char *body;	 /* owned when `owns_body` */
 	int owns_body;
 	jsonx_doc doc;
 } creq;
@@ -315,8 +317,8 @@ static int creq_run(void *arg, const evald_progress *prog, json_t **result,
 	*result = q->m ? run_metric(q, prog, err) : run_evaluate(q, prog, err);
 	if (!*result)
 		return -1;
-	if (state_record(q->s, json_object_get(q->doc.root, "record"),
-			 *result, q->m == NULL, err) < 0) {
+	if (state_record(q->s, json_object_get(q->doc.root, "record"), *result,
+			 q->m == NULL, err) < 0) {
 		json_decref(*result);
 		*result = NULL;
 		return -1;
@@ -382,9 +384,9 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		if (jobs_submit(s->jobs, m ? m->name : "evaluate", creq_run, q,
 				creq_free, id, &err) < 0)
 			goto fail;
-		respond_json(rs, 202,
-			     json_pack("{s:s, s:s}", "job", id, "status",
-				       "queued"));
+		respond_json(
+			rs, 202,
+			json_pack("{s:s, s:s}", "job", id, "status", "queued"));
 		return;
 	}
 	if (creq_run(q, NULL, &res, &err) < 0)
@@ -398,8 +400,6 @@ fail:
 	respond_error(rs, &err);
 }
 
-
-
 /* ------------------------------------------------------------ routing */
 
 int svc_is_json_type(const char *ct)
@@ -410,7 +410,6 @@ int svc_is_json_type(const char *ct)
 	return strncasecmp(ct, "application/json", n) == 0 &&
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
-
 
 static int check_json_type(const svc_request *rq, svc_response *rs)
 {

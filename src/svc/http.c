@@ -43,7 +43,7 @@ typedef struct req {
 	size_t out_len;
 	char code[48];
 	char method[16];
-	char path[200];    /* for the log line; truncated */
+	char path[200];	   /* for the log line; truncated */
 	const char *route; /* route template for stats */
 } req;
 
@@ -240,8 +240,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	return send_response(conn, r, &rs);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-			 void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
 {
 	http_server *h = cls;
 	req *r = *con_cls;
@@ -263,12 +263,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 				  addr, sizeof addr);
 	}
 	log_msg(LOG_INFO,
-		"event=request method=%s path=%s remote=%s status=%d code=%s bytes_in=%zu "
+		"event=request method=%s path=%s remote=%s status=%d code=%s "
+		"bytes_in=%zu "
 		"bytes_out=%zu ms=%.3f%s",
-		r->method, r->path, addr, r->status, r->code[0] ? r->code : "-", r->len,
-		r->out_len, since_ms(&r->t0),
-		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-							   : " aborted=1");
+		r->method, r->path, addr, r->status, r->code[0] ? r->code : "-",
+		r->len, r->out_len, since_ms(&r->t0),
+		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	stats_observe(&h->svc->stats, r->route, r->status,
 		      since_ms(&r->t0) / 1e3);
 	free(r->body);
@@ -358,8 +358,9 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		flags |= MHD_USE_IPv6;
 	if (cfg->tls_cert[0]) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			log_msg(LOG_ERROR, "event=start_failed reason=\"this "
-					   "libmicrohttpd has no TLS support\"");
+			log_msg(LOG_ERROR,
+				"event=start_failed reason=\"this "
+				"libmicrohttpd has no TLS support\"");
 			return NULL;
 		}
 		cert = slurp(cfg->tls_cert);
@@ -400,10 +401,9 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
 		{MHD_OPTION_END, 0, NULL},
 	};
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-				MHD_OPTION_ARRAY, ops,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-				MHD_OPTION_END);
+	h->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, ops,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
 	/* libmicrohttpd copies nothing: the PEM strings must live as long as
 	 * the daemon, so they are kept in h. */
 	h->cert = cert;
@@ -433,8 +433,7 @@ void http_stop(http_server *h, int grace_s)
 	if (!h)
 		return;
 	MHD_quiesce_daemon(h->d);
-	for (int i = 0; i < grace_s * 100 && atomic_load(&h->inflight) > 0;
-	     i++)
+	for (int i = 0; i < grace_s * 100 && atomic_load(&h->inflight) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(h->d);
 	free(h->cert);

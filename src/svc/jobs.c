@@ -18,8 +18,8 @@
 
 typedef enum { J_QUEUED, J_RUNNING, J_DONE, J_FAILED, J_CANCELLED } jstate;
 
-static const char *const state_names[] = {"queued", "running", "done",
-					  "failed", "cancelled"};
+static const char *const state_names[] = {"queued", "running", "done", "failed",
+					  "cancelled"};
 
 struct job {
 	char id[17];
@@ -41,7 +41,7 @@ struct jobs {
 	jobs_config cfg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	job *all;             /* every job, newest first */
+	job *all;	       /* every job, newest first */
 	job *todo, *todo_tail; /* FIFO of queued jobs */
 	int queued, finished;
 	int stopping;
@@ -254,20 +254,20 @@ static job *find(jobs *js, const char *id)
 
 static json_t *state_json(job *j)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:I}", "id", j->id, "metric",
-			      j->label, "status", state_names[j->state],
-			      "progress", get_progress(j), "created",
-			      (json_int_t)j->created);
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:f, s:I}", "id", j->id, "metric",
+			  j->label, "status", state_names[j->state], "progress",
+			  get_progress(j), "created", (json_int_t)j->created);
 	if (!o)
 		return NULL;
 	if (j->state == J_DONE && j->result)
 		json_object_set(o, "result", j->result);
 	if (j->state == J_FAILED)
-		json_object_set_new(
-			o, "error",
-			json_pack("{s:s, s:s, s:s, s:i}", "code", j->err.code,
-				  "message", j->err.msg, "path", j->err.path,
-				  "status", j->err.status));
+		json_object_set_new(o, "error",
+				    json_pack("{s:s, s:s, s:s, s:i}", "code",
+					      j->err.code, "message",
+					      j->err.msg, "path", j->err.path,
+					      "status", j->err.status));
 	return o;
 }
 

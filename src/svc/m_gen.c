@@ -1,1 +1,191 @@
-/* placeholder: being written */
+/* m_gen.c - metric functions of the generative family: fid, kid and
+ * inception_score (adapters over fid.h, moments.h and gen.h). */
+#include <math.h>
+#include <stdio.h>
+
+#include <evald/fid.h>
+#include <evald/gen.h>
+#include <evald/moments.h>
+
+#include "metric_fns.h"
+
+/* One side of FID as a Gaussian fit: the given {mu, sigma} after checks,
+ * or the mean and covariance of the embeddings (in the request's pool). */
+static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
+{
+	evald_err le;
+	char pm[80], ps[80];
+	const char *paths[2] = {pm, ps};
+
+	if (iv->is_stats) {
+		snprintf(pm, sizeof pm, "%s/mu", iv->path);
+		snprintf(ps, sizeof ps, "%s/sigma", iv->path);
+		if (evald_fid_check_gauss(&iv->mu, &iv->sigma, &le))
+			return mcall_lib_error(c, &le, err, paths);
+		g->d = iv->mu.shape[0];
+		g->n = (int64_t)iv->n;
+		g->mu = iv->mu.data;
+		g->sigma = iv->sigma.data;
+		return 0;
+	}
+	const evald_tensor *t = &iv->t;
+	char sh[64];
+	paths[0] = iv->path;
+	if (t->ndim != 2 || t->shape[1] < 1)
+		return verr_set(err, 422, "shape_mismatch", iv->path,
+				"embeddings must be a matrix [N, d]; got shape "
+				"%s",
+				evald_shape_str(t, sh, sizeof sh));
+	int64_t d = t->shape[1];
+	double *mu = pool_calloc(c->pool, (size_t)d, sizeof(double));
+	double *sigma = pool_calloc(c->pool, (size_t)(d * d), sizeof(double));
+	if (!mu || !sigma)
+		return verr_set(err, 503, "out_of_memory", iv->path,
+				"no memory for a %lld x %lld covariance",
+				(long long)d, (long long)d);
+	if (evald_moments_of(t, mu, sigma, &le))
+		return mcall_lib_error(c, &le, err, paths);
+	g->d = d;
+	g->n = t->shape[0];
+	g->mu = mu;
+	g->sigma = sigma;
+	return 0;
+}
+
+static void put_count(json_t *res, const char *key, int64_t n)
+{
+	json_object_set_new(res, key,
+			    n > 0 ? json_integer((json_int_t)n) : json_null());
+}
+
+static void fid_warnings(mcall *c, const evald_fid_result *r, int64_t d)
+{
+	if (r->flags & EVALD_FID_EIGEN)
+		mcall_warn(c,
+			   "both covariances are numerically singular (fewer "
+			   "rows than dimensions, duplicated rows or constant "
+			   "features); tr sqrt(Sx Sy) was computed from the "
+			   "eigendecomposition of Sx, whose numerical rank is "
+			   "%lld of %lld",
+			   (long long)r->rank_x, (long long)d);
+	else if (r->flags & EVALD_FID_SINGULAR_X)
+		mcall_warn(c, "the covariance of x is numerically singular; "
+			      "tr sqrt(Sx Sy) was computed through the "
+			      "Cholesky factor of y's covariance instead");
+	if (r->zeroed > 0)
+		mcall_warn(c,
+			   "%lld of the %lld eigenvalues of Sx Sy are at "
+			   "rounding level (|lambda| <= %.3g) and count as 0: "
+			   "a covariance is singular, so the trace term is "
+			   "exact only to about sqrt(machine epsilon) relative "
+			   "to its scale",
+			   (long long)r->zeroed, (long long)d, r->tau);
+	if (r->flags & EVALD_FID_NOT_PSD)
+		mcall_warn(c,
+			   "a covariance is not positive semidefinite: "
+			   "eigenvalue %.6g (below -%.3g) was treated as 0; "
+			   "check the sigma you sent",
+			   r->min_eig, r->tau);
+}
+
+int m_fid(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
+	pval *boot = mcall_p(c, "bootstrap"), *seed = mcall_p(c, "seed");
+	const char *paths[2] = {x->path, y->path};
+	evald_gauss gx, gy;
+	evald_fid_result r;
+	evald_err le;
+	int rc;
+
+	if (boot->i > 0 && (x->is_stats || y->is_stats))
+		return verr_set(err, 422, "invalid_value", boot->path,
+				"bootstrap resamples embeddings, but %s was "
+				"given as statistics {mu, sigma}",
+				x->is_stats ? "x" : "y");
+	if (!x->is_stats && !y->is_stats) {
+		rc = evald_fid_bootstrap(&x->t, &y->t, boot->i,
+					 (uint64_t)seed->i, &c->progress, &r,
+					 &le);
+		if (rc)
+			return mcall_lib_error(c, &le, err, paths);
+		gx.n = x->t.shape[0];
+		gy.n = y->t.shape[0];
+		gx.d = x->t.shape[1];
+	} else {
+		if (side_fit(c, x, &gx, err) || side_fit(c, y, &gy, err))
+			return -1;
+		if (evald_fid_gauss(&gx, &gy, &r, &le))
+			return mcall_lib_error(c, &le, err, paths);
+	}
+	mcall_put_number(c, res, "value", r.value);
+	mcall_put_number(c, res, "mean_term", r.mean_term);
+	mcall_put_number(c, res, "trace_term", r.trace_term);
+	put_count(res, "n_x", gx.n);
+	put_count(res, "n_y", gy.n);
+	json_object_set_new(res, "d", json_integer((json_int_t)gx.d));
+	if (r.bootstrap > 0) {
+		double ci[2] = {r.ci_lo, r.ci_hi};
+		int64_t two = 2;
+		mcall_put_array(c, res, "ci95", ci, 1, &two);
+		mcall_put_number(c, res, "std", r.std);
+	}
+	fid_warnings(c, &r, gx.d);
+	return 0;
+}
+
+/* A libevald failure about no single input is about a parameter here. */
+static int lib_error_param(mcall *c, const evald_err *le, verr *err,
+			   const char *const *paths, const char *param)
+{
+	if (le->input < 0 && le->code == EVALD_EINVAL)
+		return verr_from_lib(err, le, mcall_p(c, param)->path);
+	return mcall_lib_error(c, le, err, paths);
+}
+
+int m_kid(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
+	pval *gamma = mcall_p(c, "gamma"), *size = mcall_p(c, "subset_size");
+	const char *paths[2] = {x->path, y->path};
+	evald_kid_params p = {
+		.subsets = mcall_p(c, "subsets")->i,
+		.subset_size = size->i,
+		.degree = (int)mcall_p(c, "degree")->i,
+		.gamma = gamma->is_null ? NAN : gamma->num,
+		.coef0 = mcall_p(c, "coef0")->num,
+		.seed = (uint64_t)mcall_p(c, "seed")->i,
+	};
+	evald_kid_result r;
+	evald_err le;
+
+	if (evald_kid(&x->t, &y->t, &p, &c->progress, &r, &le))
+		return lib_error_param(c, &le, err, paths, "subset_size");
+	mcall_put_number(c, res, "value", r.value);
+	mcall_put_number(c, res, "std", r.std);
+	json_object_set_new(res, "subset_size",
+			    json_integer((json_int_t)r.subset_size));
+	mcall_put_number(c, res, "gamma", r.gamma);
+	json_object_set_new(res, "n_x", json_integer((json_int_t)x->t.shape[0]));
+	json_object_set_new(res, "n_y", json_integer((json_int_t)y->t.shape[0]));
+	if (r.subset_size < size->i)
+		mcall_warn(c,
+			   "subset_size %lld is larger than the smaller set; "
+			   "subsets of %lld rows were used",
+			   (long long)size->i, (long long)r.subset_size);
+	return 0;
+}
+
+int m_inception_score(mcall *c, json_t *res, verr *err)
+{
+	input_val *pr = mcall_in(c, "probs");
+	const char *paths[1] = {pr->path};
+	evald_is_result r;
+	evald_err le;
+
+	if (evald_inception_score(&pr->t, mcall_p(c, "splits")->i, &r, &le))
+		return lib_error_param(c, &le, err, paths, "splits");
+	mcall_put_number(c, res, "value", r.value);
+	mcall_put_number(c, res, "std", r.std);
+	return 0;
+}

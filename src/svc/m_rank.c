@@ -1,1 +1,64 @@
-/* placeholder: being written */
+/* m_rank.c - metric functions of the rank family: average_precision and
+ * ndcg (adapters over rank.h). */
+#include <evald/rank.h>
+
+#include "metric_fns.h"
+
+/* value, loss = 1 − value, and per_query for [Q,N] input. */
+static int put_rank(mcall *c, json_t *res, const evald_tensor *scores,
+		    const evald_rank_result *r)
+{
+	mcall_put_number(c, res, "value", r->value);
+	mcall_put_number(c, res, "loss", 1.0 - r->value);
+	if (scores->ndim == 2)
+		return mcall_put_array(c, res, "per_query", r->per_query, 1,
+				       &r->queries);
+	return 0;
+}
+
+int m_average_precision(mcall *c, json_t *res, verr *err)
+{
+	input_val *s = mcall_in(c, "scores"), *rel = mcall_in(c, "relevance");
+	const char *paths[2] = {s->path, rel->path};
+	evald_rank_result r;
+	evald_err le;
+
+	if (evald_average_precision(&s->t, &rel->t, &r, &le))
+		return mcall_lib_error(c, &le, err, paths);
+	if (r.degenerate && s->t.ndim == 1)
+		mcall_warn(c, "relevance has no positive item; average "
+			      "precision is 0, as in sklearn");
+	else if (r.degenerate)
+		mcall_warn(c,
+			   "%lld of %lld queries have no positive item; "
+			   "their average precision is 0, as in sklearn",
+			   (long long)r.degenerate, (long long)r.queries);
+	int rc = put_rank(c, res, &s->t, &r);
+	evald_rank_result_free(&r);
+	return rc;
+}
+
+int m_ndcg(mcall *c, json_t *res, verr *err)
+{
+	input_val *s = mcall_in(c, "scores"), *rel = mcall_in(c, "relevance");
+	pval *k = mcall_p(c, "k");
+	const char *paths[2] = {s->path, rel->path};
+	evald_rank_result r;
+	evald_err le;
+
+	if (evald_ndcg(&s->t, &rel->t, k->is_null ? 0 : k->i, &r, &le))
+		return mcall_lib_error(c, &le, err, paths);
+	if (r.negative_relevance)
+		mcall_warn(c, "relevance has negative values; NDCG is computed "
+			      "with them as sklearn 1.2 does (sklearn 1.4 "
+			      "refuses them), and may fall outside [0, 1]");
+	if (r.degenerate)
+		mcall_warn(c,
+			   "%lld of %lld queries have an ideal DCG of 0 (no "
+			   "relevant item%s); their NDCG is 0, as in sklearn",
+			   (long long)r.degenerate, (long long)r.queries,
+			   k->is_null ? "" : " in the top k");
+	int rc = put_rank(c, res, &s->t, &r);
+	evald_rank_result_free(&r);
+	return rc;
+}

@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 	if (errbuf[0])
 		log_msg(LOG_ERROR, "event=store_failed reason=\"%s\"", errbuf);
 	if (!cfg.svc.auth.write_token[0] && strncmp(cfg.listen, "127.", 4) &&
-	    strncmp(cfg.listen, "[::1]", 5) && strncmp(cfg.listen, "localhost", 9))
+	    strncmp(cfg.listen, "[::1]", 5) &&
+	    strncmp(cfg.listen, "localhost", 9))
 		log_msg(LOG_WARN,
 			"event=open_listener listen=%s reason=\"serving beyond "
 			"loopback without --token-file: anyone who reaches "
@@ -99,8 +100,8 @@ int main(int argc, char **argv)
 		"max_jobs=%d blas_threads=%d max_body=%lld",
 		PACKAGE_VERSION, lfd >= 0 ? "systemd-socket:" : "",
 		lfd >= 0 ? "" : cfg.listen, http_port(h), cfg.threads,
-		cfg.svc.max_jobs,
-		blas > 0 ? blas : 1, (long long)cfg.svc.max_body);
+		cfg.svc.max_jobs, blas > 0 ? blas : 1,
+		(long long)cfg.svc.max_body);
 	sd_notify_msg("READY=1\nSTATUS=serving");
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;

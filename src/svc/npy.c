@@ -87,8 +87,8 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	if (!v || *v != '\'')
 		return verr_set(err, 422, "bad_npy", "",
 				"%s: header has no descr", what);
-	for (size_t i = 0; i < sizeof descr - 1 && v + 1 + i < h + hl &&
-			   v[1 + i] != '\'';
+	for (size_t i = 0;
+	     i < sizeof descr - 1 && v + 1 + i < h + hl && v[1 + i] != '\'';
 	     i++)
 		descr[i] = v[1 + i];
 	static const struct {
@@ -158,7 +158,8 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 				"%s: data holds %zu bytes but its shape and "
 				"dtype need %llu",
 				what, len - off,
-				(unsigned long long)size * (unsigned long long)isz);
+				(unsigned long long)size *
+					(unsigned long long)isz);
 	double *d = pool_alloc(p, (size_t)(size ? size : 1) * sizeof(double));
 	if (!d)
 		return verr_set(err, 503, "out_of_memory", "",
@@ -179,7 +180,9 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 			d[i] = f;
 			break;
 		}
-		case EVALD_F16: d[i] = half_to_double((uint16_t)le16(src)); break;
+		case EVALD_F16:
+			d[i] = half_to_double((uint16_t)le16(src));
+			break;
 		case EVALD_I64:
 			d[i] = (double)(int64_t)((uint64_t)le32(src) |
 						 (uint64_t)le32(src + 4) << 32);
@@ -207,8 +210,8 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 	size_t eocd = (size_t)-1, nl = strlen(name);
 
 	/* The end-of-central-directory record sits in the last 64 KiB. */
-	for (size_t i = len >= 22 ? len - 22 : 0;
-	     len >= 22 && i + 65557 >= len; i--) {
+	for (size_t i = len >= 22 ? len - 22 : 0; len >= 22 && i + 65557 >= len;
+	     i--) {
 		if (!memcmp(b + i, "PK\x05\x06", 4)) {
 			eocd = i;
 			break;
@@ -223,7 +226,8 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
 	size_t pos = cd;
 	for (uint32_t k = 0; k < count; k++) {
-		if (pos > len || len - pos < 46 || memcmp(b + pos, "PK\x01\x02", 4))
+		if (pos > len || len - pos < 46 ||
+		    memcmp(b + pos, "PK\x01\x02", 4))
 			return verr_set(err, 422, "bad_npz", "",
 					"damaged zip central directory");
 		uint32_t method = le16(b + pos + 10);
@@ -252,7 +256,8 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 			       le16(b + lho + 28);
 		if (start > len || len - start < csize)
 			return verr_set(err, 422, "bad_npz", "",
-					"zip member %s runs past the end", name);
+					"zip member %s runs past the end",
+					name);
 		if (usize > max_out)
 			return verr_set(err, 413, "too_large", "",
 					"zip member %s unpacks to %u bytes, "

@@ -242,12 +242,33 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 		const char *key;
 		json_t *val;
 
-		if (json_object_get(v, "reference") ||
-		    json_object_get(v, "stream"))
-			return verr_set(err, 422, "not_supported", iv->path,
-					"references and streams are not "
-					"available in this build yet; send "
-					"embeddings or {\"mu\", \"sigma\"}");
+		json_t *named = json_object_get(v, "reference");
+		const char *kind = "reference";
+		if (!named) {
+			named = json_object_get(v, "stream");
+			kind = "stream";
+		}
+		if (named) {
+			if (json_object_size(v) != 1)
+				return verr_set(
+					err, 422, "unknown_field", iv->path,
+					"{\"%s\"} takes no other field", kind);
+			snprintf(p, sizeof p, "%s/%s", iv->path, kind);
+			if (!json_is_string(named))
+				return verr_set(err, 400, "wrong_type", p,
+						"%s must be a name string",
+						kind);
+			if (!cx->resolve)
+				return verr_set(err, 422, "not_supported", p,
+						"stored statistics are not "
+						"available here");
+			if (cx->resolve(cx->resolve_ctx, kind,
+					json_string_value(named), p, cx->pool,
+					&iv->mu, &iv->sigma, &iv->n, err) < 0)
+				return -1;
+			iv->is_stats = 1;
+			return 0;
+		}
 		json_object_foreach(v, key, val)
 		{
 			if (strcmp(key, "mu") && strcmp(key, "sigma") &&

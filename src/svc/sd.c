@@ -32,9 +32,9 @@ int sd_notify_msg(const char *state)
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	rc = (int)sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-			 (struct sockaddr *)&sa,
-			 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
+	rc = (int)sendto(
+		fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
 	close(fd);
 	return rc < 0 ? -1 : 0;
 }

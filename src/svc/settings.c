@@ -74,9 +74,21 @@ static int parse_size(const char *s, int64_t *out)
 		return -1;
 	int shift = 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (*end || v > (LLONG_MAX >> shift))
 		return -1;
@@ -200,7 +212,8 @@ int settings_load(settings *cfg, int argc, char **argv)
 		return -1;
 	}
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
-		fprintf(stderr, "evald: --tls-cert and --tls-key go together\n");
+		fprintf(stderr,
+			"evald: --tls-cert and --tls-key go together\n");
 		return -1;
 	}
 	if (cfg->threads < 1)

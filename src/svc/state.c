@@ -140,12 +140,11 @@ static int record_one(svc *s, json_t *record, const char *series,
 	free(ltext);
 	if (rc != STORE_OK)
 		return state_store_error(rc, errbuf, err);
-	json_object_set_new(result, "recorded",
-			    json_pack("{s:s, s:o, s:f}", "series", series,
-				      "step",
-				      p.has_step ? json_integer(p.step)
-						 : json_null(),
-				      "ts", ts));
+	json_object_set_new(
+		result, "recorded",
+		json_pack("{s:s, s:o, s:f}", "series", series, "step",
+			  p.has_step ? json_integer(p.step) : json_null(), "ts",
+			  ts));
 	return 0;
 }
 
@@ -169,7 +168,8 @@ int state_record(svc *s, json_t *record, json_t *result, int evaluate,
 		char name[400];
 		if (json_object_get(r, "error") || !json_is_string(m) ||
 		    !json_object_get(r, "value"))
-			continue; /* errors and value-less results are skipped */
+			continue; /* errors and value-less results are skipped
+				   */
 		snprintf(name, sizeof name, "%s/%s", series,
 			 json_string_value(m));
 		if (record_one(s, record, name, r, ts, err) < 0)
@@ -250,8 +250,8 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 		state_store_error(rc, errbuf, &e);
 		goto fail;
 	}
-	respond_json(rs, 200, json_pack("{s:s, s:o}", "name", name, "points",
-					out));
+	respond_json(rs, 200,
+		     json_pack("{s:s, s:o}", "name", name, "points", out));
 	return;
 fail:
 	respond_error(rs, &e);

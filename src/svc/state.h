@@ -46,6 +46,10 @@ int state_stats_from_stream(svc *s, const char *id, const char *path,
 int state_stats_from_binary(svc *s, const char *body, size_t len,
 			    struct pool *pl, double *n, int64_t *d, double **mu,
 			    double **sigma, verr *err);
+/* codec_resolver for {"reference"} and {"stream"} inputs; ctx is the svc. */
+int state_resolve_named(void *ctx, const char *kind, const char *name,
+			const char *path, struct pool *pl, evald_tensor *mu,
+			evald_tensor *sigma, double *n, verr *err);
 /* application/octet-stream or application/x-npy. */
 int state_is_binary_type(const char *content_type);
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <evald/fid.h>
+
 #include "codec.h"
 #include "jsonx.h"
 #include "respond.h"
@@ -36,46 +38,15 @@ static json_t *ref_meta_json(const store_ref *r)
 			 "d", (json_int_t)r->d, "created", r->created);
 }
 
-/* Check that mu [d] and sigma [d,d] form valid statistics. */
+/* Check that mu [d] and sigma [d,d] form valid statistics (the same rule
+ * FID applies to its inputs). */
 int state_check_stats(const evald_tensor *mu, const evald_tensor *sigma,
 		      const char *mu_path, const char *sigma_path, verr *err)
 {
-	char a[64], b[64];
-	if (mu->ndim != 1 || mu->shape[0] < 1)
-		return verr_set(err, 422, "shape_mismatch", mu_path,
-				"mu must be a vector [d]; got shape %s",
-				evald_shape_str(mu, a, sizeof a));
-	int64_t d = mu->shape[0];
-	if (sigma->ndim != 2 || sigma->shape[0] != d || sigma->shape[1] != d)
-		return verr_set(err, 422, "shape_mismatch", sigma_path,
-				"sigma must be [%lld, %lld] to match mu; got "
-				"shape %s",
-				(long long)d, (long long)d,
-				evald_shape_str(sigma, b, sizeof b));
-	/* Symmetric up to rounding: relative to the largest entry, as a
-	 * covariance written out in float32 by another tool still passes. */
-	double amax = 0;
-	for (int64_t i = 0; i < d * d; i++)
-		amax = fmax(amax, fabs(sigma->data[i]));
-	for (int64_t i = 0; i < d; i++)
-		for (int64_t j = i + 1; j < d; j++) {
-			double x = sigma->data[i * d + j],
-			       y = sigma->data[j * d + i];
-			if (fabs(x - y) > 1e-6 * amax + 1e-300)
-				return verr_set(
-					err, 422, "invalid_value", sigma_path,
-					"sigma is not symmetric: [%lld, %lld] "
-					"= %.17g but [%lld, %lld] = %.17g",
-					(long long)i, (long long)j, x,
-					(long long)j, (long long)i, y);
-		}
-	for (int64_t i = 0; i < d; i++)
-		if (sigma->data[i * d + i] < -1e-12 * amax)
-			return verr_set(err, 422, "invalid_value", sigma_path,
-					"sigma has a negative variance at "
-					"[%lld, %lld]; it is not a covariance",
-					(long long)i, (long long)i);
-	return 0;
+	evald_err le;
+	if (evald_fid_check_gauss(mu, sigma, &le) == EVALD_OK)
+		return 0;
+	return verr_from_lib(err, &le, le.input == 1 ? sigma_path : mu_path);
 }
 
 static double now_s(void)
@@ -92,8 +63,8 @@ typedef struct ref_stats {
 	double *mu, *sigma;
 } ref_stats;
 
-static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc,
-			   pool *pl, ref_stats *out, verr *err)
+static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
+			   ref_stats *out, verr *err)
 {
 	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
 	json_t *mu = json_object_get(root, "mu");
@@ -137,7 +108,8 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc,
 	}
 	evald_tensor tm, ts;
 	if (!mu || !sigma)
-		return verr_set(err, 422, "missing_input", mu ? "/sigma" : "/mu",
+		return verr_set(err, 422, "missing_input",
+				mu ? "/sigma" : "/mu",
 				"statistics need both mu and sigma");
 	if (codec_tensor(&cx, mu, "/mu", &tm, err) < 0 ||
 	    codec_tensor(&cx, sigma, "/sigma", &ts, err) < 0 ||
@@ -261,10 +233,10 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 				json_object_set_new(
 					out, "mu",
 					codec_array_json(r.mu, 1, shape, &nf));
-				json_object_set_new(
-					out, "sigma",
-					codec_array_json(r.sigma, 2, shape,
-							 &nf));
+				json_object_set_new(out, "sigma",
+						    codec_array_json(r.sigma, 2,
+								     shape,
+								     &nf));
 				free(r.mu);
 				free(r.sigma);
 			}

@@ -92,7 +92,8 @@ int stats_render(stats *s, stats_buf *b)
 		for (int k = 0; k < STATS_CODES && s->routes[i].codes[k]; k++)
 			rc |= stats_printf(
 				b,
-				"evald_requests_total{route=\"%s\",code=\"%d\"} "
+				"evald_requests_total{route=\"%s\",code=\"%d\"}"
+				" "
 				"%llu\n",
 				s->routes[i].route, s->routes[i].codes[k],
 				(unsigned long long)s->routes[i].counts[k]);

@@ -85,7 +85,8 @@ static int migrate(store *st, char *errbuf)
 	}
 	for (; version < NMIGRATIONS; version++) {
 		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", version + 1);
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d",
+			 version + 1);
 		if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0)) ||
 		    (rc = sqlite3_exec(st->db, migrations[version], 0, 0, 0)) ||
 		    (rc = sqlite3_exec(st->db, sql, 0, 0, 0)) ||
@@ -111,8 +112,8 @@ int store_open(const char *dir, store **out, char *errbuf)
 	}
 	pthread_mutex_init(&st->rmw, NULL);
 	pthread_mutex_init(&st->idmu, NULL);
-	evald_rng_seed(&st->rng, (uint64_t)(now_s() * 1e6) ^
-					 ((uint64_t)getpid() << 32));
+	evald_rng_seed(&st->rng,
+		       (uint64_t)(now_s() * 1e6) ^ ((uint64_t)getpid() << 32));
 	snprintf(path, sizeof path, "%s/evald.db", dir);
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -171,8 +172,7 @@ static int step_done(store *st, sqlite3_stmt *q, char *errbuf)
 	return r;
 }
 
-static int prepare(store *st, const char *sql, sqlite3_stmt **q,
-		   char *errbuf)
+static int prepare(store *st, const char *sql, sqlite3_stmt **q, char *errbuf)
 {
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, q, NULL);
 	return rc ? db_error(st, rc, errbuf) : STORE_OK;
@@ -208,11 +208,13 @@ static json_t *point_json(sqlite3_stmt *q, int col)
 				    json_integer(sqlite3_column_int64(q, col)));
 	else
 		json_object_set_new(o, "step", json_null());
-	json_object_set_new(o, "value",
-			    sqlite3_column_type(q, col + 1) == SQLITE_NULL
-				    ? json_null()
-				    : json_real(sqlite3_column_double(q, col + 1)));
-	json_object_set_new(o, "ts", json_real(sqlite3_column_double(q, col + 2)));
+	json_object_set_new(
+		o, "value",
+		sqlite3_column_type(q, col + 1) == SQLITE_NULL
+			? json_null()
+			: json_real(sqlite3_column_double(q, col + 1)));
+	json_object_set_new(o, "ts",
+			    json_real(sqlite3_column_double(q, col + 2)));
 	const char *labels = (const char *)sqlite3_column_text(q, col + 3);
 	json_t *l = labels ? json_loads(labels, 0, NULL) : NULL;
 	json_object_set_new(o, "labels", l ? l : json_object());
@@ -293,8 +295,8 @@ int store_series_points(store *st, const char *series, double since,
 }
 
 int store_series_latest(store *st,
-			void (*fn)(void *ctx, const char *series,
-				   int has_value, double value),
+			void (*fn)(void *ctx, const char *series, int has_value,
+				   double value),
 			void *ctx, char *errbuf)
 {
 	sqlite3_stmt *q;
@@ -402,12 +404,11 @@ int store_ref_list(store *st, json_t **out, char *errbuf)
 	json_t *arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:f, s:I, s:f}", "name",
-				  (const char *)sqlite3_column_text(q, 0), "n",
-				  sqlite3_column_double(q, 1), "d",
-				  (json_int_t)sqlite3_column_int64(q, 2),
-				  "created", sqlite3_column_double(q, 3)));
+			arr, json_pack("{s:s, s:f, s:I, s:f}", "name",
+				       (const char *)sqlite3_column_text(q, 0),
+				       "n", sqlite3_column_double(q, 1), "d",
+				       (json_int_t)sqlite3_column_int64(q, 2),
+				       "created", sqlite3_column_double(q, 3)));
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
 		json_decref(arr);
@@ -465,8 +466,7 @@ int store_stream_create(store *st, int64_t d, char id[33], char *errbuf)
 	sqlite3_bind_double(q, 4, t);
 	sqlite3_bind_blob64(q, 5, zeros, (sqlite3_uint64)d * sizeof(double),
 			    SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 6, zeros,
-			    (sqlite3_uint64)d * d * sizeof(double),
+	sqlite3_bind_blob64(q, 6, zeros, (sqlite3_uint64)d * d * sizeof(double),
 			    SQLITE_STATIC);
 	int r = step_done(st, q, errbuf);
 	free(zeros);
@@ -527,7 +527,8 @@ int store_stream_put(store *st, const store_stream *s, char *errbuf)
 		return STORE_ERR;
 	sqlite3_bind_double(q, 1, s->n);
 	sqlite3_bind_double(q, 2, now_s());
-	sqlite3_bind_blob64(q, 3, s->mean, (sqlite3_uint64)s->d * sizeof(double),
+	sqlite3_bind_blob64(q, 3, s->mean,
+			    (sqlite3_uint64)s->d * sizeof(double),
 			    SQLITE_STATIC);
 	sqlite3_bind_blob64(q, 4, s->comoment,
 			    (sqlite3_uint64)s->d * s->d * sizeof(double),
@@ -541,6 +542,5 @@ int store_stream_put(store *st, const store_stream *s, char *errbuf)
 
 int store_stream_delete(store *st, const char *id, char *errbuf)
 {
-	return delete_where(st, "DELETE FROM streams WHERE id = ?", id,
-			    errbuf);
+	return delete_where(st, "DELETE FROM streams WHERE id = ?", id, errbuf);
 }

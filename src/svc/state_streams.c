@@ -1,0 +1,498 @@
+/* state_streams.c - /v1/streams: mergeable moments {n, mean, comoment} that
+ * grow batch by batch or by merging partial moments computed elsewhere,
+ * and the statistics sources shared with references and FID inputs.
+ *
+ * A stream update is a read-modify-write of its moments under store_lock,
+ * committed before it is answered, so concurrent appends neither lose rows
+ * nor interleave. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <evald/moments.h>
+
+#include "codec.h"
+#include "jsonx.h"
+#include "npy.h"
+#include "respond.h"
+#include "state.h"
+#include "store.h"
+
+int state_is_binary_type(const char *ct)
+{
+	return ct && (!strncasecmp(ct, "application/octet-stream", 24) ||
+		      !strncasecmp(ct, "application/x-npy", 17));
+}
+
+static int need_store(svc *s, verr *err)
+{
+	if (s->store)
+		return 0;
+	verr_set(err, 503, "not_ready", "",
+		 "the store is not open; check the data directory");
+	err->retry_after = 5;
+	return -1;
+}
+
+/* mu and sigma (ddof 1) of accumulated moments, into the pool. */
+static int stats_of_moments(const evald_moments *m, pool *pl, double *n,
+			    int64_t *d, double **mu, double **sigma,
+			    const char *path, verr *err)
+{
+	evald_err le;
+	*mu = pool_alloc(pl, (size_t)m->d * sizeof(double));
+	*sigma = pool_alloc(pl, (size_t)(m->d * m->d) * sizeof(double));
+	if (!*mu || !*sigma)
+		return verr_set(err, 503, "out_of_memory", path,
+				"out of memory");
+	memcpy(*mu, m->mean, (size_t)m->d * sizeof(double));
+	if (evald_moments_cov(m, *sigma, &le) != EVALD_OK)
+		return verr_from_lib(err, &le, path);
+	*n = (double)m->n;
+	*d = m->d;
+	return 0;
+}
+
+int state_stats_from_embeddings(const codec_ctx *cx, json_t *v,
+				const char *path, double *n, int64_t *d,
+				double **mu, double **sigma, verr *err)
+{
+	evald_tensor x;
+	char shp[64];
+	if (codec_tensor(cx, v, path, &x, err) < 0)
+		return -1;
+	if (x.ndim != 2 || x.shape[0] < 2 || x.shape[1] < 1)
+		return verr_set(
+			err, 422, "shape_mismatch", path,
+			"embeddings must be a matrix [N, d] with N >= 2; "
+			"got shape %s",
+			evald_shape_str(&x, shp, sizeof shp));
+	*mu = pool_alloc(cx->pool, (size_t)x.shape[1] * sizeof(double));
+	*sigma = pool_alloc(cx->pool,
+			    (size_t)(x.shape[1] * x.shape[1]) * sizeof(double));
+	if (!*mu || !*sigma)
+		return verr_set(err, 503, "out_of_memory", path,
+				"out of memory");
+	evald_err le;
+	if (evald_moments_of(&x, *mu, *sigma, &le) != EVALD_OK)
+		return verr_from_lib(err, &le, path);
+	*n = (double)x.shape[0];
+	*d = x.shape[1];
+	return 0;
+}
+
+/* Load a stored stream into an accumulator (caller frees). */
+static int load_stream(svc *s, const char *id, const char *path,
+		       evald_moments *m, verr *err)
+{
+	store_stream st;
+	char errbuf[256];
+	evald_err le;
+	int rc = store_stream_get(s->store, id, 1, &st, errbuf);
+
+	if (rc == STORE_NOTFOUND)
+		return verr_set(err, 404, "not_found", path,
+				"no stream with id '%s'", id);
+	if (rc != STORE_OK)
+		return state_store_error(rc, errbuf, err);
+	if (evald_moments_init(m, st.d, &le) != EVALD_OK) {
+		free(st.mean);
+		free(st.comoment);
+		return verr_from_lib(err, &le, path);
+	}
+	memcpy(m->mean, st.mean, (size_t)st.d * sizeof(double));
+	memcpy(m->comoment, st.comoment,
+	       (size_t)(st.d * st.d) * sizeof(double));
+	m->n = (int64_t)st.n;
+	free(st.mean);
+	free(st.comoment);
+	return 0;
+}
+
+int state_stats_from_stream(svc *s, const char *id, const char *path, pool *pl,
+			    double *n, int64_t *d, double **mu, double **sigma,
+			    verr *err)
+{
+	evald_moments m = {0};
+	int rc;
+	if (need_store(s, err) < 0)
+		return -1;
+	if (load_stream(s, id, path, &m, err) < 0)
+		return -1;
+	if (m.n < 2)
+		rc = verr_set(err, 422, "empty_input", path,
+			      "stream %s has %lld rows; statistics need at "
+			      "least 2",
+			      id, (long long)m.n);
+	else
+		rc = stats_of_moments(&m, pl, n, d, mu, sigma, path, err);
+	evald_moments_free(&m);
+	return rc;
+}
+
+int state_stats_from_binary(svc *s, const char *body, size_t len, pool *pl,
+			    double *n, int64_t *d, double **mu, double **sigma,
+			    verr *err)
+{
+	evald_tensor tm, ts;
+	int kind = npy_sniff(body, len);
+	if (kind == 1) {
+		evald_tensor x;
+		char shp[64];
+		if (npy_decode(body, len, pl, s->cfg.max_elems, "the .npy body",
+			       &x, err) < 0)
+			return -1;
+		if (x.ndim != 2 || x.shape[0] < 2)
+			return verr_set(err, 422, "shape_mismatch", "",
+					"a .npy body must hold embeddings "
+					"[N, d] with N >= 2; got shape %s",
+					evald_shape_str(&x, shp, sizeof shp));
+		*mu = pool_alloc(pl, (size_t)x.shape[1] * sizeof(double));
+		*sigma = pool_alloc(pl, (size_t)(x.shape[1] * x.shape[1]) *
+						sizeof(double));
+		if (!*mu || !*sigma)
+			return verr_set(err, 503, "out_of_memory", "",
+					"out of memory");
+		evald_err le;
+		if (evald_moments_of(&x, *mu, *sigma, &le) != EVALD_OK)
+			return verr_from_lib(err, &le, "");
+		*n = (double)x.shape[0];
+		*d = x.shape[1];
+		return 0;
+	}
+	if (kind != 2)
+		return verr_set(err, 415, "unsupported_media_type", "",
+				"the body is neither a .npy array nor a .npz "
+				"archive (check the magic bytes)");
+	const void *m;
+	size_t ml;
+	size_t cap =
+		(size_t)(s->cfg.max_body > 0 ? s->cfg.max_body : 1 << 28) * 4;
+	if (npz_member(body, len, "mu", pl, cap, &m, &ml, err) < 0 ||
+	    npy_decode(m, ml, pl, s->cfg.max_elems, "mu", &tm, err) < 0 ||
+	    npz_member(body, len, "sigma", pl, cap, &m, &ml, err) < 0 ||
+	    npy_decode(m, ml, pl, s->cfg.max_elems, "sigma", &ts, err) < 0 ||
+	    state_check_stats(&tm, &ts, "mu", "sigma", err) < 0)
+		return -1;
+	*n = 0; /* pytorch-fid's stats files do not record it */
+	*d = tm.shape[0];
+	*mu = tm.data;
+	*sigma = ts.data;
+	return 0;
+}
+
+/* The resolver behind {"reference": name} and {"stream": id} as FID
+ * inputs (codec_ctx.resolve). */
+int state_resolve_named(void *ctx, const char *kind, const char *name,
+			const char *path, pool *pl, evald_tensor *mu,
+			evald_tensor *sigma, double *n, verr *err)
+{
+	svc *s = ctx;
+	double *m = NULL, *sg = NULL;
+	int64_t d = 0;
+
+	if (need_store(s, err) < 0)
+		return -1;
+	if (!strcmp(kind, "stream")) {
+		if (state_stats_from_stream(s, name, path, pl, n, &d, &m, &sg,
+					    err) < 0)
+			return -1;
+	} else {
+		store_ref r;
+		char errbuf[256];
+		int rc = store_ref_get(s->store, name, 1, &r, errbuf);
+		if (rc == STORE_NOTFOUND)
+			return verr_set(err, 404, "not_found", path,
+					"no reference named '%s'", name);
+		if (rc != STORE_OK)
+			return state_store_error(rc, errbuf, err);
+		if (pool_adopt(pl, r.mu) < 0 || pool_adopt(pl, r.sigma) < 0)
+			return verr_set(err, 503, "out_of_memory", path,
+					"out of memory");
+		m = r.mu;
+		sg = r.sigma;
+		d = r.d;
+		*n = r.n;
+	}
+	int64_t s1[1] = {d}, s2[2] = {d, d};
+	evald_tensor_init(mu, m, EVALD_F64, 1, s1);
+	evald_tensor_init(sigma, sg, EVALD_F64, 2, s2);
+	return 0;
+}
+
+/* ------------------------------------------------------------ routes */
+
+static json_t *stream_json(const store_stream *st)
+{
+	return json_pack("{s:s, s:I, s:I, s:f, s:f}", "id", st->id, "d",
+			 (json_int_t)st->d, "n", (json_int_t)st->n, "created",
+			 st->created, "updated", st->updated);
+}
+
+static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
+{
+	jsonx_doc doc = {0};
+	char id[33], errbuf[256];
+	verr e;
+	const char *key;
+	json_t *v;
+
+	if (!svc_is_json_type(rq->content_type)) {
+		verr_set(&e, 415, "unsupported_media_type", "",
+			 "send {\"dim\": d} as application/json");
+		goto fail;
+	}
+	if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0)
+		goto fail;
+	json_object_foreach(doc.root, key, v)
+	{
+		if (strcmp(key, "dim")) {
+			char p[300];
+			snprintf(p, sizeof p, "/%s", key);
+			verr_set(&e, 422, "unknown_field", p,
+				 "a stream is created from {\"dim\": d}; '%s' "
+				 "is not a field",
+				 key);
+			goto fail;
+		}
+	}
+	json_t *dim = json_object_get(doc.root, "dim");
+	if (!json_is_integer(dim) || json_integer_value(dim) < 1 ||
+	    json_integer_value(dim) > 65536) {
+		verr_set(&e, 422, dim ? "invalid_value" : "missing_input",
+			 "/dim", "dim must be an integer from 1 to 65536");
+		goto fail;
+	}
+	json_int_t d = json_integer_value(dim);
+	int rc = store_stream_create(s->store, d, id, errbuf);
+	if (rc != STORE_OK) {
+		state_store_error(rc, errbuf, &e);
+		goto fail;
+	}
+	jsonx_free(&doc);
+	respond_json(rs, 201,
+		     json_pack("{s:s, s:I, s:i}", "id", id, "d", d, "n", 0));
+	return;
+fail:
+	jsonx_free(&doc);
+	respond_error(rs, &e);
+}
+
+/* Append a batch of rows or merge partial moments into stream `id`. */
+static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *id, int moments)
+{
+	jsonx_doc doc = {0};
+	pool *pl = pool_new();
+	evald_moments m = {0};
+	char errbuf[256];
+	evald_err le;
+	verr e;
+	int locked = 0;
+
+	if (!pl) {
+		verr_set(&e, 503, "out_of_memory", "", "out of memory");
+		goto fail;
+	}
+	codec_ctx cx = {.doc = &doc, .pool = pl, .max_elems = s->cfg.max_elems};
+	evald_tensor x = {0}, mean = {0}, com = {0};
+	double n = 0;
+
+	/* Decode everything before taking the lock: the lock only covers the
+	 * read-modify-write of the stored moments. */
+	if (!moments && state_is_binary_type(rq->content_type)) {
+		if (npy_decode(rq->body, rq->len, pl, s->cfg.max_elems,
+			       "the .npy body", &x, &e) < 0)
+			goto fail;
+	} else if (!svc_is_json_type(rq->content_type)) {
+		verr_set(&e, 415, "unsupported_media_type", "",
+			 moments ? "send {\"n\", \"mean\", \"comoment\"} as "
+				   "application/json"
+				 : "send {\"embeddings\": tensor} as JSON or a "
+				   ".npy body (application/octet-stream)");
+		goto fail;
+	} else {
+		if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0)
+			goto fail;
+		const char *key;
+		json_t *v;
+		json_object_foreach(doc.root, key, v)
+		{
+			int known = moments ? !strcmp(key, "n") ||
+						      !strcmp(key, "mean") ||
+						      !strcmp(key, "comoment")
+					    : !strcmp(key, "embeddings");
+			if (!known) {
+				char p[300];
+				snprintf(p, sizeof p, "/%s", key);
+				verr_set(&e, 422, "unknown_field", p,
+					 "unexpected field '%s'", key);
+				goto fail;
+			}
+		}
+		if (!moments) {
+			json_t *emb = json_object_get(doc.root, "embeddings");
+			if (!emb) {
+				verr_set(
+					&e, 422, "missing_input", "/embeddings",
+					"send {\"embeddings\": [N, d] tensor}");
+				goto fail;
+			}
+			if (codec_tensor(&cx, emb, "/embeddings", &x, &e) < 0)
+				goto fail;
+		} else {
+			json_t *jn = json_object_get(doc.root, "n");
+			json_t *jm = json_object_get(doc.root, "mean");
+			json_t *jc = json_object_get(doc.root, "comoment");
+			if (!jn || !jm || !jc) {
+				verr_set(&e, 422, "missing_input",
+					 !jn   ? "/n"
+					 : !jm ? "/mean"
+					       : "/comoment",
+					 "partial moments need n, mean and "
+					 "comoment");
+				goto fail;
+			}
+			if (codec_number(&cx, jn, "/n", &n, &e) < 0)
+				goto fail;
+			if (n < 0 || n != floor(n) || n > 9e15) {
+				verr_set(&e, 422, "invalid_value", "/n",
+					 "n must be a non-negative integer");
+				goto fail;
+			}
+			if (codec_tensor(&cx, jm, "/mean", &mean, &e) < 0 ||
+			    codec_tensor(&cx, jc, "/comoment", &com, &e) < 0)
+				goto fail;
+		}
+	}
+	store_lock(s->store);
+	locked = 1;
+	if (load_stream(s, id, "", &m, &e) < 0)
+		goto fail;
+	if (!moments) {
+		char shp[64];
+		if (x.ndim != 2 || x.shape[1] != m.d) {
+			verr_set(&e, 422, "shape_mismatch", "/embeddings",
+				 "stream %s has d = %lld; embeddings must be "
+				 "[N, %lld], got %s",
+				 id, (long long)m.d, (long long)m.d,
+				 evald_shape_str(&x, shp, sizeof shp));
+			goto fail;
+		}
+		if (evald_moments_add(&m, &x, &le) != EVALD_OK) {
+			verr_from_lib(&e, &le, "/embeddings");
+			goto fail;
+		}
+	} else {
+		if (mean.ndim != 1 || mean.shape[0] != m.d) {
+			verr_set(&e, 422, "shape_mismatch", "/mean",
+				 "mean must be [%lld] for this stream",
+				 (long long)m.d);
+			goto fail;
+		}
+		if (com.ndim != 2 || com.shape[0] != m.d ||
+		    com.shape[1] != m.d) {
+			verr_set(
+				&e, 422, "shape_mismatch", "/comoment",
+				"comoment must be [%lld, %lld] for this stream",
+				(long long)m.d, (long long)m.d);
+			goto fail;
+		}
+		if (evald_moments_merge(&m, (int64_t)n, mean.data, com.data,
+					&le) != EVALD_OK) {
+			verr_from_lib(&e, &le,
+				      le.input == 1 ? "/comoment" : "/mean");
+			goto fail;
+		}
+	}
+	store_stream st = {.d = m.d,
+			   .n = (double)m.n,
+			   .mean = m.mean,
+			   .comoment = m.comoment};
+	snprintf(st.id, sizeof st.id, "%s", id);
+	int rc = store_stream_put(s->store, &st, errbuf);
+	if (rc != STORE_OK) {
+		state_store_error(rc, errbuf, &e);
+		goto fail;
+	}
+	store_unlock(s->store);
+	respond_json(rs, 200,
+		     json_pack("{s:s, s:I, s:I}", "id", id, "n",
+			       (json_int_t)m.n, "d", (json_int_t)m.d));
+	evald_moments_free(&m);
+	jsonx_free(&doc);
+	pool_free(pl);
+	return;
+fail:
+	if (locked)
+		store_unlock(s->store);
+	evald_moments_free(&m);
+	jsonx_free(&doc);
+	pool_free(pl);
+	respond_error(rs, &e);
+}
+
+void state_streams(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *id)
+{
+	char errbuf[256];
+	store_stream st;
+	verr e;
+	int rc;
+	size_t pl = strlen(rq->path);
+
+	if (need_store(s, &e) < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	if (!id) {
+		create_stream(s, rq, rs);
+		return;
+	}
+	if (pl > 8 && !strcmp(rq->path + pl - 8, "/batches")) {
+		update_stream(s, rq, rs, id, 0);
+		return;
+	}
+	if (pl > 8 && !strcmp(rq->path + pl - 8, "/moments")) {
+		update_stream(s, rq, rs, id, 1);
+		return;
+	}
+	if (!strcmp(rq->method, "DELETE")) {
+		rc = store_stream_delete(s->store, id, errbuf);
+		if (rc == STORE_OK) {
+			respond_json(rs, 200,
+				     json_pack("{s:s, s:b}", "id", id,
+					       "deleted", 1));
+			return;
+		}
+	} else {
+		int with = rq->query && strstr(rq->query, "include=moments");
+		rc = store_stream_get(s->store, id, with, &st, errbuf);
+		if (rc == STORE_OK) {
+			json_t *o = stream_json(&st);
+			if (with) {
+				int64_t shape[2] = {st.d, st.d};
+				int nf = 0;
+				json_object_set_new(o, "mean",
+						    codec_array_json(st.mean, 1,
+								     shape,
+								     &nf));
+				json_object_set_new(
+					o, "comoment",
+					codec_array_json(st.comoment, 2, shape,
+							 &nf));
+				free(st.mean);
+				free(st.comoment);
+			}
+			respond_json(rs, 200, o);
+			return;
+		}
+	}
+	if (rc == STORE_NOTFOUND)
+		verr_set(&e, 404, "not_found", "", "no stream with id '%s'",
+			 id);
+	else
+		state_store_error(rc, errbuf, &e);
+	respond_error(rs, &e);
+}
