@@ -229,8 +229,19 @@ static void widen(evald_dtype dt, const uint8_t *src, size_t n, double *dst)
 	}
 }
 
-static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
-			 evald_tensor *out, verr *err)
+/* A packed tensor's header, checked: dtype, shape, and the base64 text
+ * (borrowed from the body or the tree) of exactly the right length. */
+typedef struct packed_info {
+	int ti; /* index in dtypes[] */
+	int ndim;
+	int64_t shape[EVALD_MAX_DIMS];
+	int64_t size;
+	const char *b64;
+	size_t b64len;
+} packed_info;
+
+static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
+			 packed_info *pi, verr *err)
 {
 	json_t *jdt = json_object_get(v, "dtype");
 	json_t *jshape = json_object_get(v, "shape");
@@ -239,7 +250,7 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 	json_t *val;
 	char p[300];
 	int ti = -1, ndim;
-	int64_t shape[EVALD_MAX_DIMS], size = 1;
+	int64_t *shape = pi->shape, size = 1;
 
 	json_object_foreach(v, key, val)
 	{
@@ -329,6 +340,27 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 				(unsigned long long)have, (long long)size, isz,
 				(unsigned long long)want);
 
+	pi->ti = ti;
+	pi->ndim = ndim;
+	pi->size = size;
+	pi->b64 = b64;
+	pi->b64len = b64len;
+	return 0;
+}
+
+static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
+			 evald_tensor *out, verr *err)
+{
+	packed_info pi;
+	char p[300];
+
+	if (packed_header(cx, v, path, &pi, err) < 0)
+		return -1;
+	int ti = pi.ti, ndim = pi.ndim, isz = dtypes[ti].size;
+	int64_t size = pi.size, *shape = pi.shape;
+	const char *b64 = pi.b64;
+	size_t b64len = pi.b64len;
+	snprintf(p, sizeof p, "%s/data", path);
 	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
 	if (!d)
 		return verr_set(err, 503, "out_of_memory", path,
@@ -354,6 +386,118 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 	if (non_finite_error(d, ndim, shape, size, path, 1, err) < 0)
 		return -1;
 	return init_view(out, d, dtypes[ti].dt, ndim, shape, path, err);
+}
+
+/* Hand `rows` complete rows (dtype dt, d columns) to the sink, after the
+ * finiteness check; `row0` is the index of the first one. */
+static int emit_rows(codec_row_sink sink, void *ctx, const uint8_t *buf,
+		     evald_dtype dt, int64_t rows, int64_t d, int64_t row0,
+		     double *wide, const char *path, verr *err)
+{
+	const void *block = buf;
+	evald_dtype bdt = dt;
+	int64_t n = rows * d;
+
+	/* The raw bytes are little-endian: usable in place only on a
+	 * little-endian host. */
+	int native = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+	if ((dt != EVALD_F32 && dt != EVALD_F64) || !native) {
+		widen(dt, buf, (size_t)n, wide);
+		block = wide;
+		bdt = EVALD_F64;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		double x = bdt == EVALD_F32 ? ((const float *)block)[i]
+					    : ((const double *)block)[i];
+		if (!isfinite(x)) {
+			char p[300];
+			snprintf(p, sizeof p, "%s/data", path);
+			return verr_set(err, 422, "non_finite", p,
+					"element [%lld, %lld] is %s; inputs "
+					"must be finite numbers",
+					(long long)(row0 + i / d),
+					(long long)(i % d),
+					isnan(x) ? "NaN" : "infinite");
+		}
+	}
+	return sink(ctx, block, bdt, rows, err);
+}
+
+int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
+	       int64_t *ncols, codec_row_sink sink, void *ctx, verr *err)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	packed_info pi;
+	char shp[64];
+
+	if (!json_is_object(v) || b || !json_object_get(v, "data")) {
+		/* Nested arrays are float64 already: decode and hand over. */
+		evald_tensor t;
+		if (codec_tensor(cx, v, path, &t, err) < 0)
+			return -1;
+		if (t.ndim != 2)
+			return verr_set(
+				err, 422, "shape_mismatch", path,
+				"expected a matrix [N, d]; got shape %s",
+				evald_shape_str(&t, shp, sizeof shp));
+		*nrows = t.shape[0];
+		*ncols = t.shape[1];
+		return t.size ? sink(ctx, t.data, EVALD_F64, t.shape[0], err)
+			      : 0;
+	}
+	if (packed_header(cx, v, path, &pi, err) < 0)
+		return -1;
+	if (pi.ndim != 2 || pi.shape[1] < 1)
+		return verr_set(err, 422, "shape_mismatch", path,
+				"expected a matrix [N, d] with d >= 1");
+	*nrows = pi.shape[0];
+	*ncols = pi.shape[1];
+	/* Little-endian float32/float64 go to the sink as they are decoded,
+	 * a block of rows at a time: a float32 set never exists as float64. */
+	int64_t d = pi.shape[1], isz = dtypes[pi.ti].size;
+	int64_t rowbytes = d * isz;
+	int64_t block_rows = rowbytes >= (1 << 20) ? 1 : (1 << 20) / rowbytes;
+	size_t cap = (size_t)(block_rows * rowbytes) + 3072;
+	uint8_t *buf = malloc(cap);
+	double *wide = malloc((size_t)(block_rows * d) * sizeof(double));
+	size_t fill = 0, done = 0;
+	int64_t row0 = 0;
+	int rc = 0;
+	char p[300];
+
+	snprintf(p, sizeof p, "%s/data", path);
+	if (!buf || !wide) {
+		rc = verr_set(err, 503, "out_of_memory", path, "out of memory");
+		goto out;
+	}
+	while (done < pi.b64len) {
+		size_t n = pi.b64len - done > 4096 ? 4096 : pi.b64len - done;
+		size_t got, bad;
+		if (base64_decode(pi.b64 + done, n, buf + fill, &got, &bad) <
+		    0) {
+			rc = verr_set(err, 422, "bad_base64", p,
+				      "invalid base64 at character %zu",
+				      done + bad);
+			goto out;
+		}
+		fill += got;
+		done += n;
+		int64_t rows = (int64_t)fill / rowbytes;
+		if (rows >= block_rows || (done == pi.b64len && rows > 0)) {
+			rc = emit_rows(sink, ctx, buf, dtypes[pi.ti].dt, rows,
+				       d, row0, wide, path, err);
+			if (rc < 0)
+				goto out;
+			size_t used = (size_t)(rows * rowbytes);
+			memmove(buf, buf + used, fill - used);
+			fill -= used;
+			row0 += rows;
+		}
+	}
+out:
+	free(buf);
+	free(wide);
+	return rc < 0 ? -1 : 0;
 }
 
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,

@@ -22,9 +22,9 @@ typedef int (*codec_resolver)(void *ctx, const char *kind, const char *name,
 			      evald_tensor *sigma, double *n, verr *err);
 
 typedef struct codec_ctx {
-	const jsonx_doc *doc; /* for blobs; may be NULL */
-	pool *pool;           /* where decoded data goes */
-	int64_t max_elems;    /* per tensor; 0 = unlimited */
+	const jsonx_doc *doc;	/* for blobs; may be NULL */
+	pool *pool;		/* where decoded data goes */
+	int64_t max_elems;	/* per tensor; 0 = unlimited */
 	codec_resolver resolve; /* NULL: names are not supported */
 	void *resolve_ctx;
 } codec_ctx;
@@ -34,9 +34,22 @@ typedef struct codec_ctx {
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 		 evald_tensor *out, verr *err);
 
+/* Receives `nrows` consecutive rows (dtype EVALD_F32 or EVALD_F64,
+ * little-endian host order) of a matrix; returns 0 or -1 with err set. */
+typedef int (*codec_row_sink)(void *ctx, const void *rows, evald_dtype dt,
+			      int64_t nrows, verr *err);
+
+/* Decode a matrix [N, d] and stream its rows to `sink`, in blocks of about
+ * 1 MB: a packed float32 or float64 tensor is never held whole (its rows
+ * go from base64 to the sink), so moments of any size cost a bounded
+ * buffer.  Sets *nrows and *ncols (known before the first sink call for
+ * packed tensors). */
+int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
+	       int64_t *ncols, codec_row_sink sink, void *ctx, verr *err);
+
 /* A finite number (integer or real), rejecting NaN/Inf blobs. */
-int codec_number(const codec_ctx *cx, json_t *v, const char *path,
-		 double *out, verr *err);
+int codec_number(const codec_ctx *cx, json_t *v, const char *path, double *out,
+		 verr *err);
 
 /* Nested JSON arrays of `v` shaped like `shape`; non-finite values become
  * null and set *nonfinite.  New reference, NULL on allocation failure. */
