@@ -1,1 +1,49 @@
-/* placeholder: being written */
+/* rank.h - ranking metrics with scikit-learn's semantics.
+ *
+ * Both take scores and relevance of the same shape: [N] is one query of N
+ * items, [Q,N] is Q queries scored separately and then averaged.  Tied
+ * scores are never broken arbitrarily: average precision treats a run of
+ * equal scores as one threshold (sklearn average_precision_score), NDCG
+ * gives every item of a tie the average gain of the tie (sklearn
+ * ndcg_score, McSherry & Najork 2008). */
+#ifndef EVALD_RANK_H
+#define EVALD_RANK_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct evald_rank_result {
+	double value;	   /* mean over queries */
+	double *per_query; /* [queries], owned: evald_rank_result_free */
+	int64_t queries;
+	int64_t degenerate;	/* AP: queries with no positive (scored 0);
+				   NDCG: queries whose ideal DCG is 0 (scored 0) */
+	int negative_relevance; /* NDCG: some relevance < 0 (sklearn 1.2
+				   computes it and warns) */
+} evald_rank_result;
+
+void evald_rank_result_free(evald_rank_result *r);
+
+/* Average precision Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct score thresholds,
+ * highest first.  relevance (input 1) must be 0 or 1; a query without a
+ * positive scores 0, as sklearn does (it warns). */
+int evald_average_precision(const evald_tensor *scores,
+			    const evald_tensor *relevance, evald_rank_result *r,
+			    evald_err *err);
+
+/* NDCG with raw gains (DCG = Σ relᵢ / log₂(i + 2)), only the top k ranks
+ * counting (k <= 0: all), ties averaged; each query needs N >= 2 items, as
+ * sklearn requires.  A query whose ideal DCG is 0 scores 0. */
+int evald_ndcg(const evald_tensor *scores, const evald_tensor *relevance,
+	       int64_t k, evald_rank_result *r, evald_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,1 +1,481 @@
-/* placeholder: being written */
+/* fid.c - Fréchet Inception Distance through Cholesky, dsygst and
+ * eigenvalues only (see fid.h for the formula, the singular-covariance rule
+ * and the flop count), and its bootstrap confidence interval.
+ *
+ * All LAPACK calls use column-major layout: the matrices are symmetric, so
+ * a C-order covariance is its own column-major image, and LAPACKE does no
+ * transposing copies. */
+#include <cblas.h>
+#include <float.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <evald/fid.h>
+#include <evald/moments.h>
+#include <evald/reduce.h>
+#include <evald/rng.h>
+
+#include "internal.h"
+
+/* What the trace computation found besides tr √(Σx Σy). */
+typedef struct trace_info {
+	double tr_sqrt;
+	unsigned flags;
+	double min_eig;
+	int64_t zeroed;
+	double tau;
+	int64_t rank_x;
+} trace_info;
+
+/* dst = ½(src + srcᵀ); returns max(0, max diagonal). */
+static double sym_copy(double *dst, const double *src, int64_t d)
+{
+	double dmax = 0.0;
+	for (int64_t i = 0; i < d; i++) {
+		for (int64_t j = 0; j < d; j++)
+			dst[i * d + j] =
+				0.5 * (src[i * d + j] + src[j * d + i]);
+		dmax = fmax(dmax, dst[i * d + i]);
+	}
+	return dmax;
+}
+
+/* Cholesky in place; 1 when it exists with every pivot L_ii² above
+ * d·ε·smax (a smaller pivot means the factor is rounding noise in that
+ * direction: the covariance is numerically singular). */
+static int chol_ok(double *a, int64_t d, double smax)
+{
+	if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a,
+			   (lapack_int)d) != 0)
+		return 0;
+	double floor_ = (double)d * DBL_EPSILON * smax;
+	for (int64_t i = 0; i < d; i++)
+		if (a[i * d + i] * a[i * d + i] <= floor_)
+			return 0;
+	return 1;
+}
+
+/* Sum of √λ over eigenvalues λ of the symmetric m [k,k] (destroyed),
+ * counting |λ| <= τ as 0 and noting λ < −τ.  w is scratch [k]. */
+static int sqrt_eig_sum(double *m, int64_t k, double *w, trace_info *t,
+			evald_err *err)
+{
+	if (k == 0)
+		return EVALD_OK;
+	lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L',
+					 (lapack_int)k, m, (lapack_int)k, w);
+	if (info != 0)
+		return evald_fail(err, EVALD_ENUMERIC, -1,
+				  "the eigenvalue solver failed on the %lld x "
+				  "%lld trace matrix (LAPACK info %d)",
+				  (long long)k, (long long)k, (int)info);
+	for (int64_t i = 0; i < k; i++) {
+		double l = w[i];
+		if (l < -t->tau) {
+			t->flags |= EVALD_FID_NOT_PSD;
+			t->min_eig = fmin(t->min_eig, l);
+		}
+		if (l <= t->tau) {
+			if (l >= -t->tau)
+				t->zeroed++;
+			w[i] = 0.0;
+		} else {
+			w[i] = sqrt(l);
+		}
+	}
+	t->tr_sqrt = evald_sum(w, k);
+	return EVALD_OK;
+}
+
+/* Both covariances singular: Σx = W Wᵀ with W = V_r diag(√λ_r) over the
+ * eigenvalues above d·ε·λ_max, and tr √(Σx Σy) = tr √(Wᵀ Σy W).  a holds
+ * ½(Σx + Σxᵀ), b holds ½(Σy + Σyᵀ); z is scratch [d,d]; all destroyed. */
+static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
+		       trace_info *t, evald_err *err)
+{
+	lapack_int nfound = 0;
+	lapack_int *supp = evald_xalloc(2 * d, sizeof(lapack_int));
+	int64_t r = 0;
+
+	if (!supp)
+		return evald_fail(err, EVALD_ENOMEM, -1,
+				  "out of memory for the eigen solver");
+	lapack_int info =
+		LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'A', 'L', (lapack_int)d,
+			       a, (lapack_int)d, 0.0, 0.0, 0, 0, 0.0, &nfound,
+			       w, z, (lapack_int)d, supp);
+	free(supp);
+	if (info != 0)
+		return evald_fail(
+			err, EVALD_ENUMERIC, -1,
+			"the eigen solver failed on the covariance of "
+			"x (LAPACK info %d)",
+			(int)info);
+	double lmax = fmax(w[d - 1], 0.0);
+	double tol = (double)d * DBL_EPSILON * lmax;
+	/* W (column-major d x r) goes into a: eigenvector columns scaled by
+	 * √λ, rounding-level eigenvalues dropped. */
+	for (int64_t i = 0; i < d; i++) {
+		if (w[i] < -tol) {
+			t->flags |= EVALD_FID_NOT_PSD;
+			t->min_eig = fmin(t->min_eig, w[i]);
+		}
+		if (w[i] <= tol)
+			continue;
+		double s = sqrt(w[i]);
+		for (int64_t k = 0; k < d; k++)
+			a[r * d + k] = z[i * d + k] * s;
+		r++;
+	}
+	t->rank_x = r;
+	t->zeroed += d - r;
+	if (r == 0)
+		return EVALD_OK;
+	/* z = Σy W (d x r); then b = Wᵀ z (r x r). */
+	cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, (int)d, (int)r, 1.0,
+		    b, (int)d, a, (int)d, 0.0, z, (int)d);
+	cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)r, (int)r,
+		    (int)d, 1.0, a, (int)d, z, (int)d, 0.0, b, (int)r);
+	return sqrt_eig_sum(b, r, w, t, err);
+}
+
+/* tr √(Σx Σy) by the rule in fid.h. */
+static int trace_sqrt(const double *sx, const double *sy, int64_t d,
+		      trace_info *t, evald_err *err)
+{
+	double *a = evald_xalloc(d * d, sizeof(double));
+	double *b = evald_xalloc(d * d, sizeof(double));
+	double *w = evald_xalloc(d, sizeof(double));
+	double *z = NULL;
+	int rc = EVALD_OK;
+
+	memset(t, 0, sizeof *t);
+	t->rank_x = -1;
+	if (!a || !b || !w) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1,
+				"out of memory for two %lld x %lld matrices",
+				(long long)d, (long long)d);
+		goto out;
+	}
+	double xmax = sym_copy(a, sx, d), ymax = sym_copy(b, sy, d);
+	t->tau = (double)d * DBL_EPSILON * xmax * ymax;
+	if (xmax == 0.0 || ymax == 0.0) {
+		/* A zero covariance: the product is 0. */
+		t->flags |= (xmax == 0.0 ? EVALD_FID_ZERO_X : 0) |
+			    (ymax == 0.0 ? EVALD_FID_ZERO_Y : 0);
+		goto out;
+	}
+	if (chol_ok(a, d, xmax)) {
+		/* b ← Lᵀ Σy L (lower triangle), a holds L. */
+		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, b,
+			       (lapack_int)d, a, (lapack_int)d);
+		rc = sqrt_eig_sum(b, d, w, t, err);
+		goto out;
+	}
+	t->flags |= EVALD_FID_SINGULAR_X;
+	sym_copy(a, sx, d);
+	if (chol_ok(b, d, ymax)) {
+		/* tr √(Σx Σy) = tr √(Σy Σx): factor y instead. */
+		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, a,
+			       (lapack_int)d, b, (lapack_int)d);
+		rc = sqrt_eig_sum(a, d, w, t, err);
+		goto out;
+	}
+	t->flags |= EVALD_FID_SINGULAR_Y | EVALD_FID_EIGEN;
+	sym_copy(b, sy, d);
+	z = evald_xalloc(d * d, sizeof(double));
+	if (!z) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1,
+				"out of memory for the eigenvectors of a "
+				"%lld x %lld covariance",
+				(long long)d, (long long)d);
+		goto out;
+	}
+	rc = eigen_route(a, b, z, d, w, t, err);
+out:
+	free(a);
+	free(b);
+	free(w);
+	free(z);
+	return rc;
+}
+
+int evald_fid_check_gauss(const evald_tensor *mu, const evald_tensor *sigma,
+			  evald_err *err)
+{
+	char sh[64];
+
+	if (mu->ndim != 1 || mu->shape[0] < 1)
+		return evald_fail(err, EVALD_ESHAPE, 0,
+				  "mu must be a vector [d] with d >= 1; got "
+				  "shape %s",
+				  evald_shape_str(mu, sh, sizeof sh));
+	int64_t d = mu->shape[0];
+	if (sigma->ndim != 2 || sigma->shape[0] != sigma->shape[1])
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "sigma must be a square matrix [d, d]; got "
+				  "shape %s",
+				  evald_shape_str(sigma, sh, sizeof sh));
+	if (sigma->shape[0] != d)
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "sigma must be [%lld, %lld] to match mu; got "
+				  "shape %s",
+				  (long long)d, (long long)d,
+				  evald_shape_str(sigma, sh, sizeof sh));
+	const double *s = sigma->data;
+	double amax = 0.0;
+	for (int64_t i = 0; i < d * d; i++)
+		amax = fmax(amax, fabs(s[i]));
+	/* Symmetric up to rounding relative to the largest entry, so a
+	 * covariance written out in float32 by another tool still passes. */
+	for (int64_t i = 0; i < d; i++) {
+		if (s[i * d + i] < -1e-12 * amax)
+			return evald_fail(err, EVALD_EINVAL, 1,
+					  "sigma has a negative variance "
+					  "%.17g at [%lld, %lld]; it is not a "
+					  "covariance",
+					  s[i * d + i], (long long)i,
+					  (long long)i);
+		for (int64_t j = i + 1; j < d; j++) {
+			double u = s[i * d + j], v = s[j * d + i];
+			if (fabs(u - v) > 1e-6 * amax)
+				return evald_fail(
+					err, EVALD_EINVAL, 1,
+					"sigma is not symmetric: [%lld, %lld] "
+					"= %.17g but [%lld, %lld] = %.17g",
+					(long long)i, (long long)j, u,
+					(long long)j, (long long)i, v);
+		}
+	}
+	return EVALD_OK;
+}
+
+int evald_fid_gauss(const evald_gauss *x, const evald_gauss *y,
+		    evald_fid_result *r, evald_err *err)
+{
+	trace_info t;
+	int64_t d = x->d;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->rank_x = -1;
+	if (y->d != d)
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "y has dimension %lld but x has %lld; both "
+				  "sets must be embedded in the same space",
+				  (long long)y->d, (long long)d);
+	rc = trace_sqrt(x->sigma, y->sigma, d, &t, err);
+	if (rc)
+		return rc;
+	double mt = 0.0, trx = 0.0, tr_y = 0.0;
+	for (int64_t i = 0; i < d; i++) {
+		double df = x->mu[i] - y->mu[i];
+		mt += df * df;
+		trx += x->sigma[i * d + i];
+		tr_y += y->sigma[i * d + i];
+	}
+	r->mean_term = mt;
+	/* Non-negative in exact arithmetic (a squared Bures distance); a
+	 * rounding-level negative result is reported as 0. */
+	r->trace_term = fmax(0.0, trx + tr_y - 2.0 * t.tr_sqrt);
+	r->value = r->mean_term + r->trace_term;
+	r->flags = t.flags;
+	r->min_eig = t.min_eig;
+	r->zeroed = t.zeroed;
+	r->tau = t.tau;
+	r->rank_x = t.rank_x;
+	return EVALD_OK;
+}
+
+static int check_embeddings(const evald_tensor *x, const evald_tensor *y,
+			    evald_err *err)
+{
+	const evald_tensor *s[2] = {x, y};
+	char sh[64];
+
+	for (int k = 0; k < 2; k++) {
+		if (s[k]->ndim != 2 || s[k]->shape[1] < 1)
+			return evald_fail(err, EVALD_ESHAPE, k,
+					  "embeddings must be a matrix [N, d] "
+					  "with d >= 1; got shape %s",
+					  evald_shape_str(s[k], sh, sizeof sh));
+		if (s[k]->shape[0] < 2)
+			return evald_fail(err, EVALD_EEMPTY, k,
+					  "a covariance needs at least 2 "
+					  "embeddings; got %lld",
+					  (long long)s[k]->shape[0]);
+	}
+	if (x->shape[1] != y->shape[1])
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "y has dimension %lld but x has %lld; both "
+				  "sets must be embedded in the same space",
+				  (long long)y->shape[1],
+				  (long long)x->shape[1]);
+	return EVALD_OK;
+}
+
+/* Statistics buffers for both sides: mu [d] and sigma [d,d] each. */
+typedef struct two_fits {
+	double *mx, *sx, *my, *sy;
+} two_fits;
+
+static int fits_alloc(two_fits *f, int64_t d, evald_err *err)
+{
+	f->mx = evald_xalloc(d, sizeof(double));
+	f->my = evald_xalloc(d, sizeof(double));
+	f->sx = evald_xalloc(d * d, sizeof(double));
+	f->sy = evald_xalloc(d * d, sizeof(double));
+	if (f->mx && f->my && f->sx && f->sy)
+		return EVALD_OK;
+	return evald_fail(err, EVALD_ENOMEM, -1,
+			  "out of memory for two %lld x %lld covariances",
+			  (long long)d, (long long)d);
+}
+
+static void fits_free(two_fits *f)
+{
+	free(f->mx);
+	free(f->my);
+	free(f->sx);
+	free(f->sy);
+}
+
+static int fid_of_fits(const two_fits *f, int64_t d, int64_t n, int64_t m,
+		       evald_fid_result *r, evald_err *err)
+{
+	evald_gauss gx = {d, n, f->mx, f->sx}, gy = {d, m, f->my, f->sy};
+	return evald_fid_gauss(&gx, &gy, r, err);
+}
+
+int evald_fid(const evald_tensor *x, const evald_tensor *y, evald_fid_result *r,
+	      evald_err *err)
+{
+	two_fits f = {0};
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	rc = check_embeddings(x, y, err);
+	if (rc)
+		return rc;
+	int64_t d = x->shape[1];
+	rc = fits_alloc(&f, d, err);
+	if (!rc)
+		rc = evald_moments_of(x, f.mx, f.sx, err);
+	if (!rc) {
+		rc = evald_moments_of(y, f.my, f.sy, err);
+		if (rc && err)
+			err->input = 1;
+	}
+	if (!rc)
+		rc = fid_of_fits(&f, d, x->shape[0], y->shape[0], r, err);
+	fits_free(&f);
+	return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double u = *(const double *)a, v = *(const double *)b;
+	return (u > v) - (u < v);
+}
+
+/* np.percentile(v, q) with the default linear method (v sorted). */
+static double percentile(const double *v, int64_t n, double q)
+{
+	double h = (double)(n - 1) * q / 100.0;
+	int64_t lo = (int64_t)floor(h);
+	if (lo >= n - 1)
+		return v[n - 1];
+	double t = h - (double)lo, a = v[lo], b = v[lo + 1];
+	/* numpy's _lerp: interpolate from the nearer end. */
+	return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;
+}
+
+/* np.std (ddof 0); v is overwritten. */
+static double std_ddof0(double *v, int64_t n)
+{
+	double mean = evald_sum(v, n) / (double)n;
+	for (int64_t i = 0; i < n; i++)
+		v[i] = (v[i] - mean) * (v[i] - mean);
+	return sqrt(evald_sum(v, n) / (double)n);
+}
+
+/* Moments of the rows idx of x [n, d] into mu, sigma. */
+static int resample_fit(evald_moments *acc, const evald_tensor *x,
+			const int64_t *idx, double *mu, double *sigma,
+			evald_err *err)
+{
+	int64_t d = acc->d;
+	acc->n = 0;
+	memset(acc->mean, 0, d * sizeof(double));
+	memset(acc->comoment, 0, d * d * sizeof(double));
+	int rc = evald_moments_add_gather(acc, x->data, idx, x->shape[0], err);
+	if (rc)
+		return rc;
+	memcpy(mu, acc->mean, d * sizeof(double));
+	return evald_moments_cov(acc, sigma, err);
+}
+
+int evald_fid_bootstrap(const evald_tensor *x, const evald_tensor *y, int64_t b,
+			uint64_t seed, const evald_progress *prog,
+			evald_fid_result *r, evald_err *err)
+{
+	evald_moments ax = {0}, ay = {0};
+	two_fits f = {0};
+	evald_fid_result one;
+	evald_rng rng;
+	int64_t *ix = NULL, *iy = NULL;
+	double *vals = NULL;
+	int rc;
+
+	rc = evald_fid(x, y, r, err);
+	if (rc || b <= 0)
+		return rc;
+	int64_t d = x->shape[1], n = x->shape[0], m = y->shape[0];
+	if (evald_progress_tick(prog, 1.0 / (double)(b + 1)))
+		return evald_fail(err, EVALD_ECANCEL, -1, "cancelled");
+	ix = evald_xalloc(n, sizeof(int64_t));
+	iy = evald_xalloc(m, sizeof(int64_t));
+	vals = evald_xalloc(b, sizeof(double));
+	if (!ix || !iy || !vals) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1,
+				"out of memory for %lld bootstrap resamples",
+				(long long)b);
+		goto out;
+	}
+	if ((rc = fits_alloc(&f, d, err)) ||
+	    (rc = evald_moments_init(&ax, d, err)) ||
+	    (rc = evald_moments_init(&ay, d, err)))
+		goto out;
+	evald_rng_seed(&rng, seed);
+	for (int64_t k = 0; k < b; k++) {
+		for (int64_t i = 0; i < n; i++)
+			ix[i] = (int64_t)evald_rng_below(&rng, (uint64_t)n);
+		for (int64_t i = 0; i < m; i++)
+			iy[i] = (int64_t)evald_rng_below(&rng, (uint64_t)m);
+		if ((rc = resample_fit(&ax, x, ix, f.mx, f.sx, err)) ||
+		    (rc = resample_fit(&ay, y, iy, f.my, f.sy, err)) ||
+		    (rc = fid_of_fits(&f, d, n, m, &one, err)))
+			goto out;
+		vals[k] = one.value;
+		if (evald_progress_tick(prog,
+					(double)(k + 2) / (double)(b + 1))) {
+			rc = evald_fail(err, EVALD_ECANCEL, -1, "cancelled");
+			goto out;
+		}
+	}
+	qsort(vals, (size_t)b, sizeof(double), cmp_double);
+	r->ci_lo = percentile(vals, b, 2.5);
+	r->ci_hi = percentile(vals, b, 97.5);
+	r->std = std_ddof0(vals, b);
+	r->bootstrap = b;
+out:
+	free(ix);
+	free(iy);
+	free(vals);
+	fits_free(&f);
+	evald_moments_free(&ax);
+	evald_moments_free(&ay);
+	return rc;
+}

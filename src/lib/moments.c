@@ -1,1 +1,298 @@
-/* placeholder: being written */
+/* moments.c - mergeable mean/comoment accumulators (see moments.h).
+ *
+ * Rows go through a bounded block buffer: each block is centred on its own
+ * mean, its comoment is added with one dsyrk, and the block is folded into
+ * the running moments with Chan's update (a rank-1 dsyr).  Centring per
+ * block keeps the data's offset out of the sums of squares, so a set with
+ * a large common mean loses no digits.  During a call only the upper
+ * triangle is updated; it is mirrored once at the end. */
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include <evald/moments.h>
+
+#include "internal.h"
+
+/* Block rows: ~8 MB of float64 per block, at most 4096 rows. */
+static int64_t block_rows(int64_t d)
+{
+	int64_t b = ((int64_t)1 << 20) / d;
+	if (b > 4096)
+		b = 4096;
+	return b < 1 ? 1 : b;
+}
+
+static void mirror_upper(double *c, int64_t d)
+{
+	for (int64_t i = 0; i < d; i++)
+		for (int64_t j = i + 1; j < d; j++)
+			c[j * d + i] = c[i * d + j];
+}
+
+int evald_moments_init(evald_moments *m, int64_t d, evald_err *err)
+{
+	memset(m, 0, sizeof *m);
+	if (d < 1)
+		return evald_fail(err, EVALD_EINVAL, -1,
+				  "the embedding dimension must be at least 1; "
+				  "got %lld",
+				  (long long)d);
+	if (d > INT_MAX || d > INT64_MAX / d)
+		return evald_fail(err, EVALD_ELIMIT, -1,
+				  "embedding dimension %lld is too large",
+				  (long long)d);
+	m->mean = evald_xalloc(d, sizeof(double));
+	m->comoment = evald_xalloc(d * d, sizeof(double));
+	if (!m->mean || !m->comoment) {
+		evald_moments_free(m);
+		return evald_fail(err, EVALD_ENOMEM, -1,
+				  "out of memory for a %lld x %lld comoment",
+				  (long long)d, (long long)d);
+	}
+	memset(m->mean, 0, d * sizeof(double));
+	memset(m->comoment, 0, d * d * sizeof(double));
+	m->d = d;
+	return EVALD_OK;
+}
+
+void evald_moments_free(evald_moments *m)
+{
+	if (!m)
+		return;
+	free(m->mean);
+	free(m->comoment);
+	m->mean = m->comoment = NULL;
+	m->d = m->n = 0;
+}
+
+/* Fold the b rows in z [b, d] (overwritten: centred) into m's upper
+ * triangle.  bm and delta are scratch vectors of length d. */
+static void fold_block(evald_moments *m, double *z, int64_t b, double *bm,
+		       double *delta)
+{
+	int64_t d = m->d;
+
+	memset(bm, 0, d * sizeof(double));
+	for (int64_t r = 0; r < b; r++)
+		for (int64_t j = 0; j < d; j++)
+			bm[j] += z[r * d + j];
+	for (int64_t j = 0; j < d; j++)
+		bm[j] /= (double)b;
+	for (int64_t r = 0; r < b; r++)
+		for (int64_t j = 0; j < d; j++)
+			z[r * d + j] -= bm[j];
+	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)b, 1.0,
+		    z, (int)d, 1.0, m->comoment, (int)d);
+
+	double na = (double)m->n, nb = (double)b, n = na + nb;
+	for (int64_t j = 0; j < d; j++)
+		delta[j] = bm[j] - m->mean[j];
+	if (m->n > 0)
+		cblas_dsyr(CblasRowMajor, CblasUpper, (int)d, na * nb / n,
+			   delta, 1, m->comoment, (int)d);
+	for (int64_t j = 0; j < d; j++)
+		m->mean[j] += delta[j] * (nb / n);
+	m->n += b;
+}
+
+/* Where rows come from: contiguous f64, contiguous f32, or gathered f64. */
+typedef struct row_src {
+	evald_dtype dtype;
+	const void *base;
+	const int64_t *idx; /* gather indices, or NULL */
+} row_src;
+
+static void copy_rows(const row_src *s, int64_t d, int64_t r0, int64_t b,
+		      double *z)
+{
+	if (s->idx) {
+		const double *x = s->base;
+		for (int64_t r = 0; r < b; r++)
+			memcpy(z + r * d, x + s->idx[r0 + r] * d,
+			       d * sizeof(double));
+	} else if (s->dtype == EVALD_F32) {
+		const float *x = (const float *)s->base + r0 * d;
+		for (int64_t i = 0; i < b * d; i++)
+			z[i] = x[i];
+	} else {
+		memcpy(z, (const double *)s->base + r0 * d,
+		       b * d * sizeof(double));
+	}
+}
+
+static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
+		      evald_err *err)
+{
+	int64_t d = m->d, bmax = block_rows(d);
+	int64_t b0 = nrows < bmax ? nrows : bmax;
+	double *z = NULL, *bm = NULL, *delta = NULL;
+	int rc = EVALD_OK;
+
+	if (nrows == 0)
+		return EVALD_OK;
+	z = evald_xalloc(b0 * d, sizeof(double));
+	bm = evald_xalloc(d, sizeof(double));
+	delta = evald_xalloc(d, sizeof(double));
+	if (!z || !bm || !delta) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1,
+				"out of memory for the moments block buffer");
+		goto out;
+	}
+	for (int64_t r0 = 0; r0 < nrows; r0 += b0) {
+		int64_t b = nrows - r0 < b0 ? nrows - r0 : b0;
+		copy_rows(s, d, r0, b, z);
+		fold_block(m, z, b, bm, delta);
+	}
+	mirror_upper(m->comoment, d);
+out:
+	free(z);
+	free(bm);
+	free(delta);
+	return rc;
+}
+
+int evald_moments_add_rows(evald_moments *m, const void *rows,
+			   evald_dtype dtype, int64_t nrows, evald_err *err)
+{
+	row_src s = {dtype, rows, NULL};
+
+	if (dtype != EVALD_F64 && dtype != EVALD_F32)
+		return evald_fail(err, EVALD_EINVAL, 0,
+				  "embeddings must be float32 or float64 rows; "
+				  "got %s",
+				  evald_dtype_name(dtype));
+	if (nrows < 0)
+		return evald_fail(err, EVALD_EINVAL, 0,
+				  "negative row count %lld", (long long)nrows);
+	return accumulate(m, &s, nrows, err);
+}
+
+int evald_moments_add(evald_moments *m, const evald_tensor *x, evald_err *err)
+{
+	char sh[64];
+
+	if (x->ndim != 2 || x->shape[1] != m->d)
+		return evald_fail(err, EVALD_ESHAPE, 0,
+				  "embeddings must be [N, %lld]; got shape %s",
+				  (long long)m->d,
+				  evald_shape_str(x, sh, sizeof sh));
+	return evald_moments_add_rows(m, x->data, EVALD_F64, x->shape[0], err);
+}
+
+int evald_moments_add_gather(evald_moments *m, const double *x,
+			     const int64_t *idx, int64_t nidx, evald_err *err)
+{
+	row_src s = {EVALD_F64, x, idx};
+	return accumulate(m, &s, nidx, err);
+}
+
+int evald_moments_merge(evald_moments *m, int64_t n, const double *mean,
+			const double *comoment, evald_err *err)
+{
+	int64_t d = m->d;
+	double amax = 0.0;
+
+	if (n < 0)
+		return evald_fail(err, EVALD_EINVAL, -1,
+				  "the row count n must be >= 0; got %lld",
+				  (long long)n);
+	if (n == 0)
+		return EVALD_OK;
+	for (int64_t i = 0; i < d * d; i++)
+		amax = fmax(amax, fabs(comoment[i]));
+	for (int64_t i = 0; i < d; i++) {
+		if (comoment[i * d + i] < 0)
+			return evald_fail(err, EVALD_EINVAL, 1,
+					  "comoment has a negative diagonal "
+					  "entry at [%lld, %lld] (%.17g); it "
+					  "is not a sum of squares",
+					  (long long)i, (long long)i,
+					  comoment[i * d + i]);
+		for (int64_t j = i + 1; j < d; j++) {
+			double a = comoment[i * d + j], b = comoment[j * d + i];
+			if (fabs(a - b) > 1e-6 * amax)
+				return evald_fail(
+					err, EVALD_EINVAL, 1,
+					"comoment is not symmetric: [%lld, "
+					"%lld] = %.17g but [%lld, %lld] = "
+					"%.17g",
+					(long long)i, (long long)j, a,
+					(long long)j, (long long)i, b);
+		}
+	}
+
+	double na = (double)m->n, nb = (double)n, nt = na + nb;
+	double f = na * nb / nt;
+	for (int64_t i = 0; i < d; i++) {
+		double di = mean[i] - m->mean[i];
+		for (int64_t j = i; j < d; j++) {
+			double dj = mean[j] - m->mean[j];
+			/* The symmetric part of the given comoment. */
+			double c = 0.5 *
+				   (comoment[i * d + j] + comoment[j * d + i]);
+			m->comoment[i * d + j] += c + f * di * dj;
+		}
+	}
+	for (int64_t i = 0; i < d; i++)
+		m->mean[i] += (mean[i] - m->mean[i]) * (nb / nt);
+	m->n += n;
+	mirror_upper(m->comoment, d);
+	return EVALD_OK;
+}
+
+int evald_moments_merge_into(evald_moments *a, const evald_moments *b,
+			     evald_err *err)
+{
+	if (a->d != b->d)
+		return evald_fail(err, EVALD_ESHAPE, -1,
+				  "cannot merge moments of dimension %lld into "
+				  "moments of dimension %lld",
+				  (long long)b->d, (long long)a->d);
+	return evald_moments_merge(a, b->n, b->mean, b->comoment, err);
+}
+
+int evald_moments_cov(const evald_moments *m, double *sigma, evald_err *err)
+{
+	int64_t dd = m->d * m->d;
+
+	if (m->n < 2)
+		return evald_fail(err, EVALD_EEMPTY, 0,
+				  "a covariance needs at least 2 rows; got "
+				  "%lld",
+				  (long long)m->n);
+	double s = 1.0 / (double)(m->n - 1);
+	for (int64_t i = 0; i < dd; i++)
+		sigma[i] = m->comoment[i] * s;
+	return EVALD_OK;
+}
+
+int evald_moments_of(const evald_tensor *x, double *mu, double *sigma,
+		     evald_err *err)
+{
+	evald_moments m;
+	char sh[64];
+	int rc;
+
+	if (x->ndim != 2 || x->shape[1] < 1)
+		return evald_fail(err, EVALD_ESHAPE, 0,
+				  "embeddings must be a matrix [N, d] with d "
+				  ">= 1; got shape %s",
+				  evald_shape_str(x, sh, sizeof sh));
+	if (x->shape[0] < 2)
+		return evald_fail(
+			err, EVALD_EEMPTY, 0,
+			"a covariance needs at least 2 rows; got %lld",
+			(long long)x->shape[0]);
+	rc = evald_moments_init(&m, x->shape[1], err);
+	if (rc)
+		return rc;
+	rc = evald_moments_add(&m, x, err);
+	if (!rc)
+		rc = evald_moments_cov(&m, sigma, err);
+	if (!rc)
+		memcpy(mu, m.mean, m.d * sizeof(double));
+	evald_moments_free(&m);
+	return rc;
+}

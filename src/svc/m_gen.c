@@ -60,6 +60,11 @@ static void put_count(json_t *res, const char *key, int64_t n)
 
 static void fid_warnings(mcall *c, const evald_fid_result *r, int64_t d)
 {
+	if (r->flags & (EVALD_FID_ZERO_X | EVALD_FID_ZERO_Y))
+		mcall_warn(c,
+			   "the covariance of %s is zero (all its rows are "
+			   "equal), so tr sqrt(Sx Sy) is 0",
+			   (r->flags & EVALD_FID_ZERO_X) ? "x" : "y");
 	if (r->flags & EVALD_FID_EIGEN)
 		mcall_warn(c,
 			   "both covariances are numerically singular (fewer "
@@ -69,16 +74,16 @@ static void fid_warnings(mcall *c, const evald_fid_result *r, int64_t d)
 			   "%lld of %lld",
 			   (long long)r->rank_x, (long long)d);
 	else if (r->flags & EVALD_FID_SINGULAR_X)
-		mcall_warn(c, "the covariance of x is numerically singular; "
-			      "tr sqrt(Sx Sy) was computed through the "
-			      "Cholesky factor of y's covariance instead");
+		mcall_warn(c, "the covariance of x is numerically singular "
+			      "(fewer rows than dimensions, duplicated rows or "
+			      "constant features); tr sqrt(Sx Sy) was computed "
+			      "through the Cholesky factor of y's covariance "
+			      "instead");
 	if (r->zeroed > 0)
 		mcall_warn(c,
 			   "%lld of the %lld eigenvalues of Sx Sy are at "
 			   "rounding level (|lambda| <= %.3g) and count as 0: "
-			   "a covariance is singular, so the trace term is "
-			   "exact only to about sqrt(machine epsilon) relative "
-			   "to its scale",
+			   "a covariance is singular",
 			   (long long)r->zeroed, (long long)d, r->tau);
 	if (r->flags & EVALD_FID_NOT_PSD)
 		mcall_warn(c,
@@ -166,8 +171,10 @@ int m_kid(mcall *c, json_t *res, verr *err)
 	json_object_set_new(res, "subset_size",
 			    json_integer((json_int_t)r.subset_size));
 	mcall_put_number(c, res, "gamma", r.gamma);
-	json_object_set_new(res, "n_x", json_integer((json_int_t)x->t.shape[0]));
-	json_object_set_new(res, "n_y", json_integer((json_int_t)y->t.shape[0]));
+	json_object_set_new(res, "n_x",
+			    json_integer((json_int_t)x->t.shape[0]));
+	json_object_set_new(res, "n_y",
+			    json_integer((json_int_t)y->t.shape[0]));
 	if (r.subset_size < size->i)
 		mcall_warn(c,
 			   "subset_size %lld is larger than the smaller set; "
