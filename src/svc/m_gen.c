@@ -2,6 +2,7 @@
  * inception_score (adapters over fid.h, moments.h and gen.h). */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <evald/fid.h>
 #include <evald/gen.h>
@@ -28,27 +29,31 @@ static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 		g->sigma = iv->sigma.data;
 		return 0;
 	}
-	const evald_tensor *t = &iv->t;
-	char sh[64];
-	paths[0] = iv->path;
-	if (t->ndim != 2 || t->shape[1] < 1)
-		return verr_set(err, 422, "shape_mismatch", iv->path,
-				"embeddings must be a matrix [N, d]; got shape "
-				"%s",
-				evald_shape_str(t, sh, sizeof sh));
-	int64_t d = t->shape[1];
+	/* Embeddings stream into an accumulator: a packed float32 set is
+	 * never widened whole (bounded memory for any N). */
+	evald_moments m;
+	if (mcall_set_moments(c, iv, &m, err) < 0)
+		return -1;
+	int64_t d = m.d;
 	double *mu = pool_calloc(c->pool, (size_t)d, sizeof(double));
 	double *sigma = pool_calloc(c->pool, (size_t)(d * d), sizeof(double));
-	if (!mu || !sigma)
+	if (!mu || !sigma) {
+		evald_moments_free(&m);
 		return verr_set(err, 503, "out_of_memory", iv->path,
 				"no memory for a %lld x %lld covariance",
 				(long long)d, (long long)d);
-	if (evald_moments_of(t, mu, sigma, &le))
+	}
+	memcpy(mu, m.mean, (size_t)d * sizeof(double));
+	paths[0] = iv->path;
+	if (evald_moments_cov(&m, sigma, &le)) {
+		evald_moments_free(&m);
 		return mcall_lib_error(c, &le, err, paths);
+	}
 	g->d = d;
-	g->n = t->shape[0];
+	g->n = m.n;
 	g->mu = mu;
 	g->sigma = sigma;
+	evald_moments_free(&m);
 	return 0;
 }
 
@@ -108,7 +113,10 @@ int m_fid(mcall *c, json_t *res, verr *err)
 				"bootstrap resamples embeddings, but %s was "
 				"given as statistics {mu, sigma}",
 				x->is_stats ? "x" : "y");
-	if (!x->is_stats && !y->is_stats) {
+	if (boot->i > 0) {
+		/* Resampling needs the rows themselves. */
+		if (mcall_set_tensor(c, x, err) || mcall_set_tensor(c, y, err))
+			return -1;
 		rc = evald_fid_bootstrap(&x->t, &y->t, boot->i,
 					 (uint64_t)seed->i, &c->progress, &r,
 					 &le);

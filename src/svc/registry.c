@@ -14,6 +14,8 @@
 #include "codec.h"
 #include "registry.h"
 
+#include <evald/moments.h>
+
 const metric *registry_find(const char *name)
 {
 	for (const metric *m = registry; m->name; m++)
@@ -303,7 +305,9 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 		iv->is_stats = 1;
 		return 0;
 	}
-	return codec_tensor(cx, v, iv->path, &iv->t, err);
+	/* Embeddings: decoded when the metric asks (mcall_set_*). */
+	iv->raw = v;
+	return 0;
 }
 
 static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
@@ -351,6 +355,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 	char p[128];
 
 	c->m = m;
+	c->cx = *cx;
 	if (inputs && !json_is_object(inputs))
 		return verr_set(err, 400, "wrong_type", "/inputs",
 				"inputs must be an object mapping input names "
@@ -435,6 +440,72 @@ json_t *registry_params_json(const mcall *c)
 		json_object_set(o, c->m->params[i].name, v ? v : json_null());
 	}
 	return o;
+}
+
+/* ------------------------------------------------------------ lazy sets */
+
+const evald_tensor *mcall_opt(const input_val *iv)
+{
+	return iv->present ? &iv->t : NULL;
+}
+
+int mcall_set_tensor(mcall *c, input_val *iv, verr *err)
+{
+	if (!iv->raw)
+		return 0;
+	if (codec_tensor(&c->cx, iv->raw, iv->path, &iv->t, err) < 0)
+		return -1;
+	iv->raw = NULL;
+	return 0;
+}
+
+typedef struct moments_sink {
+	evald_moments *m;
+	const char *path;
+	int ready;
+	const int64_t *d; /* set by codec_rows before the first block */
+} moments_sink;
+
+static int add_block(void *ctx, const void *rows, evald_dtype dt, int64_t nrows,
+		     verr *err)
+{
+	moments_sink *ms = ctx;
+	evald_err le;
+	if (!ms->ready) {
+		if (evald_moments_init(ms->m, *ms->d, &le) != EVALD_OK)
+			return verr_from_lib(err, &le, ms->path);
+		ms->ready = 1;
+	}
+	if (evald_moments_add_rows(ms->m, rows, dt, nrows, &le) != EVALD_OK)
+		return verr_from_lib(err, &le, ms->path);
+	return 0;
+}
+
+int mcall_set_moments(mcall *c, input_val *iv, evald_moments *m, verr *err)
+{
+	evald_err le;
+	memset(m, 0, sizeof *m);
+	if (!iv->raw) {
+		if (evald_moments_init(m, iv->t.ndim == 2 ? iv->t.shape[1] : 1,
+				       &le) != EVALD_OK ||
+		    evald_moments_add(m, &iv->t, &le) != EVALD_OK) {
+			evald_moments_free(m);
+			return verr_from_lib(err, &le, iv->path);
+		}
+		return 0;
+	}
+	/* The sink learns d from the header before the first block; the
+	 * accumulator is created on the first block. */
+	int64_t n = 0, d = 0;
+	moments_sink ms = {.m = m, .path = iv->path, .d = &d};
+	if (codec_rows(&c->cx, iv->raw, iv->path, &n, &d, add_block, &ms, err) <
+	    0) {
+		evald_moments_free(m);
+		return -1;
+	}
+	if (!ms.ready && evald_moments_init(m, d, &le) != EVALD_OK)
+		return verr_from_lib(err, &le, iv->path);
+	return 0;
 }
 
 /* ------------------------------------------------------------ results */

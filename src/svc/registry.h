@@ -29,11 +29,11 @@
 typedef enum {
 	PT_BOOL,   /* true/false */
 	PT_NUMBER, /* finite float64 */
-	PT_INT,    /* integer-valued number, also in .num */
+	PT_INT,	   /* integer-valued number, also in .num */
 	PT_ENUM,   /* one of `choices` ("a|b|c"); index in .choice */
 	PT_VECTOR, /* a number or a 1-D tensor (nested array or packed) */
 	PT_TENSOR, /* a tensor of any rank */
-	PT_JSON    /* any JSON; the metric function decodes it (in .json) */
+	PT_JSON	   /* any JSON; the metric function decodes it (in .json) */
 } ptype;
 
 enum {
@@ -54,9 +54,9 @@ typedef struct param_spec {
 } param_spec;
 
 typedef enum {
-	IN_TENSOR,      /* one tensor (or a bare number: a 0-d tensor) */
+	IN_TENSOR,	/* one tensor (or a bare number: a 0-d tensor) */
 	IN_TENSOR_LIST, /* a JSON array of tensors (perceptual's layers) */
-	IN_SET          /* embeddings [N,d], {"mu","sigma"}, {"reference"},
+	IN_SET		/* embeddings [N,d], {"mu","sigma"}, {"reference"},
 			   {"stream"} (fid) */
 } ikind;
 
@@ -70,13 +70,14 @@ typedef struct input_spec {
 /* A decoded input.  Tensors live in the request's pool. */
 typedef struct input_val {
 	int present;
-	evald_tensor t; /* IN_TENSOR; IN_SET given as embeddings */
+	evald_tensor t;	    /* IN_TENSOR; IN_SET given as embeddings */
 	evald_tensor *list; /* IN_TENSOR_LIST */
 	int nlist;
-	int is_stats;         /* IN_SET given as {"mu","sigma"} (or resolved
-				 from a reference or a stream) */
+	int is_stats; /* IN_SET given as {"mu","sigma"} (or resolved
+			 from a reference or a stream) */
 	evald_tensor mu, sigma;
-	double n; /* sample count behind mu/sigma if known, else 0 */
+	double n;      /* sample count behind mu/sigma if known, else 0 */
+	json_t *raw;   /* IN_SET embeddings not decoded yet (see mcall_set_*) */
 	char path[64]; /* "/inputs/x", for error messages */
 } input_val;
 
@@ -87,10 +88,10 @@ typedef struct pval {
 	double num;
 	int64_t i;
 	int choice;
-	int is_vec;       /* PT_VECTOR given as an array; PT_TENSOR always */
+	int is_vec;	  /* PT_VECTOR given as an array; PT_TENSOR always */
 	evald_tensor vec; /* in the request's pool */
-	json_t *json;     /* the value as given or defaulted (borrowed) */
-	char path[64];    /* "/params/alpha" */
+	json_t *json;	  /* the value as given or defaulted (borrowed) */
+	char path[64];	  /* "/params/alpha" */
 } pval;
 
 struct metric;
@@ -98,12 +99,12 @@ struct metric;
 typedef struct mcall {
 	const struct metric *m;
 	input_val in[REG_MAX_INPUTS]; /* indexed like m->inputs */
-	pval p[REG_MAX_PARAMS];       /* indexed like m->params */
+	pval p[REG_MAX_PARAMS];	      /* indexed like m->params */
 	pool *pool;
 	evald_progress progress; /* real progress for async jobs */
-	json_t *warnings;        /* array; metric_fn may append strings */
-	json_t *owned;           /* array keeping defaulted param values alive */
-	const struct svc *svc;   /* for reference/stream lookups; may be NULL */
+	json_t *warnings;	 /* array; metric_fn may append strings */
+	json_t *owned; /* array keeping defaulted param values alive */
+	codec_ctx cx;  /* how inputs were decoded (for lazy ones) */
 } mcall;
 
 typedef int (*metric_fn)(mcall *c, json_t *result, verr *err);
@@ -117,7 +118,7 @@ typedef struct metric {
 	const char *name;
 	const char *family; /* "loss" | "distance" | "rank" | "generative" */
 	const char *summary;
-	const char *reference; /* the function it must equal */
+	const char *reference;	  /* the function it must equal */
 	const input_spec *inputs; /* terminated by {NULL} */
 	const param_spec *params; /* terminated by {NULL} */
 	metric_fn run;
@@ -143,6 +144,19 @@ int registry_param_index(const metric *m, const char *name);
 input_val *mcall_in(mcall *c, const char *name);
 pval *mcall_p(mcall *c, const char *name);
 
+/* IN_SET embeddings are decoded on demand, because a metric may not need
+ * them whole: mcall_set_tensor() decodes iv->raw into iv->t (needed for
+ * resampling), mcall_set_moments() streams its rows into an accumulator
+ * (initialised here with the right d; caller frees) without ever holding
+ * the float64 matrix. Both are no-ops for already-decoded inputs. */
+int mcall_set_tensor(mcall *c, input_val *iv, verr *err);
+struct evald_moments;
+int mcall_set_moments(mcall *c, input_val *iv, struct evald_moments *m,
+		      verr *err);
+
+/* The tensor of an optional input, or NULL when it was not given. */
+const evald_tensor *mcall_opt(const input_val *iv);
+
 /* Map a libevald failure to `err`, naming the field: `paths[le->input]`
  * when le->input >= 0, else "". */
 int mcall_lib_error(mcall *c, const evald_err *le, verr *err,
@@ -157,8 +171,8 @@ void mcall_warn(mcall *c, const char *fmt, ...)
  * with a warning, never dropped. */
 int mcall_put_result(mcall *c, json_t *result, const evald_result *r);
 int mcall_put_number(mcall *c, json_t *result, const char *key, double v);
-int mcall_put_array(mcall *c, json_t *result, const char *key,
-		    const double *v, int ndim, const int64_t *shape);
+int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
+		    int ndim, const int64_t *shape);
 
 /* Resolve inputs and params of `req` ({"inputs","params"}) for m into c.
  * `shared_inputs` (from /v1/evaluate) are used where req has none.
