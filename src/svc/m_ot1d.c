@@ -4,11 +4,6 @@
 
 #include "metric_fns.h"
 
-static const evald_tensor *opt(const input_val *iv)
-{
-	return iv->present ? &iv->t : NULL;
-}
-
 int m_wasserstein_1d(mcall *c, json_t *res, verr *err)
 {
 	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
@@ -18,7 +13,7 @@ int m_wasserstein_1d(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 	double v;
 
-	if (evald_wasserstein_1d(&x->t, &y->t, opt(xw), opt(yw),
+	if (evald_wasserstein_1d(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw),
 				 mcall_p(c, "p")->num, &v, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_number(c, res, "value", v);
@@ -33,7 +28,7 @@ int m_energy_distance(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 	double v;
 
-	if (evald_energy_distance(&x->t, &y->t, opt(xw), opt(yw), &v, &le) < 0)
+	if (evald_energy_distance(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw), &v, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_number(c, res, "value", v);
 }
@@ -50,7 +45,7 @@ int m_sliced_wasserstein(mcall *c, json_t *res, verr *err)
 	int64_t used = 0;
 	double v;
 
-	if (evald_sliced_wasserstein(&x->t, &y->t, opt(xw), opt(yw), opt(pr),
+	if (evald_sliced_wasserstein(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw), mcall_opt(pr),
 				     mcall_p(c, "n_projections")->i,
 				     mcall_p(c, "p")->num,
 				     (uint64_t)mcall_p(c, "seed")->i,
