@@ -1,1 +1,112 @@
-/* placeholder: being written */
+/* m_loss.c - metric functions of the regression losses: mse, mae, huber,
+ * smooth_l1, gaussian_nll and tukey (adapters over loss.h). */
+#include <evald/loss.h>
+
+#include "metric_fns.h"
+
+static evald_reduction reduction(mcall *c)
+{
+	/* The row's choices are "mean|sum|none", the enum's order. */
+	return (evald_reduction)mcall_p(c, "reduction")->choice;
+}
+
+/* Write the result and release it. */
+static int put(mcall *c, json_t *res, evald_result *r)
+{
+	int rc = mcall_put_result(c, res, r);
+	evald_result_free(r);
+	return rc;
+}
+
+int m_mse(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	const char *const paths[] = {x->path, y->path,
+				     mcall_p(c, "half")->path};
+	evald_result r;
+	evald_err le = {0};
+
+	if (evald_mse(&x->t, &y->t, mcall_p(c, "half")->b, reduction(c), &r,
+		      &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	return put(c, res, &r);
+}
+
+int m_mae(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	const char *const paths[] = {x->path, y->path};
+	evald_result r;
+	evald_err le = {0};
+
+	if (evald_mae(&x->t, &y->t, reduction(c), &r, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	return put(c, res, &r);
+}
+
+int m_huber(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	pval *delta = mcall_p(c, "delta");
+	const char *const paths[] = {x->path, y->path, delta->path};
+	evald_result r;
+	evald_err le = {0};
+
+	if (evald_huber(&x->t, &y->t, delta->num, reduction(c), &r, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	return put(c, res, &r);
+}
+
+int m_smooth_l1(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	pval *beta = mcall_p(c, "beta");
+	const char *const paths[] = {x->path, y->path, beta->path};
+	evald_result r;
+	evald_err le = {0};
+
+	if (evald_smooth_l1(&x->t, &y->t, beta->num, reduction(c), &r, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	return put(c, res, &r);
+}
+
+int m_gaussian_nll(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	input_val *var = mcall_in(c, "var");
+	pval *full = mcall_p(c, "full"), *eps = mcall_p(c, "eps");
+	const char *const paths[] = {x->path, y->path, var->path, full->path,
+				     eps->path};
+	evald_result r;
+	evald_err le = {0};
+
+	if (evald_gaussian_nll(&x->t, &y->t, &var->t, full->b, eps->num,
+			       reduction(c), &r, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	return put(c, res, &r);
+}
+
+int m_tukey(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	pval *cc = mcall_p(c, "c"), *scale = mcall_p(c, "scale");
+	const char *const paths[] = {x->path, y->path, cc->path, scale->path};
+	evald_result r;
+	evald_err le = {0};
+	int64_t zero_mad = 0;
+
+	/* "mad|none" is the order of evald_tukey_scale. */
+	if (evald_tukey(&x->t, &y->t, cc->num, (evald_tukey_scale)scale->choice,
+			reduction(c), &r, &zero_mad, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	if (zero_mad) {
+		int64_t outs = x->t.size / (x->t.ndim ? x->t.shape[0] : 1);
+		mcall_warn(c,
+			   "%lld of %lld outputs have a median absolute "
+			   "deviation of 0 over the batch; there a zero "
+			   "residual costs 0 and any other residual the "
+			   "maximum c²/6",
+			   (long long)zero_mad, (long long)outs);
+	}
+	return put(c, res, &r);
+}

@@ -1,1 +1,155 @@
-/* placeholder: being written */
+/* m_seg.c - metric functions of the whole-sample losses: dice and
+ * perceptual (adapters over loss.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <evald/loss.h>
+
+#include "metric_fns.h"
+
+static evald_reduction reduction(mcall *c)
+{
+	/* The row's choices are "mean|sum|none", the enum's order. */
+	return (evald_reduction)mcall_p(c, "reduction")->choice;
+}
+
+int m_dice(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	pval *act = mcall_p(c, "activation");
+	evald_dice_opts o = {
+		/* "none|sigmoid|softmax" is the order of evald_activation. */
+		.activation = (evald_activation)act->choice,
+		.smooth_nr = mcall_p(c, "smooth_nr")->num,
+		.smooth_dr = mcall_p(c, "smooth_dr")->num,
+		.squared_pred = mcall_p(c, "squared_pred")->b,
+		.include_background = mcall_p(c, "include_background")->b,
+	};
+	const char *const paths[] = {x->path, y->path, act->path};
+	evald_result r;
+	evald_err le = {0};
+	int64_t C = x->t.ndim >= 2 ? x->t.shape[1] : 1, nd = 0;
+	double *dice =
+		pool_calloc(c->pool, (size_t)(C > 0 ? C : 1), sizeof *dice);
+
+	if (!dice)
+		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+	if (evald_dice(&x->t, &y->t, &o, reduction(c), &r, dice, &nd, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	/* MONAI's own warnings for a single-channel prediction. */
+	if (C == 1 && o.activation == EVALD_ACT_SOFTMAX)
+		mcall_warn(c, "input has a single channel: softmax is not "
+			      "applied (as in MONAI)");
+	if (C == 1 && !o.include_background)
+		mcall_warn(c, "input has a single channel: "
+			      "include_background=false is ignored (as in "
+			      "MONAI)");
+	int rc = mcall_put_result(c, res, &r);
+	evald_result_free(&r);
+	if (rc == 0)
+		rc = mcall_put_array(c, res, "dice", dice, 1, &nd);
+	return rc;
+}
+
+/* One layer's weight from the JSON list: a number, or a flat array of
+ * numbers (one per channel), into a tensor in the request pool. */
+static int weight_tensor(mcall *c, json_t *v, const char *path, evald_tensor *t,
+			 verr *err)
+{
+	size_t n, i;
+	double *d;
+	json_t *e;
+
+	if (json_is_number(v)) {
+		d = pool_alloc(c->pool, sizeof *d);
+		if (!d)
+			return verr_set(err, 503, "out_of_memory", path,
+					"out of memory");
+		*d = json_number_value(v);
+		evald_tensor_init(t, d, EVALD_F64, 0, NULL);
+		return 0;
+	}
+	if (!json_is_array(v))
+		return verr_set(err, 400, "wrong_type", path,
+				"each layer's weight must be a number or a "
+				"plain JSON array of numbers (one per "
+				"channel, fewer than 256 here)");
+	n = json_array_size(v);
+	d = pool_calloc(c->pool, n ? n : 1, sizeof *d);
+	if (!d)
+		return verr_set(err, 503, "out_of_memory", path,
+				"out of memory");
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_number(e)) {
+			char p[128];
+			snprintf(p, sizeof p, "%s/%zu", path, i);
+			return verr_set(err, 400, "wrong_type", p,
+					"weights must be numbers");
+		}
+		d[i] = json_number_value(e);
+	}
+	int64_t shape = (int64_t)n;
+	evald_tensor_init(t, d, EVALD_F64, 1, &shape);
+	return 0;
+}
+
+int m_perceptual(mcall *c, json_t *res, verr *err)
+{
+	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	pval *wp = mcall_p(c, "weights");
+	int L = x->nlist;
+	evald_tensor *w = NULL;
+	const char **paths;
+	char *pbuf;
+	evald_result r;
+	evald_err le = {0};
+
+	if (y->nlist != L)
+		return verr_set(err, 422, "shape_mismatch", y->path,
+				"target has %d layers but input has %d; give "
+				"one feature tensor per layer in both",
+				y->nlist, L);
+	/* Paths as evald_perceptual numbers its tensors: input layers,
+	 * target layers, then weights. */
+	paths = pool_calloc(c->pool, 3 * (size_t)L, sizeof *paths);
+	pbuf = pool_calloc(c->pool, 3 * (size_t)L, 96);
+	if (!paths || !pbuf)
+		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+	for (int l = 0; l < L; l++) {
+		const char *base[3] = {x->path, y->path, wp->path};
+		for (int k = 0; k < 3; k++) {
+			char *p = pbuf + (size_t)(k * L + l) * 96;
+			snprintf(p, 96, "%s/%d", base[k], l);
+			paths[k * L + l] = p;
+		}
+	}
+	if (!wp->is_null) {
+		if (!json_is_array(wp->json))
+			return verr_set(err, 400, "wrong_type", wp->path,
+					"weights must be null or a list with "
+					"one entry per layer");
+		if ((int)json_array_size(wp->json) != L)
+			return verr_set(err, 422, "shape_mismatch", wp->path,
+					"weights has %zu entries but there "
+					"are %d layers",
+					json_array_size(wp->json), L);
+		w = pool_calloc(c->pool, (size_t)L, sizeof *w);
+		if (!w)
+			return verr_set(err, 503, "out_of_memory", "",
+					"out of memory");
+		for (int l = 0; l < L; l++)
+			if (weight_tensor(c,
+					  json_array_get(wp->json, (size_t)l),
+					  paths[2 * L + l], &w[l], err) < 0)
+				return -1;
+	}
+	if (evald_perceptual(
+		    x->list, y->list, L, w, mcall_p(c, "normalize")->b,
+		    (evald_perc_distance)mcall_p(c, "distance")->choice,
+		    reduction(c), &r, &le) < 0)
+		return mcall_lib_error(c, &le, err, paths);
+	int rc = mcall_put_result(c, res, &r);
+	evald_result_free(&r);
+	return rc;
+}

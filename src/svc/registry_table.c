@@ -36,11 +36,12 @@ static const input_spec in_nll[] = {
 	{"input", IN_TENSOR, "[N,C] or [N,C,d...] (log-probabilities)", 1},
 	{"target", IN_TENSOR, "[N] or [N,d...] (class indices)", 1}, END};
 static const input_spec in_focal[] = {
-	{"input", IN_TENSOR, "[N,C] (logits)", 1},
-	{"target", IN_TENSOR, "[N] (class indices)", 1}, END};
+	{"input", IN_TENSOR, "[N,C] or [N,C,d...] (logits)", 1},
+	{"target", IN_TENSOR, "[N] or [N,d...] (class indices)", 1}, END};
 static const input_spec in_dice[] = {
 	{"input", IN_TENSOR, "[N,C,...]", 1},
-	{"target", IN_TENSOR, "[N,C,...] or [N,...] (class indices)", 1}, END};
+	{"target", IN_TENSOR,
+	 "[N,C,...], or class indices [N,...] or [N,1,...]", 1}, END};
 static const input_spec in_perc[] = {
 	{"input", IN_TENSOR_LIST, "list of [N,C,H,W] per layer", 1},
 	{"target", IN_TENSOR_LIST, "list of [N,C,H,W] per layer", 1}, END};
