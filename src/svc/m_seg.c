@@ -53,44 +53,20 @@ int m_dice(mcall *c, json_t *res, verr *err)
 
 /* One layer's weight from the JSON list: a number, or a flat array of
  * numbers (one per channel), into a tensor in the request pool. */
+/* One layer's weight: a number or a vector, decoded like any tensor (a
+ * long vector arrives as a number blob, not a JSON array). */
 static int weight_tensor(mcall *c, json_t *v, const char *path, evald_tensor *t,
 			 verr *err)
 {
-	size_t n, i;
-	double *d;
-	json_t *e;
-
-	if (json_is_number(v)) {
-		d = pool_alloc(c->pool, sizeof *d);
-		if (!d)
-			return verr_set(err, 503, "out_of_memory", path,
-					"out of memory");
-		*d = json_number_value(v);
-		evald_tensor_init(t, d, EVALD_F64, 0, NULL);
-		return 0;
-	}
-	if (!json_is_array(v))
-		return verr_set(err, 400, "wrong_type", path,
+	char shp[64];
+	if (codec_tensor(&c->cx, v, path, t, err) < 0)
+		return -1;
+	if (t->ndim > 1)
+		return verr_set(err, 422, "shape_mismatch", path,
 				"each layer's weight must be a number or a "
-				"plain JSON array of numbers (one per "
-				"channel, fewer than 256 here)");
-	n = json_array_size(v);
-	d = pool_calloc(c->pool, n ? n : 1, sizeof *d);
-	if (!d)
-		return verr_set(err, 503, "out_of_memory", path,
-				"out of memory");
-	json_array_foreach(v, i, e)
-	{
-		if (!json_is_number(e)) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%zu", path, i);
-			return verr_set(err, 400, "wrong_type", p,
-					"weights must be numbers");
-		}
-		d[i] = json_number_value(e);
-	}
-	int64_t shape = (int64_t)n;
-	evald_tensor_init(t, d, EVALD_F64, 1, &shape);
+				"vector of one weight per channel; got shape "
+				"%s",
+				evald_shape_str(t, shp, sizeof shp));
 	return 0;
 }
 
@@ -124,7 +100,27 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 			paths[k * L + l] = p;
 		}
 	}
-	if (!wp->is_null) {
+	if (!wp->is_null && jsonx_blob_of(c->cx.doc, wp->json)) {
+		/* Equal-length vectors for every layer arrive as one [L, C]
+		 * blob: one row per layer. */
+		evald_tensor all;
+		char shp[64];
+		if (codec_tensor(&c->cx, wp->json, wp->path, &all, err) < 0)
+			return -1;
+		if (all.ndim != 2 || all.shape[0] != L)
+			return verr_set(err, 422, "shape_mismatch", wp->path,
+					"weights must have one entry per layer "
+					"(%d); got shape %s",
+					L,
+					evald_shape_str(&all, shp, sizeof shp));
+		w = pool_calloc(c->pool, (size_t)L, sizeof *w);
+		if (!w)
+			return verr_set(err, 503, "out_of_memory", "",
+					"out of memory");
+		for (int l = 0; l < L; l++)
+			evald_tensor_init(&w[l], all.data + l * all.strides[0],
+					  all.dtype, 1, all.shape + 1);
+	} else if (!wp->is_null) {
 		if (!json_is_array(wp->json))
 			return verr_set(err, 400, "wrong_type", wp->path,
 					"weights must be null or a list with "

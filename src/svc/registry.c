@@ -319,7 +319,27 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 	case IN_SET: return resolve_set(cx, v, iv, err);
 	case IN_TENSOR_LIST: {
 		char p[128];
-		if (!json_is_array(v) || jsonx_blob_of(cx->doc, v))
+		const jsonx_blob *bl = jsonx_blob_of(cx->doc, v);
+		if (bl && bl->kind == JSONX_NUMBERS && bl->ndim >= 2) {
+			/* Equal-shaped layers arrive as one rectangular
+			 * blob: each index of dim 0 is a layer. */
+			evald_tensor all;
+			if (codec_tensor(cx, v, iv->path, &all, err) < 0)
+				return -1;
+			iv->nlist = (int)all.shape[0];
+			iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
+					       sizeof *iv->list);
+			if (!iv->list)
+				return verr_set(err, 503, "out_of_memory",
+						iv->path, "out of memory");
+			for (int i = 0; i < iv->nlist; i++)
+				evald_tensor_init(&iv->list[i],
+						  all.data + i * all.strides[0],
+						  all.dtype, all.ndim - 1,
+						  all.shape + 1);
+			return 0;
+		}
+		if (!json_is_array(v) || bl)
 			return verr_set(err, 400, "wrong_type", iv->path,
 					"%s must be a list of tensors, one per "
 					"layer",
