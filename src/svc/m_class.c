@@ -7,19 +7,6 @@
 
 #include "metric_fns.h"
 
-static evald_reduction reduction(mcall *c)
-{
-	/* The row's choices are "mean|sum|none", the enum's order. */
-	return (evald_reduction)mcall_p(c, "reduction")->choice;
-}
-
-static int put(mcall *c, json_t *res, evald_result *r)
-{
-	int rc = mcall_put_result(c, res, r);
-	evald_result_free(r);
-	return rc;
-}
-
 /* A PT_VECTOR param as a tensor: NULL when null; a number becomes a 0-d
  * tensor over the param's own storage. */
 static const evald_tensor *vec_param(pval *p)
@@ -44,9 +31,9 @@ int m_bce(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_bce(&x->t, &y->t, opt(w), reduction(c), &r, &le) < 0)
+	if (evald_bce(&x->t, &y->t, opt(w), mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_bce_with_logits(mcall *c, json_t *res, verr *err)
@@ -59,9 +46,9 @@ int m_bce_with_logits(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 
 	if (evald_bce_with_logits(&x->t, &y->t, opt(w), vec_param(pw),
-				  reduction(c), &r, &le) < 0)
+				  mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 /* The mean over no counted target is NaN (as in torch); say why when every
@@ -93,10 +80,10 @@ int m_cross_entropy(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 
 	if (evald_cross_entropy(&x->t, &y->t, vec_param(w), ii->i, ls->num,
-				reduction(c), &r, &le) < 0)
+				mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	warn_all_ignored(c, &x->t, &y->t, ii->i, &r);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_nll(mcall *c, json_t *res, verr *err)
@@ -107,11 +94,11 @@ int m_nll(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_nll(&x->t, &y->t, vec_param(w), ii->i, reduction(c), &r,
+	if (evald_nll(&x->t, &y->t, vec_param(w), ii->i, mcall_reduction(c), &r,
 		      &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	warn_all_ignored(c, &x->t, &y->t, ii->i, &r);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_focal(mcall *c, json_t *res, verr *err)
@@ -121,7 +108,7 @@ int m_focal(mcall *c, json_t *res, verr *err)
 	pval *sa = mcall_p(c, "size_average");
 	const char *const paths[] = {x->path, y->path, alpha->path,
 				     gamma->path};
-	evald_reduction red = reduction(c);
+	evald_reduction red = mcall_reduction(c);
 	evald_result r;
 	evald_err le = {0};
 
@@ -132,7 +119,7 @@ int m_focal(mcall *c, json_t *res, verr *err)
 	if (evald_focal(&x->t, &y->t, vec_param(alpha), gamma->num, red, &r,
 			&le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_sigmoid_focal(mcall *c, json_t *res, verr *err)
@@ -145,7 +132,7 @@ int m_sigmoid_focal(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 
 	if (evald_sigmoid_focal(&x->t, &y->t, alpha->num, gamma->num,
-				reduction(c), &r, &le) < 0)
+				mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }

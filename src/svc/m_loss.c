@@ -4,20 +4,6 @@
 
 #include "metric_fns.h"
 
-static evald_reduction reduction(mcall *c)
-{
-	/* The row's choices are "mean|sum|none", the enum's order. */
-	return (evald_reduction)mcall_p(c, "reduction")->choice;
-}
-
-/* Write the result and release it. */
-static int put(mcall *c, json_t *res, evald_result *r)
-{
-	int rc = mcall_put_result(c, res, r);
-	evald_result_free(r);
-	return rc;
-}
-
 int m_mse(mcall *c, json_t *res, verr *err)
 {
 	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
@@ -26,10 +12,10 @@ int m_mse(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_mse(&x->t, &y->t, mcall_p(c, "half")->b, reduction(c), &r,
-		      &le) < 0)
+	if (evald_mse(&x->t, &y->t, mcall_p(c, "half")->b, mcall_reduction(c),
+		      &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_mae(mcall *c, json_t *res, verr *err)
@@ -39,9 +25,9 @@ int m_mae(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_mae(&x->t, &y->t, reduction(c), &r, &le) < 0)
+	if (evald_mae(&x->t, &y->t, mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_huber(mcall *c, json_t *res, verr *err)
@@ -52,9 +38,10 @@ int m_huber(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_huber(&x->t, &y->t, delta->num, reduction(c), &r, &le) < 0)
+	if (evald_huber(&x->t, &y->t, delta->num, mcall_reduction(c), &r, &le) <
+	    0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_smooth_l1(mcall *c, json_t *res, verr *err)
@@ -65,9 +52,10 @@ int m_smooth_l1(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_smooth_l1(&x->t, &y->t, beta->num, reduction(c), &r, &le) < 0)
+	if (evald_smooth_l1(&x->t, &y->t, beta->num, mcall_reduction(c), &r,
+			    &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_gaussian_nll(mcall *c, json_t *res, verr *err)
@@ -81,9 +69,9 @@ int m_gaussian_nll(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 
 	if (evald_gaussian_nll(&x->t, &y->t, &var->t, full->b, eps->num,
-			       reduction(c), &r, &le) < 0)
+			       mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }
 
 int m_tukey(mcall *c, json_t *res, verr *err)
@@ -97,7 +85,7 @@ int m_tukey(mcall *c, json_t *res, verr *err)
 
 	/* "mad|none" is the order of evald_tukey_scale. */
 	if (evald_tukey(&x->t, &y->t, cc->num, (evald_tukey_scale)scale->choice,
-			reduction(c), &r, &zero_mad, &le) < 0)
+			mcall_reduction(c), &r, &zero_mad, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	if (zero_mad) {
 		int64_t outs = x->t.size / (x->t.ndim ? x->t.shape[0] : 1);
@@ -108,5 +96,5 @@ int m_tukey(mcall *c, json_t *res, verr *err)
 			   "maximum c²/6",
 			   (long long)zero_mad, (long long)outs);
 	}
-	return put(c, res, &r);
+	return mcall_put_loss(c, res, &r);
 }

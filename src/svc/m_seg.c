@@ -7,12 +7,6 @@
 
 #include "metric_fns.h"
 
-static evald_reduction reduction(mcall *c)
-{
-	/* The row's choices are "mean|sum|none", the enum's order. */
-	return (evald_reduction)mcall_p(c, "reduction")->choice;
-}
-
 int m_dice(mcall *c, json_t *res, verr *err)
 {
 	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
@@ -34,7 +28,8 @@ int m_dice(mcall *c, json_t *res, verr *err)
 
 	if (!dice)
 		return verr_set(err, 503, "out_of_memory", "", "out of memory");
-	if (evald_dice(&x->t, &y->t, &o, reduction(c), &r, dice, &nd, &le) < 0)
+	if (evald_dice(&x->t, &y->t, &o, mcall_reduction(c), &r, dice, &nd,
+		       &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	/* MONAI's own warnings for a single-channel prediction. */
 	if (C == 1 && o.activation == EVALD_ACT_SOFTMAX)
@@ -143,7 +138,7 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 	if (evald_perceptual(
 		    x->list, y->list, L, w, mcall_p(c, "normalize")->b,
 		    (evald_perc_distance)mcall_p(c, "distance")->choice,
-		    reduction(c), &r, &le) < 0)
+		    mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	int rc = mcall_put_result(c, res, &r);
 	evald_result_free(&r);

@@ -572,6 +572,18 @@ int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
 	return 0;
 }
 
+int mcall_put_loss(mcall *c, json_t *result, evald_result *r)
+{
+	int rc = mcall_put_result(c, result, r);
+	evald_result_free(r);
+	return rc;
+}
+
+evald_reduction mcall_reduction(mcall *c)
+{
+	return (evald_reduction)mcall_p(c, "reduction")->choice;
+}
+
 int mcall_put_result(mcall *c, json_t *result, const evald_result *r)
 {
 	if (r->values)

@@ -170,6 +170,11 @@ void mcall_warn(mcall *c, const char *fmt, ...)
  * arrays shaped like the result).  Non-finite values are written as null
  * with a warning, never dropped. */
 int mcall_put_result(mcall *c, json_t *result, const evald_result *r);
+/* mcall_put_result, then evald_result_free(r). */
+int mcall_put_loss(mcall *c, json_t *result, evald_result *r);
+/* A loss's `reduction` param as the libevald enum (the row's choices are
+ * "mean|sum|none", the enum's order). */
+evald_reduction mcall_reduction(mcall *c);
 int mcall_put_number(mcall *c, json_t *result, const char *key, double v);
 int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
 		    int ndim, const int64_t *shape);

@@ -31,7 +31,7 @@ int state_store_error(int rc, const char *errbuf, verr *err)
 	return verr_set(err, 500, "store_error", "", "%s", errbuf);
 }
 
-static int need_store(svc *s, verr *err)
+int state_need_store(svc *s, verr *err)
 {
 	if (s->store)
 		return 0;
@@ -156,7 +156,7 @@ int state_record(svc *s, json_t *record, json_t *result, int evaluate,
 
 	if (!record)
 		return 0;
-	if (need_store(s, err) < 0)
+	if (state_need_store(s, err) < 0)
 		return -1;
 	series = json_string_value(json_object_get(record, "series"));
 	if (!evaluate)
@@ -209,7 +209,7 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 	int rc;
 
-	if (need_store(s, &e) < 0)
+	if (state_need_store(s, &e) < 0)
 		goto fail;
 	if (!name) {
 		rc = store_series_list(s->store, &out, errbuf);

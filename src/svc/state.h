@@ -53,6 +53,9 @@ int state_resolve_named(void *ctx, const char *kind, const char *name,
 /* application/octet-stream or application/x-npy. */
 int state_is_binary_type(const char *content_type);
 
+/* 0 when the store is open, else a 503 not_ready in err. */
+int state_need_store(svc *s, verr *err);
+
 /* Map a store_* failure to an error (507 for a full disk). */
 int state_store_error(int rc, const char *errbuf, verr *err);
 

@@ -195,12 +195,8 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 	int rc;
 
-	if (!s->store) {
-		verr_set(&e, 503, "not_ready", "",
-			 "the store is not open; check the data directory");
-		e.retry_after = 5;
+	if (state_need_store(s, &e) < 0)
 		goto fail;
-	}
 	if (!name) {
 		rc = store_ref_list(s->store, &out, errbuf);
 		if (rc != STORE_OK) {

@@ -25,16 +25,6 @@ int state_is_binary_type(const char *ct)
 		      !strncasecmp(ct, "application/x-npy", 17));
 }
 
-static int need_store(svc *s, verr *err)
-{
-	if (s->store)
-		return 0;
-	verr_set(err, 503, "not_ready", "",
-		 "the store is not open; check the data directory");
-	err->retry_after = 5;
-	return -1;
-}
-
 /* mu and sigma (ddof 1) of accumulated moments, into the pool. */
 static int stats_of_moments(const evald_moments *m, pool *pl, double *n,
 			    int64_t *d, double **mu, double **sigma,
@@ -116,7 +106,7 @@ int state_stats_from_stream(svc *s, const char *id, const char *path, pool *pl,
 {
 	evald_moments m = {0};
 	int rc;
-	if (need_store(s, err) < 0)
+	if (state_need_store(s, err) < 0)
 		return -1;
 	if (load_stream(s, id, path, &m, err) < 0)
 		return -1;
@@ -192,7 +182,7 @@ int state_resolve_named(void *ctx, const char *kind, const char *name,
 	double *m = NULL, *sg = NULL;
 	int64_t d = 0;
 
-	if (need_store(s, err) < 0)
+	if (state_need_store(s, err) < 0)
 		return -1;
 	if (!strcmp(kind, "stream")) {
 		if (state_stats_from_stream(s, name, path, pl, n, &d, &m, &sg,
@@ -442,7 +432,7 @@ void state_streams(svc *s, const svc_request *rq, svc_response *rs,
 	int rc;
 	size_t pl = strlen(rq->path);
 
-	if (need_store(s, &e) < 0) {
+	if (state_need_store(s, &e) < 0) {
 		respond_error(rs, &e);
 		return;
 	}
