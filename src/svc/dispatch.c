@@ -576,6 +576,8 @@ static int match(const char *pattern, const char *path, const char **rest,
 static int method_listed(const char *methods, const char *m)
 {
 	size_t n = strlen(m);
+	if (n == 0)
+		return 0; /* strstr would match "" forever */
 	for (const char *p = methods; (p = strstr(p, m)); p += n)
 		if ((p == methods || p[-1] == ' ') &&
 		    (p[n] == ',' || p[n] == '\0'))

@@ -33,7 +33,7 @@ for h in jsonx tensor base64 npy router; do
 	$CC $flags $incs -o "$bin" "$top/tests/fuzz/fuzz_$h.c" $srcs "$html_c" $libs
 	mkdir -p "$out/corpus_$h" "$top/tests/fuzz/crashers/$h"
 	echo "== fuzz_$h for ${secs}s"
-	if ! "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+	if ! "$bin" -max_total_time="$secs" -timeout=20 -max_len=65536 -rss_limit_mb=2048 \
 		-artifact_prefix="$top/tests/fuzz/crashers/$h/" \
 		"$out/corpus_$h" "$top/tests/fuzz/corpus/$h" 2>"$out/fuzz_$h.log"; then
 		status=1
