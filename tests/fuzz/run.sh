@@ -20,7 +20,7 @@ html_c=$out/dashboard_html.c
   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$/\\n"/' "$top/src/svc/dashboard.html"
   echo ';'; } >"$html_c"
 
-srcs=$(ls "$top"/src/lib/*.c "$top"/src/svc/*.c | grep -v -e '/main\.c$' -e '/http\.c$')
+srcs=$(ls "$top"/src/lib/*.c "$top"/src/svc/*.c | grep -v -e '/main\.c$' -e '/http\.c$' -e '/sd\.c$' -e '/dashboard_html\.c$')
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -DHAVE_CONFIG_H -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 incs="-I$top -I$top/include -I$top/src/svc $(pkg-config --cflags jansson)"
 libs="$(pkg-config --libs jansson sqlite3 zlib) -llapacke -lopenblas -lm -lpthread"
