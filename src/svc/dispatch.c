@@ -132,6 +132,9 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		goto fail;
 	}
 	res = json_object();
+	/* "metric" first: clients reading the JSON by eye see it first. */
+	if (res)
+		json_object_set_new(res, "metric", json_string(m->name));
 	t0 = now_ms();
 	int rc = res ? m->run(&c, res, err) : -1;
 	double elapsed = now_ms() - t0;
@@ -141,7 +144,6 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		verr_set(err, 503, "out_of_memory", "", "out of memory");
 	if (rc < 0)
 		goto fail;
-	json_object_set_new(res, "metric", json_string(m->name));
 	json_object_set_new(res, "params", registry_params_json(&c));
 	json_object_set(res, "warnings", c.warnings);
 	json_object_set_new(res, "elapsed_ms", json_real(elapsed));
