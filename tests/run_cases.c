@@ -90,7 +90,7 @@ static int compare(json_t *want, json_t *got, double rtol, double atol,
 
 static void run_case(svc *s, const char *dir, const char *name)
 {
-	char path[1024], why[1024] = "", where[512] = "";
+	char path[2200], why[1024] = "", where[512] = "";
 	json_error_t je;
 	json_t *req = NULL, *exp = NULL, *got = NULL;
 	char *body = NULL;
