@@ -40,7 +40,7 @@ typedef int (*codec_row_sink)(void *ctx, const void *rows, evald_dtype dt,
 			      int64_t nrows, verr *err);
 
 /* Decode a matrix [N, d] and stream its rows to `sink`, in blocks of about
- * 1 MB: a packed float32 or float64 tensor is never held whole (its rows
+ * 8 MB: a packed float32 or float64 tensor is never held whole (its rows
  * go from base64 to the sink), so moments of any size cost a bounded
  * buffer.  Sets *nrows and *ncols (known before the first sink call for
  * packed tensors). */
