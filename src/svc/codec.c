@@ -461,14 +461,20 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	int64_t block_rows = rowbytes >= (8 << 20) ? 1 : (8 << 20) / rowbytes;
 	size_t cap = (size_t)(block_rows * rowbytes) + 3072;
 	uint8_t *buf = malloc(cap);
-	double *wide = malloc((size_t)(block_rows * d) * sizeof(double));
+	/* A float64 staging block only where rows need widening. */
+	evald_dtype dt = dtypes[pi.ti].dt;
+	int needs_wide = (dt != EVALD_F32 && dt != EVALD_F64) ||
+			 __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__;
+	double *wide = needs_wide ? malloc((size_t)(block_rows * d) *
+					   sizeof(double))
+				  : NULL;
 	size_t fill = 0, done = 0;
 	int64_t row0 = 0;
 	int rc = 0;
 	char p[300];
 
 	snprintf(p, sizeof p, "%s/data", path);
-	if (!buf || !wide) {
+	if (!buf || (needs_wide && !wide)) {
 		rc = verr_set(err, 503, "out_of_memory", path, "out of memory");
 		goto out;
 	}
