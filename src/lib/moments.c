@@ -24,11 +24,23 @@ static int64_t block_rows(int64_t d)
 	return b < 1 ? 1 : b;
 }
 
+/* Tile by tile: writing a whole column at once misses the cache on every
+ * element, and this runs once per add call (80 times for a 10000 x 2048
+ * float32 set streamed in 1 MB blocks). */
 static void mirror_upper(double *c, int64_t d)
 {
-	for (int64_t i = 0; i < d; i++)
-		for (int64_t j = i + 1; j < d; j++)
-			c[j * d + i] = c[i * d + j];
+	const int64_t tile = 64;
+
+	for (int64_t i0 = 0; i0 < d; i0 += tile) {
+		int64_t i1 = i0 + tile < d ? i0 + tile : d;
+		for (int64_t j0 = i0; j0 < d; j0 += tile) {
+			int64_t j1 = j0 + tile < d ? j0 + tile : d;
+			for (int64_t i = i0; i < i1; i++)
+				for (int64_t j = j0 > i ? j0 : i + 1; j < j1;
+				     j++)
+					c[j * d + i] = c[i * d + j];
+		}
+	}
 }
 
 int evald_moments_init(evald_moments *m, int64_t d, evald_err *err)

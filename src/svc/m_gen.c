@@ -2,6 +2,7 @@
  * inception_score (adapters over fid.h, moments.h and gen.h). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <evald/fid.h>
@@ -30,30 +31,30 @@ static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 		return 0;
 	}
 	/* Embeddings stream into an accumulator: a packed float32 set is
-	 * never widened whole (bounded memory for any N). */
+	 * never widened whole (bounded memory for any N).  Its comoment
+	 * becomes the covariance in place and joins the request's pool. */
 	evald_moments m;
 	if (mcall_set_moments(c, iv, &m, err) < 0)
 		return -1;
-	int64_t d = m.d;
-	double *mu = pool_calloc(c->pool, (size_t)d, sizeof(double));
-	double *sigma = pool_calloc(c->pool, (size_t)(d * d), sizeof(double));
-	if (!mu || !sigma) {
-		evald_moments_free(&m);
-		return verr_set(err, 503, "out_of_memory", iv->path,
-				"no memory for a %lld x %lld covariance",
-				(long long)d, (long long)d);
-	}
-	memcpy(mu, m.mean, (size_t)d * sizeof(double));
 	paths[0] = iv->path;
-	if (evald_moments_cov(&m, sigma, &le)) {
+	if (evald_moments_cov(&m, m.comoment, &le)) {
 		evald_moments_free(&m);
 		return mcall_lib_error(c, &le, err, paths);
 	}
-	g->d = d;
+	if (pool_adopt(c->pool, m.mean) < 0) {
+		evald_moments_free(&m);
+		return verr_set(err, 503, "out_of_memory", iv->path,
+				"out of memory");
+	}
+	if (pool_adopt(c->pool, m.comoment) < 0) {
+		free(m.comoment);
+		return verr_set(err, 503, "out_of_memory", iv->path,
+				"out of memory");
+	}
+	g->d = m.d;
 	g->n = m.n;
-	g->mu = mu;
-	g->sigma = sigma;
-	evald_moments_free(&m);
+	g->mu = m.mean;
+	g->sigma = m.comoment;
 	return 0;
 }
 
@@ -128,7 +129,16 @@ int m_fid(mcall *c, json_t *res, verr *err)
 	} else {
 		if (side_fit(c, x, &gx, err) || side_fit(c, y, &gy, err))
 			return -1;
-		if (evald_fid_gauss(&gx, &gy, &r, &le))
+		/* Covariances computed here are this request's own: the FID
+		 * may work in them instead of copies.  Given {mu, sigma} may
+		 * be shared with other metrics of an /v1/evaluate call. */
+		if (!x->is_stats && !y->is_stats)
+			rc = evald_fid_gauss_inplace(
+				&gx, &gy, (double *)gx.sigma,
+				(double *)gy.sigma, &r, &le);
+		else
+			rc = evald_fid_gauss(&gx, &gy, &r, &le);
+		if (rc)
 			return mcall_lib_error(c, &le, err, paths);
 	}
 	mcall_put_number(c, res, "value", r.value);
