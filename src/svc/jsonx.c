@@ -352,6 +352,29 @@ static int hex4(parser *ps, uint32_t *out)
 	return 0;
 }
 
+/* Skip bytes that need no attention inside a string: not '"', not '\\',
+ * not a control character.  Eight at a time (SWAR), since packed tensors
+ * are megabytes of base64 in one string. */
+static const char *skip_plain(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+		/* A zero byte in q or b, or a byte < 0x20 in w, sets its high
+		 * bit. */
+		uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) |
+			       ((w - ones * 0x20) & ~w);
+		if (hit & high)
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 /* Parse a string at ps->p ('"').  Without escapes the result is a slice of
  * the body (*str, *len); with escapes it is unescaped into ps->sbuf.
  * UTF-8 validity is checked by jansson when the value is created. */
@@ -362,6 +385,10 @@ static int scan_string(parser *ps, const char **str, size_t *len, int *esc)
 
 	*esc = 0;
 	while (ps->p < ps->end) {
+		if (!*esc)
+			ps->p = skip_plain(ps->p, ps->end);
+		if (ps->p >= ps->end)
+			break;
 		unsigned char c = (unsigned char)*ps->p;
 		if (c == '"') {
 			if (!*esc) {
