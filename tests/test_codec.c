@@ -104,6 +104,39 @@ static void test_numbers(void)
 	       bad);
 }
 
+/* Strings long enough for the eight-byte scan, with an escape, a quote or
+ * a control character at every offset: the tree must match jansson's. */
+static void test_long_strings(void)
+{
+	static const char *const specials[] = {"\\n", "\\\"", "\\u00e9",
+					       "\t", "\x01"};
+	char doc[128];
+	int bad = 0, n = 0;
+	for (size_t k = 0; k < sizeof specials / sizeof *specials; k++)
+		for (int at = 0; at < 40; at++) {
+			int len = snprintf(doc, sizeof doc, "[\"%.*s%s%s\"]",
+					   at,
+					   "abcdefghijklmnopqrstuvwxyz0123456789"
+					   "ABCDEFGH",
+					   specials[k], "tail-of-the-string");
+			jsonx_doc d;
+			jsonx_error e;
+			json_error_t je;
+			json_t *ref = json_loadb(doc, (size_t)len, 0, &je);
+			int rc = jsonx_parse(doc, (size_t)len, &d, &e);
+			if ((ref == NULL) != (rc != 0) ||
+			    (ref && !json_equal(ref, d.root)))
+				bad++;
+			if (rc == 0)
+				jsonx_free(&d);
+			json_decref(ref);
+			n++;
+		}
+	tap_ok(bad == 0, "long strings with a special byte at every offset "
+			 "parse like jansson (%d of %d differ)",
+	       bad, n);
+}
+
 static void test_blobs(void)
 {
 	char *text = malloc(1 << 20);
@@ -196,6 +229,7 @@ int main(void)
 	json_object_seed(0);
 	test_differential();
 	test_numbers();
+	test_long_strings();
 	test_blobs();
 	test_base64();
 	return tap_done();
