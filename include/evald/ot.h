@@ -30,9 +30,9 @@ extern "C" {
 /* Ground distances, in the order of the service's "metric" choices. */
 typedef enum {
 	EVALD_OT_EUCLIDEAN = 0, /* ||x - y||_2 */
-	EVALD_OT_SQEUCLIDEAN,   /* ||x - y||_2^2 */
-	EVALD_OT_CITYBLOCK,     /* ||x - y||_1 */
-	EVALD_OT_COSINE         /* 1 - x.y / (||x|| ||y||), in [0, 2] */
+	EVALD_OT_SQEUCLIDEAN,	/* ||x - y||_2^2 */
+	EVALD_OT_CITYBLOCK,	/* ||x - y||_1 */
+	EVALD_OT_COSINE		/* 1 - x.y / (||x|| ||y||), in [0, 2] */
 } evald_ot_metric;
 
 /* The pairwise distances between the rows of x [n,d] (or [n], read as
@@ -44,8 +44,7 @@ typedef enum {
  * EVALD_EINVAL for a zero vector under the cosine distance (undefined). */
 int evald_cost_matrix(const evald_tensor *x, const evald_tensor *y,
 		      evald_ot_metric metric, int64_t max_cells,
-		      const evald_progress *prog, double **out,
-		      evald_err *err);
+		      const evald_progress *prog, double **out, evald_err *err);
 
 /* One transport problem as a caller states it. */
 typedef struct evald_ot_input {
@@ -54,9 +53,9 @@ typedef struct evald_ot_input {
 	const evald_tensor *x_weights, *y_weights; /* [n], [m]; NULL means
 						       uniform (1/n, 1/m) */
 	const evald_tensor *cost; /* [n,m] ground cost instead of x, y */
-	evald_ot_metric metric;   /* ignored with cost */
-	double p;                 /* >= 1: transport cost is distance^p */
-	int normalize;   /* 1: weights scaled to sum 1; 0: totals must agree */
+	evald_ot_metric metric;	  /* ignored with cost */
+	double p;		  /* >= 1: transport cost is distance^p */
+	int normalize; /* 1: weights scaled to sum 1; 0: totals must agree */
 	int64_t max_cells; /* bound on n*m; <= 0 means the default */
 } evald_ot_input;
 
@@ -64,11 +63,11 @@ typedef struct evald_ot_input {
  * and the cost between them.  Built by evald_ot_prepare, released by
  * evald_ot_problem_free. */
 typedef struct evald_ot_problem {
-	int64_t n, m;   /* sizes of the sets as given */
+	int64_t n, m;	/* sizes of the sets as given */
 	int64_t nk, mk; /* points kept (positive weight) */
-	int64_t *xi;    /* [nk] original index of each kept x point */
-	int64_t *yj;    /* [mk] original index of each kept y point */
-	double *a, *b;  /* [nk], [mk] weights; sum(b) == sum(a) == mass */
+	int64_t *xi;	/* [nk] original index of each kept x point */
+	int64_t *yj;	/* [mk] original index of each kept y point */
+	double *a, *b;	/* [nk], [mk] weights; sum(b) == sum(a) == mass */
 	double mass;
 	double *cost; /* [nk*mk] row-major: (distance / scale)^p */
 	double scale; /* 1, unless distance^p would overflow (EMD only) */
@@ -87,9 +86,9 @@ void evald_ot_problem_free(evald_ot_problem *pb);
 /* ------------------------------------------------------------ exact EMD */
 
 typedef struct evald_emd_result {
-	double value;   /* (sum P .* C^p)^(1/p), C the ground distance */
-	double cost;    /* sum P .* C^p (W_p^p), +inf if it overflows */
-	int64_t n, m;   /* sizes of the sets as given */
+	double value;	/* (sum P .* C^p)^(1/p), C the ground distance */
+	double cost;	/* sum P .* C^p (W_p^p), +inf if it overflows */
+	int64_t n, m;	/* sizes of the sets as given */
 	int64_t pivots; /* network simplex iterations */
 	/* The optimal plan, when asked for: plan_nnz triples (i, j, mass)
 	 * with i, j indices into the sets as given, sorted by i then j,
@@ -121,10 +120,10 @@ int evald_emd(const evald_ot_input *in, int want_plan,
 /* ------------------------------------------------------------- Sinkhorn */
 
 typedef struct evald_sinkhorn_result {
-	double value;       /* <P, C^p>, no entropy term and no root */
+	double value;	    /* <P, C^p>, no entropy term and no root */
 	int64_t iterations; /* sweeps done (each updates both potentials) */
-	int converged;      /* error < tol */
-	double error;       /* ||P^T 1 - b||_2 of the returned plan */
+	int converged;	    /* error < tol */
+	double error;	    /* ||P^T 1 - b||_2 of the returned plan */
 	int64_t n, m;
 } evald_sinkhorn_result;
 
@@ -139,8 +138,8 @@ typedef struct evald_sinkhorn_result {
  * an error.  The value is that of POT's sinkhorn2. */
 int evald_sinkhorn_solve(const evald_ot_problem *pb, double reg,
 			 int64_t max_iter, double tol,
-			 const evald_progress *prog,
-			 evald_sinkhorn_result *res, evald_err *err);
+			 const evald_progress *prog, evald_sinkhorn_result *res,
+			 evald_err *err);
 
 int evald_sinkhorn(const evald_ot_input *in, double reg, int64_t max_iter,
 		   double tol, const evald_progress *prog,

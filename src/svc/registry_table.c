@@ -187,26 +187,34 @@ static const param_spec p_is[] = {
 	{"splits", PT_INT, "10", 0, 1, 0, PF_MIN,
 	 "Number of consecutive splits."},
 	END};
-#define OT_COMMON                                                              \
-	{"metric", PT_ENUM, "\"euclidean\"",                                   \
-	 "euclidean|sqeuclidean|cityblock|cosine", 0, 0, 0,                    \
-	 "Ground distance between points (ignored when cost is given)."},      \
-		{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,                         \
-		 "The value is (Σ P·Cᵖ)^(1/p)."},                              \
-		{"normalize", PT_BOOL, "true", 0, 0, 0, 0,                     \
-		 "Scale each weight vector to sum 1."}
 static const param_spec p_emd[] = {
-	OT_COMMON,
+	{"metric", PT_ENUM, "\"euclidean\"",
+	 "euclidean|sqeuclidean|cityblock|cosine", 0, 0, 0,
+	 "Ground distance between points (ignored when cost is given)."},
+	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
+	 "Cost of a pair is distanceᵖ; the value is (Σ P·Cᵖ)^(1/p)."},
+	{"normalize", PT_BOOL, "true", 0, 0, 0, 0,
+	 "true: scale each weight vector to sum 1; false: keep the masses, "
+	 "whose totals must agree."},
 	{"return_plan", PT_BOOL, "false", 0, 0, 0, 0,
 	 "Add the optimal plan as [[i, j, mass], ...] (non-zeros only)."},
 	END};
 static const param_spec p_sinkhorn[] = {
-	OT_COMMON,
+	{"metric", PT_ENUM, "\"euclidean\"",
+	 "euclidean|sqeuclidean|cityblock|cosine", 0, 0, 0,
+	 "Ground distance between points (ignored when cost is given)."},
+	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
+	 "Cost of a pair is distanceᵖ; the value is Σ P·Cᵖ (no root, as "
+	 "ot.sinkhorn2)."},
+	{"normalize", PT_BOOL, "true", 0, 0, 0, 0,
+	 "true: scale each weight vector to sum 1; false: keep the masses, "
+	 "whose totals must agree."},
 	{"reg", PT_NUMBER, "0.05", 0, 0, 0, POS, "Entropic regularisation."},
 	{"max_iter", PT_INT, "1000", 0, 1, 10000000, PF_MIN | PF_MAX,
-	 "Iteration limit."},
+	 "Iteration limit (sweeps)."},
 	{"tol", PT_NUMBER, "1e-09", 0, 0, 0, POS,
-	 "Stop when the marginal error falls below tol."},
+	 "Stop when the l2 error of the y marginal, measured every 10th "
+	 "sweep as POT does, falls below tol."},
 	END};
 static const param_spec p_w1d[] = {
 	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
