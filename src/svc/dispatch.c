@@ -110,6 +110,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 
 	memset(&c, 0, sizeof c);
 	c.pool = pl;
+	c.max_cells = s->cfg.max_cells;
 	if (prog)
 		c.progress = *prog;
 	c.warnings = json_array();

@@ -20,6 +20,7 @@ typedef struct svc_config {
 	int64_t max_body;  /* bytes; larger bodies are 413 */
 	int64_t max_elems; /* per decoded tensor; 0 = unlimited */
 	int max_jobs;      /* concurrent heavy computations */
+	int64_t max_cells; /* n x m of a transport problem; 0 = library default */
 	int max_queue;     /* async jobs waiting to run */
 	int retry_after;   /* seconds suggested on 503 */
 	const char *data_dir; /* store location; NULL = no store */

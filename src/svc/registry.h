@@ -105,6 +105,7 @@ typedef struct mcall {
 	json_t *warnings;	 /* array; metric_fn may append strings */
 	json_t *owned; /* array keeping defaulted param values alive */
 	codec_ctx cx;  /* how inputs were decoded (for lazy ones) */
+	int64_t max_cells; /* --max-cells: n x m bound of transport */
 } mcall;
 
 typedef int (*metric_fn)(mcall *c, json_t *result, verr *err);

@@ -41,6 +41,8 @@ static const opt opts[] = {
 	 "largest request body in bytes, k/M/G suffixes (default 256M)"},
 	{"max-elements", "EVALD_MAX_ELEMENTS", OPT_SIZE, F(svc.max_elems),
 	 "largest tensor in elements, 0 = no limit beyond --max-body"},
+	{"max-cells", "EVALD_MAX_CELLS", OPT_SIZE, F(svc.max_cells),
+	 "largest n x m of an emd or sinkhorn problem (default 64M cells)"},
 	{"max-jobs", "EVALD_MAX_JOBS", OPT_INT, F(svc.max_jobs),
 	 "heavy computations (FID, EMD, ...) at once; more get 503 "
 	 "(default: cores/2, at least 1)"},
