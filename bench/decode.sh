@@ -13,6 +13,7 @@
 # (7), EVALD, BUILDDIR, CC.  Exit status: 0 targets met, 3 a target
 # missed, 1 could not measure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SIZE_MB=${SIZE_MB:-10}

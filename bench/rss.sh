@@ -14,6 +14,7 @@
 # Environment: SIZE_MB (10), RSS_ROUNDS (3), EVALD, BUILDDIR, CC.
 # Exit status: 0 target met, 3 target missed, 1 could not measure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SIZE_MB=${SIZE_MB:-10}

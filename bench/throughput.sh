@@ -15,6 +15,7 @@
 # NGINX_LOG=off to run nginx without its access log, EVALD, BUILDDIR.
 # Exit status: 0 target met, 3 target missed, 1 could not measure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-7}

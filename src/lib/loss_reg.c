@@ -38,6 +38,21 @@ static int elementwise(const evald_tensor *input, const evald_tensor *target,
 	memset(out, 0, sizeof *out);
 	if ((rc = lu_same_shape(input, target, err)))
 		return rc;
+	if (red != EVALD_REDUCE_NONE) {
+		/* A mean or a sum needs no buffer the size of the inputs:
+		 * stream the terms through the pairwise accumulator. */
+		lu_acc a = {0};
+		double s;
+		for (int64_t i = 0; i < input->size; i++)
+			lu_acc_add(&a, scale * ew_loss(k,
+						       input->data[i] -
+							       target->data[i],
+						       t));
+		s = lu_acc_sum(&a);
+		out->value =
+			red == EVALD_REDUCE_SUM ? s : s / (double)input->size;
+		return EVALD_OK;
+	}
 	buf = evald_xalloc(input->size, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
