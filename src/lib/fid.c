@@ -390,27 +390,12 @@ int evald_fid_gauss_inplace(const evald_gauss *x, const evald_gauss *y,
 static int check_embeddings(const evald_tensor *x, const evald_tensor *y,
 			    evald_err *err)
 {
-	const evald_tensor *s[2] = {x, y};
-	char sh[64];
-
-	for (int k = 0; k < 2; k++) {
-		if (s[k]->ndim != 2 || s[k]->shape[1] < 1)
-			return evald_fail(err, EVALD_ESHAPE, k,
-					  "embeddings must be a matrix [N, d] "
-					  "with d >= 1; got shape %s",
-					  evald_shape_str(s[k], sh, sizeof sh));
-		if (s[k]->shape[0] < 2)
-			return evald_fail(err, EVALD_EEMPTY, k,
-					  "a covariance needs at least 2 "
-					  "embeddings; got %lld",
-					  (long long)s[k]->shape[0]);
-	}
-	if (x->shape[1] != y->shape[1])
-		return evald_fail(err, EVALD_ESHAPE, 1,
-				  "y has dimension %lld but x has %lld; both "
-				  "sets must be embedded in the same space",
-				  (long long)y->shape[1],
-				  (long long)x->shape[1]);
+	int rc = evald_check_sets(x, y,
+				  "a covariance needs at least 2 "
+				  "embeddings",
+				  err);
+	if (rc)
+		return rc;
 	return EVALD_OK;
 }
 

@@ -107,27 +107,10 @@ static void draw_subset(evald_rng *rng, int64_t *perm, int64_t n, int64_t m,
 static int kid_check(const evald_tensor *x, const evald_tensor *y,
 		     const evald_kid_params *p, evald_err *err)
 {
-	const evald_tensor *s[2] = {x, y};
-	char sh[64];
-
-	for (int k = 0; k < 2; k++) {
-		if (s[k]->ndim != 2 || s[k]->shape[1] < 1)
-			return evald_fail(err, EVALD_ESHAPE, k,
-					  "embeddings must be a matrix [N, d] "
-					  "with d >= 1; got shape %s",
-					  evald_shape_str(s[k], sh, sizeof sh));
-		if (s[k]->shape[0] < 2)
-			return evald_fail(err, EVALD_EEMPTY, k,
-					  "KID needs at least 2 embeddings per "
-					  "set; got %lld",
-					  (long long)s[k]->shape[0]);
-	}
-	if (x->shape[1] != y->shape[1])
-		return evald_fail(err, EVALD_ESHAPE, 1,
-				  "y has dimension %lld but x has %lld; both "
-				  "sets must be embedded in the same space",
-				  (long long)y->shape[1],
-				  (long long)x->shape[1]);
+	int rc = evald_check_sets(
+		x, y, "KID needs at least 2 embeddings per set", err);
+	if (rc)
+		return rc;
 	if (x->shape[1] > INT_MAX || x->shape[0] > INT_MAX ||
 	    y->shape[0] > INT_MAX)
 		return evald_fail(

@@ -14,4 +14,12 @@ static inline void *evald_xalloc(int64_t n, size_t size)
 	return malloc(n ? (size_t)n * size : 1);
 }
 
+struct evald_tensor;
+struct evald_err;
+/* Two embedding sets x [N, d] and y [M, d] with N, M >= 2 and the same d;
+ * `need` completes the message for a set that is too small.  Shared by FID
+ * and KID so both answer the same mistakes the same way. */
+int evald_check_sets(const struct evald_tensor *x, const struct evald_tensor *y,
+		     const char *need, struct evald_err *err);
+
 #endif

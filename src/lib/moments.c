@@ -308,3 +308,28 @@ int evald_moments_of(const evald_tensor *x, double *mu, double *sigma,
 	evald_moments_free(&m);
 	return rc;
 }
+
+int evald_check_sets(const evald_tensor *x, const evald_tensor *y,
+		     const char *need, evald_err *err)
+{
+	const evald_tensor *s[2] = {x, y};
+	char sh[64];
+
+	for (int k = 0; k < 2; k++) {
+		if (s[k]->ndim != 2 || s[k]->shape[1] < 1)
+			return evald_fail(err, EVALD_ESHAPE, k,
+					  "embeddings must be a matrix [N, d] "
+					  "with d >= 1; got shape %s",
+					  evald_shape_str(s[k], sh, sizeof sh));
+		if (s[k]->shape[0] < 2)
+			return evald_fail(err, EVALD_EEMPTY, k, "%s; got %lld",
+					  need, (long long)s[k]->shape[0]);
+	}
+	if (x->shape[1] != y->shape[1])
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "y has dimension %lld but x has %lld; both "
+				  "sets must be embedded in the same space",
+				  (long long)y->shape[1],
+				  (long long)x->shape[1]);
+	return EVALD_OK;
+}
