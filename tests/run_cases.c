@@ -33,7 +33,8 @@ static int compare(json_t *want, json_t *got, double rtol, double atol,
 		if (!tap_close(a, b, rtol, atol)) {
 			snprintf(why, ylen,
 				 "%s: got %.17g, want %.17g (rel err %.3g)",
-				 where, a, b, fabs(a - b) / fmax(fabs(b), 1e-300));
+				 where, a, b,
+				 fabs(a - b) / fmax(fabs(b), 1e-300));
 			return 0;
 		}
 		return 1;
@@ -88,23 +89,13 @@ static int compare(json_t *want, json_t *got, double rtol, double atol,
 	return 1;
 }
 
-static void run_case(svc *s, const char *dir, const char *name)
+/* Send one request through the dispatcher; *got is the JSON reply. */
+static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
+		size_t ylen)
 {
-	char path[2200], why[1024] = "", where[512] = "";
 	json_error_t je;
-	json_t *req = NULL, *exp = NULL, *got = NULL;
 	char *body = NULL;
-	svc_response rs = {0};
-	int ok = 0;
 
-	snprintf(path, sizeof path, "%s/%s/request.json", dir, name);
-	req = json_load_file(path, 0, &je);
-	snprintf(path, sizeof path, "%s/%s/expected.json", dir, name);
-	exp = json_load_file(path, 0, &je);
-	if (!req || !exp) {
-		snprintf(why, sizeof why, "cannot read case files: %s", je.text);
-		goto done;
-	}
 	json_t *raw = json_object_get(req, "raw_body");
 	if (json_is_string(raw))
 		body = strdup(json_string_value(raw));
@@ -115,42 +106,135 @@ static void run_case(svc *s, const char *dir, const char *name)
 	svc_request rq = {
 		.method = json_string_value(json_object_get(req, "method")),
 		.path = json_string_value(json_object_get(req, "path")),
-		.content_type = json_string_value(
-			json_object_get(req, "content_type")),
+		.content_type =
+			json_string_value(json_object_get(req, "content_type")),
 		.body = body ? body : "",
 		.len = body ? strlen(body) : 0,
 	};
 	if (!rq.method || !rq.path) {
-		snprintf(why, sizeof why, "request.json needs method and path");
-		goto done;
+		snprintf(why, ylen, "request.json needs method and path");
+		free(body);
+		return 0;
 	}
-	svc_handle(s, &rq, &rs);
-	got = json_loadb(rs.body, rs.len, 0, &je);
-	if (!got) {
-		snprintf(why, sizeof why, "response is not JSON: %.200s",
-			 rs.body);
-		goto done;
+	svc_handle(s, &rq, rs);
+	free(body);
+	*got = json_loadb(rs->body, rs->len, 0, &je);
+	if (!*got) {
+		snprintf(why, ylen, "response is not JSON: %.200s", rs->body);
+		return 0;
 	}
-	int want_status = (int)json_integer_value(json_object_get(exp, "status"));
+	return 1;
+}
+
+/* One TAP line: req answered as exp says. */
+static void check(svc *s, json_t *req, json_t *exp, const char *label)
+{
+	char why[1024] = "", where[512] = "";
+	json_t *got = NULL;
+	svc_response rs = {0};
+	int ok = 0;
+
+	if (!send(s, req, &rs, &got, why, sizeof why))
+		goto done;
+	int want_status =
+		(int)json_integer_value(json_object_get(exp, "status"));
 	if (rs.status != want_status) {
 		snprintf(why, sizeof why, "status %d, want %d: %.300s",
 			 rs.status, want_status, rs.body);
 		goto done;
 	}
-	json_t *jr = json_object_get(exp, "rtol"), *ja = json_object_get(exp, "atol");
+	json_t *jr = json_object_get(exp, "rtol"),
+	       *ja = json_object_get(exp, "atol");
 	double rtol = jr ? json_number_value(jr) : 1e-9;
 	double atol = ja ? json_number_value(ja) : 0.0;
 	ok = compare(json_object_get(exp, "body"), got, rtol, atol, where,
 		     sizeof where, why, sizeof why);
 done:
-	tap_ok(ok, "%s", name);
+	tap_ok(ok, "%s", label);
 	if (!ok)
 		tap_diag("%s", why);
-	free(body);
 	free(rs.body);
+	json_decref(got);
+}
+
+/* Store one side of an FID case as reference "case-<side>" (its {mu,
+ * sigma, n} or its embeddings); 1 on success. */
+static int put_side(svc *s, json_t *input, const char *side)
+{
+	char path[64], why[256];
+	json_t *body = json_is_object(input) && json_object_get(input, "mu")
+			       ? json_incref(input)
+			       : json_pack("{s:O}", "embeddings", input);
+	snprintf(path, sizeof path, "/v1/references/case-%s", side);
+	json_t *req = json_pack("{s:s, s:s, s:o}", "method", "PUT", "path",
+				path, "body", body);
+	svc_response rs = {0};
+	json_t *got = NULL;
+	int ok = send(s, req, &rs, &got, why, sizeof why) && rs.status == 201;
+	if (!ok)
+		tap_diag("PUT %s: %d %.300s", path, rs.status, rs.body);
+	free(rs.body);
+	json_decref(got);
+	json_decref(req);
+	return ok;
+}
+
+/* Every answered FID case once more with each side as a stored reference
+ * (the prepared-factor route): the same anchors, the same tolerances. */
+static void fid_variants(svc *s, json_t *req, json_t *exp, const char *name)
+{
+	json_t *body = json_object_get(req, "body");
+	json_t *params = json_object_get(body, "params");
+	json_t *boot = json_object_get(params, "bootstrap");
+	const char *path = json_string_value(json_object_get(req, "path"));
+	char label[300];
+
+	if (!path || strcmp(path, "/v1/metrics/fid") ||
+	    json_integer_value(json_object_get(exp, "status")) != 200 ||
+	    (boot && json_integer_value(boot) > 0))
+		return;
+	for (int i = 0; i < 2; i++) {
+		const char *side = i ? "y" : "x";
+		json_t *in =
+			json_object_get(json_object_get(body, "inputs"), side);
+		if (!in)
+			continue;
+		snprintf(label, sizeof label, "%s [%s as a stored reference]",
+			 name, side);
+		if (!put_side(s, in, side)) {
+			tap_ok(0, "%s", label);
+			continue;
+		}
+		json_t *r2 = json_deep_copy(req);
+		char ref[16];
+		snprintf(ref, sizeof ref, "case-%s", side);
+		json_object_set_new(
+			json_object_get(json_object_get(r2, "body"), "inputs"),
+			side, json_pack("{s:s}", "reference", ref));
+		check(s, r2, exp, label);
+		json_decref(r2);
+	}
+}
+
+static void run_case(svc *s, const char *dir, const char *name)
+{
+	char path[2200];
+	json_error_t je;
+	json_t *req = NULL, *exp = NULL;
+
+	snprintf(path, sizeof path, "%s/%s/request.json", dir, name);
+	req = json_load_file(path, 0, &je);
+	snprintf(path, sizeof path, "%s/%s/expected.json", dir, name);
+	exp = json_load_file(path, 0, &je);
+	if (!req || !exp) {
+		tap_ok(0, "%s", name);
+		tap_diag("cannot read case files: %s", je.text);
+	} else {
+		check(s, req, exp, name);
+		fid_variants(s, req, exp, name);
+	}
 	json_decref(req);
 	json_decref(exp);
-	json_decref(got);
 }
 
 static int cmp_names(const void *a, const void *b)

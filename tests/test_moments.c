@@ -223,8 +223,8 @@ static void test_fid_singular(void)
 	int rc = evald_fid(&txh, &tyh, &hi, &e);
 	tap_ok(rc == 0 && isfinite(hi.value), "both singular: finite");
 	tap_ok(hi.flags & EVALD_FID_EIGEN, "both singular: eigen route");
-	tap_ok(hi.rank_x == k, "numerical rank of Σx is %lld",
-	       (long long)hi.rank_x);
+	tap_ok(hi.rank == k, "numerical rank of Σx is %lld",
+	       (long long)hi.rank);
 	tap_ok(tap_close(hi.value, lo.value, 1e-9, 0),
 	       "FID in the subspace: %.17g vs %.17g", hi.value, lo.value);
 
@@ -246,8 +246,8 @@ static void test_fid_singular(void)
 	evald_tensor t5x = mat(xr, 5, d), t5y = mat(xr + 5 * d, 5, d);
 	rc = evald_fid(&t5x, &t5y, &r1, &e);
 	tap_ok(rc == 0 && isfinite(r1.value) && r1.value > 0 &&
-		       (r1.flags & EVALD_FID_EIGEN) && r1.rank_x == 4,
-	       "N < d: finite, rank %lld", (long long)r1.rank_x);
+		       (r1.flags & EVALD_FID_EIGEN) && r1.rank == 4,
+	       "N < d: finite, rank %lld", (long long)r1.rank);
 
 	/* Duplicated rows: a set of 2 distinct rows repeated. */
 	double dup[6 * 4] = {1, 2, 3, 4, 0, 1, 0, 1, 1, 2, 3, 4,
@@ -349,12 +349,115 @@ static void test_bootstrap(void)
 	free(y);
 }
 
+/* A fit of the rows of x [n, d] (malloc'd mu and sigma). */
+static evald_gauss fit(const double *x, int64_t n, int64_t d)
+{
+	evald_tensor t = mat((double *)x, n, d);
+	evald_err e;
+	double *mu = malloc(d * sizeof(double));
+	double *sg = malloc(d * d * sizeof(double));
+	evald_moments_of(&t, mu, sg, &e);
+	return (evald_gauss){d, n, mu, sg};
+}
+
+/* A prepared reference must give evald_fid_gauss's value on either side,
+ * with the other covariance copied or destroyed, and give its covariance
+ * back through its factor. */
+static void check_prepared(const char *what, const evald_gauss *gx,
+			   const evald_gauss *gy, int expect_eigen)
+{
+	evald_fid_result direct, rx, ry, rin, both;
+	evald_fid_ref px, py;
+	evald_err e;
+	int64_t d = gx->d;
+	double scale = 0;
+
+	evald_fid_gauss(gx, gy, &direct, &e);
+	for (int64_t i = 0; i < d; i++)
+		scale += gx->sigma[i * d + i] + gy->sigma[i * d + i];
+	int ok = evald_fid_ref_prepare(gx, &px, &e) == 0 &&
+		 evald_fid_ref_prepare(gy, &py, &e) == 0;
+	tap_ok(ok, "%s: both sides prepare", what);
+	if (!ok)
+		return;
+	evald_fid_with_ref(&px, 0, gy, NULL, &rx, &e);
+	evald_fid_with_ref(&py, 1, gx, NULL, &ry, &e);
+	tap_ok(tap_close(rx.value, direct.value, 1e-9, 1e-12 * scale) &&
+		       tap_close(ry.value, direct.value, 1e-9, 1e-12 * scale),
+	       "%s: reference as x %.17g, as y %.17g, direct %.17g", what,
+	       rx.value, ry.value, direct.value);
+	double *sy = malloc(d * d * sizeof(double));
+	memcpy(sy, gy->sigma, d * d * sizeof(double));
+	evald_fid_with_ref(&px, 0, gy, sy, &rin, &e);
+	tap_ok(rin.value == rx.value, "%s: in place equals the copy", what);
+	evald_fid_ref_sigma(&py, sy);
+	double amax = 0, dmax = 0;
+	for (int64_t i = 0; i < d * d; i++) {
+		amax = fmax(amax, fabs(gy->sigma[i]));
+		dmax = fmax(dmax, fabs(sy[i] - gy->sigma[i]));
+	}
+	tap_ok(dmax <= 1e-10 * amax + 1e-300,
+	       "%s: F Fᵀ gives sigma back (max diff %.3g of %.3g)", what, dmax,
+	       amax);
+	evald_gauss gy2 = {d, gy->n, py.mu, sy};
+	evald_fid_with_ref(&px, 0, &gy2, sy, &both, &e);
+	tap_ok(tap_close(both.value, direct.value, 1e-9, 1e-12 * scale),
+	       "%s: two prepared references %.17g", what, both.value);
+	if (expect_eigen)
+		tap_ok((ry.flags & EVALD_FID_EIGEN) &&
+			       (ry.flags & EVALD_FID_SINGULAR_Y) &&
+			       ry.rank == expect_eigen,
+		       "%s: singular reference uses its eigen factor, rank "
+		       "%lld",
+		       what, (long long)ry.rank);
+	evald_fid_ref_free(&px);
+	evald_fid_ref_free(&py);
+	free(sy);
+}
+
+static void test_fid_prepared(void)
+{
+	evald_rng g;
+	const int64_t d = 10;
+
+	evald_rng_seed(&g, 11);
+	double *a = randn(&g, 60, d, 0.5), *b = randn(&g, 40, d, -0.25);
+	evald_gauss ga = fit(a, 60, d), gb = fit(b, 40, d);
+	check_prepared("regular", &ga, &gb, 0);
+
+	/* y of 5 rows in 10 dims: rank 4. */
+	evald_gauss g5 = fit(b, 5, d);
+	check_prepared("N < d reference", &ga, &g5, 4);
+	evald_gauss g6 = fit(a, 6, d);
+	check_prepared("both N < d", &g6, &g5, 4);
+
+	/* All rows equal: Σ = 0. */
+	double *same = malloc(4 * d * sizeof(double));
+	for (int64_t i = 0; i < 4; i++)
+		memcpy(same + i * d, a, d * sizeof(double));
+	evald_gauss gz = fit(same, 4, d);
+	check_prepared("zero covariance", &ga, &gz, 0);
+
+	evald_gauss g1 = fit(a, 60, 1), h1 = fit(b, 40, 1);
+	check_prepared("d = 1", &g1, &h1, 0);
+
+	evald_gauss *all[] = {&ga, &gb, &g5, &g6, &gz, &g1, &h1};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		free((double *)all[i]->mu);
+		free((double *)all[i]->sigma);
+	}
+	free(a);
+	free(b);
+	free(same);
+}
+
 int main(void)
 {
 	test_merge();
 	test_fid_basic();
 	test_fid_singular();
 	test_check_gauss();
+	test_fid_prepared();
 	test_bootstrap();
 	return tap_done();
 }

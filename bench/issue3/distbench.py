@@ -86,7 +86,9 @@ def write_body(path, inputs, params=None):
         f.write(b'{"inputs": {')
         for i, (name, val) in enumerate(inputs):
             f.write(b'%s"%s": ' % (b", " if i else b"", name.encode()))
-            if isinstance(val, dict):  # {"mu": array, "sigma": array}
+            if isinstance(val, str):  # raw JSON: {"reference": "name"}
+                f.write(val.encode())
+            elif isinstance(val, dict):  # {"mu": array, "sigma": array}
                 f.write(b"{")
                 for k, (key, arr) in enumerate(val.items()):
                     head, data, tail = packed(arr)
@@ -236,6 +238,23 @@ def anchor_fid_embed(ddir):
             "formula_time": t2 - t1}
 
 
+def anchor_fid_ref_embed(ddir):
+    """pytorch-fid's workflow with stored statistics: the moments of x,
+    then the formula against the saved mu_y, sigma_y."""
+    import numpy as np
+    x = np.load(os.path.join(ddir, "x.npy"))
+    st = np.load(os.path.join(ddir, "stats.npz"))
+    my, sy = st["mu_y"], st["sigma_y"]
+    w = x[:16, :8]
+    frechet_distance(w.mean(0, dtype=np.float64), np.cov(w, rowvar=False),
+                     my[:8], sy[:8, :8])
+    t0 = time.perf_counter()
+    mx = x.mean(axis=0, dtype=np.float64)
+    sx = np.cov(x, rowvar=False)
+    v = frechet_distance(mx, sx, my, sy)
+    return {"time": time.perf_counter() - t0, "value": float(v)}
+
+
 def anchor_w1(ddir):
     import numpy as np
     from scipy.stats import wasserstein_distance
@@ -285,6 +304,7 @@ def anchor_blas():
 
 
 ANCHORS = {"fid-stats": anchor_fid_stats, "fid-embed": anchor_fid_embed,
+           "fid-ref-embed": anchor_fid_ref_embed,
            "w1": anchor_w1, "emd": anchor_emd}
 
 
@@ -573,6 +593,115 @@ class Bench:
                     % (s["ratio"], t), s["ratio"] >= t)
         print()
 
+    def fid_ref(self):
+        """FID against a stored reference y: its factor cached (the
+        default) vs --ref-cache 0 (read from the store and factored on
+        every request), vs the same statistics sent inline, vs SciPy."""
+        import numpy as np
+        a = self.a
+        ddir = fid_data(self.tmp, a.n, a.d)
+        st = np.load(os.path.join(ddir, "stats.npz"))
+        ref = os.path.join(ddir, "ref.json")
+        with open(ref, "wb") as f:
+            f.write(b"{")
+            for k, key in enumerate(("mu", "sigma")):
+                head, data, tail = packed(st[key + "_y"])
+                f.write(b'%s"%s": %s' % (b", " if k else b"", key.encode(),
+                                        head.encode()))
+                f.write(data)
+                f.write(tail.encode())
+            f.write(b', "n": %d}' % a.n)
+        by_ref = '{"reference": "ref"}'
+        stats_ref = os.path.join(ddir, "stats_ref.json")
+        write_body(stats_ref, [("x", {"mu": st["mu_x"],
+                                      "sigma": st["sigma_x"]}),
+                               ("y", by_ref)])
+        embed_ref = os.path.join(ddir, "embed_ref.json")
+        write_body(embed_ref, [("x", np.load(os.path.join(ddir, "x.npy"))),
+                               ("y", by_ref)])
+        print("## fid-ref: FID against a stored %d-d reference, its "
+              "factor cached vs --ref-cache 0, vs inline statistics and "
+              "SciPy" % a.d)
+        evs = {"cached": Evald(self.tmp, "ref-cached"),
+               "uncached": Evald(self.tmp, "ref-uncached",
+                                 ["--ref-cache", "0"])}
+        for ev in evs.values():
+            p = subprocess.run(
+                ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                 "-X", "PUT", "-H", "Content-Type: application/json",
+                 "--data-binary", "@" + ref, ev.url + "/v1/references/ref"],
+                capture_output=True, text=True)
+            if p.stdout.strip() != "201":
+                raise Unmeasurable("PUT reference: %s %s"
+                                   % (p.stdout, p.stderr))
+        cols = ("stats_cached", "stats_uncached", "stats_inline",
+                "anchor_stats", "embed_cached", "embed_uncached",
+                "anchor_embed")
+        rows = []
+        for ev in evs.values():  # warm-up
+            checked_post(ev, "/v1/metrics/fid", stats_ref, "warm-up")
+        print("# load average before: %s" % loadavg())
+        print("round " + " ".join("%14s" % c for c in cols))
+        for r in range(1, a.rounds + 1):
+            row, vals = {}, {}
+            for key, ev, body in (
+                    ("stats_cached", evs["cached"], stats_ref),
+                    ("stats_uncached", evs["uncached"], stats_ref),
+                    ("stats_inline", evs["cached"],
+                     os.path.join(ddir, "stats.json")),
+                    ("embed_cached", evs["cached"], embed_ref),
+                    ("embed_uncached", evs["uncached"], embed_ref)):
+                secs, ans = checked_post(ev, "/v1/metrics/fid", body, key)
+                row[key], vals[key] = secs, ans.get("value")
+            an = run_anchor("fid-stats", ddir)
+            row["anchor_stats"], vals["anchor_stats"] = an["time"], an["value"]
+            an = run_anchor("fid-ref-embed", ddir)
+            row["anchor_embed"], vals["anchor_embed"] = an["time"], an["value"]
+            row["values"] = vals
+            rows.append(row)
+            print("%-5d " % r + " ".join("%14.3f" % row[c] for c in cols),
+                  flush=True)
+        for ev in evs.values():
+            ev.stop()
+        s = {c: med([r[c] for r in rows]) for c in cols}
+        ratio = lambda num, den: med([r[num] / r[den] for r in rows])
+        s.update(
+            uncached_over_cached_stats=ratio("stats_uncached",
+                                             "stats_cached"),
+            inline_over_cached_stats=ratio("stats_inline", "stats_cached"),
+            anchor_over_cached_stats=ratio("anchor_stats", "stats_cached"),
+            uncached_over_cached_embed=ratio("embed_uncached",
+                                             "embed_cached"),
+            anchor_over_cached_embed=ratio("anchor_embed", "embed_cached"),
+            rounds=rows)
+        v = rows[-1]["values"]
+        s["rel_diff_stats"] = max(rel(r["values"][k], r["values"]
+                                      ["anchor_stats"]) for r in rows
+                                  for k in ("stats_cached", "stats_uncached"))
+        s["rel_diff_embed"] = max(rel(r["values"][k], r["values"]
+                                      ["anchor_embed"]) for r in rows
+                                  for k in ("embed_cached", "embed_uncached"))
+        self.results["fid-ref"] = s
+        print("medians of per-round ratios: {mu, sigma} vs a stored "
+              "reference: uncached/cached %.2fx, inline/cached %.2fx, "
+              "SciPy/cached %.2fx; %d x %d float32 embeddings vs a stored "
+              "reference: uncached/cached %.2fx, NumPy+SciPy/cached %.2fx"
+              % (s["uncached_over_cached_stats"],
+                 s["inline_over_cached_stats"],
+                 s["anchor_over_cached_stats"], a.n, a.d,
+                 s["uncached_over_cached_embed"],
+                 s["anchor_over_cached_embed"]))
+        print("values agree with the anchors to %.2e (stats) and %.2e "
+              "(embeddings) relative; last: %.17g"
+              % (s["rel_diff_stats"], s["rel_diff_embed"],
+                 v["stats_cached"]))
+        t = TARGETS["fid-stats"]
+        self.result("fid-ref", "SciPy/evald %.2fx for {mu, sigma} against "
+                    "a stored reference (fid-stats target >= %gx)"
+                    % (s["anchor_over_cached_stats"], t),
+                    s["anchor_over_cached_stats"] >= t)
+        print()
+
     def fid_embed(self):
         a, k = self.a, self.kernels()
         ddir = fid_data(self.tmp, a.n, a.d)
@@ -793,7 +922,7 @@ def main():
     ap = argparse.ArgumentParser(
         description="issue-3 benchmarks: evald vs its Python anchors")
     ap.add_argument("which", nargs="*",
-                    help="fid-stats fid-embed fid-rss w1 emd kernels "
+                    help="fid-stats fid-ref fid-embed fid-rss w1 emd kernels "
                          "(default: all but kernels, which runs anyway)")
     ap.add_argument("--quick", action="store_true",
                     help="small sizes and 1 round: does everything work?")
@@ -823,8 +952,10 @@ def main():
         # (at least 1).
         cores = os.cpu_count() or 1
         a.blas_threads = max(1, cores // max(1, cores // 2))
-    which = a.which or ["fid-stats", "fid-embed", "fid-rss", "w1", "emd"]
-    known = {"fid-stats", "fid-embed", "fid-rss", "w1", "emd", "kernels"}
+    which = a.which or ["fid-stats", "fid-ref", "fid-embed", "fid-rss", "w1",
+                        "emd"]
+    known = {"fid-stats", "fid-ref", "fid-embed", "fid-rss", "w1", "emd",
+             "kernels"}
     bad = [w for w in which if w not in known]
     if bad:
         ap.error("unknown benchmark %s" % ", ".join(bad))
@@ -841,7 +972,8 @@ def main():
     atexit.register(stop_all)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     b = Bench(a, tmp)
-    steps = {"fid-stats": b.fid_stats, "fid-embed": b.fid_embed,
+    steps = {"fid-stats": b.fid_stats, "fid-ref": b.fid_ref,
+             "fid-embed": b.fid_embed,
              "fid-rss": b.fid_rss, "w1": b.w1, "emd": b.emd,
              "kernels": b.kernels}
     try:

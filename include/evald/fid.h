@@ -22,6 +22,7 @@
 #ifndef EVALD_FID_H
 #define EVALD_FID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -44,7 +45,9 @@ typedef struct evald_gauss {
 enum {
 	EVALD_FID_SINGULAR_X = 1 << 0, /* Σx numerically singular */
 	EVALD_FID_SINGULAR_Y = 1 << 1, /* Σy numerically singular */
-	EVALD_FID_EIGEN = 1 << 2,      /* both singular: eigen route used */
+	EVALD_FID_EIGEN = 1 << 2,      /* a covariance was factored from its
+					  eigendecomposition (both singular,
+					  or a singular prepared reference) */
 	EVALD_FID_NOT_PSD = 1 << 3,    /* eigenvalues below −τ were set to 0:
 					  a covariance is not PSD */
 	EVALD_FID_ZERO_X = 1 << 4,     /* Σx = 0 (all rows equal) */
@@ -61,8 +64,8 @@ typedef struct evald_fid_result {
 	int64_t zeroed; /* eigenvalues of Σx Σy with |λ| <= τ, counted
 			   as 0 (a singular product) */
 	double tau;	/* τ, the rounding level of those eigenvalues */
-	int64_t rank_x; /* numerical rank of Σx from the eigen route, or
-			   -1 when not computed */
+	int64_t rank;	/* numerical rank of the covariance the eigen route
+			   factored (Σx, or a prepared reference's), or -1 */
 	/* Bootstrap (evald_fid_bootstrap only; 0 otherwise). */
 	int64_t bootstrap;
 	double std;	     /* np.std (ddof 0) of the resampled FIDs */
@@ -98,6 +101,45 @@ int evald_fid(const evald_tensor *x, const evald_tensor *y, evald_fid_result *r,
 int evald_fid_bootstrap(const evald_tensor *x, const evald_tensor *y, int64_t b,
 			uint64_t seed, const evald_progress *prog,
 			evald_fid_result *r, evald_err *err);
+
+/* A reference prepared once for many FIDs against it: its mean, tr Σ and
+ * a factor F with Σ = F Fᵀ, so an FID against it skips the
+ * factorisation, ≈ 2.3 d³ flops instead of 2.7 d³ (and the symmetrising
+ * pass and copy of Σ).  F is the lower Cholesky factor when Σ is
+ * numerically non-singular; else V_r diag(√λ_r) from its
+ * eigendecomposition (rank r: a cheaper r x r problem per FID).  Read-only
+ * once prepared, so threads may share one. */
+typedef struct evald_fid_ref {
+	int64_t d, n;
+	double *mu;	/* [d] */
+	double *f;	/* column-major [d, rank]; NULL when Σ = 0 */
+	int64_t rank;	/* d for a Cholesky factor */
+	int chol;	/* f is the Cholesky factor (zero above the diagonal) */
+	double trace;	/* tr Σ */
+	double smax;	/* largest variance, for the rounding level τ */
+	int not_psd;	/* Σ had eigenvalues below −d·ε·λ_max, dropped */
+	double min_eig; /* the most negative of them */
+} evald_fid_ref;
+
+/* Prepare g (copied; Σ read as ½(Σ + Σᵀ)).  On failure *ref is empty. */
+int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
+			  evald_err *err);
+void evald_fid_ref_free(evald_fid_ref *ref);
+/* Heap bytes held by a prepared reference (for cache accounting). */
+size_t evald_fid_ref_bytes(const evald_fid_ref *ref);
+/* Σ = F Fᵀ into sigma [d,d] (C order): the covariance back, to rounding,
+ * for an FID between two prepared references. */
+void evald_fid_ref_sigma(const evald_fid_ref *ref, double *sigma);
+
+/* FID between a prepared reference (x when ref_is_y is 0, else y) and the
+ * fit `other`.  sother is other->sigma, writable and destroyed, or NULL to
+ * work on a copy.  The reference's factor is always used, so `other` is
+ * never factored: the flags report the reference's singularity
+ * (EVALD_FID_SINGULAR_X or _Y, with EVALD_FID_EIGEN), never the other's.
+ * Equal to evald_fid_gauss to rounding. */
+int evald_fid_with_ref(const evald_fid_ref *ref, int ref_is_y,
+		       const evald_gauss *other, double *sother,
+		       evald_fid_result *r, evald_err *err);
 
 #ifdef __cplusplus
 }

@@ -17,17 +17,8 @@
 #include <evald/reduce.h>
 #include <evald/rng.h>
 
+#include "fid_internal.h"
 #include "internal.h"
-
-/* What the trace computation found besides tr √(Σx Σy). */
-typedef struct trace_info {
-	double tr_sqrt;
-	unsigned flags;
-	double min_eig;
-	int64_t zeroed;
-	double tau;
-	int64_t rank_x;
-} trace_info;
 
 /* Square tiles for the transposing loops: walking a[j * d + i] down a
  * whole column misses the cache on every element once d is large (5% of
@@ -35,10 +26,7 @@ typedef struct trace_info {
  * tiles stays in L1/L2. */
 #define TILE 64
 
-/* Cholesky in place; 1 when it exists with every pivot L_ii² above
- * d·ε·smax (a smaller pivot means the factor is rounding noise in that
- * direction: the covariance is numerically singular). */
-static int chol_ok(double *a, int64_t d, double smax)
+int fid_chol(double *a, int64_t d, double smax)
 {
 	if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a,
 			   (lapack_int)d) != 0)
@@ -50,10 +38,8 @@ static int chol_ok(double *a, int64_t d, double smax)
 	return 1;
 }
 
-/* Sum of √λ over eigenvalues λ of the symmetric m [k,k] (destroyed),
- * counting |λ| <= τ as 0 and noting λ < −τ.  w is scratch [k]. */
-static int sqrt_eig_sum(double *m, int64_t k, double *w, trace_info *t,
-			evald_err *err)
+int fid_sqrt_eig_sum(double *m, int64_t k, double *w, fid_trace *t,
+		     evald_err *err)
 {
 	if (k == 0)
 		return EVALD_OK;
@@ -82,11 +68,8 @@ static int sqrt_eig_sum(double *m, int64_t k, double *w, trace_info *t,
 	return EVALD_OK;
 }
 
-/* Both covariances singular: Σx = W Wᵀ with W = V_r diag(√λ_r) over the
- * eigenvalues above d·ε·λ_max, and tr √(Σx Σy) = tr √(Wᵀ Σy W).  a holds
- * ½(Σx + Σxᵀ), b holds ½(Σy + Σyᵀ); z is scratch [d,d]; all destroyed. */
-static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
-		       trace_info *t, evald_err *err)
+int fid_eigen_factor(double *a, double *z, int64_t d, double *w, fid_trace *t,
+		     int64_t *rank, evald_err *err)
 {
 	lapack_int nfound = 0;
 	lapack_int *supp = evald_xalloc(2 * d, sizeof(lapack_int));
@@ -101,15 +84,14 @@ static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
 			       w, z, (lapack_int)d, supp);
 	free(supp);
 	if (info != 0)
-		return evald_fail(
-			err, EVALD_ENUMERIC, -1,
-			"the eigen solver failed on the covariance of "
-			"x (LAPACK info %d)",
-			(int)info);
+		return evald_fail(err, EVALD_ENUMERIC, -1,
+				  "the eigen solver failed on a %lld x %lld "
+				  "covariance (LAPACK info %d)",
+				  (long long)d, (long long)d, (int)info);
 	double lmax = fmax(w[d - 1], 0.0);
 	double tol = (double)d * DBL_EPSILON * lmax;
-	/* W (column-major d x r) goes into a: eigenvector columns scaled by
-	 * √λ, rounding-level eigenvalues dropped. */
+	/* Eigenvector columns scaled by √λ, rounding-level eigenvalues
+	 * dropped. */
 	for (int64_t i = 0; i < d; i++) {
 		if (w[i] < -tol) {
 			t->flags |= EVALD_FID_NOT_PSD;
@@ -122,22 +104,65 @@ static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
 			a[r * d + k] = z[i * d + k] * s;
 		r++;
 	}
-	t->rank_x = r;
-	t->zeroed += d - r;
-	if (r == 0)
+	*rank = r;
+	return EVALD_OK;
+}
+
+void fid_finish(double mean_term, double traces, const fid_trace *t,
+		evald_fid_result *r)
+{
+	r->mean_term = mean_term;
+	/* Non-negative in exact arithmetic (a squared Bures distance); a
+	 * rounding-level negative result is reported as 0. */
+	r->trace_term = fmax(0.0, traces - 2.0 * t->tr_sqrt);
+	r->value = r->mean_term + r->trace_term;
+	r->flags = t->flags;
+	r->min_eig = t->min_eig;
+	r->zeroed = t->zeroed;
+	r->tau = t->tau;
+	r->rank = t->rank;
+}
+
+int fid_trace_through(const double *f, int64_t rank, int chol, double *b,
+		      double *z, int64_t d, double *w, fid_trace *t,
+		      evald_err *err)
+{
+	if (chol) {
+		/* b ← Lᵀ Σ L (lower triangle). */
+		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, b,
+			       (lapack_int)d, f, (lapack_int)d);
+		return fid_sqrt_eig_sum(b, d, w, t, err);
+	}
+	if (rank == 0)
 		return EVALD_OK;
-	/* z = Σy W (d x r); then b = Wᵀ z (r x r). */
-	cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, (int)d, (int)r, 1.0,
-		    b, (int)d, a, (int)d, 0.0, z, (int)d);
-	cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)r, (int)r,
-		    (int)d, 1.0, a, (int)d, z, (int)d, 0.0, b, (int)r);
-	return sqrt_eig_sum(b, r, w, t, err);
+	/* z = Σ W (d x r); then b = Wᵀ z (r x r). */
+	cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, (int)d, (int)rank,
+		    1.0, b, (int)d, f, (int)d, 0.0, z, (int)d);
+	cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)rank,
+		    (int)rank, (int)d, 1.0, f, (int)d, z, (int)d, 0.0, b,
+		    (int)rank);
+	return fid_sqrt_eig_sum(b, rank, w, t, err);
+}
+
+/* Both covariances singular: Σx = W Wᵀ from its eigendecomposition and
+ * tr √(Σx Σy) = tr √(Wᵀ Σy W).  a holds ½(Σx + Σxᵀ), b holds
+ * ½(Σy + Σyᵀ); z is scratch [d,d]; all destroyed. */
+static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
+		       fid_trace *t, evald_err *err)
+{
+	int64_t r = 0;
+	int rc = fid_eigen_factor(a, z, d, w, t, &r, err);
+	if (rc)
+		return rc;
+	t->rank = r;
+	t->zeroed += d - r;
+	return fid_trace_through(a, r, 0, b, z, d, w, t, err);
 }
 
 /* a = ½(a + aᵀ) in place, tile pair by tile pair; returns max(0, max
  * diagonal) and saves the diagonal in diag (a Cholesky attempt overwrites
  * it). */
-static double sym_inplace(double *a, int64_t d, double *diag)
+double fid_sym(double *a, int64_t d, double *diag)
 {
 	double dmax = 0.0;
 	for (int64_t i0 = 0; i0 < d; i0 += TILE) {
@@ -163,7 +188,7 @@ static double sym_inplace(double *a, int64_t d, double *diag)
 /* Undo a failed dpotrf/dsygst on a symmetric a: LAPACK's lower triangle
  * (column-major) is the C-order upper one; the C-order strict lower
  * triangle still holds the matrix, the diagonal was saved. */
-static void sym_restore(double *a, int64_t d, const double *diag)
+void fid_sym_restore(double *a, int64_t d, const double *diag)
 {
 	for (int64_t i0 = 0; i0 < d; i0 += TILE) {
 		int64_t i1 = i0 + TILE < d ? i0 + TILE : d;
@@ -182,36 +207,28 @@ static void sym_restore(double *a, int64_t d, const double *diag)
 /* tr √(Σx Σy) by the rule in fid.h, in a and b: the symmetric parts of
  * Σx and Σy, destroyed.  w is scratch [3d]. */
 static int trace_sqrt_in(double *a, double *b, int64_t d, double *w,
-			 trace_info *t, evald_err *err)
+			 fid_trace *t, evald_err *err)
 {
 	double *da = w + d, *db = w + 2 * d, *z = NULL;
 	int rc = EVALD_OK;
 
 	memset(t, 0, sizeof *t);
-	t->rank_x = -1;
-	double xmax = sym_inplace(a, d, da), ymax = sym_inplace(b, d, db);
+	t->rank = -1;
+	double xmax = fid_sym(a, d, da), ymax = fid_sym(b, d, db);
 	t->tau = (double)d * DBL_EPSILON * xmax * ymax;
 	if (xmax == 0.0 || ymax == 0.0) {
 		t->flags |= (xmax == 0.0 ? EVALD_FID_ZERO_X : 0) |
 			    (ymax == 0.0 ? EVALD_FID_ZERO_Y : 0);
 		return EVALD_OK;
 	}
-	if (chol_ok(a, d, xmax)) {
-		/* b ← Lᵀ Σy L (lower triangle), a holds L. */
-		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, b,
-			       (lapack_int)d, a, (lapack_int)d);
-		return sqrt_eig_sum(b, d, w, t, err);
-	}
+	if (fid_chol(a, d, xmax))
+		return fid_trace_through(a, d, 1, b, NULL, d, w, t, err);
 	t->flags |= EVALD_FID_SINGULAR_X;
-	sym_restore(a, d, da);
-	if (chol_ok(b, d, ymax)) {
-		/* tr √(Σx Σy) = tr √(Σy Σx): factor y instead. */
-		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, a,
-			       (lapack_int)d, b, (lapack_int)d);
-		return sqrt_eig_sum(a, d, w, t, err);
-	}
+	fid_sym_restore(a, d, da);
+	if (fid_chol(b, d, ymax)) /* tr √(Σx Σy) = tr √(Σy Σx) */
+		return fid_trace_through(b, d, 1, a, NULL, d, w, t, err);
 	t->flags |= EVALD_FID_SINGULAR_Y | EVALD_FID_EIGEN;
-	sym_restore(b, d, db);
+	fid_sym_restore(b, d, db);
 	z = evald_xalloc(d * d, sizeof(double));
 	if (!z)
 		return evald_fail(err, EVALD_ENOMEM, -1,
@@ -225,7 +242,7 @@ static int trace_sqrt_in(double *a, double *b, int64_t d, double *w,
 
 /* tr √(Σx Σy) on copies of Σx and Σy. */
 static int trace_sqrt(const double *sx, const double *sy, int64_t d,
-		      trace_info *t, evald_err *err)
+		      fid_trace *t, evald_err *err)
 {
 	double *a = evald_xalloc(d * d, sizeof(double));
 	double *b = evald_xalloc(d * d, sizeof(double));
@@ -330,12 +347,12 @@ int evald_fid_check_gauss(const evald_tensor *mu, const evald_tensor *sigma,
 static int fid_gauss(const evald_gauss *x, const evald_gauss *y, double *sx,
 		     double *sy, evald_fid_result *r, evald_err *err)
 {
-	trace_info t;
+	fid_trace t;
 	int64_t d = x->d;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	r->rank_x = -1;
+	r->rank = -1;
 	if (y->d != d)
 		return evald_fail(err, EVALD_ESHAPE, 1,
 				  "y has dimension %lld but x has %lld; both "
@@ -361,16 +378,7 @@ static int fid_gauss(const evald_gauss *x, const evald_gauss *y, double *sx,
 	}
 	if (rc)
 		return rc;
-	r->mean_term = mt;
-	/* Non-negative in exact arithmetic (a squared Bures distance); a
-	 * rounding-level negative result is reported as 0. */
-	r->trace_term = fmax(0.0, trx + tr_y - 2.0 * t.tr_sqrt);
-	r->value = r->mean_term + r->trace_term;
-	r->flags = t.flags;
-	r->min_eig = t.min_eig;
-	r->zeroed = t.zeroed;
-	r->tau = t.tau;
-	r->rank_x = t.rank_x;
+	fid_finish(mt, trx + tr_y, &t, r);
 	return EVALD_OK;
 }
 

@@ -15,11 +15,20 @@
 #include "pool.h"
 #include "verr.h"
 
-/* Statistics named by {"reference": name} or {"stream": id} (kind is
- * "reference" or "stream"): mu [d] and sigma [d,d] in the pool. */
+/* What {"reference": name} or {"stream": id} names: mu [d] and sigma
+ * [d,d] in the pool, or, for a reference, its prepared form (prep, kept
+ * alive until the pool is freed; mu points into it, sigma is empty). */
+struct evald_fid_ref;
+typedef struct codec_stats {
+	evald_tensor mu, sigma;
+	double n; /* rows behind the statistics, 0 when unknown */
+	const struct evald_fid_ref *prep;
+} codec_stats;
+
+/* kind is "reference" or "stream". */
 typedef int (*codec_resolver)(void *ctx, const char *kind, const char *name,
-			      const char *path, pool *pl, evald_tensor *mu,
-			      evald_tensor *sigma, double *n, verr *err);
+			      const char *path, pool *pl, codec_stats *out,
+			      verr *err);
 
 typedef struct codec_ctx {
 	const jsonx_doc *doc;	/* for blobs; may be NULL */

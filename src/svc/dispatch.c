@@ -24,6 +24,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_elems = 0;
 	cfg->max_jobs = 1;
 	cfg->max_queue = 64;
+	cfg->ref_cache = 512LL << 20;
 	cfg->retry_after = 2;
 }
 
@@ -42,7 +43,8 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 	    store_open(cfg->data_dir, &s->store, errbuf) != STORE_OK)
 		s->store = NULL;
 	atomic_store(&s->ready, s->store != NULL);
-	s->jobs = jobs_start(&jc);
+	s->refs = refcache_new(cfg->ref_cache);
+	s->jobs = s->refs ? jobs_start(&jc) : NULL;
 	return s->jobs ? 0 : -1;
 }
 
@@ -52,6 +54,8 @@ void svc_close(svc *s)
 	s->jobs = NULL;
 	store_close(s->store);
 	s->store = NULL;
+	refcache_free(s->refs);
+	s->refs = NULL;
 	stats_destroy(&s->stats);
 	pthread_mutex_destroy(&s->heavy_mu);
 	pthread_cond_destroy(&s->heavy_cv);

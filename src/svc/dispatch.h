@@ -13,18 +13,21 @@
 
 #include "auth.h"
 #include "jobs.h"
+#include "refcache.h"
 #include "stats.h"
 #include "store.h"
 
 typedef struct svc_config {
 	int64_t max_body;  /* bytes; larger bodies are 413 */
 	int64_t max_elems; /* per decoded tensor; 0 = unlimited */
-	int max_jobs;      /* concurrent heavy computations */
-	int64_t max_cells; /* n x m of a transport problem; 0 = library default */
-	int max_queue;     /* async jobs waiting to run */
+	int max_jobs;	   /* concurrent heavy computations */
+	int64_t max_cells; /* n x m of a transport problem; 0 = library default
+			    */
+	int max_queue;	   /* async jobs waiting to run */
+	int64_t ref_cache; /* bytes of prepared references kept; 0 = none */
 	int retry_after;   /* seconds suggested on 503 */
 	const char *data_dir; /* store location; NULL = no store */
-	auth auth;            /* tokens; empty = open */
+	auth auth;	      /* tokens; empty = open */
 } svc_config;
 
 typedef struct svc {
@@ -35,14 +38,15 @@ typedef struct svc {
 	atomic_int ready;  /* store open: /readyz answers 200 */
 	jobs *jobs;
 	store *store; /* NULL when it could not be opened */
+	refcache *refs;
 	stats stats;
 } svc;
 
 typedef struct svc_request {
 	const char *method;
-	const char *path;  /* without the query string */
-	const char *query; /* after '?', or NULL */
-	const char *content_type; /* NULL when absent */
+	const char *path;	   /* without the query string */
+	const char *query;	   /* after '?', or NULL */
+	const char *content_type;  /* NULL when absent */
 	const char *authorization; /* the Authorization header, or NULL */
 	const char *body;
 	size_t len;
@@ -56,11 +60,11 @@ typedef struct svc_response {
 	char *body; /* malloc'd; caller frees */
 	size_t len;
 	const char *content_type; /* static string */
-	int retry_after;          /* seconds; 0 = no header */
-	const char *allow;        /* Allow header for 405, static */
-	int challenge;            /* add WWW-Authenticate (401) */
-	char code[48];            /* error code for the log, "" if none */
-	const char *route;        /* route template for stats, static */
+	int retry_after;	  /* seconds; 0 = no header */
+	const char *allow;	  /* Allow header for 405, static */
+	int challenge;		  /* add WWW-Authenticate (401) */
+	char code[48];		  /* error code for the log, "" if none */
+	const char *route;	  /* route template for stats, static */
 } svc_response;
 
 /* Returns 0, or -1 when the job workers cannot be started.  A store that

@@ -373,6 +373,22 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 			free(key);
 			return NULL;
 		}
+		/* GnuTLS only says "data not available" on stderr; name the
+		 * file instead. */
+		const char *bad = !strstr(cert, "-----BEGIN CERTIFICATE-----")
+					  ? "--tls-cert holds no PEM "
+					    "certificate"
+				  : !strstr(key, "PRIVATE KEY-----")
+					  ? "--tls-key holds no PEM private "
+					    "key"
+					  : NULL;
+		if (bad) {
+			log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"",
+				bad);
+			free(cert);
+			free(key);
+			return NULL;
+		}
 		flags |= MHD_USE_TLS;
 	}
 	h = calloc(1, sizeof *h);
@@ -398,8 +414,9 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		{MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL},
 		/* 32 KiB, the library's default: the pool is zeroed before
 		 * every request on a kept-alive connection, and at 256 KiB that
-		 * memset was 28% of a small request's CPU (bench/throughput.sh);
-		 * large uploads are no slower in smaller chunks. */
+		 * memset was 28% of a small request's CPU
+		 * (bench/throughput.sh); large uploads are no slower in smaller
+		 * chunks. */
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
 		{cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},

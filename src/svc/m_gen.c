@@ -71,14 +71,23 @@ static void fid_warnings(mcall *c, const evald_fid_result *r, int64_t d)
 			   "the covariance of %s is zero (all its rows are "
 			   "equal), so tr sqrt(Sx Sy) is 0",
 			   (r->flags & EVALD_FID_ZERO_X) ? "x" : "y");
-	if (r->flags & EVALD_FID_EIGEN)
+	if ((r->flags & EVALD_FID_EIGEN) &&
+	    (~r->flags & (EVALD_FID_SINGULAR_X | EVALD_FID_SINGULAR_Y)))
+		mcall_warn(c,
+			   "the covariance of the stored reference %s is "
+			   "numerically singular; tr sqrt(Sx Sy) was computed "
+			   "from its eigendecomposition, whose numerical rank "
+			   "is %lld of %lld",
+			   (r->flags & EVALD_FID_SINGULAR_X) ? "x" : "y",
+			   (long long)r->rank, (long long)d);
+	else if (r->flags & EVALD_FID_EIGEN)
 		mcall_warn(c,
 			   "both covariances are numerically singular (fewer "
 			   "rows than dimensions, duplicated rows or constant "
 			   "features); tr sqrt(Sx Sy) was computed from the "
 			   "eigendecomposition of Sx, whose numerical rank is "
 			   "%lld of %lld",
-			   (long long)r->rank_x, (long long)d);
+			   (long long)r->rank, (long long)d);
 	else if (r->flags & EVALD_FID_SINGULAR_X)
 		mcall_warn(c, "the covariance of x is numerically singular "
 			      "(fewer rows than dimensions, duplicated rows or "
@@ -97,6 +106,46 @@ static void fid_warnings(mcall *c, const evald_fid_result *r, int64_t d)
 			   "eigenvalue %.6g (below -%.3g) was treated as 0; "
 			   "check the sigma you sent",
 			   r->min_eig, r->tau);
+}
+
+/* FID with a stored reference on one side (x's when both are): its
+ * prepared factor does the work, and the other side's covariance is only
+ * transformed.  When both sides are references, the other's covariance
+ * is rebuilt from its factor. */
+static int fid_against_ref(mcall *c, input_val *x, input_val *y,
+			   evald_gauss *gx, evald_gauss *gy,
+			   evald_fid_result *r, verr *err)
+{
+	int ref_is_y = x->prep == NULL;
+	input_val *ri = ref_is_y ? y : x, *oi = ref_is_y ? x : y;
+	evald_gauss *gr = ref_is_y ? gy : gx, *go = ref_is_y ? gx : gy;
+	const char *paths[2] = {x->path, y->path};
+	double *so = NULL;
+	evald_err le;
+
+	gr->d = ri->prep->d;
+	gr->n = (int64_t)ri->n;
+	gr->mu = ri->prep->mu;
+	gr->sigma = NULL;
+	if (oi->prep) {
+		int64_t d = oi->prep->d;
+		so = pool_alloc(c->pool, (size_t)(d * d) * sizeof(double));
+		if (!so)
+			return verr_set(err, 503, "out_of_memory", oi->path,
+					"out of memory");
+		evald_fid_ref_sigma(oi->prep, so);
+		*go = (evald_gauss){d, (int64_t)oi->n, oi->prep->mu, so};
+	} else {
+		if (side_fit(c, oi, go, err))
+			return -1;
+		/* Given {mu, sigma} may be shared with other metrics of an
+		 * /v1/evaluate call: those are copied. */
+		if (!oi->is_stats)
+			so = (double *)go->sigma;
+	}
+	if (evald_fid_with_ref(ri->prep, ref_is_y, go, so, r, &le))
+		return mcall_lib_error(c, &le, err, paths);
+	return 0;
 }
 
 int m_fid(mcall *c, json_t *res, verr *err)
@@ -126,6 +175,9 @@ int m_fid(mcall *c, json_t *res, verr *err)
 		gx.n = x->t.shape[0];
 		gy.n = y->t.shape[0];
 		gx.d = x->t.shape[1];
+	} else if (x->prep || y->prep) {
+		if (fid_against_ref(c, x, y, &gx, &gy, &r, err) < 0)
+			return -1;
 	} else {
 		if (side_fit(c, x, &gx, err) || side_fit(c, y, &gy, err))
 			return -1;

@@ -9,6 +9,8 @@ struct block {
 	struct block *next;
 	void *mem;
 	size_t size;
+	void (*fn)(void *ctx, void *arg); /* pool_defer: called, not freed */
+	void *ctx;
 };
 
 struct pool {
@@ -27,7 +29,10 @@ void pool_free(pool *p)
 		return;
 	for (struct block *b = p->head, *next; b; b = next) {
 		next = b->next;
-		free(b->mem);
+		if (b->fn)
+			b->fn(b->ctx, b->mem);
+		else
+			free(b->mem);
 		free(b);
 	}
 	free(p);
@@ -40,6 +45,8 @@ static int track(pool *p, void *mem, size_t n)
 		return -1;
 	b->mem = mem;
 	b->size = n;
+	b->fn = NULL;
+	b->ctx = NULL;
 	b->next = p->head;
 	p->head = b;
 	p->bytes += n;
@@ -71,6 +78,15 @@ void *pool_calloc(pool *p, size_t n, size_t size)
 int pool_adopt(pool *p, void *buf)
 {
 	return track(p, buf, 0);
+}
+
+int pool_defer(pool *p, void (*fn)(void *ctx, void *arg), void *ctx, void *arg)
+{
+	if (track(p, arg, 0) < 0)
+		return -1;
+	p->head->fn = fn;
+	p->head->ctx = ctx;
+	return 0;
 }
 
 size_t pool_bytes(const pool *p)

@@ -264,10 +264,15 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 				return verr_set(err, 422, "not_supported", p,
 						"stored statistics are not "
 						"available here");
+			codec_stats cs = {0};
 			if (cx->resolve(cx->resolve_ctx, kind,
 					json_string_value(named), p, cx->pool,
-					&iv->mu, &iv->sigma, &iv->n, err) < 0)
+					&cs, err) < 0)
 				return -1;
+			iv->mu = cs.mu;
+			iv->sigma = cs.sigma;
+			iv->n = cs.n;
+			iv->prep = cs.prep;
 			iv->is_stats = 1;
 			return 0;
 		}

@@ -76,7 +76,10 @@ typedef struct input_val {
 	int is_stats; /* IN_SET given as {"mu","sigma"} (or resolved
 			 from a reference or a stream) */
 	evald_tensor mu, sigma;
-	double n;      /* sample count behind mu/sigma if known, else 0 */
+	double n; /* sample count behind mu/sigma if known, else 0 */
+	const struct evald_fid_ref *prep; /* a prepared stored reference
+					     (mu points into it, sigma is
+					     empty), or NULL */
 	json_t *raw;   /* IN_SET embeddings not decoded yet (see mcall_set_*) */
 	char path[64]; /* "/inputs/x", for error messages */
 } input_val;
@@ -103,8 +106,8 @@ typedef struct mcall {
 	pool *pool;
 	evald_progress progress; /* real progress for async jobs */
 	json_t *warnings;	 /* array; metric_fn may append strings */
-	json_t *owned; /* array keeping defaulted param values alive */
-	codec_ctx cx;  /* how inputs were decoded (for lazy ones) */
+	json_t *owned;	   /* array keeping defaulted param values alive */
+	codec_ctx cx;	   /* how inputs were decoded (for lazy ones) */
 	int64_t max_cells; /* --max-cells: n x m bound of transport */
 } mcall;
 

@@ -48,6 +48,9 @@ static const opt opts[] = {
 	 "(default: cores/2, at least 1)"},
 	{"max-queue", "EVALD_MAX_QUEUE", OPT_INT, F(svc.max_queue),
 	 "async jobs waiting to run; more get 503 (default 64)"},
+	{"ref-cache", "EVALD_REF_CACHE", OPT_SIZE, F(svc.ref_cache),
+	 "memory for references prepared for FID (factored covariances), "
+	 "k/M/G suffixes, 0 = none (default 512M)"},
 	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),
 	 "seconds before an idle connection is closed (default 30)"},
 	{"max-connections", "EVALD_MAX_CONNECTIONS", OPT_INT, F(conn_limit),

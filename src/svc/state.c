@@ -298,6 +298,27 @@ void state_prometheus(svc *s, svc_response *rs)
 		     "# TYPE evald_heavy_running gauge\n"
 		     "evald_heavy_running %d\n",
 		     jobs_queued(s->jobs), s->heavy_running);
+	refcache_stats rc;
+	refcache_get_stats(s->refs, &rc);
+	stats_printf(&b,
+		     "# HELP evald_ref_cache_hits_total FIDs against a stored "
+		     "reference that found it prepared.\n"
+		     "# TYPE evald_ref_cache_hits_total counter\n"
+		     "evald_ref_cache_hits_total %llu\n"
+		     "# HELP evald_ref_cache_misses_total FIDs against a "
+		     "stored reference that had to prepare it.\n"
+		     "# TYPE evald_ref_cache_misses_total counter\n"
+		     "evald_ref_cache_misses_total %llu\n"
+		     "# HELP evald_ref_cache_bytes Memory held by prepared "
+		     "references.\n"
+		     "# TYPE evald_ref_cache_bytes gauge\n"
+		     "evald_ref_cache_bytes %lld\n"
+		     "# HELP evald_ref_cache_entries Prepared references "
+		     "held.\n"
+		     "# TYPE evald_ref_cache_entries gauge\n"
+		     "evald_ref_cache_entries %lld\n",
+		     (unsigned long long)rc.hits, (unsigned long long)rc.misses,
+		     (long long)rc.bytes, (long long)rc.entries);
 	stats_printf(&b, "# HELP evald_score Latest recorded value of each "
 			 "series.\n# TYPE evald_score gauge\n");
 	if (s->store)

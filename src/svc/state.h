@@ -47,9 +47,15 @@ int state_stats_from_binary(svc *s, const char *body, size_t len,
 			    struct pool *pl, double *n, int64_t *d, double **mu,
 			    double **sigma, verr *err);
 /* codec_resolver for {"reference"} and {"stream"} inputs; ctx is the svc. */
+struct codec_stats;
 int state_resolve_named(void *ctx, const char *kind, const char *name,
-			const char *path, struct pool *pl, evald_tensor *mu,
-			evald_tensor *sigma, double *n, verr *err);
+			const char *path, struct pool *pl,
+			struct codec_stats *out, verr *err);
+/* The prepared form of reference `name` into out (see codec_stats): from
+ * the cache, or read from the store, prepared and cached.  Its handle is
+ * released when pl is freed. */
+int state_ref_prepared(svc *s, const char *name, const char *path,
+		       struct pool *pl, struct codec_stats *out, verr *err);
 /* application/octet-stream or application/x-npy. */
 int state_is_binary_type(const char *content_type);
 

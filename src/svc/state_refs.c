@@ -4,7 +4,10 @@
  * A reference is created from raw embeddings (JSON or a .npy body), from
  * {mu, sigma, n?}, from a .npz written by pytorch-fid / clean-fid, or
  * from a stream; whatever the source, what is stored is float64 mu and
- * sigma (ddof 1) and the sample count. */
+ * sigma (ddof 1) and the sample count.  Its prepared form (the factored
+ * covariance, evald_fid_ref) is computed when it is stored and kept in
+ * the refcache; after a restart, the first FID against it prepares it
+ * again. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,8 @@
 
 #include "codec.h"
 #include "jsonx.h"
+#include "log.h"
+#include "refcache.h"
 #include "respond.h"
 #include "state.h"
 #include "store.h"
@@ -129,6 +134,85 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 	return 0;
 }
 
+static void release_entry(void *cache, void *entry)
+{
+	refcache_release(cache, entry);
+}
+
+/* Prepare r and hand it to the cache; returns the handle (NULL with err
+ * set on failure). */
+static refcache_entry *prepare_entry(svc *s, const store_ref *r,
+				     const char *path, verr *err)
+{
+	evald_gauss g = {r->d, (int64_t)r->n, r->mu, r->sigma};
+	evald_fid_ref p;
+	evald_err le;
+
+	if (evald_fid_ref_prepare(&g, &p, &le) != EVALD_OK) {
+		verr_from_lib(err, &le, path);
+		return NULL;
+	}
+	refcache_entry *e = refcache_adopt(s->refs, r->name, r->version, &p);
+	if (!e)
+		verr_set(err, 503, "out_of_memory", path, "out of memory");
+	return e;
+}
+
+/* Precompute at PUT, so the first FID against a new reference is as cheap
+ * as the next ones.  A failure costs only that: FID prepares it later. */
+static void cache_prepared(svc *s, const store_ref *r)
+{
+	verr e;
+	refcache_entry *ent = prepare_entry(s, r, "", &e);
+	if (!ent)
+		log_msg(LOG_WARN, "event=ref_prepare_failed name=%s error=%s",
+			r->name, e.msg);
+	refcache_release(s->refs, ent);
+}
+
+int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
+		       codec_stats *out, verr *err)
+{
+	store_ref r;
+	char errbuf[256];
+	refcache_entry *e;
+	int rc = store_ref_get(s->store, name, 0, &r, errbuf);
+
+	if (rc == STORE_NOTFOUND)
+		return verr_set(err, 404, "not_found", path,
+				"no reference named '%s'", name);
+	if (rc != STORE_OK)
+		return state_store_error(rc, errbuf, err);
+	e = refcache_get(s->refs, name, r.version);
+	if (!e) {
+		/* Read again with the statistics: whatever version that
+		 * finds is the one prepared and cached. */
+		rc = store_ref_get(s->store, name, 1, &r, errbuf);
+		if (rc == STORE_NOTFOUND)
+			return verr_set(err, 404, "not_found", path,
+					"no reference named '%s'", name);
+		if (rc != STORE_OK)
+			return state_store_error(rc, errbuf, err);
+		e = prepare_entry(s, &r, path, err);
+		free(r.mu);
+		free(r.sigma);
+		if (!e)
+			return -1;
+	}
+	if (pool_defer(pl, release_entry, s->refs, e) < 0) {
+		refcache_release(s->refs, e);
+		return verr_set(err, 503, "out_of_memory", path,
+				"out of memory");
+	}
+	const evald_fid_ref *p = refcache_ref(e);
+	int64_t s1[1] = {p->d};
+	memset(out, 0, sizeof *out);
+	evald_tensor_init(&out->mu, p->mu, EVALD_F64, 1, s1);
+	out->n = r.n;
+	out->prep = p;
+	return 0;
+}
+
 static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *name)
 {
@@ -176,6 +260,9 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 		state_store_error(rc, errbuf, &e);
 		goto fail;
 	}
+	refcache_drop(s->refs, name);
+	if (s->cfg.ref_cache > 0)
+		cache_prepared(s, &r);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_json(rs, 201, ref_meta_json(&r));
@@ -212,6 +299,7 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 	}
 	if (!strcmp(rq->method, "DELETE")) {
 		rc = store_ref_delete(s->store, name, errbuf);
+		refcache_drop(s->refs, name);
 		if (rc == STORE_OK) {
 			respond_json(rs, 200,
 				     json_pack("{s:s, s:b}", "name", name,

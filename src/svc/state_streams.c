@@ -175,8 +175,7 @@ int state_stats_from_binary(svc *s, const char *body, size_t len, pool *pl,
 /* The resolver behind {"reference": name} and {"stream": id} as FID
  * inputs (codec_ctx.resolve). */
 int state_resolve_named(void *ctx, const char *kind, const char *name,
-			const char *path, pool *pl, evald_tensor *mu,
-			evald_tensor *sigma, double *n, verr *err)
+			const char *path, pool *pl, codec_stats *out, verr *err)
 {
 	svc *s = ctx;
 	double *m = NULL, *sg = NULL;
@@ -184,30 +183,14 @@ int state_resolve_named(void *ctx, const char *kind, const char *name,
 
 	if (state_need_store(s, err) < 0)
 		return -1;
-	if (!strcmp(kind, "stream")) {
-		if (state_stats_from_stream(s, name, path, pl, n, &d, &m, &sg,
-					    err) < 0)
-			return -1;
-	} else {
-		store_ref r;
-		char errbuf[256];
-		int rc = store_ref_get(s->store, name, 1, &r, errbuf);
-		if (rc == STORE_NOTFOUND)
-			return verr_set(err, 404, "not_found", path,
-					"no reference named '%s'", name);
-		if (rc != STORE_OK)
-			return state_store_error(rc, errbuf, err);
-		if (pool_adopt(pl, r.mu) < 0 || pool_adopt(pl, r.sigma) < 0)
-			return verr_set(err, 503, "out_of_memory", path,
-					"out of memory");
-		m = r.mu;
-		sg = r.sigma;
-		d = r.d;
-		*n = r.n;
-	}
+	if (strcmp(kind, "stream"))
+		return state_ref_prepared(s, name, path, pl, out, err);
+	if (state_stats_from_stream(s, name, path, pl, &out->n, &d, &m, &sg,
+				    err) < 0)
+		return -1;
 	int64_t s1[1] = {d}, s2[2] = {d, d};
-	evald_tensor_init(mu, m, EVALD_F64, 1, s1);
-	evald_tensor_init(sigma, sg, EVALD_F64, 2, s2);
+	evald_tensor_init(&out->mu, m, EVALD_F64, 1, s1);
+	evald_tensor_init(&out->sigma, sg, EVALD_F64, 2, s2);
 	return 0;
 }
 

@@ -22,7 +22,7 @@ struct store {
 	sqlite3 *db;
 	pthread_mutex_t rmw; /* store_lock(): read-modify-write sequences */
 	pthread_mutex_t idmu;
-	evald_rng rng; /* stream ids; guarded by idmu */
+	evald_rng rng; /* stream ids, reference versions; guarded by idmu */
 };
 
 static const char *const migrations[] = {
@@ -50,6 +50,9 @@ static const char *const migrations[] = {
 	"  updated REAL NOT NULL,"
 	"  mean BLOB NOT NULL,"
 	"  comoment BLOB NOT NULL);",
+	/* 1 -> 2: a fresh random version per PUT, so a prepared (cached)
+	 * reference can be told from its replacement. */
+	"ALTER TABLE refs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -331,14 +334,18 @@ static double *blob_copy(sqlite3_stmt *q, int col, int64_t count)
 
 /* ------------------------------------------------------------ refs */
 
-int store_ref_put(store *st, const store_ref *r, char *errbuf)
+int store_ref_put(store *st, store_ref *r, char *errbuf)
 {
 	sqlite3_stmt *q;
 	if (prepare(st,
 		    "INSERT OR REPLACE INTO refs(name, n, d, created, mu, "
-		    "sigma) VALUES (?, ?, ?, ?, ?, ?)",
+		    "sigma, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		    &q, errbuf))
 		return STORE_ERR;
+	pthread_mutex_lock(&st->idmu);
+	/* 63 random bits, never 0 (the version of rows from before it). */
+	r->version = (int64_t)(evald_rng_next(&st->rng) >> 1) | 1;
+	pthread_mutex_unlock(&st->idmu);
 	sqlite3_bind_text(q, 1, r->name, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 2, r->n);
 	sqlite3_bind_int64(q, 3, r->d);
@@ -348,6 +355,7 @@ int store_ref_put(store *st, const store_ref *r, char *errbuf)
 	sqlite3_bind_blob64(q, 6, r->sigma,
 			    (sqlite3_uint64)r->d * r->d * sizeof(double),
 			    SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, r->version);
 	return step_done(st, q, errbuf);
 }
 
@@ -357,10 +365,11 @@ int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 	sqlite3_stmt *q;
 	int rc, ret = STORE_NOTFOUND;
 	if (prepare(st,
-		    with_stats ? "SELECT name, n, d, created, mu, sigma FROM "
-				 "refs WHERE name = ?"
-			       : "SELECT name, n, d, created FROM refs WHERE "
-				 "name = ?",
+		    with_stats
+			    ? "SELECT name, n, d, created, version, mu, "
+			      "sigma FROM refs WHERE name = ?"
+			    : "SELECT name, n, d, created, version FROM refs "
+			      "WHERE name = ?",
 		    &q, errbuf))
 		return STORE_ERR;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
@@ -372,10 +381,11 @@ int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 		r->n = sqlite3_column_double(q, 1);
 		r->d = sqlite3_column_int64(q, 2);
 		r->created = sqlite3_column_double(q, 3);
+		r->version = sqlite3_column_int64(q, 4);
 		ret = STORE_OK;
 		if (with_stats) {
-			r->mu = blob_copy(q, 4, r->d);
-			r->sigma = blob_copy(q, 5, r->d * r->d);
+			r->mu = blob_copy(q, 5, r->d);
+			r->sigma = blob_copy(q, 6, r->d * r->d);
 			if (!r->mu || !r->sigma) {
 				free(r->mu);
 				free(r->sigma);

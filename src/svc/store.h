@@ -14,8 +14,13 @@
 
 typedef struct store store;
 
-enum { STORE_OK = 0, STORE_ERR = -1, STORE_NOTFOUND = -2, STORE_EXISTS = -3,
-       STORE_FULL = -4 };
+enum {
+	STORE_OK = 0,
+	STORE_ERR = -1,
+	STORE_NOTFOUND = -2,
+	STORE_EXISTS = -3,
+	STORE_FULL = -4
+};
 
 int store_open(const char *dir, store **out, char *errbuf);
 void store_close(store *st);
@@ -25,7 +30,7 @@ typedef struct store_point {
 	int has_step;
 	int64_t step;
 	const char *labels; /* JSON object text, or NULL */
-	int has_value;      /* 0: the value was not finite (stored as null) */
+	int has_value;	    /* 0: the value was not finite (stored as null) */
 	double value;
 	double ts; /* Unix seconds */
 } store_point;
@@ -40,8 +45,8 @@ int store_series_points(store *st, const char *series, double since,
 			int64_t limit, json_t **out, char *errbuf);
 /* Latest value of every series, for Prometheus: calls fn per series. */
 int store_series_latest(store *st,
-			void (*fn)(void *ctx, const char *series,
-				   int has_value, double value),
+			void (*fn)(void *ctx, const char *series, int has_value,
+				   double value),
 			void *ctx, char *errbuf);
 
 /* ----- references: name -> (n, d, mu[d], sigma[d*d]) */
@@ -49,13 +54,15 @@ typedef struct store_ref {
 	char name[129];
 	double n;
 	int64_t d;
-	double created; /* Unix seconds */
-	double *mu;     /* owned by the caller after store_ref_get */
+	double created;	 /* Unix seconds */
+	int64_t version; /* new and random on every put; 0 for references
+			    stored before versions existed */
+	double *mu;	 /* owned by the caller after store_ref_get */
 	double *sigma;
 } store_ref;
 
-/* Insert or replace. */
-int store_ref_put(store *st, const store_ref *r, char *errbuf);
+/* Insert or replace; sets r->version. */
+int store_ref_put(store *st, store_ref *r, char *errbuf);
 /* with_stats: also fill mu and sigma (malloc'd; caller frees). */
 int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 		  char *errbuf);
@@ -68,7 +75,7 @@ typedef struct store_stream {
 	int64_t d;
 	double n;
 	double created, updated;
-	double *mean;     /* malloc'd by store_stream_get when asked */
+	double *mean; /* malloc'd by store_stream_get when asked */
 	double *comoment;
 } store_stream;
 

@@ -1,13 +1,15 @@
 #!/bin/sh
 # run.sh - build the libFuzzer harnesses with clang and run each one.
 #
-#   tests/fuzz/run.sh [SECONDS]     (default 60 per harness; make fuzz)
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]   (default 60 s each, all five; make fuzz)
 #
 # Each harness starts from tests/fuzz/corpus/<name>/ (committed seeds) and
 # writes new inputs to a scratch corpus; crashers land in
 # tests/fuzz/crashers/<name>/ so they can be committed as regression seeds.
 set -eu
 secs=${1:-60}
+[ $# -gt 0 ] && shift
+harnesses=${*:-jsonx tensor base64 npy router}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$top/tests/fuzz/build}
 CC=${FUZZ_CC:-clang}
@@ -27,7 +29,7 @@ libs="$(pkg-config --libs jansson sqlite3 zlib) -llapacke -lopenblas -lm -lpthre
 [ -f "$top/config.h" ] || { echo "run.sh: run ./bootstrap first (config.h is missing)"; exit 2; }
 
 status=0
-for h in jsonx tensor base64 npy router; do
+for h in $harnesses; do
 	bin=$out/fuzz_$h
 	# shellcheck disable=SC2086
 	$CC $flags $incs -o "$bin" "$top/tests/fuzz/fuzz_$h.c" $srcs "$html_c" $libs
