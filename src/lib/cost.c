@@ -21,22 +21,22 @@
 /* Cells per block of rows between progress reports. */
 #define BLOCK_CELLS (INT64_C(1) << 20)
 
-static int check_points(const evald_tensor *t, int input, const char *name,
-			int64_t *rows, int64_t *cols, evald_err *err)
+int evald_check_points(const evald_tensor *t, int input, const char *name,
+		       int allow_1d, int64_t *rows, int64_t *cols,
+		       evald_err *err)
 {
 	char shape[64];
 	int64_t bad;
 
-	if (t->ndim == 1) {
+	if (t->ndim == 2 || (allow_1d && t->ndim == 1)) {
 		*rows = t->shape[0];
-		*cols = 1;
-	} else if (t->ndim == 2) {
-		*rows = t->shape[0];
-		*cols = t->shape[1];
+		*cols = t->ndim == 2 ? t->shape[1] : 1;
 	} else {
 		return evald_fail(err, EVALD_ESHAPE, input,
-				  "%s must be [points, features] or [points]; "
-				  "got shape %s",
+				  allow_1d ? "%s must be [points, features] or "
+					     "[points]; got shape %s"
+					   : "%s must be a 2-D array [points, "
+					     "features]; got shape %s",
 				  name,
 				  evald_shape_str(t, shape, sizeof shape));
 	}
@@ -274,8 +274,8 @@ int evald_cost_matrix(const evald_tensor *x, const evald_tensor *y,
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_points(x, 0, "x", &n, &d, err)) < 0 ||
-	    (rc = check_points(y, 1, "y", &m, &dy, err)) < 0)
+	if ((rc = evald_check_points(x, 0, "x", 1, &n, &d, err)) < 0 ||
+	    (rc = evald_check_points(y, 1, "y", 1, &m, &dy, err)) < 0)
 		return rc;
 	if (d != dy)
 		return evald_fail(err, EVALD_ESHAPE, 1,
@@ -524,8 +524,10 @@ int evald_ot_prepare(const evald_ot_input *in, int allow_scale,
 			return evald_fail(err, EVALD_EINVAL, in->x ? 1 : 0,
 					  "give the points x and y (or a cost "
 					  "matrix)");
-		if ((rc = check_points(in->x, 0, "x", &pb->n, &d, err)) < 0 ||
-		    (rc = check_points(in->y, 1, "y", &pb->m, &dy, err)) < 0)
+		if ((rc = evald_check_points(in->x, 0, "x", 1, &pb->n, &d,
+					     err)) < 0 ||
+		    (rc = evald_check_points(in->y, 1, "y", 1, &pb->m, &dy,
+					     err)) < 0)
 			return rc;
 		if (d != dy)
 			return evald_fail(err, EVALD_ESHAPE, 1,

@@ -683,31 +683,20 @@ out:
 	return rc;
 }
 
-/* Progress of one phase mapped into [lo, hi] of the caller's. */
-typedef struct phase {
-	const evald_progress *outer;
-	double lo, hi;
-} phase;
-
-static int phase_fn(void *ctx, double f)
-{
-	const phase *ph = ctx;
-	return evald_progress_tick(ph->outer, ph->lo + (ph->hi - ph->lo) * f);
-}
-
 int evald_emd(const evald_ot_input *in, int want_plan,
 	      const evald_progress *prog, evald_emd_result *res, evald_err *err)
 {
 	/* The cost matrix takes about a tenth of the time of the simplex. */
-	phase p1 = {prog, 0.0, 0.1}, p2 = {prog, 0.1, 1.0};
-	evald_progress g1 = {phase_fn, &p1}, g2 = {phase_fn, &p2};
+	evald_progress_phase g1, g2;
 	evald_ot_problem pb;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	if ((rc = evald_ot_prepare(in, 1, &g1, &pb, err)) < 0)
+	evald_progress_phase_init(&g1, prog, 0.0, 0.1);
+	evald_progress_phase_init(&g2, prog, 0.1, 1.0);
+	if ((rc = evald_ot_prepare(in, 1, &g1.prog, &pb, err)) < 0)
 		return rc;
-	rc = evald_emd_solve(&pb, want_plan, &g2, res, err);
+	rc = evald_emd_solve(&pb, want_plan, &g2.prog, res, err);
 	evald_ot_problem_free(&pb);
 	if (rc == EVALD_OK)
 		evald_progress_tick(prog, 1.0);

@@ -22,4 +22,12 @@ struct evald_err;
 int evald_check_sets(const struct evald_tensor *x, const struct evald_tensor *y,
 		     const char *need, struct evald_err *err);
 
+/* A point set of a transport problem: [points, features], or [points]
+ * (one feature) when allow_1d; non-empty and finite.  Sets *rows and
+ * *cols.  Shared by the OT solvers and sliced Wasserstein so both word
+ * the same mistakes the same way. */
+int evald_check_points(const struct evald_tensor *t, int input,
+		       const char *name, int allow_1d, int64_t *rows,
+		       int64_t *cols, struct evald_err *err);
+
 #endif

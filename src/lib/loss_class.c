@@ -31,7 +31,7 @@ int evald_bce(const evald_tensor *input, const evald_tensor *target,
 	      evald_result *out, evald_err *err)
 {
 	lu_bcast wi;
-	double *buf;
+	lu_out o;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -42,23 +42,18 @@ int evald_bce(const evald_tensor *input, const evald_tensor *target,
 	if (weight && (rc = lu_bcast_init(&wi, weight, input->ndim,
 					  input->shape, 2, "weight", err)))
 		return rc;
-	buf = evald_xalloc(input->size, sizeof *buf);
-	if (!buf)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	if ((rc = lu_out_init(&o, input->size, red, err)))
+		return rc;
 	for (int64_t i = 0; i < input->size; i++) {
 		double x = input->data[i], y = target->data[i];
 		/* log(1 - x), not log1p(-x): torch's kernel, and the clamp at
 		 * -100 keeps log(0) out. */
 		double lp = fmax(log(x), -100.0);
 		double lq = fmax(log(1.0 - x), -100.0);
-		buf[i] = (y - 1.0) * lq - y * lp;
-		if (weight) {
-			buf[i] *= weight->data[wi.off];
-			lu_bcast_next(&wi);
-		}
+		double v = (y - 1.0) * lq - y * lp;
+		lu_out_put(&o, i, lu_bcast_scale(&wi, weight, v));
 	}
-	return evald_result_reduce(out, buf, input->size, red, input->ndim,
-				   input->shape);
+	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
 
 int evald_bce_with_logits(const evald_tensor *input, const evald_tensor *target,
@@ -67,7 +62,7 @@ int evald_bce_with_logits(const evald_tensor *input, const evald_tensor *target,
 			  evald_result *out, evald_err *err)
 {
 	lu_bcast wi, pi;
-	double *buf;
+	lu_out o;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -81,31 +76,27 @@ int evald_bce_with_logits(const evald_tensor *input, const evald_tensor *target,
 	    (rc = lu_bcast_init(&pi, pos_weight, input->ndim, input->shape, 3,
 				"pos_weight", err)))
 		return rc;
-	buf = evald_xalloc(input->size, sizeof *buf);
-	if (!buf)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	if ((rc = lu_out_init(&o, input->size, red, err)))
+		return rc;
 	for (int64_t i = 0; i < input->size; i++) {
 		double x = input->data[i], y = target->data[i];
-		double lw = 1.0;
-		if (pos_weight) {
-			lw = 1.0 + (pos_weight->data[pi.off] - 1.0) * y;
-			lu_bcast_next(&pi);
-		}
-		buf[i] = (1.0 - y) * x + lw * softplus(-x);
-		if (weight) {
-			buf[i] *= weight->data[wi.off];
-			lu_bcast_next(&wi);
-		}
+		/* torch's log_weight, 1 + (pos_weight - 1)·y. */
+		double lw =
+			pos_weight
+				? 1.0 + (lu_bcast_scale(&pi, pos_weight, 1.0) -
+					 1.0) * y
+				: 1.0;
+		double v = (1.0 - y) * x + lw * softplus(-x);
+		lu_out_put(&o, i, lu_bcast_scale(&wi, weight, v));
 	}
-	return evald_result_reduce(out, buf, input->size, red, input->ndim,
-				   input->shape);
+	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
 
 int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
 			double alpha, double gamma, evald_reduction red,
 			evald_result *out, evald_err *err)
 {
-	double *buf;
+	lu_out o;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -118,9 +109,8 @@ int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
 	if (!(gamma >= 0.0) || !isfinite(gamma))
 		return evald_fail(err, EVALD_EINVAL, 3,
 				  "gamma must be >= 0; got %.17g", gamma);
-	buf = evald_xalloc(input->size, sizeof *buf);
-	if (!buf)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	if ((rc = lu_out_init(&o, input->size, red, err)))
+		return rc;
 	for (int64_t i = 0; i < input->size; i++) {
 		double x = input->data[i], y = target->data[i];
 		double ce = (1.0 - y) * x + softplus(-x);
@@ -130,10 +120,9 @@ int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
 		double v = ce * pow(q, gamma);
 		if (alpha >= 0.0)
 			v *= alpha * y + (1.0 - alpha) * (1.0 - y);
-		buf[i] = v;
+		lu_out_put(&o, i, v);
 	}
-	return evald_result_reduce(out, buf, input->size, red, input->ndim,
-				   input->shape);
+	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
 
 /* ------------------------------------------------------ class losses */

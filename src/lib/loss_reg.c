@@ -32,35 +32,18 @@ static int elementwise(const evald_tensor *input, const evald_tensor *target,
 		       ew_kind k, double t, double scale, evald_reduction red,
 		       evald_result *out, evald_err *err)
 {
-	double *buf;
+	lu_out o;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = lu_same_shape(input, target, err)))
+	if ((rc = lu_same_shape(input, target, err)) ||
+	    (rc = lu_out_init(&o, input->size, red, err)))
 		return rc;
-	if (red != EVALD_REDUCE_NONE) {
-		/* A mean or a sum needs no buffer the size of the inputs:
-		 * stream the terms through the pairwise accumulator. */
-		lu_acc a = {0};
-		double s;
-		for (int64_t i = 0; i < input->size; i++)
-			lu_acc_add(&a, scale * ew_loss(k,
-						       input->data[i] -
-							       target->data[i],
-						       t));
-		s = lu_acc_sum(&a);
-		out->value =
-			red == EVALD_REDUCE_SUM ? s : s / (double)input->size;
-		return EVALD_OK;
-	}
-	buf = evald_xalloc(input->size, sizeof *buf);
-	if (!buf)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (int64_t i = 0; i < input->size; i++)
-		buf[i] =
-			scale * ew_loss(k, input->data[i] - target->data[i], t);
-	return evald_result_reduce(out, buf, input->size, red, input->ndim,
-				   input->shape);
+		lu_out_put(&o, i,
+			   scale * ew_loss(k, input->data[i] - target->data[i],
+					   t));
+	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
 
 int evald_mse(const evald_tensor *input, const evald_tensor *target, int half,

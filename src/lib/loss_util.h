@@ -141,6 +141,18 @@ static inline void lu_bcast_next(lu_bcast *it)
 	}
 }
 
+/* v times the current element of the broadcast weight w, and a step to
+ * the next; v itself when there is no weight. */
+static inline double lu_bcast_scale(lu_bcast *it, const evald_tensor *w,
+				    double v)
+{
+	if (!w)
+		return v;
+	v *= w->data[it->off];
+	lu_bcast_next(it);
+	return v;
+}
+
 /* A streaming pairwise sum: leaves of 128 terms, merged like a binary
  * counter, so the error grows as O(log n) without storing the terms. */
 typedef struct lu_acc {
@@ -176,6 +188,50 @@ static inline double lu_acc_sum(const lu_acc *a)
 	for (int i = a->top - 1; i >= 0; i--)
 		s += a->stack[i];
 	return s;
+}
+
+/* Where element-wise loss values go: kept, for reduction "none", or
+ * summed as they come (no buffer the size of the inputs) for a mean or a
+ * sum.  lu_out_init, lu_out_put per element, lu_out_finish. */
+typedef struct lu_out {
+	evald_reduction red;
+	int64_t n;
+	double *buf; /* "none" only */
+	lu_acc acc;
+} lu_out;
+
+static inline int lu_out_init(lu_out *o, int64_t n, evald_reduction red,
+			      evald_err *err)
+{
+	memset(o, 0, sizeof *o);
+	o->red = red;
+	o->n = n;
+	if (red != EVALD_REDUCE_NONE)
+		return EVALD_OK;
+	o->buf = evald_xalloc(n, sizeof *o->buf);
+	return o->buf ? EVALD_OK
+		      : evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+}
+
+static inline void lu_out_put(lu_out *o, int64_t i, double v)
+{
+	if (o->buf)
+		o->buf[i] = v;
+	else
+		lu_acc_add(&o->acc, v);
+}
+
+/* The result, shaped `shape` for "none" (the buffer passes to out). */
+static inline int lu_out_finish(lu_out *o, evald_result *out, int ndim,
+				const int64_t *shape)
+{
+	if (o->buf)
+		return evald_result_reduce(out, o->buf, o->n, o->red, ndim,
+					   shape);
+	double s = lu_acc_sum(&o->acc);
+	memset(out, 0, sizeof *out);
+	out->value = o->red == EVALD_REDUCE_SUM ? s : s / (double)o->n;
+	return EVALD_OK;
 }
 
 /* Reduce n values in buf (ownership passes here).  A mean divides by

@@ -344,31 +344,20 @@ out:
 	return rc;
 }
 
-/* Progress of one phase mapped into [lo, hi] of the caller's. */
-typedef struct phase {
-	const evald_progress *outer;
-	double lo, hi;
-} phase;
-
-static int phase_fn(void *ctx, double f)
-{
-	const phase *ph = ctx;
-	return evald_progress_tick(ph->outer, ph->lo + (ph->hi - ph->lo) * f);
-}
-
 int evald_sinkhorn(const evald_ot_input *in, double reg, int64_t max_iter,
 		   double tol, const evald_progress *prog,
 		   evald_sinkhorn_result *res, evald_err *err)
 {
-	phase p1 = {prog, 0.0, 0.05}, p2 = {prog, 0.05, 1.0};
-	evald_progress g1 = {phase_fn, &p1}, g2 = {phase_fn, &p2};
+	evald_progress_phase g1, g2;
 	evald_ot_problem pb;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	if ((rc = evald_ot_prepare(in, 0, &g1, &pb, err)) < 0)
+	evald_progress_phase_init(&g1, prog, 0.0, 0.05);
+	evald_progress_phase_init(&g2, prog, 0.05, 1.0);
+	if ((rc = evald_ot_prepare(in, 0, &g1.prog, &pb, err)) < 0)
 		return rc;
-	rc = evald_sinkhorn_solve(&pb, reg, max_iter, tol, &g2, res, err);
+	rc = evald_sinkhorn_solve(&pb, reg, max_iter, tol, &g2.prog, res, err);
 	evald_ot_problem_free(&pb);
 	if (rc == EVALD_OK)
 		evald_progress_tick(prog, 1.0);

@@ -14,33 +14,12 @@
  * computed by one dgemm to about 32 MB whatever n + m is. */
 #define BLOCK_VALUES (INT64_C(1) << 22)
 
+/* A point set [points, features] (evald_check_points, 2-D only). */
 static int check_set(const evald_tensor *t, int input, const char *name,
 		     evald_err *err)
 {
-	char shape[64];
-	int64_t bad;
-
-	if (t->ndim != 2)
-		return evald_fail(err, EVALD_ESHAPE, input,
-				  "%s must be a 2-D array [points, features]; "
-				  "got shape %s",
-				  name,
-				  evald_shape_str(t, shape, sizeof shape));
-	if (t->shape[0] == 0)
-		return evald_fail(err, EVALD_EEMPTY, input,
-				  "%s has no points; a distribution needs at "
-				  "least one",
-				  name);
-	if (t->shape[1] == 0)
-		return evald_fail(err, EVALD_EEMPTY, input,
-				  "%s has no features (shape %s)", name,
-				  evald_shape_str(t, shape, sizeof shape));
-	if (!evald_tensor_all_finite(t, &bad))
-		return evald_fail(err, EVALD_EINVAL, input,
-				  "%s holds a non-finite value at flat index "
-				  "%lld",
-				  name, (long long)bad);
-	return EVALD_OK;
+	int64_t rows, cols;
+	return evald_check_points(t, input, name, 0, &rows, &cols, err);
 }
 
 static int check_inputs(const evald_tensor *x, const evald_tensor *y,
