@@ -89,7 +89,11 @@ int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
 		goto fail;
 	ref->not_psd = (t.flags & EVALD_FID_NOT_PSD) != 0;
 	ref->min_eig = t.min_eig;
-	ref->f = a;
+	/* Keep only W's rank columns: what evald_fid_ref_bytes counts. */
+	double *shrunk =
+		realloc(a, (size_t)(d * (ref->rank > 0 ? ref->rank : 1)) *
+				   sizeof(double));
+	ref->f = shrunk ? shrunk : a;
 	a = NULL;
 done:
 	free(z);
