@@ -36,8 +36,8 @@ static void tap_diag(const char *fmt, ...)
 }
 
 /* |a-b| <= atol + rtol*|b| */
-static int __attribute__((unused)) tap_close(double a, double b, double rtol,
-					     double atol)
+static int __attribute__((unused))
+tap_close(double a, double b, double rtol, double atol)
 {
 	if (isnan(a) || isnan(b))
 		return isnan(a) && isnan(b);

@@ -37,16 +37,45 @@ static void differential(const char *text)
 static void test_differential(void)
 {
 	static const char *const docs[] = {
-		"{}", "[]", "0", "-0", "1.5e3", "-1E-2", "true", "null",
-		"\"a\\u00e9\\ud83d\\ude00\\n\\t\\\"\"", "[1, [2, [3]], {}]",
+		"{}",
+		"[]",
+		"0",
+		"-0",
+		"1.5e3",
+		"-1E-2",
+		"true",
+		"null",
+		"\"a\\u00e9\\ud83d\\ude00\\n\\t\\\"\"",
+		"[1, [2, [3]], {}]",
 		"{\"a\": {\"b\": [1, 2, \"x\"]}, \"c\": false}",
-		"[1, 2, 3, 4.5, -6]", "[[1, 2], [3, 4]]", "[[1, 2], [3]]",
-		"  {\"k\" : [ ] }  ", "[1,]", "{\"a\":1,}", "[01]", "[1.]",
-		"[.5]", "[1e]", "\"\\x\"", "\"unterminated", "{\"a\" 1}",
-		"[1 2]", "{1: 2}", "tru", "nul", "[\"\\ud800\"]",
-		"\"caf\xc3\xa9\"", "\"bad \xff utf8\"", "{\"a\":1}{", "",
-		"[-]", "[--1]", "[1e+]", "9007199254740993",
-		"-9223372036854775807", "{\"dup\": 1, \"dup\": 2}",
+		"[1, 2, 3, 4.5, -6]",
+		"[[1, 2], [3, 4]]",
+		"[[1, 2], [3]]",
+		"  {\"k\" : [ ] }  ",
+		"[1,]",
+		"{\"a\":1,}",
+		"[01]",
+		"[1.]",
+		"[.5]",
+		"[1e]",
+		"\"\\x\"",
+		"\"unterminated",
+		"{\"a\" 1}",
+		"[1 2]",
+		"{1: 2}",
+		"tru",
+		"nul",
+		"[\"\\ud800\"]",
+		"\"caf\xc3\xa9\"",
+		"\"bad \xff utf8\"",
+		"{\"a\":1}{",
+		"",
+		"[-]",
+		"[--1]",
+		"[1e+]",
+		"9007199254740993",
+		"-9223372036854775807",
+		"{\"dup\": 1, \"dup\": 2}",
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
 		differential(docs[i]);
@@ -81,7 +110,8 @@ static void test_numbers(void)
 		if (i % 3 == 1)
 			v = (evald_rng_uniform(&r) - 0.5) * 1e4;
 		if (i % 3 == 2)
-			v = (double)(int64_t)(evald_rng_next(&r) >> 20) / 1024.0;
+			v = (double)(int64_t)(evald_rng_next(&r) >> 20) /
+			    1024.0;
 		const char *fmt = i % 2 ? "%.17g" : "%.15g";
 		snprintf(text, sizeof text, fmt, v);
 		double want = strtod(text, NULL);
@@ -108,17 +138,17 @@ static void test_numbers(void)
  * a control character at every offset: the tree must match jansson's. */
 static void test_long_strings(void)
 {
-	static const char *const specials[] = {"\\n", "\\\"", "\\u00e9",
-					       "\t", "\x01"};
+	static const char *const specials[] = {"\\n", "\\\"", "\\u00e9", "\t",
+					       "\x01"};
 	char doc[128];
 	int bad = 0, n = 0;
 	for (size_t k = 0; k < sizeof specials / sizeof *specials; k++)
 		for (int at = 0; at < 40; at++) {
-			int len = snprintf(doc, sizeof doc, "[\"%.*s%s%s\"]",
-					   at,
-					   "abcdefghijklmnopqrstuvwxyz0123456789"
-					   "ABCDEFGH",
-					   specials[k], "tail-of-the-string");
+			int len =
+				snprintf(doc, sizeof doc, "[\"%.*s%s%s\"]", at,
+					 "abcdefghijklmnopqrstuvwxyz0123456789"
+					 "ABCDEFGH",
+					 specials[k], "tail-of-the-string");
 			jsonx_doc d;
 			jsonx_error e;
 			json_error_t je;
@@ -132,8 +162,9 @@ static void test_long_strings(void)
 			json_decref(ref);
 			n++;
 		}
-	tap_ok(bad == 0, "long strings with a special byte at every offset "
-			 "parse like jansson (%d of %d differ)",
+	tap_ok(bad == 0,
+	       "long strings with a special byte at every offset "
+	       "parse like jansson (%d of %d differ)",
 	       bad, n);
 }
 

@@ -30,8 +30,7 @@ static void test_tensor(void)
 	       "negative dimension is refused");
 	tap_ok(evald_tensor_init(&u, d, EVALD_F64, 9, shape) == EVALD_ELIMIT,
 	       "more than EVALD_MAX_DIMS is refused");
-	tap_ok(evald_tensor_init(&u, d, EVALD_F64, 0, NULL) == 0 &&
-		       u.size == 1,
+	tap_ok(evald_tensor_init(&u, d, EVALD_F64, 0, NULL) == 0 && u.size == 1,
 	       "a scalar has one element");
 	for (int i = 0; i < 24; i++)
 		d[i] = i;

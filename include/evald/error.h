@@ -16,9 +16,9 @@ enum {
 	EVALD_EINVAL = -1,   /* a value is out of its domain (422) */
 	EVALD_ESHAPE = -2,   /* shapes do not agree (422) */
 	EVALD_ENOMEM = -3,   /* allocation failed (503) */
-	EVALD_ELIMIT = -4,   /* problem exceeds a configured size limit (413/422) */
+	EVALD_ELIMIT = -4,   /* over a configured size limit (413/422) */
 	EVALD_ECANCEL = -5,  /* the caller asked to stop (job cancelled) */
-	EVALD_ENUMERIC = -6, /* the math failed (LAPACK info != 0, no convergence) */
+	EVALD_ENUMERIC = -6, /* the math failed (LAPACK info, no convergence) */
 	EVALD_EEMPTY = -7,   /* an input set is empty or too small (422) */
 	EVALD_ERANGE = -8    /* a value outside its allowed range: a probability
 				outside [0,1], a class index >= C (422) */

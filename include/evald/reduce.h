@@ -22,7 +22,7 @@ typedef enum {
 typedef struct evald_result {
 	double value;
 	double *values; /* owned; NULL unless reduction == NONE */
-	int ndim;       /* shape of `values` */
+	int ndim;	/* shape of `values` */
 	int64_t shape[EVALD_MAX_DIMS];
 } evald_result;
 

@@ -29,10 +29,10 @@ typedef enum {
 typedef struct evald_tensor {
 	double *data;
 	evald_dtype dtype; /* dtype the values arrived in */
-	int ndim;          /* 0 for a scalar */
+	int ndim;	   /* 0 for a scalar */
 	int64_t shape[EVALD_MAX_DIMS];
 	int64_t strides[EVALD_MAX_DIMS]; /* in elements, C order */
-	int64_t size;                    /* product of shape, 1 for a scalar */
+	int64_t size;			 /* product of shape, 1 for a scalar */
 } evald_tensor;
 
 /* Set up a view over `data` (not copied).  Returns EVALD_ELIMIT when the

@@ -79,7 +79,7 @@ int evald_tensor_all_finite(const evald_tensor *t, int64_t *bad_index)
 const char *evald_dtype_name(evald_dtype dt)
 {
 	static const char *const names[] = {"float64", "float32", "float16",
-					    "int64",   "int32",   "uint8",
+					    "int64",   "int32",	  "uint8",
 					    "bool"};
 	return (unsigned)dt < sizeof names / sizeof *names ? names[dt] : "?";
 }

@@ -13,8 +13,7 @@ typedef struct auth {
 
 /* Read a token from the first line of `path` (surrounding white space
  * dropped).  Returns 0, or -1 with a message in errbuf (256 bytes). */
-int auth_load_token(const char *path, char *out, size_t outlen,
-		    char *errbuf);
+int auth_load_token(const char *path, char *out, size_t outlen, char *errbuf);
 
 /* Decide one request.  Returns 0 when allowed, else -1 with a 401 in err.
  * The token is compared in constant time and never copied into err. */

@@ -19,7 +19,7 @@
 
 #include <evald/tensor.h>
 
-#define JSONX_BLOB_MIN 256
+#define JSONX_BLOB_MIN	256
 #define JSONX_MAX_DEPTH 256
 
 typedef enum { JSONX_NUMBERS, JSONX_STRING } jsonx_kind;

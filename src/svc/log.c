@@ -35,7 +35,7 @@ int log_level_parse(const char *name)
 
 void log_msg(int level, const char *fmt, ...)
 {
-	static const char *const names[8] = {"", "", "", "error",
+	static const char *const names[8] = {"",     "", "",	 "error",
 					     "warn", "", "info", "debug"};
 	char line[2048];
 	size_t off = 0;
@@ -56,7 +56,8 @@ void log_msg(int level, const char *fmt, ...)
 				names[level & 7]);
 	va_start(ap, fmt);
 	if (off < sizeof line)
-		off += (size_t)vsnprintf(line + off, sizeof line - off, fmt, ap);
+		off += (size_t)vsnprintf(line + off, sizeof line - off, fmt,
+					 ap);
 	va_end(ap);
 	if (off >= sizeof line - 1)
 		off = sizeof line - 2;

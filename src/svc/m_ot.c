@@ -37,8 +37,8 @@ static int ot_input(mcall *c, evald_ot_input *in, const char **paths, verr *err)
 	in->metric = (evald_ot_metric)mcall_p(c, "metric")->choice;
 	in->p = mcall_p(c, "p")->num;
 	in->normalize = mcall_p(c, "normalize")->b;
-	in->max_cells = c->max_cells > 0 ? c->max_cells
-					 : EVALD_OT_DEFAULT_MAX_CELLS;
+	in->max_cells =
+		c->max_cells > 0 ? c->max_cells : EVALD_OT_DEFAULT_MAX_CELLS;
 	return 0;
 }
 

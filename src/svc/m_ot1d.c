@@ -28,7 +28,8 @@ int m_energy_distance(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 	double v;
 
-	if (evald_energy_distance(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw), &v, &le) < 0)
+	if (evald_energy_distance(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw),
+				  &v, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_number(c, res, "value", v);
 }
@@ -45,11 +46,11 @@ int m_sliced_wasserstein(mcall *c, json_t *res, verr *err)
 	int64_t used = 0;
 	double v;
 
-	if (evald_sliced_wasserstein(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw), mcall_opt(pr),
-				     mcall_p(c, "n_projections")->i,
-				     mcall_p(c, "p")->num,
-				     (uint64_t)mcall_p(c, "seed")->i,
-				     &c->progress, &v, &used, &le) < 0)
+	if (evald_sliced_wasserstein(
+		    &x->t, &y->t, mcall_opt(xw), mcall_opt(yw), mcall_opt(pr),
+		    mcall_p(c, "n_projections")->i, mcall_p(c, "p")->num,
+		    (uint64_t)mcall_p(c, "seed")->i, &c->progress, &v, &used,
+		    &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	json_object_set_new(res, "n_projections", json_integer(used));
 	return mcall_put_number(c, res, "value", v);

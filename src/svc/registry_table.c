@@ -8,6 +8,8 @@
 #include "metric_fns.h"
 #include "registry.h"
 
+/* The table is laid out by hand, one row per metric. */
+// clang-format off
 #define END {0}
 #define REDUCTION                                                              \
 	{"reduction", PT_ENUM, "\"mean\"", "mean|sum|none", 0, 0, 0,           \
@@ -290,3 +292,4 @@ const metric registry[] = {
 	 "scipy.stats.energy_distance", in_1d, p_none, m_energy_distance, 0},
 	{0},
 };
+// clang-format on

@@ -5,12 +5,12 @@
 #include "dispatch.h"
 
 typedef struct settings {
-	char listen[256];   /* ADDR:PORT or [ADDR6]:PORT */
+	char listen[256]; /* ADDR:PORT or [ADDR6]:PORT */
 	char data_dir[1024];
-	int threads;        /* HTTP worker threads */
+	int threads; /* HTTP worker threads */
 	int log_level;
-	int conn_timeout;   /* seconds an idle connection may stay */
-	int conn_limit;     /* simultaneous connections */
+	int conn_timeout; /* seconds an idle connection may stay */
+	int conn_limit;	  /* simultaneous connections */
 	char token_file[1024];
 	char tls_cert[1024]; /* PEM files; both or neither */
 	char tls_key[1024];

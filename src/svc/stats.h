@@ -9,8 +9,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define STATS_ROUTES 24
-#define STATS_CODES 16
+#define STATS_ROUTES  24
+#define STATS_CODES   16
 #define STATS_BUCKETS 12
 
 typedef struct stats_route {

@@ -6,10 +6,10 @@
 #include <evald/error.h>
 
 typedef struct verr {
-	int status;      /* HTTP status, 4xx/5xx */
-	char code[48];   /* snake_case, stable: clients switch on it */
-	char path[256];  /* JSON Pointer to the offending field, or "" */
-	char msg[512];   /* a sentence a person can act on */
+	int status;	 /* HTTP status, 4xx/5xx */
+	char code[48];	 /* snake_case, stable: clients switch on it */
+	char path[256];	 /* JSON Pointer to the offending field, or "" */
+	char msg[512];	 /* a sentence a person can act on */
 	int retry_after; /* seconds, for 429/503; 0 = none */
 } verr;
 

@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jsonx_error e;
 	json_error_t je;
 	int rc = jsonx_parse((const char *)data, size, &doc, &e);
-	json_t *ref = json_loadb((const char *)data, size,
-				 JSON_DECODE_ANY, &je);
+	json_t *ref =
+		json_loadb((const char *)data, size, JSON_DECODE_ANY, &je);
 
 	if (ref && rc != 0 && !memchr(data, 0, size))
 		abort(); /* jsonx refused valid JSON */
