@@ -242,6 +242,28 @@ static void test_fid_singular(void)
 		       tap_close(r1.value, r2.value, 1e-9, 0),
 	       "swapped: y's factor used, same value");
 
+	/* Σx of exact rank 2 in 3 dims: its failed Cholesky leaves part of
+	 * a factor in the matrix, which must be undone before y's factor
+	 * transforms it.  Against the other order (x's factor never tried). */
+	{
+		double v1[3] = {1, 2, 0.5}, v2[3] = {0.3, -1, 2};
+		double sx[9], m0[3] = {0, 0, 0}, m1[3] = {1, 0, 0};
+		double sy[9] = {2, 0.3, 0.1, 0.3, 1.5, 0.2, 0.1, 0.2, 1};
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++)
+				sx[i * 3 + j] = v1[i] * v1[j] + v2[i] * v2[j];
+		evald_gauss gs = {3, 0, m0, sx}, gr = {3, 0, m1, sy};
+		evald_fid_gauss(&gs, &gr, &r1, &e);
+		evald_fid_gauss(&gr, &gs, &r2, &e);
+		tap_ok((r1.flags & EVALD_FID_SINGULAR_X) &&
+			       !(r1.flags & EVALD_FID_NOT_PSD) &&
+			       !(r2.flags & EVALD_FID_SINGULAR_X) &&
+			       tap_close(r1.value, r2.value, 1e-12, 0),
+		       "singular x restored before y's factor: %.17g vs "
+		       "%.17g",
+		       r1.value, r2.value);
+	}
+
 	/* N < d: 5 rows in 10 dims on both sides. */
 	evald_tensor t5x = mat(xr, 5, d), t5y = mat(xr + 5 * d, 5, d);
 	rc = evald_fid(&t5x, &t5y, &r1, &e);

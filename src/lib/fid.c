@@ -190,16 +190,7 @@ double fid_sym(double *a, int64_t d, double *diag)
  * triangle still holds the matrix, the diagonal was saved. */
 void fid_sym_restore(double *a, int64_t d, const double *diag)
 {
-	for (int64_t i0 = 0; i0 < d; i0 += TILE) {
-		int64_t i1 = i0 + TILE < d ? i0 + TILE : d;
-		for (int64_t j0 = i0; j0 < d; j0 += TILE) {
-			int64_t j1 = j0 + TILE < d ? j0 + TILE : d;
-			for (int64_t i = i0; i < i1; i++)
-				for (int64_t j = j0 > i ? j0 : i + 1; j < j1;
-				     j++)
-					a[i * d + j] = a[j * d + i];
-		}
-	}
+	evald_mirror(a, d, 0);
 	for (int64_t i = 0; i < d; i++)
 		a[i * d + i] = diag[i];
 }

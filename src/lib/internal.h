@@ -14,6 +14,11 @@ static inline void *evald_xalloc(int64_t n, size_t size)
 	return malloc(n ? (size_t)n * size : 1);
 }
 
+/* Copy the strict upper triangle of the C-order d x d matrix a onto the
+ * lower one (upper_to_lower), or the lower onto the upper, in cache-sized
+ * tiles. */
+void evald_mirror(double *a, int64_t d, int upper_to_lower);
+
 struct evald_tensor;
 struct evald_err;
 /* Two embedding sets x [N, d] and y [M, d] with N, M >= 2 and the same d;

@@ -27,9 +27,11 @@ static int64_t block_rows(int64_t d)
 /* Tile by tile: writing a whole column at once misses the cache on every
  * element, and this runs once per add call (80 times for a 10000 x 2048
  * float32 set streamed in 1 MB blocks). */
-static void mirror_upper(double *c, int64_t d)
+void evald_mirror(double *a, int64_t d, int upper_to_lower)
 {
 	const int64_t tile = 64;
+	/* Element (i, j) of the source triangle is a[i * r + j * c]. */
+	int64_t r = upper_to_lower ? d : 1, c = upper_to_lower ? 1 : d;
 
 	for (int64_t i0 = 0; i0 < d; i0 += tile) {
 		int64_t i1 = i0 + tile < d ? i0 + tile : d;
@@ -38,7 +40,7 @@ static void mirror_upper(double *c, int64_t d)
 			for (int64_t i = i0; i < i1; i++)
 				for (int64_t j = j0 > i ? j0 : i + 1; j < j1;
 				     j++)
-					c[j * d + i] = c[i * d + j];
+					a[j * r + i * c] = a[i * r + j * c];
 		}
 	}
 }
@@ -157,7 +159,7 @@ static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
 		copy_rows(s, d, r0, b, z);
 		fold_block(m, z, b, bm, delta);
 	}
-	mirror_upper(m->comoment, d);
+	evald_mirror(m->comoment, d, 1);
 out:
 	free(z);
 	free(bm);
@@ -250,7 +252,7 @@ int evald_moments_merge(evald_moments *m, int64_t n, const double *mean,
 	for (int64_t i = 0; i < d; i++)
 		m->mean[i] += (mean[i] - m->mean[i]) * (nb / nt);
 	m->n += n;
-	mirror_upper(m->comoment, d);
+	evald_mirror(m->comoment, d, 1);
 	return EVALD_OK;
 }
 
