@@ -51,7 +51,7 @@ int evald_bce(const evald_tensor *input, const evald_tensor *target,
 		double lp = fmax(log(x), -100.0);
 		double lq = fmax(log(1.0 - x), -100.0);
 		double v = (y - 1.0) * lq - y * lp;
-		lu_out_put(&o, i, lu_bcast_scale(&wi, weight, v));
+		lu_out_put(&o, i, v * lu_bcast_get(&wi, weight, 1.0));
 	}
 	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
@@ -80,14 +80,12 @@ int evald_bce_with_logits(const evald_tensor *input, const evald_tensor *target,
 		return rc;
 	for (int64_t i = 0; i < input->size; i++) {
 		double x = input->data[i], y = target->data[i];
-		/* torch's log_weight, 1 + (pos_weight - 1)·y. */
-		double lw =
-			pos_weight
-				? 1.0 + (lu_bcast_scale(&pi, pos_weight, 1.0) -
-					 1.0) * y
-				: 1.0;
+		/* torch's log_weight, 1 + (pos_weight - 1)·y: exactly 1
+		 * without pos_weight. */
+		double pw = lu_bcast_get(&pi, pos_weight, 1.0);
+		double lw = 1.0 + (pw - 1.0) * y;
 		double v = (1.0 - y) * x + lw * softplus(-x);
-		lu_out_put(&o, i, lu_bcast_scale(&wi, weight, v));
+		lu_out_put(&o, i, v * lu_bcast_get(&wi, weight, 1.0));
 	}
 	return lu_out_finish(&o, out, input->ndim, input->shape);
 }

@@ -141,14 +141,14 @@ static inline void lu_bcast_next(lu_bcast *it)
 	}
 }
 
-/* v times the current element of the broadcast weight w, and a step to
- * the next; v itself when there is no weight. */
-static inline double lu_bcast_scale(lu_bcast *it, const evald_tensor *w,
-				    double v)
+/* The current element of the broadcast tensor w, stepping to the next;
+ * dflt when there is no w. */
+static inline double lu_bcast_get(lu_bcast *it, const evald_tensor *w,
+				  double dflt)
 {
 	if (!w)
-		return v;
-	v *= w->data[it->off];
+		return dflt;
+	double v = w->data[it->off];
 	lu_bcast_next(it);
 	return v;
 }
