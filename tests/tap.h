@@ -44,6 +44,29 @@ tap_close(double a, double b, double rtol, double atol)
 	return fabs(a - b) <= atol + rtol * fabs(b);
 }
 
+/* A progress callback (evald_progress.fn) that records what a
+ * computation reports: the calls, the last fraction, whether every
+ * fraction was in [0,1] and not below the one before; it asks to stop at
+ * call stop_at (0: never).  Start one with tap_progress_new. */
+typedef struct tap_progress {
+	int calls, stop_at, monotone;
+	double last;
+} tap_progress;
+
+static tap_progress __attribute__((unused)) tap_progress_new(int stop_at)
+{
+	return (tap_progress){0, stop_at, 1, -1.0};
+}
+
+static int __attribute__((unused)) tap_progress_fn(void *ctx, double f)
+{
+	tap_progress *p = ctx;
+	if (f < p->last || f < 0 || f > 1)
+		p->monotone = 0;
+	p->last = f;
+	return ++p->calls >= p->stop_at && p->stop_at > 0;
+}
+
 static int __attribute__((unused)) tap_done(void)
 {
 	printf("1..%d\n", tap_n);

@@ -50,15 +50,9 @@ typedef struct setup {
 	evald_ot_input in;
 } setup;
 
-/* Points x [n,d], y [m,d]; weights optional. */
-static void points(setup *s, double *x, int64_t n, double *y, int64_t m,
-		   int64_t d, double *xw, double *yw)
+/* Optional weights (NULL: uniform), p = 1, normalised. */
+static void weights(setup *s, double *xw, int64_t n, double *yw, int64_t m)
 {
-	memset(s, 0, sizeof *s);
-	s->x = mat(x, n, d);
-	s->y = mat(y, m, d);
-	s->in.x = &s->x;
-	s->in.y = &s->y;
 	if (xw) {
 		s->xw = vec(xw, n);
 		s->in.x_weights = &s->xw;
@@ -71,22 +65,25 @@ static void points(setup *s, double *x, int64_t n, double *y, int64_t m,
 	s->in.normalize = 1;
 }
 
+/* Points x [n,d], y [m,d]; weights optional. */
+static void points(setup *s, double *x, int64_t n, double *y, int64_t m,
+		   int64_t d, double *xw, double *yw)
+{
+	memset(s, 0, sizeof *s);
+	s->x = mat(x, n, d);
+	s->y = mat(y, m, d);
+	s->in.x = &s->x;
+	s->in.y = &s->y;
+	weights(s, xw, n, yw, m);
+}
+
 static void given(setup *s, double *c, int64_t n, int64_t m, double *xw,
 		  double *yw)
 {
 	memset(s, 0, sizeof *s);
 	s->cost = mat(c, n, m);
 	s->in.cost = &s->cost;
-	if (xw) {
-		s->xw = vec(xw, n);
-		s->in.x_weights = &s->xw;
-	}
-	if (yw) {
-		s->yw = vec(yw, m);
-		s->in.y_weights = &s->yw;
-	}
-	s->in.p = 1.0;
-	s->in.normalize = 1;
+	weights(s, xw, n, yw, m);
 }
 
 static double emd_value(setup *s)
@@ -549,26 +546,12 @@ static void test_errors(evald_rng *r)
 
 /* -------------------------------------------------- progress and cancel */
 
-typedef struct watch {
-	int calls, monotone, stop_after;
-	double last;
-} watch;
-
-static int watch_fn(void *ctx, double f)
-{
-	watch *w = ctx;
-	if (f < w->last || f < 0 || f > 1)
-		w->monotone = 0;
-	w->last = f;
-	return ++w->calls >= w->stop_after && w->stop_after > 0;
-}
-
 static void test_progress(evald_rng *r)
 {
 	int64_t n = 1500, m = 1200, d = 16;
 	double *x = normals(r, n * d, 0), *y = normals(r, m * d, 0.2);
-	watch w = {0, 1, 0, -1.0};
-	evald_progress prog = {watch_fn, &w};
+	tap_progress w = tap_progress_new(0);
+	evald_progress prog = {tap_progress_fn, &w};
 	evald_emd_result res;
 	evald_sinkhorn_result sr;
 	evald_err e = {0};
@@ -579,15 +562,15 @@ static void test_progress(evald_rng *r)
 	rc = evald_emd(&s.in, 0, &prog, &res, &e);
 	tap_ok(rc == 0 && w.calls > 3 && w.monotone && w.last == 1.0,
 	       "EMD reports monotone progress ending at 1 (%d calls)", w.calls);
-	w = (watch){0, 1, 3, -1.0};
+	w = tap_progress_new(3);
 	rc = evald_emd(&s.in, 0, &prog, &res, &e);
 	tap_ok(rc == EVALD_ECANCEL && w.calls == 3,
 	       "EMD stops at the first report after a cancel");
-	w = (watch){0, 1, 0, -1.0};
+	w = tap_progress_new(0);
 	rc = evald_sinkhorn(&s.in, 0.01, 50, 1e-12, &prog, &sr, &e);
 	tap_ok(rc == 0 && w.calls > 3 && w.monotone,
 	       "Sinkhorn reports monotone progress (%d calls)", w.calls);
-	w = (watch){0, 1, 2, -1.0};
+	w = tap_progress_new(2);
 	rc = evald_sinkhorn(&s.in, 0.01, 50, 1e-12, &prog, &sr, &e);
 	tap_ok(rc == EVALD_ECANCEL && w.calls == 2,
 	       "Sinkhorn stops at the first report after a cancel");

@@ -325,27 +325,13 @@ static void test_check_gauss(void)
 	       e.msg);
 }
 
-typedef struct ticks {
-	int n;
-	double last;
-	int cancel_at;
-} ticks;
-
-static int on_tick(void *ctx, double frac)
-{
-	ticks *t = ctx;
-	t->n++;
-	t->last = frac;
-	return t->cancel_at && t->n >= t->cancel_at;
-}
-
 static void test_bootstrap(void)
 {
 	evald_rng g;
 	evald_fid_result a, b, c;
 	evald_err e;
-	ticks tk = {0};
-	evald_progress p = {on_tick, &tk};
+	tap_progress tk = tap_progress_new(0);
+	evald_progress p = {tap_progress_fn, &tk};
 
 	evald_rng_seed(&g, 4);
 	double *x = randn(&g, 80, 6, 0.0), *y = randn(&g, 70, 6, 0.3);
@@ -361,12 +347,12 @@ static void test_bootstrap(void)
 	       "same seed, same bootstrap");
 	tap_ok(a.ci_lo != c.ci_lo || a.ci_hi != c.ci_hi,
 	       "another seed, another bootstrap");
-	tap_ok(tk.n == 21 && tk.last == 1.0, "progress: %d ticks, last %g",
-	       tk.n, tk.last);
-	ticks stop = {0, 0, 5};
-	evald_progress ps = {on_tick, &stop};
+	tap_ok(tk.calls == 21 && tk.last == 1.0, "progress: %d ticks, last %g",
+	       tk.calls, tk.last);
+	tap_progress stop = tap_progress_new(5);
+	evald_progress ps = {tap_progress_fn, &stop};
 	rc = evald_fid_bootstrap(&tx, &ty, 20, 7, &ps, &a, &e);
-	tap_ok(rc == EVALD_ECANCEL && stop.n == 5, "cancel stops the loop");
+	tap_ok(rc == EVALD_ECANCEL && stop.calls == 5, "cancel stops the loop");
 	free(x);
 	free(y);
 }

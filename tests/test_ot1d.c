@@ -326,19 +326,6 @@ static void test_energy(void)
 
 /* ------------------------------------------------------------ sliced */
 
-typedef struct {
-	int calls, stop_at;
-	double last;
-} tick_state;
-
-static int on_tick(void *ctx, double frac)
-{
-	tick_state *s = ctx;
-	s->calls++;
-	s->last = frac;
-	return s->stop_at && s->calls >= s->stop_at;
-}
-
 static void test_sliced(void)
 {
 	enum { N = 40, M = 25, D = 3 };
@@ -415,13 +402,13 @@ static void test_sliced(void)
 				 0),
 	       "d = 1: sliced equals W_p");
 
-	tick_state ts = {0, 0, 0};
-	evald_progress pr = {on_tick, &ts};
+	tap_progress ts = tap_progress_new(0);
+	evald_progress pr = {tap_progress_fn, &ts};
 	tap_ok(evald_sliced_wasserstein(&tx, &ty, NULL, NULL, NULL, 12, 2.0, 0,
 					&pr, &v, &used, NULL) == 0 &&
 		       ts.calls == 12 && ts.last == 1.0,
 	       "progress once per direction, ending at 1");
-	ts = (tick_state){0, 4, 0};
+	ts = tap_progress_new(4);
 	evald_err e = {0};
 	tap_ok(evald_sliced_wasserstein(&tx, &ty, NULL, NULL, NULL, 12, 2.0, 0,
 					&pr, &v, &used, &e) == EVALD_ECANCEL &&
