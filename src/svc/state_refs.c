@@ -170,29 +170,35 @@ static void cache_prepared(svc *s, const store_ref *r)
 	refcache_release(s->refs, ent);
 }
 
-int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
-		       codec_stats *out, verr *err)
+/* store_ref_get with its failures as errors (404 for an unknown name). */
+static int get_ref(svc *s, const char *name, int with_stats, store_ref *r,
+		   const char *path, verr *err)
 {
-	store_ref r;
 	char errbuf[256];
-	refcache_entry *e;
-	int rc = store_ref_get(s->store, name, 0, &r, errbuf);
+	int rc = store_ref_get(s->store, name, with_stats, r, errbuf);
 
 	if (rc == STORE_NOTFOUND)
 		return verr_set(err, 404, "not_found", path,
 				"no reference named '%s'", name);
 	if (rc != STORE_OK)
 		return state_store_error(rc, errbuf, err);
+	return 0;
+}
+
+int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
+		       codec_stats *out, verr *err)
+{
+	store_ref r;
+	refcache_entry *e;
+
+	if (get_ref(s, name, 0, &r, path, err) < 0)
+		return -1;
 	e = refcache_get(s->refs, name, r.version);
 	if (!e) {
 		/* Read again with the statistics: whatever version that
 		 * finds is the one prepared and cached. */
-		rc = store_ref_get(s->store, name, 1, &r, errbuf);
-		if (rc == STORE_NOTFOUND)
-			return verr_set(err, 404, "not_found", path,
-					"no reference named '%s'", name);
-		if (rc != STORE_OK)
-			return state_store_error(rc, errbuf, err);
+		if (get_ref(s, name, 1, &r, path, err) < 0)
+			return -1;
 		e = prepare_entry(s, &r, path, err);
 		free(r.mu);
 		free(r.sigma);
