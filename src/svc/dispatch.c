@@ -26,6 +26,15 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_queue = 64;
 	cfg->ref_cache = 512LL << 20;
 	cfg->retry_after = 2;
+	cfg->max_dim = 4096;
+	cfg->max_work = 10LL << 40;
+	cfg->max_decoded = 1LL << 30;
+	cfg->max_json_nodes = 1LL << 20;
+	cfg->max_evaluate = 32;
+	cfg->max_labels = 4096;
+	cfg->max_response = 256LL << 20;
+	cfg->job_results = 256LL << 20;
+	cfg->job_ttl = 3600;
 }
 
 int svc_init(svc *s, const svc_config *cfg, char *errbuf)

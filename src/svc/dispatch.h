@@ -26,8 +26,17 @@ typedef struct svc_config {
 	int max_queue;	   /* async jobs waiting to run */
 	int64_t ref_cache; /* bytes of prepared references kept; 0 = none */
 	int retry_after;   /* seconds suggested on 503 */
-	const char *data_dir; /* store location; NULL = no store */
-	auth auth;	      /* tokens; empty = open */
+	int64_t max_dim;   /* largest d of streams, references, FID, KID */
+	int64_t max_work;  /* multiply-adds one request may imply */
+	int64_t max_decoded;	/* bytes of decoded inputs per request */
+	int64_t max_json_nodes; /* JSON values per request body */
+	int max_evaluate;	/* metrics per /v1/evaluate */
+	int64_t max_labels;	/* bytes of a recorded point's labels */
+	int64_t max_response;	/* bytes of one response body */
+	int64_t job_results;	/* bytes of finished job results kept */
+	int job_ttl;		/* seconds a finished job is kept */
+	const char *data_dir;	/* store location; NULL = no store */
+	auth auth;		/* tokens; empty = open */
 } svc_config;
 
 typedef struct svc {

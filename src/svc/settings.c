@@ -51,10 +51,43 @@ static const opt opts[] = {
 	{"ref-cache", "EVALD_REF_CACHE", OPT_SIZE, F(svc.ref_cache),
 	 "memory for references prepared for FID (factored covariances), "
 	 "k/M/G suffixes, 0 = none (default 512M)"},
+	{"max-dim", "EVALD_MAX_DIM", OPT_SIZE, F(svc.max_dim),
+	 "largest embedding dimension d of a stream, reference, FID or KID "
+	 "(covariances cost 8*d^2 bytes; default 4096)"},
+	{"max-work", "EVALD_MAX_WORK", OPT_SIZE, F(svc.max_work),
+	 "most multiply-adds one request may imply (KID subsets, bootstrap "
+	 "FID), k/M/G/T suffixes (default 10T)"},
+	{"max-decoded", "EVALD_MAX_DECODED", OPT_SIZE, F(svc.max_decoded),
+	 "most bytes one request's inputs may take once decoded, inflated "
+	 "and widened to float64 (default 1G)"},
+	{"max-json-nodes", "EVALD_MAX_JSON_NODES", OPT_SIZE,
+	 F(svc.max_json_nodes),
+	 "most JSON values (objects, arrays, strings, small numbers) in one "
+	 "request body (default 1M)"},
+	{"max-evaluate", "EVALD_MAX_EVALUATE", OPT_INT, F(svc.max_evaluate),
+	 "most metrics in one /v1/evaluate request (default 32)"},
+	{"max-labels", "EVALD_MAX_LABELS", OPT_SIZE, F(svc.max_labels),
+	 "largest labels object of a recorded point, in bytes of JSON "
+	 "(default 4k)"},
+	{"max-response", "EVALD_MAX_RESPONSE", OPT_SIZE, F(svc.max_response),
+	 "largest response body in bytes (default 256M)"},
+	{"job-results", "EVALD_JOB_RESULTS", OPT_SIZE, F(svc.job_results),
+	 "bytes of finished async jobs' results kept for polling; the oldest "
+	 "are forgotten first (default 256M)"},
+	{"job-ttl", "EVALD_JOB_TTL", OPT_INT, F(svc.job_ttl),
+	 "seconds a finished async job is kept for polling (default 3600)"},
 	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),
 	 "seconds before an idle connection is closed (default 30)"},
+	{"header-timeout", "EVALD_HEADER_TIMEOUT", OPT_INT, F(header_timeout),
+	 "seconds a client may take to send a request's headers (default "
+	 "10)"},
+	{"body-timeout", "EVALD_BODY_TIMEOUT", OPT_INT, F(body_timeout),
+	 "seconds a client may take to send a request's body (default "
+	 "300)"},
 	{"max-connections", "EVALD_MAX_CONNECTIONS", OPT_INT, F(conn_limit),
 	 "simultaneous connections (default 512)"},
+	{"max-per-ip", "EVALD_MAX_PER_IP", OPT_INT, F(per_ip_limit),
+	 "simultaneous connections from one client address (default 64)"},
 	{"token-file", "EVALD_TOKEN_FILE", OPT_STR, F(token_file),
 	 "file holding the bearer token that POST, PUT and DELETE need"},
 	{"read-token-file", "EVALD_READ_TOKEN_FILE", OPT_STR,
@@ -92,6 +125,11 @@ static int parse_size(const char *s, int64_t *out)
 	case 'g':
 	case 'G':
 		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
 		end++;
 		break;
 	}
@@ -161,6 +199,9 @@ int settings_load(settings *cfg, int argc, char **argv)
 	cfg->log_level = LOG_INFO;
 	cfg->conn_timeout = 30;
 	cfg->conn_limit = 512;
+	cfg->header_timeout = 10;
+	cfg->body_timeout = 300;
+	cfg->per_ip_limit = 64;
 	svc_config_defaults(&cfg->svc);
 	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
 

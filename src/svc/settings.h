@@ -9,8 +9,11 @@ typedef struct settings {
 	char data_dir[1024];
 	int threads; /* HTTP worker threads */
 	int log_level;
-	int conn_timeout; /* seconds an idle connection may stay */
-	int conn_limit;	  /* simultaneous connections */
+	int conn_timeout;   /* seconds an idle connection may stay */
+	int conn_limit;	    /* simultaneous connections */
+	int header_timeout; /* seconds to send the headers */
+	int body_timeout;   /* seconds to send the body */
+	int per_ip_limit;   /* simultaneous connections per client address */
 	char token_file[1024];
 	char tls_cert[1024]; /* PEM files; both or neither */
 	char tls_key[1024];

@@ -1,0 +1,85 @@
+# tests/lib.sh - what every shell test shares: TAP counting, a daemon on a
+# free port, requests, and cleanup.  Sourced, never run.  In the manner of
+# git's t/test-lib.sh: a test sets nothing up by hand that is here.
+#
+#   . "$top_srcdir/tests/lib.sh"
+#   need curl                   # skip the whole test without it
+#   start [evald flags...]      # a daemon on 127.0.0.1:<free port>, store in $tmp/data
+#   req METHOD PATH [curl args] # prints the status, body in $tmp/body
+#   ok $? "description"
+#   done_testing
+: "${top_builddir:=.}"
+: "${top_srcdir:=.}"
+EVALD="$top_builddir/evald"
+EVALCTL="$top_builddir/evalctl"
+tmp=$(mktemp -d)
+n=0
+failed=0
+pid=""
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# Extra cleanup a test needs (other daemons, servers) goes in its own
+# function named by cleanup_hook.
+cleanup_hook=""
+cleanup() {
+	[ -n "$cleanup_hook" ] && $cleanup_hook
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# need TOOL: skip the whole test, with the reason, when TOOL is missing.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "1..0 # SKIP $1 is not installed (apt-get install $1)"
+	exit 0
+}
+
+# start [flags]: evald on a free loopback port with its store in
+# $tmp/data (unless a --data-dir is given); sets pid, port, URL.  The log
+# goes to $tmp/log.
+start() {
+	: >"$tmp/log"
+	"$EVALD" --listen 127.0.0.1:0 --data-dir "$tmp/data" "$@" 2>"$tmp/log" &
+	pid=$!
+	port=""
+	for _ in $(seq 200); do
+		port=$(sed -n 's/.*event=started.* port=\([0-9]*\).*/\1/p' "$tmp/log")
+		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	URL="http://127.0.0.1:$port"
+}
+
+# stop: SIGTERM and wait; prints the exit status.
+stop() {
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	echo $?
+	pid=""
+}
+
+req() { m=$1 p=$2; shift 2; curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" "$URL$p" "$@"; }
+jreq() { m=$1 p=$2 b=$3; shift 3; req "$m" "$p" -H 'Content-Type: application/json' --data-binary "$b" "$@"; }
+has() { grep -q -- "$1" "$tmp/body"; }
+alive() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/healthz")" = 200 ]; }
+
+# peak_rss_kb: the daemon's high-water resident set so far.
+peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status"; }
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" = 0 ]
+	exit $?
+}
