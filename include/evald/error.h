@@ -7,6 +7,14 @@
 #ifndef EVALD_ERROR_H
 #define EVALD_ERROR_H
 
+/* printf checking where the compiler knows the attribute; nothing
+ * elsewhere, so the header stays plain C for any compiler. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EVALD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define EVALD_PRINTF(fmt, args)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,7 +43,7 @@ typedef struct evald_err {
 /* Fill err (if non-NULL) and return code, so callers can write
  * `return evald_fail(err, EVALD_EINVAL, 1, "...", ...)`. */
 int evald_fail(evald_err *err, int code, int input, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	EVALD_PRINTF(4, 5);
 
 const char *evald_strerror(int code);
 

@@ -21,9 +21,8 @@
 /* Cells per block of rows between progress reports. */
 #define BLOCK_CELLS (INT64_C(1) << 20)
 
-int evald_check_points(const evald_tensor *t, int input, const char *name,
-		       int allow_1d, int64_t *rows, int64_t *cols,
-		       evald_err *err)
+int evi_check_points(const evald_tensor *t, int input, const char *name,
+		     int allow_1d, int64_t *rows, int64_t *cols, evald_err *err)
 {
 	char shape[64];
 	int64_t bad;
@@ -170,8 +169,8 @@ static int pairwise_raw(const double *X, int64_t n, const double *Y, int64_t m,
 
 	if (gemm) {
 		int plain = metric == EVALD_OT_COSINE;
-		nx = evald_xalloc(n, sizeof *nx);
-		ny = evald_xalloc(m, sizeof *ny);
+		nx = evi_xalloc(n, sizeof *nx);
+		ny = evi_xalloc(m, sizeof *ny);
 		if (!nx || !ny) {
 			rc = evald_fail(err, EVALD_ENOMEM, -1,
 					"out of memory for the row norms");
@@ -237,8 +236,8 @@ static int pairwise(const double *X, int64_t n, const double *Y, int64_t m,
 	    (big <= COORD_SAFE && big >= 1.0 / COORD_SAFE))
 		return pairwise_raw(X, n, Y, m, d, metric, prog, lo, hi, xi, yj,
 				    C, err);
-	sx = evald_xalloc(n * d, sizeof *sx);
-	sy = evald_xalloc(m * d, sizeof *sy);
+	sx = evi_xalloc(n * d, sizeof *sx);
+	sy = evi_xalloc(m * d, sizeof *sy);
 	if (!sx || !sy) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory scaling the points");
@@ -274,8 +273,8 @@ int evald_cost_matrix(const evald_tensor *x, const evald_tensor *y,
 	int rc;
 
 	*out = NULL;
-	if ((rc = evald_check_points(x, 0, "x", 1, &n, &d, err)) < 0 ||
-	    (rc = evald_check_points(y, 1, "y", 1, &m, &dy, err)) < 0)
+	if ((rc = evi_check_points(x, 0, "x", 1, &n, &d, err)) < 0 ||
+	    (rc = evi_check_points(y, 1, "y", 1, &m, &dy, err)) < 0)
 		return rc;
 	if (d != dy)
 		return evald_fail(err, EVALD_ESHAPE, 1,
@@ -288,7 +287,7 @@ int evald_cost_matrix(const evald_tensor *x, const evald_tensor *y,
 		return evald_fail(err, EVALD_ELIMIT, -1,
 				  "the point sets are too large for the BLAS "
 				  "(more than 2^31 points or features)");
-	if (!(C = evald_xalloc(n * m, sizeof *C)))
+	if (!(C = evi_xalloc(n * m, sizeof *C)))
 		return evald_fail(err, EVALD_ENOMEM, -1,
 				  "out of memory for the %lld x %lld cost "
 				  "matrix",
@@ -326,8 +325,8 @@ static int keep_positive(const evald_tensor *w, int64_t n, int input,
 		return rc;
 	for (int64_t i = 0; i < n; i++)
 		k += !w || w->data[i] > 0;
-	*idx = evald_xalloc(k, sizeof **idx);
-	*val = evald_xalloc(k, sizeof **val);
+	*idx = evi_xalloc(k, sizeof **idx);
+	*val = evi_xalloc(k, sizeof **val);
 	if (!*idx || !*val)
 		return evald_fail(err, EVALD_ENOMEM, -1,
 				  "out of memory for the weights");
@@ -417,7 +416,7 @@ static const double *gather(const evald_tensor *t, const int64_t *idx,
 	*own = NULL;
 	if (k == n)
 		return t->data;
-	if (!(*own = evald_xalloc(k * d, sizeof **own)))
+	if (!(*own = evi_xalloc(k * d, sizeof **own)))
 		return NULL;
 	for (int64_t i = 0; i < k; i++)
 		memcpy(*own + i * d, t->data + idx[i] * d,
@@ -524,10 +523,10 @@ int evald_ot_prepare(const evald_ot_input *in, int allow_scale,
 			return evald_fail(err, EVALD_EINVAL, in->x ? 1 : 0,
 					  "give the points x and y (or a cost "
 					  "matrix)");
-		if ((rc = evald_check_points(in->x, 0, "x", 1, &pb->n, &d,
-					     err)) < 0 ||
-		    (rc = evald_check_points(in->y, 1, "y", 1, &pb->m, &dy,
-					     err)) < 0)
+		if ((rc = evi_check_points(in->x, 0, "x", 1, &pb->n, &d, err)) <
+			    0 ||
+		    (rc = evi_check_points(in->y, 1, "y", 1, &pb->m, &dy,
+					   err)) < 0)
 			return rc;
 		if (d != dy)
 			return evald_fail(err, EVALD_ESHAPE, 1,
@@ -552,7 +551,7 @@ int evald_ot_prepare(const evald_ot_input *in, int allow_scale,
 				"more than 2^31 points in all");
 		goto fail;
 	}
-	if (!(pb->cost = evald_xalloc(pb->nk * pb->mk, sizeof *pb->cost))) {
+	if (!(pb->cost = evi_xalloc(pb->nk * pb->mk, sizeof *pb->cost))) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for the %lld x %lld cost matrix",
 				(long long)pb->nk, (long long)pb->mk);

@@ -88,9 +88,9 @@ static int ns_alloc(ns *s)
 	int ok = 1;
 
 	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-		ok &= (*v[k] = evald_xalloc(s->N, sizeof(int32_t))) != NULL;
-	s->pi = evald_xalloc(s->N, sizeof(double));
-	s->flow = evald_xalloc(s->N, sizeof(double));
+		ok &= (*v[k] = evi_xalloc(s->N, sizeof(int32_t))) != NULL;
+	s->pi = evi_xalloc(s->N, sizeof(double));
+	s->flow = evi_xalloc(s->N, sizeof(double));
 	return ok && s->pi && s->flow;
 }
 
@@ -454,7 +454,7 @@ static int collect(ns *s, const evald_ot_problem *pb, double p, int want_plan,
 		   evald_emd_result *res, evald_err *err)
 {
 	int64_t cnt = 0, k = 0;
-	double *terms = evald_xalloc(s->N, sizeof *terms);
+	double *terms = evi_xalloc(s->N, sizeof *terms);
 	plan_entry *pl = NULL;
 
 	if (!terms)
@@ -463,7 +463,7 @@ static int collect(ns *s, const evald_ot_problem *pb, double p, int want_plan,
 	for (int32_t u = 0; u < s->root; u++)
 		if (s->parent[u] != s->root && s->flow[u] > 0)
 			cnt++;
-	if (want_plan && !(pl = evald_xalloc(cnt, sizeof *pl))) {
+	if (want_plan && !(pl = evi_xalloc(cnt, sizeof *pl))) {
 		free(terms);
 		return evald_fail(err, EVALD_ENOMEM, -1,
 				  "out of memory for the plan");
@@ -493,8 +493,8 @@ static int collect(ns *s, const evald_ot_problem *pb, double p, int want_plan,
 		res->cost = pow(pb->scale, p) * res->cost;
 	if (pl) {
 		qsort(pl, (size_t)k, sizeof *pl, cmp_entry);
-		res->plan_ij = evald_xalloc(2 * k, sizeof *res->plan_ij);
-		res->plan_mass = evald_xalloc(k, sizeof *res->plan_mass);
+		res->plan_ij = evi_xalloc(2 * k, sizeof *res->plan_ij);
+		res->plan_mass = evi_xalloc(k, sizeof *res->plan_mass);
 		if (!res->plan_ij || !res->plan_mass) {
 			free(pl);
 			return evald_fail(err, EVALD_ENOMEM, -1,

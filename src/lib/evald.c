@@ -1,4 +1,6 @@
 /* evald.c - library-wide settings. */
+#include <config.h>
+
 #include <cblas.h>
 
 #include <evald/evald.h>
@@ -10,5 +12,5 @@ void evald_set_threads(int n)
 
 const char *evald_version(void)
 {
-	return "0.1.0";
+	return PACKAGE_VERSION; /* AC_INIT is the one place it is set */
 }

@@ -26,7 +26,7 @@
  * tiles stays in L1/L2. */
 #define TILE 64
 
-int fid_chol(double *a, int64_t d, double smax)
+int evi_fid_chol(double *a, int64_t d, double smax)
 {
 	if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a,
 			   (lapack_int)d) != 0)
@@ -38,8 +38,8 @@ int fid_chol(double *a, int64_t d, double smax)
 	return 1;
 }
 
-int fid_sqrt_eig_sum(double *m, int64_t k, double *w, fid_trace *t,
-		     evald_err *err)
+int evi_fid_sqrt_eig_sum(double *m, int64_t k, double *w, fid_trace *t,
+			 evald_err *err)
 {
 	if (k == 0)
 		return EVALD_OK;
@@ -68,11 +68,11 @@ int fid_sqrt_eig_sum(double *m, int64_t k, double *w, fid_trace *t,
 	return EVALD_OK;
 }
 
-int fid_eigen_factor(double *a, double *z, int64_t d, double *w, fid_trace *t,
-		     int64_t *rank, evald_err *err)
+int evi_fid_eigen_factor(double *a, double *z, int64_t d, double *w,
+			 fid_trace *t, int64_t *rank, evald_err *err)
 {
 	lapack_int nfound = 0;
-	lapack_int *supp = evald_xalloc(2 * d, sizeof(lapack_int));
+	lapack_int *supp = evi_xalloc(2 * d, sizeof(lapack_int));
 	int64_t r = 0;
 
 	if (!supp)
@@ -108,8 +108,8 @@ int fid_eigen_factor(double *a, double *z, int64_t d, double *w, fid_trace *t,
 	return EVALD_OK;
 }
 
-void fid_finish(double mean_term, double traces, const fid_trace *t,
-		evald_fid_result *r)
+void evi_fid_finish(double mean_term, double traces, const fid_trace *t,
+		    evald_fid_result *r)
 {
 	r->mean_term = mean_term;
 	/* Non-negative in exact arithmetic (a squared Bures distance); a
@@ -123,15 +123,15 @@ void fid_finish(double mean_term, double traces, const fid_trace *t,
 	r->rank = t->rank;
 }
 
-int fid_trace_through(const double *f, int64_t rank, int chol, double *b,
-		      double *z, int64_t d, double *w, fid_trace *t,
-		      evald_err *err)
+int evi_fid_trace_through(const double *f, int64_t rank, int chol, double *b,
+			  double *z, int64_t d, double *w, fid_trace *t,
+			  evald_err *err)
 {
 	if (chol) {
 		/* b ← Lᵀ Σ L (lower triangle). */
 		LAPACKE_dsygst(LAPACK_COL_MAJOR, 2, 'L', (lapack_int)d, b,
 			       (lapack_int)d, f, (lapack_int)d);
-		return fid_sqrt_eig_sum(b, d, w, t, err);
+		return evi_fid_sqrt_eig_sum(b, d, w, t, err);
 	}
 	if (rank == 0)
 		return EVALD_OK;
@@ -141,7 +141,7 @@ int fid_trace_through(const double *f, int64_t rank, int chol, double *b,
 	cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)rank,
 		    (int)rank, (int)d, 1.0, f, (int)d, z, (int)d, 0.0, b,
 		    (int)rank);
-	return fid_sqrt_eig_sum(b, rank, w, t, err);
+	return evi_fid_sqrt_eig_sum(b, rank, w, t, err);
 }
 
 /* Both covariances singular: Σx = W Wᵀ from its eigendecomposition and
@@ -151,18 +151,18 @@ static int eigen_route(double *a, double *b, double *z, int64_t d, double *w,
 		       fid_trace *t, evald_err *err)
 {
 	int64_t r = 0;
-	int rc = fid_eigen_factor(a, z, d, w, t, &r, err);
+	int rc = evi_fid_eigen_factor(a, z, d, w, t, &r, err);
 	if (rc)
 		return rc;
 	t->rank = r;
 	t->zeroed += d - r;
-	return fid_trace_through(a, r, 0, b, z, d, w, t, err);
+	return evi_fid_trace_through(a, r, 0, b, z, d, w, t, err);
 }
 
 /* a = ½(a + aᵀ) in place, tile pair by tile pair; returns max(0, max
  * diagonal) and saves the diagonal in diag (a Cholesky attempt overwrites
  * it). */
-double fid_sym(double *a, int64_t d, double *diag)
+double evi_fid_sym(double *a, int64_t d, double *diag)
 {
 	double dmax = 0.0;
 	for (int64_t i0 = 0; i0 < d; i0 += TILE) {
@@ -188,9 +188,9 @@ double fid_sym(double *a, int64_t d, double *diag)
 /* Undo a failed dpotrf/dsygst on a symmetric a: LAPACK's lower triangle
  * (column-major) is the C-order upper one; the C-order strict lower
  * triangle still holds the matrix, the diagonal was saved. */
-void fid_sym_restore(double *a, int64_t d, const double *diag)
+void evi_fid_sym_restore(double *a, int64_t d, const double *diag)
 {
-	evald_mirror(a, d, 0);
+	evi_mirror(a, d, 0);
 	for (int64_t i = 0; i < d; i++)
 		a[i * d + i] = diag[i];
 }
@@ -205,22 +205,22 @@ static int trace_sqrt_in(double *a, double *b, int64_t d, double *w,
 
 	memset(t, 0, sizeof *t);
 	t->rank = -1;
-	double xmax = fid_sym(a, d, da), ymax = fid_sym(b, d, db);
+	double xmax = evi_fid_sym(a, d, da), ymax = evi_fid_sym(b, d, db);
 	t->tau = (double)d * DBL_EPSILON * xmax * ymax;
 	if (xmax == 0.0 || ymax == 0.0) {
 		t->flags |= (xmax == 0.0 ? EVALD_FID_ZERO_X : 0) |
 			    (ymax == 0.0 ? EVALD_FID_ZERO_Y : 0);
 		return EVALD_OK;
 	}
-	if (fid_chol(a, d, xmax))
-		return fid_trace_through(a, d, 1, b, NULL, d, w, t, err);
+	if (evi_fid_chol(a, d, xmax))
+		return evi_fid_trace_through(a, d, 1, b, NULL, d, w, t, err);
 	t->flags |= EVALD_FID_SINGULAR_X;
-	fid_sym_restore(a, d, da);
-	if (fid_chol(b, d, ymax)) /* tr √(Σx Σy) = tr √(Σy Σx) */
-		return fid_trace_through(b, d, 1, a, NULL, d, w, t, err);
+	evi_fid_sym_restore(a, d, da);
+	if (evi_fid_chol(b, d, ymax)) /* tr √(Σx Σy) = tr √(Σy Σx) */
+		return evi_fid_trace_through(b, d, 1, a, NULL, d, w, t, err);
 	t->flags |= EVALD_FID_SINGULAR_Y | EVALD_FID_EIGEN;
-	fid_sym_restore(b, d, db);
-	z = evald_xalloc(d * d, sizeof(double));
+	evi_fid_sym_restore(b, d, db);
+	z = evi_xalloc(d * d, sizeof(double));
 	if (!z)
 		return evald_fail(err, EVALD_ENOMEM, -1,
 				  "out of memory for the eigenvectors of a "
@@ -235,9 +235,9 @@ static int trace_sqrt_in(double *a, double *b, int64_t d, double *w,
 static int trace_sqrt(const double *sx, const double *sy, int64_t d,
 		      fid_trace *t, evald_err *err)
 {
-	double *a = evald_xalloc(d * d, sizeof(double));
-	double *b = evald_xalloc(d * d, sizeof(double));
-	double *w = evald_xalloc(3 * d, sizeof(double));
+	double *a = evi_xalloc(d * d, sizeof(double));
+	double *b = evi_xalloc(d * d, sizeof(double));
+	double *w = evi_xalloc(3 * d, sizeof(double));
 	int rc;
 
 	if (!a || !b || !w) {
@@ -358,7 +358,7 @@ static int fid_gauss(const evald_gauss *x, const evald_gauss *y, double *sx,
 		tr_y += y->sigma[i * d + i];
 	}
 	if (sx) {
-		double *w = evald_xalloc(3 * d, sizeof(double));
+		double *w = evi_xalloc(3 * d, sizeof(double));
 		if (!w)
 			return evald_fail(err, EVALD_ENOMEM, -1,
 					  "out of memory");
@@ -369,7 +369,7 @@ static int fid_gauss(const evald_gauss *x, const evald_gauss *y, double *sx,
 	}
 	if (rc)
 		return rc;
-	fid_finish(mt, trx + tr_y, &t, r);
+	evi_fid_finish(mt, trx + tr_y, &t, r);
 	return EVALD_OK;
 }
 
@@ -389,10 +389,10 @@ int evald_fid_gauss_inplace(const evald_gauss *x, const evald_gauss *y,
 static int check_embeddings(const evald_tensor *x, const evald_tensor *y,
 			    evald_err *err)
 {
-	int rc = evald_check_sets(x, y,
-				  "a covariance needs at least 2 "
-				  "embeddings",
-				  err);
+	int rc = evi_check_sets(x, y,
+				"a covariance needs at least 2 "
+				"embeddings",
+				err);
 	if (rc)
 		return rc;
 	return EVALD_OK;
@@ -405,10 +405,10 @@ typedef struct two_fits {
 
 static int fits_alloc(two_fits *f, int64_t d, evald_err *err)
 {
-	f->mx = evald_xalloc(d, sizeof(double));
-	f->my = evald_xalloc(d, sizeof(double));
-	f->sx = evald_xalloc(d * d, sizeof(double));
-	f->sy = evald_xalloc(d * d, sizeof(double));
+	f->mx = evi_xalloc(d, sizeof(double));
+	f->my = evi_xalloc(d, sizeof(double));
+	f->sx = evi_xalloc(d * d, sizeof(double));
+	f->sy = evi_xalloc(d * d, sizeof(double));
 	if (f->mx && f->my && f->sx && f->sy)
 		return EVALD_OK;
 	return evald_fail(err, EVALD_ENOMEM, -1,
@@ -517,9 +517,9 @@ int evald_fid_bootstrap(const evald_tensor *x, const evald_tensor *y, int64_t b,
 	int64_t d = x->shape[1], n = x->shape[0], m = y->shape[0];
 	if (evald_progress_tick(prog, 1.0 / (double)(b + 1)))
 		return evald_fail(err, EVALD_ECANCEL, -1, "cancelled");
-	ix = evald_xalloc(n, sizeof(int64_t));
-	iy = evald_xalloc(m, sizeof(int64_t));
-	vals = evald_xalloc(b, sizeof(double));
+	ix = evi_xalloc(n, sizeof(int64_t));
+	iy = evi_xalloc(m, sizeof(int64_t));
+	vals = evi_xalloc(b, sizeof(double));
 	if (!ix || !iy || !vals) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for %lld bootstrap resamples",

@@ -47,9 +47,9 @@ int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
 	memset(ref, 0, sizeof *ref);
 	ref->d = d;
 	ref->n = g->n;
-	ref->mu = evald_xalloc(d, sizeof(double));
-	a = evald_xalloc(d * d, sizeof(double));
-	w = evald_xalloc(2 * d, sizeof(double));
+	ref->mu = evi_xalloc(d, sizeof(double));
+	a = evi_xalloc(d * d, sizeof(double));
+	w = evi_xalloc(2 * d, sizeof(double));
 	if (!ref->mu || !a || !w) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory preparing a %lld x %lld "
@@ -61,13 +61,13 @@ int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
 	memcpy(a, g->sigma, (size_t)(d * d) * sizeof(double));
 	for (int64_t i = 0; i < d; i++)
 		ref->trace += g->sigma[i * d + i];
-	ref->smax = fid_sym(a, d, w + d);
+	ref->smax = evi_fid_sym(a, d, w + d);
 	if (ref->smax == 0.0) { /* Σ = 0: no factor, tr √ = 0 */
 		free(a);
 		a = NULL;
 		goto done;
 	}
-	if (fid_chol(a, d, ref->smax)) {
+	if (evi_fid_chol(a, d, ref->smax)) {
 		clear_upper(a, d);
 		ref->chol = 1;
 		ref->rank = d;
@@ -75,8 +75,8 @@ int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
 		a = NULL;
 		goto done;
 	}
-	fid_sym_restore(a, d, w + d);
-	z = evald_xalloc(d * d, sizeof(double));
+	evi_fid_sym_restore(a, d, w + d);
+	z = evi_xalloc(d * d, sizeof(double));
 	if (!z) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for the eigenvectors of a "
@@ -84,7 +84,7 @@ int evald_fid_ref_prepare(const evald_gauss *g, evald_fid_ref *ref,
 				(long long)d, (long long)d);
 		goto fail;
 	}
-	rc = fid_eigen_factor(a, z, d, w, &t, &ref->rank, err);
+	rc = evi_fid_eigen_factor(a, z, d, w, &t, &ref->rank, err);
 	if (rc)
 		goto fail;
 	ref->not_psd = (t.flags & EVALD_FID_NOT_PSD) != 0;
@@ -151,11 +151,11 @@ int evald_fid_with_ref(const evald_fid_ref *ref, int ref_is_y,
 		mt += df * df;
 		tr_o += other->sigma[i * d + i];
 	}
-	w = evald_xalloc(2 * d, sizeof(double));
+	w = evi_xalloc(2 * d, sizeof(double));
 	if (!b)
-		b = own = evald_xalloc(d * d, sizeof(double));
+		b = own = evi_xalloc(d * d, sizeof(double));
 	if (!ref->chol && ref->rank > 0)
-		z = evald_xalloc(d * ref->rank, sizeof(double));
+		z = evi_xalloc(d * ref->rank, sizeof(double));
 	if (!w || !b || (!ref->chol && ref->rank > 0 && !z)) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for a %lld x %lld matrix",
@@ -164,7 +164,7 @@ int evald_fid_with_ref(const evald_fid_ref *ref, int ref_is_y,
 	}
 	if (own)
 		memcpy(own, other->sigma, (size_t)(d * d) * sizeof(double));
-	double omax = fid_sym(b, d, w + d);
+	double omax = evi_fid_sym(b, d, w + d);
 	t.tau = (double)d * DBL_EPSILON * ref->smax * omax;
 	if (ref->smax == 0.0 || omax == 0.0) {
 		t.flags |= (ref->smax == 0.0 ? zero_ref : 0) |
@@ -179,12 +179,12 @@ int evald_fid_with_ref(const evald_fid_ref *ref, int ref_is_y,
 				t.min_eig = ref->min_eig;
 			}
 		}
-		rc = fid_trace_through(ref->f, ref->rank, ref->chol, b, z, d, w,
-				       &t, err);
+		rc = evi_fid_trace_through(ref->f, ref->rank, ref->chol, b, z,
+					   d, w, &t, err);
 		if (rc)
 			goto out;
 	}
-	fid_finish(mt, ref->trace + tr_o, &t, r);
+	evi_fid_finish(mt, ref->trace + tr_o, &t, r);
 out:
 	free(own);
 	free(z);

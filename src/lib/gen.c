@@ -107,8 +107,8 @@ static void draw_subset(evald_rng *rng, int64_t *perm, int64_t n, int64_t m,
 static int kid_check(const evald_tensor *x, const evald_tensor *y,
 		     const evald_kid_params *p, evald_err *err)
 {
-	int rc = evald_check_sets(
-		x, y, "KID needs at least 2 embeddings per set", err);
+	int rc = evi_check_sets(x, y, "KID needs at least 2 embeddings per set",
+				err);
 	if (rc)
 		return rc;
 	if (x->shape[1] > INT_MAX || x->shape[0] > INT_MAX ||
@@ -159,13 +159,13 @@ int evald_kid(const evald_tensor *x, const evald_tensor *y,
 	if (w.brows > w.m)
 		w.brows = w.m;
 
-	w.xs = evald_xalloc(w.m * d, sizeof(double));
-	w.ys = evald_xalloc(w.m * d, sizeof(double));
-	w.g = evald_xalloc(w.brows * w.m, sizeof(double));
-	w.rs = evald_xalloc(w.m, sizeof(double));
-	px = evald_xalloc(n, sizeof(int64_t));
-	py = evald_xalloc(mm, sizeof(int64_t));
-	mmd = evald_xalloc(p->subsets, sizeof(double));
+	w.xs = evi_xalloc(w.m * d, sizeof(double));
+	w.ys = evi_xalloc(w.m * d, sizeof(double));
+	w.g = evi_xalloc(w.brows * w.m, sizeof(double));
+	w.rs = evi_xalloc(w.m, sizeof(double));
+	px = evi_xalloc(n, sizeof(int64_t));
+	py = evi_xalloc(mm, sizeof(int64_t));
+	mmd = evi_xalloc(p->subsets, sizeof(double));
 	if (!w.xs || !w.ys || !w.g || !w.rs || !px || !py || !mmd) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for KID subsets of %lld rows",
@@ -260,10 +260,10 @@ int evald_inception_score(const evald_tensor *pr, int64_t splits,
 	if (rc)
 		return rc;
 	int64_t n = pr->shape[0], c = pr->shape[1];
-	py = evald_xalloc(c, sizeof(double));
-	lpy = evald_xalloc(c, sizeof(double));
-	kl = evald_xalloc(n, sizeof(double));
-	scores = evald_xalloc(splits, sizeof(double));
+	py = evi_xalloc(c, sizeof(double));
+	lpy = evi_xalloc(c, sizeof(double));
+	kl = evi_xalloc(n, sizeof(double));
+	scores = evi_xalloc(splits, sizeof(double));
 	if (!py || !lpy || !kl || !scores) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for %lld classes", (long long)c);

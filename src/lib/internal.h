@@ -1,4 +1,7 @@
-/* internal.h - helpers shared by libevald's sources; not installed. */
+/* internal.h - helpers shared by libevald's sources; not installed.
+ *
+ * Private functions carry the evi_ prefix: the shared library exports only
+ * evald_* (Makefile.am), so nothing here becomes part of the ABI. */
 #ifndef EVALD_INTERNAL_H
 #define EVALD_INTERNAL_H
 
@@ -7,7 +10,7 @@
 
 /* malloc of n*size bytes, NULL on overflow; n == 0 gives a 1-byte block so
  * a NULL return always means failure. */
-static inline void *evald_xalloc(int64_t n, size_t size)
+static inline void *evi_xalloc(int64_t n, size_t size)
 {
 	if (n < 0 || (size && (uint64_t)n > SIZE_MAX / size))
 		return NULL;
@@ -17,22 +20,22 @@ static inline void *evald_xalloc(int64_t n, size_t size)
 /* Copy the strict upper triangle of the C-order d x d matrix a onto the
  * lower one (upper_to_lower), or the lower onto the upper, in cache-sized
  * tiles. */
-void evald_mirror(double *a, int64_t d, int upper_to_lower);
+void evi_mirror(double *a, int64_t d, int upper_to_lower);
 
 struct evald_tensor;
 struct evald_err;
 /* Two embedding sets x [N, d] and y [M, d] with N, M >= 2 and the same d;
  * `need` completes the message for a set that is too small.  Shared by FID
  * and KID so both answer the same mistakes the same way. */
-int evald_check_sets(const struct evald_tensor *x, const struct evald_tensor *y,
-		     const char *need, struct evald_err *err);
+int evi_check_sets(const struct evald_tensor *x, const struct evald_tensor *y,
+		   const char *need, struct evald_err *err);
 
 /* A point set of a transport problem: [points, features], or [points]
  * (one feature) when allow_1d; non-empty and finite.  Sets *rows and
  * *cols.  Shared by the OT solvers and sliced Wasserstein so both word
  * the same mistakes the same way. */
-int evald_check_points(const struct evald_tensor *t, int input,
-		       const char *name, int allow_1d, int64_t *rows,
-		       int64_t *cols, struct evald_err *err);
+int evi_check_points(const struct evald_tensor *t, int input, const char *name,
+		     int allow_1d, int64_t *rows, int64_t *cols,
+		     struct evald_err *err);
 
 #endif

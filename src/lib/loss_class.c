@@ -248,7 +248,7 @@ static int class_nll(const evald_tensor *input, const evald_tensor *target,
 			return rc;
 	}
 	nv = L.N * L.inner;
-	buf = evald_xalloc(nv, sizeof *buf);
+	buf = evi_xalloc(nv, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (int64_t n = 0; n < L.N; n++) {
@@ -335,7 +335,7 @@ int evald_focal(const evald_tensor *input, const evald_tensor *target,
 		return evald_fail(err, EVALD_EINVAL, 3,
 				  "gamma must be >= 0; got %.17g", gamma);
 	nv = L.N * L.inner;
-	buf = evald_xalloc(nv, sizeof *buf);
+	buf = evi_xalloc(nv, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (int64_t n = 0; n < L.N; n++) {

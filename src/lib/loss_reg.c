@@ -140,7 +140,7 @@ int evald_gaussian_nll(const evald_tensor *input, const evald_tensor *target,
 	/* Elements of input per element of var: 1 (same shape), the last
 	 * dim (homoscedastic) or everything (scalar). */
 	inner = var->size == input->size ? 1 : input->size / var->size;
-	buf = evald_xalloc(input->size, sizeof *buf);
+	buf = evi_xalloc(input->size, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (i = 0; i < input->size; i++) {
@@ -203,7 +203,7 @@ int evald_tukey(const evald_tensor *input, const evald_tensor *target, double c,
 				  "input is a single number; scale mad needs a "
 				  "batch dimension (dim 0) to take the median "
 				  "absolute deviation over");
-	buf = evald_xalloc(input->size, sizeof *buf);
+	buf = evi_xalloc(input->size, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (int64_t i = 0; i < input->size; i++)
@@ -215,7 +215,7 @@ int evald_tukey(const evald_tensor *input, const evald_tensor *target, double c,
 	}
 	nb = input->shape[0];
 	nout = input->size / nb;
-	col = evald_xalloc(nb, sizeof *col);
+	col = evi_xalloc(nb, sizeof *col);
 	if (!col) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto fail;

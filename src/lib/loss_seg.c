@@ -54,7 +54,7 @@ static int dice_target_kind(const evald_tensor *input,
 static double *dice_activate(const evald_tensor *input, evald_activation act,
 			     int64_t N, int64_t C, int64_t S)
 {
-	double *p = evald_xalloc(input->size, sizeof *p);
+	double *p = evi_xalloc(input->size, sizeof *p);
 
 	if (!p)
 		return NULL;
@@ -123,7 +123,7 @@ int evald_dice(const evald_tensor *input, const evald_tensor *target,
 	c0 = !opt->include_background && C > 1 ? 1 : 0;
 	Ck = C - c0;
 	p = dice_activate(input, opt->activation, N, C, S);
-	buf = evald_xalloc(N * Ck, sizeof *buf);
+	buf = evi_xalloc(N * Ck, sizeof *buf);
 	if (!p || !buf) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto fail;
@@ -279,7 +279,7 @@ int evald_perceptual(const evald_tensor *input, const evald_tensor *target,
 		return evald_fail(err, EVALD_EINVAL, -1,
 				  "distance must be l2 or l1");
 	N = input[0].shape[0];
-	buf = evald_xalloc(N, sizeof *buf);
+	buf = evi_xalloc(N, sizeof *buf);
 	if (!buf)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	for (int64_t n = 0; n < N; n++)

@@ -208,7 +208,7 @@ static inline int lu_out_init(lu_out *o, int64_t n, evald_reduction red,
 	o->n = n;
 	if (red != EVALD_REDUCE_NONE)
 		return EVALD_OK;
-	o->buf = evald_xalloc(n, sizeof *o->buf);
+	o->buf = evi_xalloc(n, sizeof *o->buf);
 	return o->buf ? EVALD_OK
 		      : evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 }

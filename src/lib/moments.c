@@ -27,7 +27,7 @@ static int64_t block_rows(int64_t d)
 /* Tile by tile: writing a whole column at once misses the cache on every
  * element, and this runs once per add call (80 times for a 10000 x 2048
  * float32 set streamed in 1 MB blocks). */
-void evald_mirror(double *a, int64_t d, int upper_to_lower)
+void evi_mirror(double *a, int64_t d, int upper_to_lower)
 {
 	const int64_t tile = 64;
 	/* Element (i, j) of the source triangle is a[i * r + j * c]. */
@@ -57,8 +57,8 @@ int evald_moments_init(evald_moments *m, int64_t d, evald_err *err)
 		return evald_fail(err, EVALD_ELIMIT, -1,
 				  "embedding dimension %lld is too large",
 				  (long long)d);
-	m->mean = evald_xalloc(d, sizeof(double));
-	m->comoment = evald_xalloc(d * d, sizeof(double));
+	m->mean = evi_xalloc(d, sizeof(double));
+	m->comoment = evi_xalloc(d * d, sizeof(double));
 	if (!m->mean || !m->comoment) {
 		evald_moments_free(m);
 		return evald_fail(err, EVALD_ENOMEM, -1,
@@ -146,9 +146,9 @@ static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
 
 	if (nrows == 0)
 		return EVALD_OK;
-	z = evald_xalloc(b0 * d, sizeof(double));
-	bm = evald_xalloc(d, sizeof(double));
-	delta = evald_xalloc(d, sizeof(double));
+	z = evi_xalloc(b0 * d, sizeof(double));
+	bm = evi_xalloc(d, sizeof(double));
+	delta = evi_xalloc(d, sizeof(double));
 	if (!z || !bm || !delta) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for the moments block buffer");
@@ -159,7 +159,7 @@ static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
 		copy_rows(s, d, r0, b, z);
 		fold_block(m, z, b, bm, delta);
 	}
-	evald_mirror(m->comoment, d, 1);
+	evi_mirror(m->comoment, d, 1);
 out:
 	free(z);
 	free(bm);
@@ -252,7 +252,7 @@ int evald_moments_merge(evald_moments *m, int64_t n, const double *mean,
 	for (int64_t i = 0; i < d; i++)
 		m->mean[i] += (mean[i] - m->mean[i]) * (nb / nt);
 	m->n += n;
-	evald_mirror(m->comoment, d, 1);
+	evi_mirror(m->comoment, d, 1);
 	return EVALD_OK;
 }
 
@@ -311,8 +311,8 @@ int evald_moments_of(const evald_tensor *x, double *mu, double *sigma,
 	return rc;
 }
 
-int evald_check_sets(const evald_tensor *x, const evald_tensor *y,
-		     const char *need, evald_err *err)
+int evi_check_sets(const evald_tensor *x, const evald_tensor *y,
+		   const char *need, evald_err *err)
 {
 	const evald_tensor *s[2] = {x, y};
 	char sh[64];

@@ -102,7 +102,7 @@ int evald_ot1d_sort(double *v, double *w, int64_t n, evald_err *err)
 
 	if (n < 2)
 		return EVALD_OK;
-	keys = evald_xalloc(n, sizeof *keys);
+	keys = evi_xalloc(n, sizeof *keys);
 	if (!keys)
 		goto nomem;
 	for (int64_t i = 0; i < n; i++)
@@ -111,8 +111,8 @@ int evald_ot1d_sort(double *v, double *w, int64_t n, evald_err *err)
 	if (n <= SMALL_SORT) {
 		insertion_sort(keys, w, n);
 	} else {
-		kt = evald_xalloc(n, sizeof *kt);
-		wt = w ? evald_xalloc(n, sizeof *wt) : NULL;
+		kt = evi_xalloc(n, sizeof *kt);
+		wt = w ? evi_xalloc(n, sizeof *wt) : NULL;
 		hist = malloc(sizeof(int64_t) * RADIX_PASSES * RADIX_SIZE);
 		if (!kt || (w && !wt) || !hist)
 			goto nomem;
@@ -350,9 +350,9 @@ static int side_prepare(const evald_tensor *t, const evald_tensor *w, int input,
 	if (w &&
 	    (rc = evald_ot1d_check_weights(w, n, input + 2, wname, err)) < 0)
 		return rc;
-	s->v = evald_xalloc(n, sizeof *s->v);
+	s->v = evi_xalloc(n, sizeof *s->v);
 	if (w)
-		s->cum = evald_xalloc(n, sizeof *s->cum);
+		s->cum = evi_xalloc(n, sizeof *s->cum);
 	if (!s->v || (w && !s->cum)) {
 		side_free(s);
 		return evald_fail(err, EVALD_ENOMEM, -1,

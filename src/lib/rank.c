@@ -115,8 +115,8 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 					  "average precision; element %lld is "
 					  "%.17g",
 					  (long long)i, rel->data[i]);
-	it = evald_xalloc(n, sizeof *it);
-	r->per_query = evald_xalloc(q, sizeof(double));
+	it = evi_xalloc(n, sizeof *it);
+	r->per_query = evi_xalloc(q, sizeof(double));
 	if (!it || !r->per_query) {
 		free(it);
 		evald_rank_result_free(r);
@@ -168,11 +168,11 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	rc = rank_shapes(scores, rel, 2, &q, &n, err);
 	if (rc)
 		return rc;
-	it = evald_xalloc(n, sizeof *it);
-	disc = evald_xalloc(n, sizeof(double));
-	cum = evald_xalloc(n, sizeof(double));
-	ideal = evald_xalloc(n, sizeof(double));
-	r->per_query = evald_xalloc(q, sizeof(double));
+	it = evi_xalloc(n, sizeof *it);
+	disc = evi_xalloc(n, sizeof(double));
+	cum = evi_xalloc(n, sizeof(double));
+	ideal = evi_xalloc(n, sizeof(double));
+	r->per_query = evi_xalloc(q, sizeof(double));
 	if (!it || !disc || !cum || !ideal || !r->per_query) {
 		evald_rank_result_free(r);
 		rc = evald_fail(err, EVALD_ENOMEM, -1,

@@ -186,7 +186,7 @@ static double marginal_error(const sk *s)
 /* <P, M> with P_ij = us_i K_ij vs_j, by rows then a pairwise sum. */
 static int plan_cost(const sk *s, double *out, evald_err *err)
 {
-	double *rows = evald_xalloc(s->n, sizeof *rows);
+	double *rows = evi_xalloc(s->n, sizeof *rows);
 
 	if (!rows)
 		return evald_fail(err, EVALD_ENOMEM, -1,
@@ -258,13 +258,13 @@ int evald_sinkhorn_solve(const evald_ot_problem *pb, double reg,
 	s.a = pb->a;
 	s.b = pb->b;
 	s.reg = reg;
-	s.K = evald_xalloc(s.n * s.m, sizeof *s.K);
-	s.ua = evald_xalloc(s.n, sizeof *s.ua);
-	s.us = evald_xalloc(s.n, sizeof *s.us);
-	s.kv = evald_xalloc(s.n, sizeof *s.kv);
-	s.va = evald_xalloc(s.m, sizeof *s.va);
-	s.vs = evald_xalloc(s.m, sizeof *s.vs);
-	s.ktu = evald_xalloc(s.m, sizeof *s.ktu);
+	s.K = evi_xalloc(s.n * s.m, sizeof *s.K);
+	s.ua = evi_xalloc(s.n, sizeof *s.ua);
+	s.us = evi_xalloc(s.n, sizeof *s.us);
+	s.kv = evi_xalloc(s.n, sizeof *s.kv);
+	s.va = evi_xalloc(s.m, sizeof *s.va);
+	s.vs = evi_xalloc(s.m, sizeof *s.vs);
+	s.ktu = evi_xalloc(s.m, sizeof *s.ktu);
 	if (!s.K || !s.ua || !s.us || !s.kv || !s.va || !s.vs || !s.ktu) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for the %lld x %lld kernel",

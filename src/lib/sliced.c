@@ -14,12 +14,12 @@
  * computed by one dgemm to about 32 MB whatever n + m is. */
 #define BLOCK_VALUES (INT64_C(1) << 22)
 
-/* A point set [points, features] (evald_check_points, 2-D only). */
+/* A point set [points, features] (evi_check_points, 2-D only). */
 static int check_set(const evald_tensor *t, int input, const char *name,
 		     evald_err *err)
 {
 	int64_t rows, cols;
-	return evald_check_points(t, input, name, 0, &rows, &cols, err);
+	return evi_check_points(t, input, name, 0, &rows, &cols, err);
 }
 
 static int check_inputs(const evald_tensor *x, const evald_tensor *y,
@@ -155,15 +155,15 @@ int evald_sliced_wasserstein(const evald_tensor *x, const evald_tensor *y,
 	if (block > k)
 		block = k;
 
-	px = evald_xalloc(block * n, sizeof *px);
-	py = evald_xalloc(block * m, sizeof *py);
-	costs = evald_xalloc(k, sizeof *costs);
+	px = evi_xalloc(block * n, sizeof *px);
+	py = evi_xalloc(block * m, sizeof *py);
+	costs = evi_xalloc(k, sizeof *costs);
 	if (!proj)
-		theta = evald_xalloc(block * d, sizeof *theta);
+		theta = evi_xalloc(block * d, sizeof *theta);
 	if (xw)
-		wx = evald_xalloc(n, sizeof *wx);
+		wx = evi_xalloc(n, sizeof *wx);
 	if (yw)
-		wy = evald_xalloc(m, sizeof *wy);
+		wy = evi_xalloc(m, sizeof *wy);
 	if (!px || !py || !costs || (!proj && !theta) || (xw && !wx) ||
 	    (yw && !wy)) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
