@@ -1,25 +1,30 @@
 /* evalctl.c - the command-line client of evald, for people and CI.
  *
- *   evalctl [--url URL] [--token T] metrics
- *   evalctl compute METRIC [--param k=v]... [--input NAME=FILE|ref:NAME|
- *           stream:ID]... [--record SERIES] [--step N] [--async] [--json]
- *           [--fail-above X | --fail-below X]
- *   evalctl ref put NAME FILE | ref ls | ref rm NAME
- *   evalctl series NAME
+ *   evalctl [--url URL] [--token T] [--cacert FILE] [--timeout S] [--json]
+ *           metrics
+ *         | compute METRIC [--param k=v]... [--input NAME=SOURCE]...
+ *                  [--record SERIES [--step N]] [--async]
+ *                  [--fail-above X] [--fail-below Y] [--gate-on WHAT]
+ *         | ref put NAME FILE | ref ls | ref rm NAME
+ *         | series NAME
  *
- * Exit codes: 0 ok, 1 threshold violated, 2 usage error, 3 server or
- * connection error; each failure prints one line saying why. */
+ * Exit codes: 0 ok, 1 threshold violated, 2 usage error (including a
+ * threshold that cannot apply to the result), 3 server or connection
+ * error; each failure prints one line saying why.  A 503 and a connection
+ * reset are retried, honouring Retry-After, until --timeout runs out: a CI
+ * job that meets a busy server waits its turn instead of failing. */
 #include <config.h>
 
-#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl_input.h"
@@ -29,6 +34,10 @@ enum { EXIT_OK = 0, EXIT_THRESHOLD = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
 typedef struct ctl {
 	char url[512];
 	const char *token;
+	const char *cacert; /* a CA bundle to trust, or NULL */
+	const char *capath; /* a directory of CA certificates, or NULL */
+	double timeout;	    /* seconds for one command, retries included */
+	double deadline;    /* monotonic seconds */
 	int json_out;
 } ctl;
 
@@ -36,6 +45,39 @@ typedef struct buf {
 	char *s;
 	size_t len;
 } buf;
+
+/* One line on stderr, prefixed evalctl:, and the exit code to return. */
+static int fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("evalctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+/* The shortest decimal that reads back as x (0.1, not
+ * 0.10000000000000001): what a person would write, and still exact. */
+static const char *num(double x, char out[32])
+{
+	for (int p = 1; p <= 17; p++) {
+		snprintf(out, 32, "%.*g", p, x);
+		if (strtod(out, NULL) == x)
+			break;
+	}
+	return out;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
 
 static size_t on_data(char *p, size_t sz, size_t n, void *ud)
 {
@@ -50,8 +92,29 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
+/* A path segment with every byte outside [A-Za-z0-9-._~] escaped, so a
+ * name such as "my run/mse" or "run#1" reaches the server whole (it
+ * decodes the path before routing).  malloc'd; NULL on failure. */
+static char *escape_name(const char *name)
+{
+	char *e = curl_easy_escape(NULL, name, 0);
+	char *out = e ? strdup(e) : NULL;
+	curl_free(e);
+	return out;
+}
+
+/* Connection errors that mean the exchange broke (reset, nothing
+ * answered), as opposed to a server that is not there at all. */
+static int transient(CURLcode rc)
+{
+	return rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR ||
+	       rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE;
+}
+
 /* One HTTP exchange.  Returns the parsed JSON answer (new reference) and
- * the status in *status, or NULL after printing why (exit 3). */
+ * the status in *status, or NULL after printing why (exit 3).  A 503, or
+ * a reset where resending cannot repeat a write, is tried again after the
+ * server's Retry-After (else a growing pause) until the deadline. */
 static json_t *call(const ctl *c, const char *method, const char *path,
 		    const char *body, size_t len, const char *ctype,
 		    long *status)
@@ -61,9 +124,13 @@ static json_t *call(const ctl *c, const char *method, const char *path,
 	buf b = {0};
 	char url[1200], auth[400], ct[128];
 	json_t *j = NULL;
+	double pause = 0.5;
+	/* A POST that broke mid-way may have been applied (a recorded
+	 * point): only idempotent methods are resent after a reset. */
+	int idempotent = strcmp(method, "POST") != 0;
 
 	if (!h) {
-		fprintf(stderr, "evalctl: cannot initialise libcurl\n");
+		fail(0, "cannot initialise libcurl");
 		return NULL;
 	}
 	snprintf(url, sizeof url, "%s%s", c->url, path);
@@ -72,6 +139,10 @@ static json_t *call(const ctl *c, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (c->cacert)
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert);
+	if (c->capath)
+		curl_easy_setopt(h, CURLOPT_CAPATH, c->capath);
 	if (c->token) {
 		snprintf(auth, sizeof auth, "Authorization: Bearer %s",
 			 c->token);
@@ -85,19 +156,47 @@ static json_t *call(const ctl *c, const char *method, const char *path,
 				 (curl_off_t)len);
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-	CURLcode rc = curl_easy_perform(h);
-	if (rc != CURLE_OK) {
-		fprintf(stderr, "evalctl: cannot reach %s: %s\n", c->url,
-			curl_easy_strerror(rc));
-		goto out;
+	for (;;) {
+		b.len = 0;
+		CURLcode rc = curl_easy_perform(h);
+		double wait = pause;
+		if (rc == CURLE_OK) {
+			curl_off_t ra = -1;
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+			if (*status != 503)
+				break;
+			curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &ra);
+			if (ra > 0)
+				wait = (double)ra;
+		} else if (!transient(rc) || !idempotent) {
+			fail(0, "cannot reach %s: %s", c->url,
+			     curl_easy_strerror(rc));
+			goto out;
+		}
+		if (now_s() + wait > c->deadline) {
+			if (rc != CURLE_OK) {
+				fail(0,
+				     "cannot reach %s: %s (gave up after "
+				     "--timeout %.0f s)",
+				     c->url, curl_easy_strerror(rc),
+				     c->timeout);
+				goto out;
+			}
+			break; /* report the last 503 */
+		}
+		/* Said on every retry, so a CI log shows why a gate took
+		 * longer than its computation. */
+		fprintf(stderr, "evalctl: %s, retrying in %.1f s\n",
+			rc == CURLE_OK ? "server busy (503)"
+				       : curl_easy_strerror(rc),
+			wait);
+		usleep((useconds_t)(wait * 1e6));
+		pause = pause * 2 > 8 ? 8 : pause * 2;
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	j = json_loadb(b.s ? b.s : "", b.len, 0, NULL);
 	if (!j)
-		fprintf(stderr,
-			"evalctl: %s answered %ld with something that "
-			"is not JSON\n",
-			url, *status);
+		fail(0, "%s answered %ld with something that is not JSON", url,
+		     *status);
 out:
 	curl_slist_free_all(hd);
 	curl_easy_cleanup(h);
@@ -110,11 +209,10 @@ static int server_error(json_t *j, long status)
 {
 	json_t *e = json_object_get(j, "error");
 	const char *path = json_string_value(json_object_get(e, "path"));
-	fprintf(stderr, "evalctl: server answered %ld %s: %s%s%s\n", status,
-		json_string_value(json_object_get(e, "code")),
-		json_string_value(json_object_get(e, "message")),
-		path && *path ? " at " : "", path && *path ? path : "");
-	return EXIT_SERVER;
+	return fail(EXIT_SERVER, "server answered %ld %s: %s%s%s", status,
+		    json_string_value(json_object_get(e, "code")),
+		    json_string_value(json_object_get(e, "message")),
+		    path && *path ? " at " : "", path && *path ? path : "");
 }
 
 static void dump(json_t *j)
@@ -125,36 +223,186 @@ static void dump(json_t *j)
 	free(s);
 }
 
-/* ------------------------------------------------------------ metrics */
-
-static int cmd_metrics(const ctl *c)
+/* A request whose 2xx answer is shown by `show` (a table) or as JSON. */
+static int simple(const ctl *c, const char *method, const char *path,
+		  const char *body, size_t len, const char *ctype,
+		  void (*show)(json_t *))
 {
 	long st = 0;
-	json_t *j = call(c, "GET", "/v1/metrics", NULL, 0, NULL, &st);
+	json_t *j = call(c, method, path, body, len, ctype, &st);
+	int code = EXIT_OK;
 	if (!j)
 		return EXIT_SERVER;
-	if (st != 200) {
-		int r = server_error(j, st);
-		json_decref(j);
-		return r;
-	}
-	if (c->json_out) {
+	if (st >= 300)
+		code = server_error(j, st);
+	else if (c->json_out)
 		dump(j);
-	} else {
-		size_t i;
-		json_t *m;
-		printf("%-20s %-11s %s\n", "NAME", "FAMILY", "SUMMARY");
-		json_array_foreach(json_object_get(j, "metrics"), i, m) printf(
-			"%-20s %-11s %s\n",
-			json_string_value(json_object_get(m, "name")),
-			json_string_value(json_object_get(m, "family")),
-			json_string_value(json_object_get(m, "summary")));
-	}
+	else
+		show(j);
 	json_decref(j);
-	return EXIT_OK;
+	return code;
+}
+
+/* ------------------------------------------------------------ metrics */
+
+static void show_metrics(json_t *j)
+{
+	size_t i;
+	json_t *m;
+	printf("%-20s %-11s %s\n", "NAME", "FAMILY", "SUMMARY");
+	json_array_foreach(json_object_get(j, "metrics"), i, m)
+		printf("%-20s %-11s %s\n",
+		       json_string_value(json_object_get(m, "name")),
+		       json_string_value(json_object_get(m, "family")),
+		       json_string_value(json_object_get(m, "summary")));
 }
 
 /* ------------------------------------------------------------ compute */
+
+/* Which number of the result a threshold applies to. */
+typedef enum { GATE_VALUE, GATE_UPPER, GATE_LOWER } gate_on;
+
+typedef struct compute_opts {
+	const char *metric;
+	json_t *params, *inputs, *record; /* owned */
+	double above, below;		  /* NAN when not given */
+	gate_on on;
+	int async;
+} compute_opts;
+
+static void compute_opts_free(compute_opts *o)
+{
+	json_decref(o->params);
+	json_decref(o->inputs);
+	json_decref(o->record);
+}
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtod(s, &end);
+	return !errno && end != s && !*end && isfinite(*out) ? 0 : -1;
+}
+
+/* Split "NAME=REST" in place; NULL when there is no name. */
+static char *split_eq(char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return NULL;
+	*eq = '\0';
+	return eq + 1;
+}
+
+static int record_set(compute_opts *o, const char *key, json_t *v)
+{
+	if (!o->record)
+		o->record = json_object();
+	return json_object_set_new(o->record, key, v);
+}
+
+/* The options of `compute` into o; EXIT_OK or EXIT_USAGE (reported). */
+static int compute_parse(int argc, char **argv, compute_opts *o)
+{
+	static const struct option lo[] = {
+		{"param", required_argument, NULL, 'p'},
+		{"input", required_argument, NULL, 'i'},
+		{"record", required_argument, NULL, 'r'},
+		{"step", required_argument, NULL, 's'},
+		{"fail-above", required_argument, NULL, 'A'},
+		{"fail-below", required_argument, NULL, 'B'},
+		{"gate-on", required_argument, NULL, 'g'},
+		{"async", no_argument, NULL, 'a'},
+		{0}};
+	char errbuf[300], *val, *end;
+	json_t *v;
+	int opt;
+
+	o->params = json_object();
+	o->inputs = json_object();
+	o->above = o->below = NAN;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (!(val = split_eq(optarg)))
+				return fail(EXIT_USAGE,
+					    "--param wants k=v, got '%s'",
+					    optarg);
+			/* A value that parses as JSON is JSON (numbers,
+			 * booleans, null, arrays); anything else a string. */
+			v = json_loads(val, JSON_DECODE_ANY, NULL);
+			json_object_set_new(o->params, optarg,
+					    v ? v : json_string(val));
+			break;
+		case 'i':
+			if (!(val = split_eq(optarg)))
+				return fail(EXIT_USAGE,
+					    "--input wants NAME=FILE, "
+					    "NAME=ref:NAME or NAME=stream:ID, "
+					    "got '%s'",
+					    optarg);
+			if (ctl_input_load(val, &v, errbuf) < 0)
+				return fail(EXIT_USAGE, "--input %s: %s",
+					    optarg, errbuf);
+			json_object_set_new(o->inputs, optarg, v);
+			break;
+		case 'r': record_set(o, "series", json_string(optarg)); break;
+		case 's': {
+			long long st = strtoll(optarg, &end, 10);
+			if (*end || end == optarg)
+				return fail(EXIT_USAGE,
+					    "--step wants an integer, got '%s'",
+					    optarg);
+			record_set(o, "step", json_integer(st));
+			break;
+		}
+		case 'A':
+		case 'B':
+			if (parse_number(optarg,
+					 opt == 'A' ? &o->above : &o->below))
+				return fail(EXIT_USAGE,
+					    "--fail-%s wants a number, got "
+					    "'%s'",
+					    opt == 'A' ? "above" : "below",
+					    optarg);
+			break;
+		case 'g':
+			if (!strcmp(optarg, "value"))
+				o->on = GATE_VALUE;
+			else if (!strcmp(optarg, "upper"))
+				o->on = GATE_UPPER;
+			else if (!strcmp(optarg, "lower"))
+				o->on = GATE_LOWER;
+			else
+				return fail(EXIT_USAGE,
+					    "--gate-on takes value, upper or "
+					    "lower, got '%s'",
+					    optarg);
+			break;
+		case 'a': o->async = 1; break;
+		default:
+			return fail(EXIT_USAGE,
+				    "compute: unknown or incomplete option "
+				    "'%s' (evalctl --help lists them)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return fail(EXIT_USAGE, "compute takes one METRIC name "
+					"(evalctl metrics lists them)");
+	o->metric = argv[optind];
+	if (!isnan(o->above) && !isnan(o->below) && o->below > o->above)
+		return fail(EXIT_USAGE,
+			    "--fail-below %g is above --fail-above %g: no "
+			    "value could pass",
+			    o->below, o->above);
+	if (o->record && !json_object_get(o->record, "series"))
+		return fail(EXIT_USAGE, "--step needs --record SERIES");
+	return EXIT_OK;
+}
 
 static void progress_bar(double f)
 {
@@ -166,7 +414,8 @@ static void progress_bar(double f)
 	fflush(stderr);
 }
 
-/* Poll a job to its end; returns its result (new reference) or NULL. */
+/* Poll a job to its end; returns its result (new reference) or NULL with
+ * *code set. */
 static json_t *wait_job(const ctl *c, const char *id, int *code)
 {
 	char path[128];
@@ -174,7 +423,7 @@ static json_t *wait_job(const ctl *c, const char *id, int *code)
 	snprintf(path, sizeof path, "/v1/jobs/%s", id);
 	for (;;) {
 		long st = 0;
-		json_t *j = call(c, "GET", path, NULL, 0, NULL, &st);
+		json_t *j = call(c, "GET", path, NULL, 0, NULL, &st), *r = NULL;
 		if (!j) {
 			*code = EXIT_SERVER;
 			return NULL;
@@ -188,38 +437,69 @@ static json_t *wait_job(const ctl *c, const char *id, int *code)
 		if (tty)
 			progress_bar(json_number_value(
 				json_object_get(j, "progress")));
-		if (s && !strcmp(s, "done")) {
-			if (tty)
-				fputc('\n', stderr);
-			json_t *r = json_incref(json_object_get(j, "result"));
-			json_decref(j);
-			return r;
-		}
-		if (s && (!strcmp(s, "failed") || !strcmp(s, "cancelled"))) {
-			if (tty)
-				fputc('\n', stderr);
+		int done = s && !strcmp(s, "done");
+		int over = done || (s && (!strcmp(s, "failed") ||
+					  !strcmp(s, "cancelled")));
+		if (tty && over)
+			fputc('\n', stderr);
+		if (done) {
+			r = json_incref(json_object_get(j, "result"));
+		} else if (over) {
 			json_t *e = json_object_get(j, "error");
-			if (e) {
-				json_t *wrap = json_pack("{s:O}", "error", e);
-				*code = server_error(
-					wrap,
-					(long)json_integer_value(
-						json_object_get(e, "status")));
-				json_decref(wrap);
-			} else {
-				fprintf(stderr, "evalctl: job %s was %s\n", id,
-					s);
-				*code = EXIT_SERVER;
-			}
-			json_decref(j);
-			return NULL;
+			json_t *wrap = json_pack("{s:O?}", "error", e);
+			*code = e ? server_error(wrap,
+						 (long)json_integer_value(
+							 json_object_get(
+								 e, "status")))
+				  : fail(EXIT_SERVER, "job %s was %s", id, s);
+			json_decref(wrap);
 		}
 		json_decref(j);
+		if (over)
+			return r;
 		usleep(200000);
 	}
 }
 
-static void print_result(json_t *r)
+/* Send the request (and follow the job when async); the result or NULL
+ * with *code set. */
+static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
+{
+	json_t *body = json_pack("{s:O, s:O}", "inputs", o->inputs, "params",
+				 o->params);
+	json_t *j = NULL, *res = NULL;
+	char *text = NULL, *name = escape_name(o->metric), path[600];
+	long st = 0;
+
+	*code = EXIT_SERVER;
+	if (!body || !name) {
+		fail(0, "out of memory");
+		goto out;
+	}
+	if (o->record)
+		json_object_set(body, "record", o->record);
+	text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	snprintf(path, sizeof path, "/v1/metrics/%s%s", name,
+		 o->async ? "?async=1" : "");
+	if (!text || !(j = call(c, "POST", path, text, strlen(text),
+				"application/json", &st)))
+		goto out;
+	if (st == 202)
+		res = wait_job(c, json_string_value(json_object_get(j, "job")),
+			       code);
+	else if (st != 200)
+		*code = server_error(j, st);
+	else
+		res = json_incref(j);
+out:
+	json_decref(body);
+	json_decref(j);
+	free(text);
+	free(name);
+	return res;
+}
+
+static void show_result(json_t *r)
 {
 	const char *k;
 	json_t *v;
@@ -227,8 +507,9 @@ static void print_result(json_t *r)
 	{
 		if (!strcmp(k, "params") || !strcmp(k, "warnings"))
 			continue;
+		char nb[32];
 		if (json_is_number(v))
-			printf("%-14s %.17g\n", k, json_number_value(v));
+			printf("%-14s %s\n", k, num(json_number_value(v), nb));
 		else if (json_is_string(v))
 			printf("%-14s %s\n", k, json_string_value(v));
 		else {
@@ -245,208 +526,124 @@ static void print_result(json_t *r)
 		fprintf(stderr, "warning: %s\n", json_string_value(v));
 }
 
-static int parse_number(const char *s, double *out)
+/* The threshold against the result: EXIT_OK, EXIT_THRESHOLD, or
+ * EXIT_USAGE when it cannot apply (no scalar, no interval). */
+static int compute_gate(const compute_opts *o, json_t *res)
 {
-	char *end;
-	errno = 0;
-	*out = strtod(s, &end);
-	return !errno && end != s && !*end && isfinite(*out) ? 0 : -1;
+	static const char *const what[] = {"value", "upper bound of ci95",
+					   "lower bound of ci95"};
+	json_t *v = json_object_get(res, "value");
+
+	if (isnan(o->above) && isnan(o->below))
+		return EXIT_OK;
+	if (o->on != GATE_VALUE) {
+		json_t *ci = json_object_get(res, "ci95");
+		if (!json_is_array(ci) || json_array_size(ci) != 2)
+			return fail(EXIT_USAGE,
+				    "--gate-on %s needs an interval, and %s "
+				    "returned none (for fid, pass --param "
+				    "bootstrap=N)",
+				    o->on == GATE_UPPER ? "upper" : "lower",
+				    o->metric);
+		v = json_array_get(ci, o->on == GATE_UPPER ? 1 : 0);
+	}
+	if (!json_is_number(v))
+		return fail(EXIT_USAGE,
+			    "%s has no single number to compare with the "
+			    "threshold (is reduction \"none\"?)",
+			    o->metric);
+	double x = json_number_value(v);
+	char a[32], b[32];
+	if (!isnan(o->above) && x > o->above)
+		return fail(EXIT_THRESHOLD, "%s %s = %s is above %s", o->metric,
+			    what[o->on], num(x, a), num(o->above, b));
+	if (!isnan(o->below) && x < o->below)
+		return fail(EXIT_THRESHOLD, "%s %s = %s is below %s", o->metric,
+			    what[o->on], num(x, a), num(o->below, b));
+	return EXIT_OK;
 }
 
 static int cmd_compute(const ctl *c, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"param", required_argument, NULL, 'p'},
-		{"input", required_argument, NULL, 'i'},
-		{"record", required_argument, NULL, 'r'},
-		{"step", required_argument, NULL, 's'},
-		{"fail-above", required_argument, NULL, 'A'},
-		{"fail-below", required_argument, NULL, 'B'},
-		{"async", no_argument, NULL, 'a'},
-		{0}};
-	json_t *params = json_object(), *inputs = json_object(), *body = NULL;
-	json_t *record = NULL, *res = NULL;
-	double above = NAN, below = NAN;
-	int async = 0, code = EXIT_USAGE, opt;
-	char errbuf[300];
+	compute_opts o = {0};
+	json_t *res = NULL;
+	int code = compute_parse(argc, argv, &o);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (opt) {
-		case 'p': {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				fprintf(stderr,
-					"evalctl: --param wants k=v, "
-					"got '%s'\n",
-					optarg);
-				goto out;
-			}
-			*eq = '\0';
-			/* A value that parses as JSON is JSON (numbers,
-			 * booleans, null, arrays); anything else a string. */
-			json_t *v = json_loads(eq + 1, JSON_DECODE_ANY, NULL);
-			json_object_set_new(params, optarg,
-					    v ? v : json_string(eq + 1));
-			break;
-		}
-		case 'i': {
-			char *eq = strchr(optarg, '=');
-			json_t *v;
-			if (!eq || eq == optarg) {
-				fprintf(stderr,
-					"evalctl: --input wants "
-					"NAME=FILE|ref:NAME|stream:ID, "
-					"got '%s'\n",
-					optarg);
-				goto out;
-			}
-			*eq = '\0';
-			if (ctl_input_load(eq + 1, &v, errbuf) < 0) {
-				fprintf(stderr, "evalctl: --input %s: %s\n",
-					optarg, errbuf);
-				goto out;
-			}
-			json_object_set_new(inputs, optarg, v);
-			break;
-		}
-		case 'r':
-			if (!record)
-				record = json_object();
-			json_object_set_new(record, "series",
-					    json_string(optarg));
-			break;
-		case 's': {
-			char *end;
-			long long st = strtoll(optarg, &end, 10);
-			if (*end || end == optarg) {
-				fprintf(stderr, "evalctl: --step wants an "
-						"integer\n");
-				goto out;
-			}
-			if (!record)
-				record = json_object();
-			json_object_set_new(record, "step", json_integer(st));
-			break;
-		}
-		case 'A':
-		case 'B':
-			if (parse_number(optarg,
-					 opt == 'A' ? &above : &below)) {
-				fprintf(stderr,
-					"evalctl: --fail-%s wants a "
-					"number\n",
-					opt == 'A' ? "above" : "below");
-				goto out;
-			}
-			break;
-		case 'a': async = 1; break;
-		default: goto out;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "evalctl: compute takes one METRIC name\n");
+	if (code != EXIT_OK)
 		goto out;
-	}
-	if (!isnan(above) && !isnan(below)) {
-		fprintf(stderr, "evalctl: give --fail-above or --fail-below, "
-				"not both\n");
+	if (!(res = compute_request(c, &o, &code)))
 		goto out;
-	}
-	if (record && !json_object_get(record, "series")) {
-		fprintf(stderr, "evalctl: --step needs --record SERIES\n");
-		goto out;
-	}
-	body = json_pack("{s:O, s:O}", "inputs", inputs, "params", params);
-	if (record)
-		json_object_set(body, "record", record);
-	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	char path[256];
-	long st = 0;
-	snprintf(path, sizeof path, "/v1/metrics/%s%s", argv[optind],
-		 async ? "?async=1" : "");
-	json_t *j = call(c, "POST", path, text, text ? strlen(text) : 0,
-			 "application/json", &st);
-	free(text);
-	code = EXIT_SERVER;
-	if (!j)
-		goto out;
-	if (st == 202) {
-		res = wait_job(c, json_string_value(json_object_get(j, "job")),
-			       &code);
-		json_decref(j);
-		if (!res)
-			goto out;
-	} else if (st != 200) {
-		code = server_error(j, st);
-		json_decref(j);
-		goto out;
-	} else {
-		res = j;
-	}
 	if (c->json_out)
 		dump(res);
 	else
-		print_result(res);
-	code = EXIT_OK;
-	json_t *jv = json_object_get(res, "value");
-	if ((!isnan(above) || !isnan(below)) && !json_is_number(jv)) {
-		fprintf(stderr, "evalctl: no numeric value to compare with the "
-				"threshold\n");
-		code = EXIT_SERVER;
-	} else if (!isnan(above) && json_number_value(jv) > above) {
-		fprintf(stderr, "evalctl: %s = %.17g is above %.17g\n",
-			argv[optind], json_number_value(jv), above);
-		code = EXIT_THRESHOLD;
-	} else if (!isnan(below) && json_number_value(jv) < below) {
-		fprintf(stderr, "evalctl: %s = %.17g is below %.17g\n",
-			argv[optind], json_number_value(jv), below);
-		code = EXIT_THRESHOLD;
-	}
+		show_result(res);
+	code = compute_gate(&o, res);
 out:
-	json_decref(params);
-	json_decref(inputs);
-	json_decref(body);
-	json_decref(record);
 	json_decref(res);
+	compute_opts_free(&o);
 	return code;
 }
 
 /* ------------------------------------------------------------ refs */
 
-static int simple(const ctl *c, const char *method, const char *path,
-		  const char *body, size_t len, const char *ctype,
-		  void (*show)(json_t *))
-{
-	long st = 0;
-	json_t *j = call(c, method, path, body, len, ctype, &st);
-	int code;
-	if (!j)
-		return EXIT_SERVER;
-	if (st >= 300) {
-		code = server_error(j, st);
-	} else {
-		if (c->json_out || !show)
-			dump(j);
-		else
-			show(j);
-		code = EXIT_OK;
-	}
-	json_decref(j);
-	return code;
-}
-
 static void show_refs(json_t *j)
 {
 	size_t i;
-	json_t *r;
+	json_t *r, *list = json_object_get(j, "references");
 	printf("%-32s %10s %6s\n", "NAME", "N", "D");
-	json_array_foreach(json_object_get(j, "references"), i, r)
+	/* One reference (a PUT's answer) or the list. */
+	if (!list) {
+		list = json_array();
+		json_array_append(list, j);
+	} else {
+		json_incref(list);
+	}
+	json_array_foreach(list, i, r)
 		printf("%-32s %10.0f %6lld\n",
 		       json_string_value(json_object_get(r, "name")),
 		       json_number_value(json_object_get(r, "n")),
 		       (long long)json_integer_value(json_object_get(r, "d")));
+	json_decref(list);
 }
+
+static void show_deleted(json_t *j)
+{
+	printf("%-32s %s\n", "NAME", "DELETED");
+	printf("%-32s %s\n", json_string_value(json_object_get(j, "name")),
+	       json_is_true(json_object_get(j, "deleted")) ? "yes" : "no");
+}
+
+static int cmd_ref(const ctl *c, int argc, char **argv)
+{
+	char path[1200], errbuf[300], *name = NULL, *body = NULL;
+	const char *ctype;
+	size_t len;
+	int code = EXIT_USAGE;
+
+	if (argc == 2 && !strcmp(argv[1], "ls"))
+		return simple(c, "GET", "/v1/references", NULL, 0, NULL,
+			      show_refs);
+	if (!((argc == 3 && !strcmp(argv[1], "rm")) ||
+	      (argc == 4 && !strcmp(argv[1], "put"))))
+		return fail(EXIT_USAGE, "ref takes: put NAME FILE | ls | rm "
+					"NAME");
+	if (!(name = escape_name(argv[2])))
+		return fail(EXIT_SERVER, "out of memory");
+	snprintf(path, sizeof path, "/v1/references/%s", name);
+	if (argc == 3) {
+		code = simple(c, "DELETE", path, NULL, 0, NULL, show_deleted);
+	} else if (ctl_reference_body(argv[3], &body, &len, &ctype, errbuf) <
+		   0) {
+		code = fail(EXIT_USAGE, "%s: %s", argv[3], errbuf);
+	} else {
+		code = simple(c, "PUT", path, body, len, ctype, show_refs);
+	}
+	free(body);
+	free(name);
+	return code;
+}
+
+/* ------------------------------------------------------------ series */
 
 static void show_series(json_t *j)
 {
@@ -462,97 +659,121 @@ static void show_series(json_t *j)
 			snprintf(step, sizeof step, "%lld",
 				 (long long)json_integer_value(s));
 		if (json_is_number(v))
-			snprintf(val, sizeof val, "%.17g",
-				 json_number_value(v));
+			num(json_number_value(v), val);
 		printf("%-10s %-24s %.3f\n", step, val,
 		       json_number_value(json_object_get(p, "ts")));
 	}
 }
 
-static int cmd_ref(const ctl *c, int argc, char **argv)
+static int cmd_series(const ctl *c, const char *series)
 {
-	char path[300], errbuf[300];
-	if (argc >= 2 && !strcmp(argv[1], "ls") && argc == 2)
-		return simple(c, "GET", "/v1/references", NULL, 0, NULL,
-			      show_refs);
-	if (argc == 3 && !strcmp(argv[1], "rm")) {
-		snprintf(path, sizeof path, "/v1/references/%s", argv[2]);
-		return simple(c, "DELETE", path, NULL, 0, NULL, NULL);
-	}
-	if (argc == 4 && !strcmp(argv[1], "put")) {
-		char *body;
-		size_t len;
-		const char *ctype;
-		snprintf(path, sizeof path, "/v1/references/%s", argv[2]);
-		if (ctl_reference_body(argv[3], &body, &len, &ctype, errbuf) <
-		    0) {
-			fprintf(stderr, "evalctl: %s: %s\n", argv[3], errbuf);
-			return EXIT_USAGE;
-		}
-		int r = simple(c, "PUT", path, body, len, ctype, NULL);
-		free(body);
-		return r;
-	}
-	fprintf(stderr, "evalctl: usage: evalctl ref put NAME FILE | ref ls "
-			"| ref rm NAME\n");
-	return EXIT_USAGE;
+	char path[1200], *name = escape_name(series);
+	if (!name)
+		return fail(EXIT_SERVER, "out of memory");
+	snprintf(path, sizeof path, "/v1/series/%s?limit=100000", name);
+	free(name);
+	return simple(c, "GET", path, NULL, 0, NULL, show_series);
 }
 
-static void usage(FILE *f)
+/* ------------------------------------------------------------ main */
+
+static void usage(void)
 {
-	fprintf(f,
-		"usage: evalctl [--url URL] [--token TOKEN] [--json] COMMAND\n"
-		"\n"
-		"  metrics                       list the metrics\n"
-		"  compute METRIC [--param k=v]... [--input NAME=SOURCE]...\n"
-		"          [--record SERIES [--step N]] [--async]\n"
-		"          [--fail-above X | --fail-below X]\n"
-		"                                compute one metric; SOURCE is "
-		"FILE (.npy .npz .csv .json),\n"
-		"                                ref:NAME or stream:ID\n"
-		"  ref put NAME FILE | ref ls | ref rm NAME\n"
-		"  series NAME                   print a series' points\n"
-		"\n"
-		"EVALD_URL and EVALD_TOKEN set --url and --token.  Exit: 0 ok, "
-		"1 threshold\nviolated, 2 usage error, 3 server or connection "
-		"error.\n");
+	printf("usage: evalctl [--url URL] [--token TOKEN] [--cacert FILE] "
+	       "[--timeout SECONDS] [--json] COMMAND\n"
+	       "       evalctl --help | --version\n"
+	       "\n"
+	       "  metrics                       list the metrics\n"
+	       "  compute METRIC [--param k=v]... [--input NAME=SOURCE]...\n"
+	       "          [--record SERIES [--step N]] [--async]\n"
+	       "          [--fail-above X] [--fail-below Y] "
+	       "[--gate-on value|upper|lower]\n"
+	       "                                compute one metric; SOURCE is "
+	       "FILE (.npy .npz .csv .json),\n"
+	       "                                ref:NAME or stream:ID\n"
+	       "  ref put NAME FILE | ref ls | ref rm NAME\n"
+	       "  series NAME                   print a series' points\n"
+	       "\n"
+	       "EVALD_URL and EVALD_TOKEN set --url and --token; "
+	       "CURL_CA_BUNDLE or SSL_CERT_FILE\n"
+	       "set --cacert, SSL_CERT_DIR a directory of CA certificates.  "
+	       "Exit: 0 ok, 1 threshold\n"
+	       "violated, 2 usage error, 3 server or connection error.\n");
+}
+
+/* The global options (before the command) into c; the index of the
+ * command, or -1 after answering --help/--version, or -2 on an error. */
+static int parse_global(int argc, char **argv, ctl *c)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage();
+			return -1;
+		}
+		if (!strcmp(a, "--version")) {
+			printf("evalctl %s\n", PACKAGE_VERSION);
+			return -1;
+		}
+		if (!strcmp(a, "--json")) {
+			c->json_out = 1;
+			continue;
+		}
+		if (strcmp(a, "--url") && strcmp(a, "--token") &&
+		    strcmp(a, "--cacert") && strcmp(a, "--timeout")) {
+			fail(0, "unknown option %s (evalctl --help lists them)",
+			     a);
+			return -2;
+		}
+		if (!v) {
+			fail(0, "%s wants a value", a);
+			return -2;
+		}
+		i++;
+		if (!strcmp(a, "--url")) {
+			snprintf(c->url, sizeof c->url, "%s", v);
+		} else if (!strcmp(a, "--token")) {
+			c->token = v;
+		} else if (!strcmp(a, "--cacert")) {
+			c->cacert = v;
+		} else if (parse_number(v, &c->timeout) || c->timeout <= 0) {
+			fail(0, "--timeout wants a number of seconds, got '%s'",
+			     v);
+			return -2;
+		}
+	}
+	if (i >= argc) {
+		fail(0, "no command given (evalctl --help lists them)");
+		return -2;
+	}
+	return i;
+}
+
+static const char *first_env(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+	if (!v || !*v)
+		v = getenv(b);
+	return v && *v ? v : NULL;
 }
 
 int main(int argc, char **argv)
 {
-	ctl c = {.token = getenv("EVALD_TOKEN")};
+	ctl c = {.token = getenv("EVALD_TOKEN"), .timeout = 600};
 	const char *url = getenv("EVALD_URL");
-	int i = 1, code;
+	int code;
 
+	c.cacert = first_env("CURL_CA_BUNDLE", "SSL_CERT_FILE");
+	c.capath = first_env("SSL_CERT_DIR", "SSL_CERT_DIR");
 	snprintf(c.url, sizeof c.url, "%s",
 		 url && *url ? url : "http://127.0.0.1:8640");
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--url") && i + 1 < argc)
-			snprintf(c.url, sizeof c.url, "%s", argv[++i]);
-		else if (!strcmp(argv[i], "--token") && i + 1 < argc)
-			c.token = argv[++i];
-		else if (!strcmp(argv[i], "--json"))
-			c.json_out = 1;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(argv[i], "--version")) {
-			printf("evalctl %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		} else {
-			fprintf(stderr, "evalctl: unknown option %s\n",
-				argv[i]);
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	int i = parse_global(argc, argv, &c);
+	if (i < 0)
+		return i == -1 ? EXIT_OK : EXIT_USAGE;
 	size_t ul = strlen(c.url);
 	while (ul && c.url[ul - 1] == '/')
 		c.url[--ul] = '\0';
-	if (i >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
 	/* --json may also follow the command. */
 	for (int k = i + 1; k < argc; k++)
 		if (!strcmp(argv[k], "--json")) {
@@ -562,26 +783,24 @@ int main(int argc, char **argv)
 			argc--;
 			k--;
 		}
+	c.deadline = now_s() + c.timeout;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	json_object_seed(0);
 	const char *cmd = argv[i];
-	if (!strcmp(cmd, "metrics") && argc == i + 1) {
-		code = cmd_metrics(&c);
-	} else if (!strcmp(cmd, "compute")) {
+	if (!strcmp(cmd, "metrics") && argc == i + 1)
+		code = simple(&c, "GET", "/v1/metrics", NULL, 0, NULL,
+			      show_metrics);
+	else if (!strcmp(cmd, "compute"))
 		code = cmd_compute(&c, argc - i, argv + i);
-	} else if (!strcmp(cmd, "ref")) {
+	else if (!strcmp(cmd, "ref"))
 		code = cmd_ref(&c, argc - i, argv + i);
-	} else if (!strcmp(cmd, "series") && argc == i + 2) {
-		char path[600];
-		snprintf(path, sizeof path, "/v1/series/%s?limit=100000",
-			 argv[i + 1]);
-		code = simple(&c, "GET", path, NULL, 0, NULL, show_series);
-	} else {
-		fprintf(stderr, "evalctl: unknown command or arguments: %s\n",
-			cmd);
-		usage(stderr);
-		code = EXIT_USAGE;
-	}
+	else if (!strcmp(cmd, "series") && argc == i + 2)
+		code = cmd_series(&c, argv[i + 1]);
+	else
+		code = fail(EXIT_USAGE,
+			    "unknown command or wrong arguments: %s (evalctl "
+			    "--help lists them)",
+			    cmd);
 	curl_global_cleanup();
 	return code;
 }
