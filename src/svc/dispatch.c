@@ -41,20 +41,28 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 {
 	jobs_config jc = {.workers = cfg->max_jobs,
 			  .max_queue = cfg->max_queue,
-			  .keep = 1000};
+			  .max_results = cfg->job_results,
+			  .ttl = cfg->job_ttl};
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->heavy_mu, NULL);
 	pthread_cond_init(&s->heavy_cv, NULL);
 	stats_init(&s->stats);
 	errbuf[0] = '\0';
-	if (cfg->data_dir &&
-	    store_open(cfg->data_dir, &s->store, errbuf) != STORE_OK)
-		s->store = NULL;
+	int rc = cfg->data_dir ? store_open(cfg->data_dir, &s->store, errbuf)
+			       : STORE_OK;
+	/* Another daemon owns the directory: serving beside it would lose
+	 * writes, so this one must not start at all. */
+	if (rc == STORE_BUSY)
+		return -1;
 	atomic_store(&s->ready, s->store != NULL);
 	s->refs = refcache_new(cfg->ref_cache);
 	s->jobs = s->refs ? jobs_start(&jc) : NULL;
-	return s->jobs ? 0 : -1;
+	if (!s->jobs) {
+		snprintf(errbuf, 256, "cannot start job workers");
+		return -1;
+	}
+	return 0;
 }
 
 void svc_close(svc *s)
@@ -396,7 +404,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		    0)
 		goto fail;
 	if (async) {
-		char id[17];
+		char id[JOBS_ID_SIZE];
 		if (jobs_submit(s->jobs, m ? m->name : "evaluate", creq_run, q,
 				creq_free, id, &err) < 0)
 			goto fail;

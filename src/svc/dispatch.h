@@ -76,9 +76,10 @@ typedef struct svc_response {
 	const char *route;	  /* route template for stats, static */
 } svc_response;
 
-/* Returns 0, or -1 when the job workers cannot be started.  A store that
- * cannot be opened is logged into errbuf (256 bytes) and leaves /readyz at
- * 503; the stateless routes still work. */
+/* Returns 0, or -1 when the job workers cannot be started or another
+ * process holds the data directory (the reason in errbuf, 256 bytes).  A
+ * store that cannot be opened otherwise is logged into errbuf and leaves
+ * /readyz at 503; the stateless routes still work. */
 int svc_init(svc *s, const svc_config *cfg, char *errbuf);
 /* Cancel jobs, join workers. */
 void svc_close(svc *s);

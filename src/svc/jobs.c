@@ -2,7 +2,10 @@
  *
  * One mutex guards the table and queue; it is never held while a job
  * computes.  Progress and the cancel flag are atomics, so a computation
- * reports progress without taking the lock. */
+ * reports progress without taking the lock.  Finished jobs also sit on a
+ * FIFO in the order they finished, so retention drops the oldest in O(1)
+ * each; every table call first forgets what is past --job-ttl. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -10,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <evald/rng.h>
-
+#include "ids.h"
 #include "jobs.h"
 
 typedef enum { J_QUEUED, J_RUNNING, J_DONE, J_FAILED, J_CANCELLED } jstate;
@@ -22,7 +23,7 @@ static const char *const state_names[] = {"queued", "running", "done", "failed",
 					  "cancelled"};
 
 struct job {
-	char id[17];
+	char id[JOBS_ID_SIZE];
 	char label[64];
 	jstate state;
 	_Atomic uint64_t progress_bits; /* a double in [0,1] */
@@ -32,9 +33,12 @@ struct job {
 	void (*free_arg)(void *);
 	json_t *result;
 	verr err;
-	time_t created, finished;
-	struct job *next;      /* table list */
-	struct job *next_todo; /* queue list */
+	time_t created;
+	double done_at; /* CLOCK_MONOTONIC seconds, when finished */
+	int64_t size;	/* bytes charged to max_results when finished */
+	struct job *prev, *next;	 /* table list */
+	struct job *next_todo;		 /* queue list */
+	struct job *fin_prev, *fin_next; /* finished FIFO, oldest first */
 };
 
 struct jobs {
@@ -43,9 +47,10 @@ struct jobs {
 	pthread_cond_t cv;
 	job *all;	       /* every job, newest first */
 	job *todo, *todo_tail; /* FIFO of queued jobs */
-	int queued, finished;
+	job *fin, *fin_tail;   /* finished jobs, oldest first */
+	int64_t held;	       /* sum of the finished jobs' size */
+	int queued;
 	int stopping;
-	evald_rng rng; /* ids; guarded by mu */
 	pthread_t *threads;
 	int nthreads;
 };
@@ -86,20 +91,98 @@ static void job_free(job *j)
 	free(j);
 }
 
-/* Drop the oldest finished jobs beyond cfg.keep.  Caller holds mu. */
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Unlink a finished job from the table and the FIFO and free it.  Caller
+ * holds mu. */
+static void forget(jobs *js, job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		js->all = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	if (j->fin_prev)
+		j->fin_prev->fin_next = j->fin_next;
+	else
+		js->fin = j->fin_next;
+	if (j->fin_next)
+		j->fin_next->fin_prev = j->fin_prev;
+	else
+		js->fin_tail = j->fin_prev;
+	js->held -= j->size;
+	job_free(j);
+}
+
+/* Forget the oldest finished jobs while they exceed max_results or are
+ * older than ttl.  Caller holds mu. */
 static void prune(jobs *js)
 {
-	while (js->finished > js->cfg.keep) {
-		job **pp = &js->all, **oldest = NULL;
-		for (; *pp; pp = &(*pp)->next)
-			if ((*pp)->state >= J_DONE)
-				oldest = pp;
-		if (!oldest)
-			return;
-		job *j = *oldest;
-		*oldest = j->next;
-		js->finished--;
-		job_free(j);
+	double now = mono_s();
+	while (js->fin && (js->held > js->cfg.max_results ||
+			   js->fin->done_at + js->cfg.ttl <= now))
+		forget(js, js->fin);
+}
+
+/* Move j to the finished FIFO, charge its size and prune.  Caller holds
+ * mu; j->state is already final. */
+static void finish(jobs *js, job *j, int64_t result_bytes)
+{
+	/* The request is not needed any more; free it early. */
+	if (j->free_arg)
+		j->free_arg(j->arg);
+	j->free_arg = NULL;
+	j->arg = NULL;
+	j->done_at = mono_s();
+	j->size = (int64_t)sizeof *j + result_bytes;
+	j->fin_prev = js->fin_tail;
+	j->fin_next = NULL;
+	if (js->fin_tail)
+		js->fin_tail->fin_next = j;
+	else
+		js->fin = j;
+	js->fin_tail = j;
+	js->held += j->size;
+	prune(js);
+}
+
+/* The memory a result holds, estimated from jansson's allocations (a
+ * number is a 24-byte struct in a 32-byte chunk; arrays grow by doubling).
+ * Its JSON text can be 8 times smaller ("0.0," for a zero), so the text's
+ * length would let --job-results be exceeded many times over. */
+static int64_t result_bytes(const json_t *v)
+{
+	int64_t n = 0;
+	size_t i;
+	const char *key;
+	json_t *x;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = 128;
+		json_object_foreach((json_t *)v, key, x)
+		{
+			n += 64 + (int64_t)strlen(key) + result_bytes(x);
+		}
+		return n;
+	case JSON_ARRAY:
+		n = 48 + 16 * (int64_t)json_array_size(v);
+		json_array_foreach(v, i, x)
+		{
+			n += result_bytes(x);
+		}
+		return n;
+	case JSON_STRING: return 80 + (int64_t)json_string_length(v);
+	case JSON_INTEGER:
+	case JSON_REAL: return 32;
+	/* true, false and null are shared singletons */
+	default: return 0;
 	}
 }
 
@@ -126,6 +209,24 @@ static void *worker(void *arg)
 		verr err;
 		memset(&err, 0, sizeof err);
 		int rc = j->fn(j->arg, &prog, &result, &err);
+		int64_t bytes = rc == 0 && result ? result_bytes(result) : 0;
+
+		/* A result that alone exceeds --job-results could never be
+		 * polled; fail the job with a reason instead of forgetting it
+		 * at once. */
+		if (rc == 0 &&
+		    (int64_t)sizeof(job) + bytes > js->cfg.max_results) {
+			verr_set(&err, 413, "too_large", "",
+				 "the result takes about %lld bytes; finished "
+				 "jobs keep at most --job-results = %lld "
+				 "bytes",
+				 (long long)bytes,
+				 (long long)js->cfg.max_results);
+			json_decref(result);
+			result = NULL;
+			bytes = 0;
+			rc = -1;
+		}
 
 		pthread_mutex_lock(&js->mu);
 		if (rc == 0) {
@@ -140,14 +241,7 @@ static void *worker(void *arg)
 			j->err = err;
 			json_decref(result);
 		}
-		/* The request is not needed any more; free it early. */
-		if (j->free_arg)
-			j->free_arg(j->arg);
-		j->free_arg = NULL;
-		j->arg = NULL;
-		j->finished = time(NULL);
-		js->finished++;
-		prune(js);
+		finish(js, j, bytes);
 	}
 	pthread_mutex_unlock(&js->mu);
 	return NULL;
@@ -161,13 +255,6 @@ jobs *jobs_start(const jobs_config *cfg)
 	js->cfg = *cfg;
 	pthread_mutex_init(&js->mu, NULL);
 	pthread_cond_init(&js->cv, NULL);
-	/* Ids only need to be unguessable enough not to collide or be
-	 * enumerated by accident; seed from time and pid. */
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	evald_rng_seed(&js->rng, (uint64_t)ts.tv_nsec ^
-					 ((uint64_t)ts.tv_sec << 20) ^
-					 ((uint64_t)getpid() << 40));
 	js->threads = calloc((size_t)cfg->workers, sizeof *js->threads);
 	if (!js->threads) {
 		free(js);
@@ -204,11 +291,20 @@ void jobs_stop(jobs *js)
 }
 
 int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
-		void (*free_arg)(void *), char id[17], verr *err)
+		void (*free_arg)(void *), char id[JOBS_ID_SIZE], verr *err)
 {
 	job *j = calloc(1, sizeof *j);
 	if (!j)
 		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+	/* Whoever knows the id reads the result: it must not be guessable
+	 * from other ids, so it is drawn from the kernel, not a PRNG. */
+	if (ids_hex128(j->id) < 0) {
+		int e = errno;
+		free(j);
+		return verr_set(err, 503, "no_entropy", "",
+				"no random bytes for a job id: %s",
+				strerror(e));
+	}
 	snprintf(j->label, sizeof j->label, "%s", label);
 	j->fn = fn;
 	j->arg = arg;
@@ -227,11 +323,12 @@ int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
 		err->retry_after = 5;
 		return -1;
 	}
-	snprintf(j->id, sizeof j->id, "%016llx",
-		 (unsigned long long)evald_rng_next(&js->rng));
+	prune(js);
 	memcpy(id, j->id, sizeof j->id);
 	j->state = J_QUEUED;
 	j->next = js->all;
+	if (js->all)
+		js->all->prev = j;
 	js->all = j;
 	if (js->todo_tail)
 		js->todo_tail->next_todo = j;
@@ -274,6 +371,7 @@ static json_t *state_json(job *j)
 json_t *jobs_get(jobs *js, const char *id)
 {
 	pthread_mutex_lock(&js->mu);
+	prune(js);
 	job *j = find(js, id);
 	json_t *o = j ? state_json(j) : NULL;
 	pthread_mutex_unlock(&js->mu);
@@ -285,6 +383,7 @@ json_t *jobs_cancel(jobs *js, const char *id)
 	json_t *o = NULL;
 
 	pthread_mutex_lock(&js->mu);
+	prune(js);
 	job *j = find(js, id);
 	if (!j)
 		goto out;
@@ -300,13 +399,8 @@ json_t *jobs_cancel(jobs *js, const char *id)
 			js->queued--;
 		}
 		j->state = J_CANCELLED;
-		j->finished = time(NULL);
-		js->finished++;
-		if (j->free_arg)
-			j->free_arg(j->arg);
-		j->free_arg = NULL;
-		j->arg = NULL;
 		o = state_json(j);
+		finish(js, j, 0);
 	} else if (j->state == J_RUNNING) {
 		atomic_store(&j->cancel, 1);
 		o = state_json(j);
@@ -315,12 +409,7 @@ json_t *jobs_cancel(jobs *js, const char *id)
 		/* Finished: DELETE forgets it. */
 		o = state_json(j);
 		json_object_set_new(o, "deleted", json_true());
-		job **pp = &js->all;
-		while (*pp != j)
-			pp = &(*pp)->next;
-		*pp = j->next;
-		js->finished--;
-		job_free(j);
+		forget(js, j);
 	}
 out:
 	pthread_mutex_unlock(&js->mu);

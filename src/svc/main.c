@@ -75,8 +75,7 @@ int main(int argc, char **argv)
 	char errbuf[256];
 	cfg.svc.data_dir = cfg.data_dir;
 	if (svc_init(&s, &cfg.svc, errbuf) < 0) {
-		log_msg(LOG_ERROR, "event=start_failed reason=\"cannot start "
-				   "job workers\"");
+		log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"", errbuf);
 		return 1;
 	}
 	if (errbuf[0])

@@ -28,6 +28,11 @@ int state_store_error(int rc, const char *errbuf, verr *err)
 				"the data directory is full; nothing was "
 				"written (%s)",
 				errbuf);
+	if (rc == STORE_TOOBIG)
+		return verr_set(err, 413, "too_large", "",
+				"%s; nothing was written (a d x d matrix of "
+				"doubles must fit: lower --max-dim)",
+				errbuf);
 	return verr_set(err, 500, "store_error", "", "%s", errbuf);
 }
 

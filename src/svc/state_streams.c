@@ -2,9 +2,9 @@
  * grow batch by batch or by merging partial moments computed elsewhere,
  * and the statistics sources shared with references and FID inputs.
  *
- * A stream update is a read-modify-write of its moments under store_lock,
- * committed before it is answered, so concurrent appends neither lose rows
- * nor interleave. */
+ * A stream update is a read-modify-write of its moments in one store
+ * transaction (store_stream_update), committed before it is answered, so
+ * concurrent appends neither lose rows nor interleave. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,17 +252,71 @@ fail:
 	respond_error(rs, &e);
 }
 
+/* What one update merges into a stream, for merge_cb. */
+typedef struct merge_ctx {
+	int moments; /* 0: rows x; 1: partial moments {n, mean, com} */
+	const evald_tensor *x, *mean, *com;
+	double n;
+	const char *id;
+	verr *e;
+	int64_t n_after, d; /* the stream's after a merge */
+} merge_ctx;
+
+/* Inside store_stream_update's transaction: merge the batch into the
+ * stored moments, in place, or refuse with c->e. */
+static int merge_cb(void *ctx, store_stream *st)
+{
+	merge_ctx *c = ctx;
+	const char *id = c->id;
+	verr *e = c->e;
+	const evald_tensor *x = c->x, *mean = c->mean, *com = c->com;
+	/* Borrow the stored buffers: a failed merge is rolled back anyway. */
+	evald_moments m = {.d = st->d,
+			   .n = (int64_t)st->n,
+			   .mean = st->mean,
+			   .comoment = st->comoment};
+	evald_err le;
+
+	if (!c->moments) {
+		char shp[64];
+		if (x->ndim != 2 || x->shape[1] != m.d)
+			return verr_set(e, 422, "shape_mismatch", "/embeddings",
+					"stream %s has d = %lld; embeddings "
+					"must be [N, %lld], got %s",
+					id, (long long)m.d, (long long)m.d,
+					evald_shape_str(x, shp, sizeof shp));
+		if (evald_moments_add(&m, x, &le) != EVALD_OK)
+			return verr_from_lib(e, &le, "/embeddings");
+	} else {
+		if (mean->ndim != 1 || mean->shape[0] != m.d)
+			return verr_set(e, 422, "shape_mismatch", "/mean",
+					"mean must be [%lld] for this stream",
+					(long long)m.d);
+		if (com->ndim != 2 || com->shape[0] != m.d ||
+		    com->shape[1] != m.d)
+			return verr_set(
+				e, 422, "shape_mismatch", "/comoment",
+				"comoment must be [%lld, %lld] for this stream",
+				(long long)m.d, (long long)m.d);
+		if (evald_moments_merge(&m, (int64_t)c->n, mean->data,
+					com->data, &le) != EVALD_OK)
+			return verr_from_lib(
+				e, &le, le.input == 1 ? "/comoment" : "/mean");
+	}
+	st->n = (double)m.n;
+	c->n_after = m.n;
+	c->d = m.d;
+	return 0;
+}
+
 /* Append a batch of rows or merge partial moments into stream `id`. */
 static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id, int moments)
 {
 	jsonx_doc doc = {0};
 	pool *pl = pool_new();
-	evald_moments m = {0};
 	char errbuf[256];
-	evald_err le;
 	verr e;
-	int locked = 0;
 
 	if (!pl) {
 		verr_set(&e, 503, "out_of_memory", "", "out of memory");
@@ -272,8 +326,8 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 	evald_tensor x = {0}, mean = {0}, com = {0};
 	double n = 0;
 
-	/* Decode everything before taking the lock: the lock only covers the
-	 * read-modify-write of the stored moments. */
+	/* Decode everything first: the store transaction covers only the
+	 * merge into the stored moments. */
 	if (!moments && state_is_binary_type(rq->content_type)) {
 		if (npy_decode(rq->body, rq->len, pl, s->cfg.max_elems,
 			       "the .npy body", &x, &e) < 0)
@@ -339,68 +393,31 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 				goto fail;
 		}
 	}
-	store_lock(s->store);
-	locked = 1;
-	if (load_stream(s, id, "", &m, &e) < 0)
+	merge_ctx mc = {.moments = moments,
+			.x = &x,
+			.mean = &mean,
+			.com = &com,
+			.n = n,
+			.id = id,
+			.e = &e};
+	int rc = store_stream_update(s->store, id, merge_cb, &mc, errbuf);
+	if (rc == STORE_NOTFOUND) {
+		verr_set(&e, 404, "not_found", "", "no stream with id '%s'",
+			 id);
 		goto fail;
-	if (!moments) {
-		char shp[64];
-		if (x.ndim != 2 || x.shape[1] != m.d) {
-			verr_set(&e, 422, "shape_mismatch", "/embeddings",
-				 "stream %s has d = %lld; embeddings must be "
-				 "[N, %lld], got %s",
-				 id, (long long)m.d, (long long)m.d,
-				 evald_shape_str(&x, shp, sizeof shp));
-			goto fail;
-		}
-		if (evald_moments_add(&m, &x, &le) != EVALD_OK) {
-			verr_from_lib(&e, &le, "/embeddings");
-			goto fail;
-		}
-	} else {
-		if (mean.ndim != 1 || mean.shape[0] != m.d) {
-			verr_set(&e, 422, "shape_mismatch", "/mean",
-				 "mean must be [%lld] for this stream",
-				 (long long)m.d);
-			goto fail;
-		}
-		if (com.ndim != 2 || com.shape[0] != m.d ||
-		    com.shape[1] != m.d) {
-			verr_set(
-				&e, 422, "shape_mismatch", "/comoment",
-				"comoment must be [%lld, %lld] for this stream",
-				(long long)m.d, (long long)m.d);
-			goto fail;
-		}
-		if (evald_moments_merge(&m, (int64_t)n, mean.data, com.data,
-					&le) != EVALD_OK) {
-			verr_from_lib(&e, &le,
-				      le.input == 1 ? "/comoment" : "/mean");
-			goto fail;
-		}
 	}
-	store_stream st = {.d = m.d,
-			   .n = (double)m.n,
-			   .mean = m.mean,
-			   .comoment = m.comoment};
-	snprintf(st.id, sizeof st.id, "%s", id);
-	int rc = store_stream_put(s->store, &st, errbuf);
 	if (rc != STORE_OK) {
-		state_store_error(rc, errbuf, &e);
+		if (rc != STORE_ABORTED)
+			state_store_error(rc, errbuf, &e);
 		goto fail;
 	}
-	store_unlock(s->store);
 	respond_json(rs, 200,
 		     json_pack("{s:s, s:I, s:I}", "id", id, "n",
-			       (json_int_t)m.n, "d", (json_int_t)m.d));
-	evald_moments_free(&m);
+			       (json_int_t)mc.n_after, "d", (json_int_t)mc.d));
 	jsonx_free(&doc);
 	pool_free(pl);
 	return;
 fail:
-	if (locked)
-		store_unlock(s->store);
-	evald_moments_free(&m);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_error(rs, &e);

@@ -1,28 +1,33 @@
 /* store.c - the store on SQLite (see store.h).
  *
- * One connection in serialized mode; WAL journal with synchronous=FULL so
- * a commit is on disk before the request that made it is answered.  The
+ * One connection; WAL journal with synchronous=FULL so a commit is on
+ * disk before the request that made it is answered.  The data directory
+ * is flock()ed for the store's life, so one process owns the database.
+ * Every public function holds st->mu for its whole use of the connection:
+ * a connection has one transaction, and sqlite3_errmsg/sqlite3_changes
+ * describe its last call, so two threads must not interleave on it.  The
  * schema is versioned through PRAGMA user_version: migrations[i] brings a
  * database from version i to i+1, and start-up applies the missing ones
  * in one transaction each. */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <evald/rng.h>
-
+#include "ids.h"
 #include "store.h"
 
 struct store {
 	sqlite3 *db;
-	pthread_mutex_t rmw; /* store_lock(): read-modify-write sequences */
-	pthread_mutex_t idmu;
-	evald_rng rng; /* stream ids, reference versions; guarded by idmu */
+	pthread_mutex_t mu; /* every use of db; see the top of the file */
+	int lockfd;	    /* DIR/lock, flock()ed while open; -1 if not */
 };
 
 static const char *const migrations[] = {
@@ -56,10 +61,44 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
+/* The connection's last error, with the OS's reason when there is one
+ * (a read-only directory says "unable to open database file" alone). */
+static void db_reason(sqlite3 *db, char *buf, size_t len)
+{
+	int sys = sqlite3_system_errno(db);
+	snprintf(buf, len, "%s%s%s", sqlite3_errmsg(db), sys ? ": " : "",
+		 sys ? strerror(sys) : "");
+}
+
 static int db_error(store *st, int rc, char *errbuf)
 {
-	snprintf(errbuf, 256, "store: %s", sqlite3_errmsg(st->db));
+	char why[200];
+	if (rc == SQLITE_TOOBIG) {
+		snprintf(errbuf, 256,
+			 "store: a value is larger than the store's limit of "
+			 "%d bytes",
+			 sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, -1));
+		return STORE_TOOBIG;
+	}
+	db_reason(st->db, why, sizeof why);
+	snprintf(errbuf, 256, "store: %s", why);
 	return rc == SQLITE_FULL ? STORE_FULL : STORE_ERR;
+}
+
+/* Keep the first failure of a run of sqlite3_bind_* calls: a failed bind
+ * leaves its parameter NULL, and the statement must not run with it. */
+static void bind_check(int *rc, int r)
+{
+	if (*rc == SQLITE_OK)
+		*rc = r;
+}
+
+/* Finalize a statement whose binds failed (rc), and report why. */
+static int bind_failed(store *st, sqlite3_stmt *q, int rc, char *errbuf)
+{
+	int r = db_error(st, rc, errbuf);
+	sqlite3_finalize(q);
+	return r;
 }
 
 static double now_s(void)
@@ -74,10 +113,15 @@ static int migrate(store *st, char *errbuf)
 	sqlite3_stmt *q;
 	int version = 0, rc;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL))
-		return db_error(st, 0, errbuf);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		version = sqlite3_column_int(q, 0);
+	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q,
+				     NULL)))
+		return db_error(st, rc, errbuf);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		int r = db_error(st, rc, errbuf);
+		sqlite3_finalize(q);
+		return r;
+	}
+	version = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
 	if (version > NMIGRATIONS) {
 		snprintf(errbuf, 256,
@@ -102,29 +146,79 @@ static int migrate(store *st, char *errbuf)
 	return STORE_OK;
 }
 
+/* Take DIR/lock for the store's life and write our pid in it, so a second
+ * daemon on the same directory is refused with the holder's pid instead of
+ * interleaving its writes with ours.  flock, not fcntl: it also excludes a
+ * second store_open in the same process. */
+static int lock_dir(store *st, const char *dir, char *errbuf)
+{
+	char path[1200], buf[32];
+	ssize_t got;
+
+	snprintf(path, sizeof path, "%s/lock", dir);
+	st->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (st->lockfd < 0) {
+		snprintf(errbuf, 256, "store: cannot open %.180s: %s", path,
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	if (flock(st->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		if (e != EWOULDBLOCK) {
+			snprintf(errbuf, 256, "store: cannot lock %.180s: %s",
+				 path, strerror(e));
+			return STORE_ERR;
+		}
+		got = pread(st->lockfd, buf, sizeof buf - 1, 0);
+		buf[got > 0 ? got : 0] = '\0';
+		long pid = strtol(buf, NULL, 10);
+		if (pid > 0)
+			snprintf(errbuf, 256,
+				 "data dir %.180s is in use by evald pid %ld",
+				 dir, pid);
+		else /* the holder has not written its pid yet */
+			snprintf(errbuf, 256,
+				 "data dir %.180s is in use by another evald",
+				 dir);
+		return STORE_BUSY;
+	}
+	int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(st->lockfd, 0) < 0 ||
+	    pwrite(st->lockfd, buf, (size_t)len, 0) != len) {
+		snprintf(errbuf, 256, "store: cannot write %.180s: %s", path,
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
 int store_open(const char *dir, store **out, char *errbuf)
 {
 	char path[1200];
 	store *st = calloc(1, sizeof *st);
-	int rc;
+	int rc, r = STORE_ERR;
 
 	*out = NULL;
 	if (!st) {
 		snprintf(errbuf, 256, "store: out of memory");
 		return STORE_ERR;
 	}
-	pthread_mutex_init(&st->rmw, NULL);
-	pthread_mutex_init(&st->idmu, NULL);
-	evald_rng_seed(&st->rng,
-		       (uint64_t)(now_s() * 1e6) ^ ((uint64_t)getpid() << 32));
+	st->lockfd = -1;
+	pthread_mutex_init(&st->mu, NULL);
+	if ((r = lock_dir(st, dir, errbuf)) != STORE_OK)
+		goto fail;
+	r = STORE_ERR;
 	snprintf(path, sizeof path, "%s/evald.db", dir);
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_FULLMUTEX,
 			     NULL);
 	if (rc) {
-		snprintf(errbuf, 256, "store: cannot open %.120s: %.60s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		char why[200] = "out of memory";
+		if (st->db)
+			db_reason(st->db, why, sizeof why);
+		snprintf(errbuf, 256, "store: cannot open %.120s: %.100s", path,
+			 why);
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
@@ -134,7 +228,10 @@ int store_open(const char *dir, store **out, char *errbuf)
 			       "PRAGMA synchronous=FULL;"
 			       "PRAGMA foreign_keys=ON;",
 			       0, 0, 0))) {
-		db_error(st, rc, errbuf);
+		char why[200];
+		db_reason(st->db, why, sizeof why);
+		snprintf(errbuf, 256, "store: cannot open %.120s: %.100s", path,
+			 why);
 		goto fail;
 	}
 	if (migrate(st, errbuf) != STORE_OK)
@@ -143,7 +240,7 @@ int store_open(const char *dir, store **out, char *errbuf)
 	return STORE_OK;
 fail:
 	store_close(st);
-	return STORE_ERR;
+	return r;
 }
 
 void store_close(store *st)
@@ -151,26 +248,20 @@ void store_close(store *st)
 	if (!st)
 		return;
 	sqlite3_close(st->db);
-	pthread_mutex_destroy(&st->rmw);
-	pthread_mutex_destroy(&st->idmu);
+	if (st->lockfd >= 0)
+		close(st->lockfd); /* releases the flock */
+	pthread_mutex_destroy(&st->mu);
 	free(st);
 }
 
-void store_lock(store *st)
-{
-	pthread_mutex_lock(&st->rmw);
-}
-
-void store_unlock(store *st)
-{
-	pthread_mutex_unlock(&st->rmw);
-}
-
-/* Run one prepared write statement to completion. */
-static int step_done(store *st, sqlite3_stmt *q, char *errbuf)
+/* Run one prepared write statement to completion and finalize it;
+ * *changes (when not NULL) gets the rows it changed. */
+static int step_done(store *st, sqlite3_stmt *q, int64_t *changes, char *errbuf)
 {
 	int rc = sqlite3_step(q);
 	int r = rc == SQLITE_DONE ? STORE_OK : db_error(st, rc, errbuf);
+	if (changes)
+		*changes = sqlite3_changes(st->db);
 	sqlite3_finalize(q);
 	return r;
 }
@@ -187,20 +278,26 @@ int store_series_append(store *st, const char *series, const store_point *p,
 			char *errbuf)
 {
 	sqlite3_stmt *q;
-	if (prepare(st,
-		    "INSERT INTO series_points(series, step, labels, value, "
-		    "ts) VALUES (?, ?, ?, ?, ?)",
-		    &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC);
+	int b = SQLITE_OK, r;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st,
+			 "INSERT INTO series_points(series, step, labels, "
+			 "value, ts) VALUES (?, ?, ?, ?, ?)",
+			 &q, errbuf)))
+		goto out;
+	bind_check(&b, sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC));
 	if (p->has_step)
-		sqlite3_bind_int64(q, 2, p->step);
+		bind_check(&b, sqlite3_bind_int64(q, 2, p->step));
 	if (p->labels)
-		sqlite3_bind_text(q, 3, p->labels, -1, SQLITE_STATIC);
+		bind_check(&b, sqlite3_bind_text(q, 3, p->labels, -1,
+						 SQLITE_STATIC));
 	if (p->has_value)
-		sqlite3_bind_double(q, 4, p->value);
-	sqlite3_bind_double(q, 5, p->ts);
-	return step_done(st, q, errbuf);
+		bind_check(&b, sqlite3_bind_double(q, 4, p->value));
+	bind_check(&b, sqlite3_bind_double(q, 5, p->ts));
+	r = b ? bind_failed(st, q, b, errbuf) : step_done(st, q, NULL, errbuf);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }
 
 static json_t *point_json(sqlite3_stmt *q, int col)
@@ -227,15 +324,20 @@ static json_t *point_json(sqlite3_stmt *q, int col)
 int store_series_list(store *st, json_t **out, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc;
-	if (prepare(st,
-		    "SELECT s.series, s.cnt, p.step, p.value, p.ts, p.labels "
-		    "FROM (SELECT series, COUNT(*) AS cnt, MAX(id) AS last "
-		    "      FROM series_points GROUP BY series) s "
-		    "JOIN series_points p ON p.id = s.last ORDER BY s.series",
-		    &q, errbuf))
-		return STORE_ERR;
-	json_t *arr = json_array();
+	int rc, r;
+	json_t *arr = NULL;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(
+		     st,
+		     "SELECT s.series, s.cnt, p.step, p.value, p.ts, "
+		     "p.labels "
+		     "FROM (SELECT series, COUNT(*) AS cnt, MAX(id) AS last "
+		     "      FROM series_points GROUP BY series) s "
+		     "JOIN series_points p ON p.id = s.last ORDER BY "
+		     "s.series",
+		     &q, errbuf)))
+		goto out;
+	arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		json_array_append_new(
 			arr, json_pack("{s:s, s:I, s:o}", "name",
@@ -243,58 +345,69 @@ int store_series_list(store *st, json_t **out, char *errbuf)
 				       "points",
 				       (json_int_t)sqlite3_column_int64(q, 1),
 				       "latest", point_json(q, 2)));
-	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
+		r = db_error(st, rc, errbuf);
 		json_decref(arr);
-		return db_error(st, rc, errbuf);
+	} else {
+		*out = json_pack("{s:o}", "series", arr);
 	}
-	*out = json_pack("{s:o}", "series", arr);
-	return STORE_OK;
+	sqlite3_finalize(q);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }
 
 int store_series_points(store *st, const char *series, double since,
 			int64_t limit, json_t **out, char *errbuf)
 {
-	sqlite3_stmt *q;
-	int rc;
-	if (prepare(st,
-		    "SELECT step, value, ts, labels FROM series_points "
-		    "WHERE series = ? AND ts > ? ORDER BY id LIMIT ?",
-		    &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC);
-	sqlite3_bind_double(q, 2, since);
-	sqlite3_bind_int64(q, 3, limit);
-	json_t *arr = json_array();
-	int n = 0;
+	sqlite3_stmt *q, *e;
+	int rc, b = SQLITE_OK, r, n = 0;
+	json_t *arr = NULL;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st,
+			 "SELECT step, value, ts, labels FROM series_points "
+			 "WHERE series = ? AND ts > ? ORDER BY id LIMIT ?",
+			 &q, errbuf)))
+		goto out;
+	bind_check(&b, sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_double(q, 2, since));
+	bind_check(&b, sqlite3_bind_int64(q, 3, limit));
+	if (b) {
+		r = bind_failed(st, q, b, errbuf);
+		goto out;
+	}
+	arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		json_array_append_new(arr, point_json(q, 0));
 		n++;
 	}
+	if (rc != SQLITE_DONE)
+		r = db_error(st, rc, errbuf);
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_error(st, rc, errbuf);
-	}
-	if (n == 0 && since < 0) {
+	if (r == STORE_OK && n == 0 && since < 0) {
 		/* Distinguish an empty answer from an unknown series. */
-		sqlite3_stmt *e;
-		int found = 0;
-		if (prepare(st,
-			    "SELECT 1 FROM series_points WHERE series = ? "
-			    "LIMIT 1",
-			    &e, errbuf) == STORE_OK) {
-			sqlite3_bind_text(e, 1, series, -1, SQLITE_STATIC);
-			found = sqlite3_step(e) == SQLITE_ROW;
-			sqlite3_finalize(e);
+		if ((r = prepare(st,
+				 "SELECT 1 FROM series_points WHERE series = "
+				 "? LIMIT 1",
+				 &e, errbuf)))
+			goto out;
+		if ((b = sqlite3_bind_text(e, 1, series, -1, SQLITE_STATIC))) {
+			r = bind_failed(st, e, b, errbuf);
+			goto out;
 		}
-		if (!found) {
-			json_decref(arr);
-			return STORE_NOTFOUND;
-		}
+		rc = sqlite3_step(e);
+		r = rc == SQLITE_ROW	? STORE_OK
+		    : rc == SQLITE_DONE ? STORE_NOTFOUND
+					: db_error(st, rc, errbuf);
+		sqlite3_finalize(e);
 	}
-	*out = arr;
-	return STORE_OK;
+out:
+	if (r == STORE_OK)
+		*out = arr;
+	else
+		json_decref(arr);
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }
 
 int store_series_latest(store *st,
@@ -303,19 +416,24 @@ int store_series_latest(store *st,
 			void *ctx, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc;
-	if (prepare(st,
-		    "SELECT p.series, p.value FROM series_points p JOIN "
-		    "(SELECT MAX(id) AS last FROM series_points GROUP BY "
-		    "series) s ON p.id = s.last ORDER BY p.series",
-		    &q, errbuf))
-		return STORE_ERR;
+	int rc, r;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st,
+			 "SELECT p.series, p.value FROM series_points p JOIN "
+			 "(SELECT MAX(id) AS last FROM series_points GROUP BY "
+			 "series) s ON p.id = s.last ORDER BY p.series",
+			 &q, errbuf)))
+		goto out;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		fn(ctx, (const char *)sqlite3_column_text(q, 0),
 		   sqlite3_column_type(q, 1) != SQLITE_NULL,
 		   sqlite3_column_double(q, 1));
+	if (rc != SQLITE_DONE)
+		r = db_error(st, rc, errbuf);
 	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? STORE_OK : db_error(st, rc, errbuf);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }
 
 /* ------------------------------------------------------------ blobs */
@@ -332,48 +450,70 @@ static double *blob_copy(sqlite3_stmt *q, int col, int64_t count)
 	return d;
 }
 
+/* Bind count doubles as a blob.  Sizes past SQLite's per-value limit fail
+ * here with SQLITE_TOOBIG, which bind_check keeps. */
+static int bind_doubles(sqlite3_stmt *q, int col, const double *v,
+			int64_t count)
+{
+	return sqlite3_bind_blob64(q, col, v,
+				   (sqlite3_uint64)count * sizeof(double),
+				   SQLITE_STATIC);
+}
+
 /* ------------------------------------------------------------ refs */
 
 int store_ref_put(store *st, store_ref *r, char *errbuf)
 {
 	sqlite3_stmt *q;
-	if (prepare(st,
-		    "INSERT OR REPLACE INTO refs(name, n, d, created, mu, "
-		    "sigma, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    &q, errbuf))
+	uint64_t v;
+	int b = SQLITE_OK, ret;
+
+	if (ids_random(&v, sizeof v) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
 		return STORE_ERR;
-	pthread_mutex_lock(&st->idmu);
+	}
 	/* 63 random bits, never 0 (the version of rows from before it). */
-	r->version = (int64_t)(evald_rng_next(&st->rng) >> 1) | 1;
-	pthread_mutex_unlock(&st->idmu);
-	sqlite3_bind_text(q, 1, r->name, -1, SQLITE_STATIC);
-	sqlite3_bind_double(q, 2, r->n);
-	sqlite3_bind_int64(q, 3, r->d);
-	sqlite3_bind_double(q, 4, r->created);
-	sqlite3_bind_blob64(q, 5, r->mu, (sqlite3_uint64)r->d * sizeof(double),
-			    SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 6, r->sigma,
-			    (sqlite3_uint64)r->d * r->d * sizeof(double),
-			    SQLITE_STATIC);
-	sqlite3_bind_int64(q, 7, r->version);
-	return step_done(st, q, errbuf);
+	r->version = (int64_t)(v >> 1) | 1;
+	pthread_mutex_lock(&st->mu);
+	if ((ret = prepare(st,
+			   "INSERT OR REPLACE INTO refs(name, n, d, created, "
+			   "mu, sigma, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   &q, errbuf)))
+		goto out;
+	bind_check(&b, sqlite3_bind_text(q, 1, r->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_double(q, 2, r->n));
+	bind_check(&b, sqlite3_bind_int64(q, 3, r->d));
+	bind_check(&b, sqlite3_bind_double(q, 4, r->created));
+	bind_check(&b, bind_doubles(q, 5, r->mu, r->d));
+	bind_check(&b, bind_doubles(q, 6, r->sigma, r->d * r->d));
+	bind_check(&b, sqlite3_bind_int64(q, 7, r->version));
+	ret = b ? bind_failed(st, q, b, errbuf)
+		: step_done(st, q, NULL, errbuf);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return ret;
 }
 
 int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 		  char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc, ret = STORE_NOTFOUND;
-	if (prepare(st,
-		    with_stats
-			    ? "SELECT name, n, d, created, version, mu, "
-			      "sigma FROM refs WHERE name = ?"
-			    : "SELECT name, n, d, created, version FROM refs "
-			      "WHERE name = ?",
-		    &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	int rc, ret;
 	memset(r, 0, sizeof *r);
+	pthread_mutex_lock(&st->mu);
+	if ((ret = prepare(st,
+			   with_stats
+				   ? "SELECT name, n, d, created, version, mu, "
+				     "sigma FROM refs WHERE name = ?"
+				   : "SELECT name, n, d, created, version FROM "
+				     "refs WHERE name = ?",
+			   &q, errbuf)))
+		goto out;
+	if ((rc = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC))) {
+		ret = bind_failed(st, q, rc, errbuf);
+		goto out;
+	}
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		snprintf(r->name, sizeof r->name, "%s",
@@ -382,7 +522,6 @@ int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 		r->d = sqlite3_column_int64(q, 2);
 		r->created = sqlite3_column_double(q, 3);
 		r->version = sqlite3_column_int64(q, 4);
-		ret = STORE_OK;
 		if (with_stats) {
 			r->mu = blob_copy(q, 5, r->d);
 			r->sigma = blob_copy(q, 6, r->d * r->d);
@@ -397,21 +536,27 @@ int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 				ret = STORE_ERR;
 			}
 		}
-	} else if (rc != SQLITE_DONE) {
-		ret = db_error(st, rc, errbuf);
+	} else {
+		ret = rc == SQLITE_DONE ? STORE_NOTFOUND
+					: db_error(st, rc, errbuf);
 	}
 	sqlite3_finalize(q);
+out:
+	pthread_mutex_unlock(&st->mu);
 	return ret;
 }
 
 int store_ref_list(store *st, json_t **out, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc;
-	if (prepare(st, "SELECT name, n, d, created FROM refs ORDER BY name",
-		    &q, errbuf))
-		return STORE_ERR;
-	json_t *arr = json_array();
+	int rc, r;
+	json_t *arr;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st,
+			 "SELECT name, n, d, created FROM refs ORDER BY name",
+			 &q, errbuf)))
+		goto out;
+	arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		json_array_append_new(
 			arr, json_pack("{s:s, s:f, s:I, s:f}", "name",
@@ -419,25 +564,35 @@ int store_ref_list(store *st, json_t **out, char *errbuf)
 				       "n", sqlite3_column_double(q, 1), "d",
 				       (json_int_t)sqlite3_column_int64(q, 2),
 				       "created", sqlite3_column_double(q, 3)));
-	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
+		r = db_error(st, rc, errbuf);
 		json_decref(arr);
-		return db_error(st, rc, errbuf);
+	} else {
+		*out = json_pack("{s:o}", "references", arr);
 	}
-	*out = json_pack("{s:o}", "references", arr);
-	return STORE_OK;
+	sqlite3_finalize(q);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }
 
 static int delete_where(store *st, const char *sql, const char *key,
 			char *errbuf)
 {
 	sqlite3_stmt *q;
-	if (prepare(st, sql, &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-	int r = step_done(st, q, errbuf);
-	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
+	int64_t changed = 0;
+	int b, r;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st, sql, &q, errbuf)))
+		goto out;
+	if ((b = sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC)))
+		r = bind_failed(st, q, b, errbuf);
+	else
+		r = step_done(st, q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
 		r = STORE_NOTFOUND;
+out:
+	pthread_mutex_unlock(&st->mu);
 	return r;
 }
 
@@ -453,50 +608,54 @@ int store_stream_create(store *st, int64_t d, char id[33], char *errbuf)
 {
 	sqlite3_stmt *q;
 	double t = now_s();
-	pthread_mutex_lock(&st->idmu);
-	snprintf(id, 33, "%016llx%016llx",
-		 (unsigned long long)evald_rng_next(&st->rng),
-		 (unsigned long long)evald_rng_next(&st->rng));
-	pthread_mutex_unlock(&st->idmu);
+	int b = SQLITE_OK, r;
+
+	if (ids_hex128(id) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
+		return STORE_ERR;
+	}
 	double *zeros = calloc((size_t)(d * d + 1), sizeof(double));
 	if (!zeros) {
 		snprintf(errbuf, 256, "store: out of memory");
 		return STORE_ERR;
 	}
-	if (prepare(st,
-		    "INSERT INTO streams(id, d, n, created, updated, mean, "
-		    "comoment) VALUES (?, ?, 0, ?, ?, ?, ?)",
-		    &q, errbuf)) {
-		free(zeros);
-		return STORE_ERR;
-	}
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, d);
-	sqlite3_bind_double(q, 3, t);
-	sqlite3_bind_double(q, 4, t);
-	sqlite3_bind_blob64(q, 5, zeros, (sqlite3_uint64)d * sizeof(double),
-			    SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 6, zeros, (sqlite3_uint64)d * d * sizeof(double),
-			    SQLITE_STATIC);
-	int r = step_done(st, q, errbuf);
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st,
+			 "INSERT INTO streams(id, d, n, created, updated, "
+			 "mean, comoment) VALUES (?, ?, 0, ?, ?, ?, ?)",
+			 &q, errbuf)))
+		goto out;
+	bind_check(&b, sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 2, d));
+	bind_check(&b, sqlite3_bind_double(q, 3, t));
+	bind_check(&b, sqlite3_bind_double(q, 4, t));
+	bind_check(&b, bind_doubles(q, 5, zeros, d));
+	bind_check(&b, bind_doubles(q, 6, zeros, d * d));
+	r = b ? bind_failed(st, q, b, errbuf) : step_done(st, q, NULL, errbuf);
+out:
+	pthread_mutex_unlock(&st->mu);
 	free(zeros);
 	return r;
 }
 
-int store_stream_get(store *st, const char *id, int with_moments,
-		     store_stream *s, char *errbuf)
+/* The row of stream id into *s.  Caller holds mu. */
+static int stream_get(store *st, const char *id, int with_moments,
+		      store_stream *s, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc, ret = STORE_NOTFOUND;
-	if (prepare(st,
-		    with_moments ? "SELECT id, d, n, created, updated, mean, "
-				   "comoment FROM streams WHERE id = ?"
-				 : "SELECT id, d, n, created, updated FROM "
-				   "streams WHERE id = ?",
-		    &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int rc, ret;
 	memset(s, 0, sizeof *s);
+	if ((ret = prepare(st,
+			   with_moments
+				   ? "SELECT id, d, n, created, updated, mean, "
+				     "comoment FROM streams WHERE id = ?"
+				   : "SELECT id, d, n, created, updated FROM "
+				     "streams WHERE id = ?",
+			   &q, errbuf)))
+		return ret;
+	if ((rc = sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC)))
+		return bind_failed(st, q, rc, errbuf);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		snprintf(s->id, sizeof s->id, "%s",
@@ -505,7 +664,6 @@ int store_stream_get(store *st, const char *id, int with_moments,
 		s->n = sqlite3_column_double(q, 2);
 		s->created = sqlite3_column_double(q, 3);
 		s->updated = sqlite3_column_double(q, 4);
-		ret = STORE_OK;
 		if (with_moments) {
 			s->mean = blob_copy(q, 5, s->d);
 			s->comoment = blob_copy(q, 6, s->d * s->d);
@@ -520,33 +678,80 @@ int store_stream_get(store *st, const char *id, int with_moments,
 				ret = STORE_ERR;
 			}
 		}
-	} else if (rc != SQLITE_DONE) {
-		ret = db_error(st, rc, errbuf);
+	} else {
+		ret = rc == SQLITE_DONE ? STORE_NOTFOUND
+					: db_error(st, rc, errbuf);
 	}
 	sqlite3_finalize(q);
 	return ret;
 }
 
-int store_stream_put(store *st, const store_stream *s, char *errbuf)
+int store_stream_get(store *st, const char *id, int with_moments,
+		     store_stream *s, char *errbuf)
+{
+	pthread_mutex_lock(&st->mu);
+	int r = stream_get(st, id, with_moments, s, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+/* Write the moments of an existing stream.  Caller holds mu. */
+static int stream_put(store *st, const store_stream *s, char *errbuf)
 {
 	sqlite3_stmt *q;
-	if (prepare(st,
-		    "UPDATE streams SET n = ?, updated = ?, mean = ?, "
-		    "comoment = ? WHERE id = ?",
-		    &q, errbuf))
-		return STORE_ERR;
-	sqlite3_bind_double(q, 1, s->n);
-	sqlite3_bind_double(q, 2, now_s());
-	sqlite3_bind_blob64(q, 3, s->mean,
-			    (sqlite3_uint64)s->d * sizeof(double),
-			    SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 4, s->comoment,
-			    (sqlite3_uint64)s->d * s->d * sizeof(double),
-			    SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, s->id, -1, SQLITE_STATIC);
-	int r = step_done(st, q, errbuf);
-	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
+	int64_t changed = 0;
+	int b = SQLITE_OK, r;
+	if ((r = prepare(st,
+			 "UPDATE streams SET n = ?, updated = ?, mean = ?, "
+			 "comoment = ? WHERE id = ?",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_double(q, 1, s->n));
+	bind_check(&b, sqlite3_bind_double(q, 2, now_s()));
+	bind_check(&b, bind_doubles(q, 3, s->mean, s->d));
+	bind_check(&b, bind_doubles(q, 4, s->comoment, s->d * s->d));
+	bind_check(&b, sqlite3_bind_text(q, 5, s->id, -1, SQLITE_STATIC));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	r = step_done(st, q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
 		r = STORE_NOTFOUND;
+	return r;
+}
+
+int store_stream_update(store *st, const char *id,
+			int (*fn)(void *ctx, store_stream *s), void *ctx,
+			char *errbuf)
+{
+	store_stream s = {0};
+	int rc, r;
+
+	pthread_mutex_lock(&st->mu);
+	/* IMMEDIATE: take the write lock before the read, so no other
+	 * connection can write between our read and our write. */
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto out;
+	}
+	if ((r = stream_get(st, id, 1, &s, errbuf)) != STORE_OK)
+		goto rollback;
+	if (fn(ctx, &s) != 0) {
+		r = STORE_ABORTED;
+		goto rollback;
+	}
+	if ((r = stream_put(st, &s, errbuf)) != STORE_OK)
+		goto rollback;
+	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto rollback;
+	}
+	goto out;
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+out:
+	pthread_mutex_unlock(&st->mu);
+	free(s.mean);
+	free(s.comoment);
 	return r;
 }
 

@@ -4,8 +4,11 @@
  * The interface is backend-neutral; store.c implements it on SQLite in
  * --data-dir.  Every write returns only after it is durable (WAL with
  * synchronous=FULL), so an answered request survives kill -9.  Functions
- * return 0, STORE_NOTFOUND, STORE_EXISTS, or STORE_ERR with a message in
- * errbuf (at least 256 bytes). Calls are thread-safe. */
+ * return 0, STORE_NOTFOUND, STORE_EXISTS, or a failure (STORE_ERR,
+ * STORE_FULL for a full disk, STORE_TOOBIG for a value past the backend's
+ * size limit) with a message in errbuf (at least 256 bytes).  Calls are
+ * thread-safe.  One open store owns its directory: a second store_open of
+ * it, from any process, fails with STORE_BUSY until the first is closed. */
 #ifndef EVALD_STORE_H
 #define EVALD_STORE_H
 
@@ -19,7 +22,10 @@ enum {
 	STORE_ERR = -1,
 	STORE_NOTFOUND = -2,
 	STORE_EXISTS = -3,
-	STORE_FULL = -4
+	STORE_FULL = -4,
+	STORE_TOOBIG = -5,  /* a value is larger than the store keeps */
+	STORE_BUSY = -6,    /* store_open: another process has the directory */
+	STORE_ABORTED = -7, /* store_stream_update: the callback said no */
 };
 
 int store_open(const char *dir, store **out, char *errbuf);
@@ -79,15 +85,19 @@ typedef struct store_stream {
 	double *comoment;
 } store_stream;
 
+/* id: 32 random hex characters and a NUL. */
 int store_stream_create(store *st, int64_t d, char id[33], char *errbuf);
 int store_stream_get(store *st, const char *id, int with_moments,
 		     store_stream *s, char *errbuf);
-/* Replace the moments of an existing stream. */
-int store_stream_put(store *st, const store_stream *s, char *errbuf);
+/* Read stream id with its moments, let fn change s->n, s->mean and
+ * s->comoment in place, and write them back, all in one transaction: no
+ * other write to the store, from any thread or process, comes between the
+ * read and the write.  fn returns 0 to write, anything else to leave the
+ * stream as it was (STORE_ABORTED; fn keeps its own reason in ctx).  fn
+ * runs with the store locked, so it should do no more than the merge. */
+int store_stream_update(store *st, const char *id,
+			int (*fn)(void *ctx, store_stream *s), void *ctx,
+			char *errbuf);
 int store_stream_delete(store *st, const char *id, char *errbuf);
-
-/* Serialise read-modify-write sequences (stream merges) across threads. */
-void store_lock(store *st);
-void store_unlock(store *st);
 
 #endif
