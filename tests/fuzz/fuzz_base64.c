@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *out = malloc(cap ? cap : 1);
 	if (!out)
 		return 0;
-	if (base64_decode((const char *)data, size, out, &got, &bad) == 0) {
+	if (base64_decode((const char *)data, size, 1, out, &got, &bad) == 0) {
 		if (got > cap)
 			abort();
 	} else if (bad > size) {

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jsonx_doc doc;
 	jsonx_error e;
 	json_error_t je;
-	int rc = jsonx_parse((const char *)data, size, &doc, &e);
+	int rc = jsonx_parse((const char *)data, size, NULL, &doc, &e);
 	json_t *ref =
 		json_loadb((const char *)data, size, JSON_DECODE_ANY, &je);
 

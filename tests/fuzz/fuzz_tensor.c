@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jsonx_doc doc;
 	jsonx_error e;
 
-	if (jsonx_parse((const char *)data, size, &doc, &e) < 0)
+	if (jsonx_parse((const char *)data, size, NULL, &doc, &e) < 0)
 		return 0;
 	pool *p = pool_new();
 	codec_ctx cx = {.doc = &doc, .pool = p, .max_elems = 1 << 20};
