@@ -387,6 +387,30 @@ static void test_packed_lengths(void)
 	for (int b = 0; b < BLOCKS; b++)
 		o += (int)b64enc(raw, sizeof raw, json + o);
 	sprintf(json + o, "\"}}");
+	/* Heap a previous request left: freed just before the tensor is
+	 * allocated, so a buffer of the same size reuses it. */
+	{
+		jsonx_doc doc;
+		verr err;
+		evald_tensor t;
+		int leaked = 0;
+		size_t nb = (size_t)(BLOCKS * 3072 - 2) * sizeof(double);
+		if (parse_x(json, &doc) == 0) {
+			pool *p = pool_new();
+			codec_ctx cx = {.doc = &doc, .pool = p};
+			char *old = malloc(nb);
+			memset(old, 'Z', nb);
+			free(old);
+			if (codec_tensor(&cx, json_object_get(doc.root, "x"),
+					 "/x", &t, &err) == 0)
+				for (int64_t i = 0; i < t.size; i++)
+					leaked |=
+						t.data[i] != (uint8_t)t.data[i];
+			pool_free(p);
+			jsonx_free(&doc);
+		}
+		tap_ok(!leaked, "no stale heap comes back in a decoded tensor");
+	}
 	both_paths(json, &rt, &rr, code, &seen, &said);
 	tap_ok(rt < 0 && rr < 0 && !strcmp(code, "bad_base64"),
 	       "padding at the end of each 4096-character block is "
