@@ -21,7 +21,8 @@ static void differential(const char *text)
 	jsonx_doc doc;
 	jsonx_error e;
 	json_error_t je;
-	json_t *ref = json_loads(text, JSON_DECODE_ANY, &je);
+	json_t *ref =
+		json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 	int rc = jsonx_parse(text, strlen(text), NULL, &doc, &e);
 
 	if (!ref) {
@@ -77,6 +78,7 @@ static void test_differential(void)
 		"[1e+]",
 		"9007199254740993",
 		"-9223372036854775807",
+		"{\"dup\": 1, \"dup\": 2}",
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
 		differential(docs[i]);
