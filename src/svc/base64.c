@@ -1,8 +1,10 @@
 /* base64.c - base64 decoding for packed tensors.
  *
  * Packed tensors are the fast path for large inputs, so decoding works on
- * four characters at a time through a 256-entry table and handles padding
- * only at the very end. */
+ * four characters at a time through a 256-entry table.  Callers decode long
+ * strings in pieces; padding is honoured only in the piece that ends the
+ * string, so '=' in the middle can never make a piece decode short and
+ * leave bytes of the destination unwritten. */
 #include <string.h>
 
 #include "base64.h"
@@ -39,15 +41,40 @@ size_t base64_decoded_max(size_t len)
 	return len / 4 * 3 + 3;
 }
 
-int base64_decode(const char *in, size_t len, uint8_t *out, size_t *out_len,
-		  size_t *bad_pos)
+int base64_length(const char *in, size_t len, size_t *out_len, size_t *bad_pos)
+{
+	size_t n = len;
+
+	if (n % 4 == 0 && n >= 4) {
+		if (in[n - 1] == '=')
+			n--;
+		if (in[n - 1] == '=')
+			n--;
+	}
+	if (n % 4 == 1) {
+		*bad_pos = n - 1;
+		return -1;
+	}
+	*out_len = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
+	return 0;
+}
+
+int base64_decode(const char *in, size_t len, int last, uint8_t *out,
+		  size_t *out_len, size_t *bad_pos)
 {
 	const uint8_t *t = b64;
 	const uint8_t *s = (const uint8_t *)in;
 	size_t i = 0, o = 0;
 
-	/* Strip up to two '=' of padding; they are only valid at the end. */
-	if (len % 4 == 0 && len >= 4) {
+	if (!last && len % 4) {
+		/* A piece that does not end the string must hold whole
+		 * quads: refuse rather than decode a partial group. */
+		*bad_pos = len;
+		return -1;
+	}
+	/* Strip up to two '=' of padding, at the end of the string only;
+	 * anywhere else '=' is an invalid character (BAD in the table). */
+	if (last && len % 4 == 0 && len >= 4) {
 		if (s[len - 1] == '=')
 			len--;
 		if (s[len - 1] == '=')

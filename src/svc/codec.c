@@ -2,7 +2,10 @@
  *
  * Packed data is decoded from base64 in small chunks straight into the
  * float64 destination, so a packed tensor costs its float64 size and
- * nothing more: no intermediate raw copy, no jansson nodes. */
+ * nothing more: no intermediate raw copy, no jansson nodes.  Every float64
+ * buffer is counted against the request's budget (--max-decoded) before it
+ * is allocated, and every packed tensor must decode to exactly the bytes
+ * its shape declares. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,14 +59,30 @@ static int init_view(evald_tensor *t, double *d, evald_dtype dt, int ndim,
 	return 0;
 }
 
+/* Count a float64 buffer of n elements against the request's decoding
+ * budget, which the document's number blobs already draw on. */
+static int reserve(const codec_ctx *cx, int64_t n, const char *path, verr *err)
+{
+	return pool_reserve(cx->pool, (uint64_t)n * sizeof(double),
+			    cx->doc ? cx->doc->bytes : 0, path, "this tensor",
+			    err);
+}
+
 static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
 		       verr *err)
 {
 	if (cx->max_elems > 0 && n > cx->max_elems)
 		return verr_set(err, 413, "too_large", path,
 				"tensor has %lld elements; this server "
-				"accepts at most %lld per tensor",
+				"accepts at most %lld per tensor "
+				"(--max-elements)",
 				(long long)n, (long long)cx->max_elems);
+	/* Its float64 size (and any item size times it) must not wrap. */
+	if (n > INT64_MAX / 8)
+		return verr_set(err, 413, "too_large", path,
+				"tensor has %lld elements, too many to "
+				"address",
+				(long long)n);
 	return 0;
 }
 
@@ -161,7 +180,8 @@ static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
 					"tensor size overflows");
 		size *= shape[i];
 	}
-	if (check_elems(cx, size, path, err) < 0)
+	if (check_elems(cx, size, path, err) < 0 ||
+	    reserve(cx, size, path, err) < 0)
 		return -1;
 	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
 	if (!d)
@@ -253,9 +273,58 @@ typedef struct packed_info {
 	int ndim;
 	int64_t shape[EVALD_MAX_DIMS];
 	int64_t size;
+	uint64_t bytes; /* size x item size: what data must decode to */
 	const char *b64;
 	size_t b64len;
 } packed_info;
+
+/* A packed tensor's base64, decoded a piece at a time.  Each piece is 4096
+ * characters (3072 bytes, a multiple of every item size) and only the one
+ * that ends the string may carry padding, so every piece but the last
+ * decodes to exactly 3072 bytes. */
+typedef struct b64_reader {
+	const char *s;
+	size_t len, done;
+	uint64_t total; /* bytes decoded so far */
+} b64_reader;
+
+#define B64_PIECE 4096
+
+static int b64_next(b64_reader *r, uint8_t *out, size_t *got, const char *path,
+		    verr *err)
+{
+	size_t n = r->len - r->done > B64_PIECE ? B64_PIECE : r->len - r->done;
+	size_t bad;
+	if (base64_decode(r->s + r->done, n, r->done + n == r->len, out, got,
+			  &bad) < 0) {
+		size_t at = r->done + bad;
+		if (at < r->len && r->s[at] == '=')
+			return verr_set(err, 422, "bad_base64", path,
+					"'=' at character %zu: base64 padding "
+					"is allowed only at the very end of "
+					"the string",
+					at);
+		return verr_set(err, 422, "bad_base64", path,
+				"invalid base64 at character %zu", at);
+	}
+	r->done += n;
+	r->total += *got;
+	return 0;
+}
+
+/* After the last piece: the decoded length must be the declared one
+ * (base64_length promised it; a shortfall would leave bytes unwritten). */
+static int b64_finish(const b64_reader *r, uint64_t want, const char *path,
+		      verr *err)
+{
+	if (r->total != want)
+		return verr_set(err, 422, "shape_mismatch", path,
+				"data decodes to %llu bytes but shape and "
+				"dtype need %llu",
+				(unsigned long long)r->total,
+				(unsigned long long)want);
+	return 0;
+}
 
 static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 			 packed_info *pi, verr *err)
@@ -340,16 +409,17 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 				"little-endian C-order bytes");
 	}
 	int isz = dtypes[ti].size;
+	/* check_elems keeps size * 8 from wrapping. */
 	uint64_t want = (uint64_t)size * (uint64_t)isz;
 	/* Exact length check first: a short or long string is the most
 	 * common client error and deserves its own message. */
-	size_t pad = 0;
-	if (b64len >= 1 && b64[b64len - 1] == '=')
-		pad++;
-	if (b64len >= 2 && b64[b64len - 2] == '=')
-		pad++;
-	uint64_t have = (b64len - pad) / 4 * 3 +
-			((b64len - pad) % 4 ? (b64len - pad) % 4 - 1 : 0);
+	size_t have, bad;
+	if (base64_length(b64, b64len, &have, &bad) < 0)
+		return verr_set(err, 422, "bad_base64", p,
+				"base64 of %zu characters cannot be valid: "
+				"it is groups of 4 characters, with '=' "
+				"padding only at the very end",
+				b64len);
 	if (have != want)
 		return verr_set(err, 422, "shape_mismatch", p,
 				"data holds %llu bytes but shape and dtype "
@@ -360,6 +430,7 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 	pi->ti = ti;
 	pi->ndim = ndim;
 	pi->size = size;
+	pi->bytes = want;
 	pi->b64 = b64;
 	pi->b64len = b64len;
 	return 0;
@@ -375,31 +446,28 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 		return -1;
 	int ti = pi.ti, ndim = pi.ndim, isz = dtypes[ti].size;
 	int64_t size = pi.size, *shape = pi.shape;
-	const char *b64 = pi.b64;
-	size_t b64len = pi.b64len;
 	snprintf(p, sizeof p, "%s/data", path);
+	if (reserve(cx, size, path, err) < 0)
+		return -1;
 	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
 	if (!d)
 		return verr_set(err, 503, "out_of_memory", path,
 				"not enough memory to decode this tensor");
-	/* 4096 base64 chars -> 3072 bytes, a multiple of every item size. */
-	uint8_t chunk[3072 + 8];
-	size_t done = 0, item = 0;
-	while (done < b64len) {
-		size_t n = b64len - done > 4096 ? 4096 : b64len - done;
-		size_t got, bad;
-		if (base64_decode(b64 + done, n, chunk, &got, &bad) < 0)
-			return verr_set(err, 422, "bad_base64", p,
-					"invalid base64 at character %zu",
-					done + bad);
-		if (got % (size_t)isz)
-			return verr_set(err, 422, "bad_base64", p,
-					"base64 does not decode to whole "
-					"items");
+	uint8_t chunk[B64_PIECE / 4 * 3 + 8];
+	b64_reader r = {.s = pi.b64, .len = pi.b64len};
+	size_t item = 0;
+	while (r.done < r.len) {
+		size_t got;
+		if (b64_next(&r, chunk, &got, p, err) < 0)
+			return -1;
+		/* Never write past the declared shape, whatever decoded. */
+		if (got % (size_t)isz || r.total > pi.bytes)
+			break;
 		widen(dtypes[ti].dt, chunk, got / (size_t)isz, d + item);
 		item += got / (size_t)isz;
-		done += n;
 	}
+	if (b64_finish(&r, pi.bytes, p, err) < 0)
+		return -1;
 	if (non_finite_error(d, ndim, shape, size, path, 1, err) < 0)
 		return -1;
 	return init_view(out, d, dtypes[ti].dt, ndim, shape, path, err);
@@ -469,6 +537,8 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 				"expected a matrix [N, d] with d >= 1");
 	*nrows = pi.shape[0];
 	*ncols = pi.shape[1];
+	if (pi.shape[0] == 0)
+		return 0; /* no rows: data is "" (packed_header checked) */
 	/* Little-endian float32/float64 go to the sink as they are decoded,
 	 * a block of rows at a time: a float32 set never exists as float64. */
 	int64_t d = pi.shape[1], isz = dtypes[pi.ti].size;
@@ -476,7 +546,7 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	/* ~8 MB per block: fewer, larger dsyrk updates (1 MB blocks cost 2x
 	 * in the accumulator, measured in bench/issue3). */
 	int64_t block_rows = rowbytes >= (8 << 20) ? 1 : (8 << 20) / rowbytes;
-	size_t cap = (size_t)(block_rows * rowbytes) + 3072;
+	size_t cap = (size_t)(block_rows * rowbytes) + B64_PIECE / 4 * 3;
 	uint8_t *buf = malloc(cap);
 	/* A float64 staging block only where rows need widening. */
 	evald_dtype dt = dtypes[pi.ti].dt;
@@ -485,7 +555,8 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	double *wide =
 		needs_wide ? malloc((size_t)(block_rows * d) * sizeof(double))
 			   : NULL;
-	size_t fill = 0, done = 0;
+	size_t fill = 0;
+	b64_reader r = {.s = pi.b64, .len = pi.b64len};
 	int64_t row0 = 0;
 	int rc = 0;
 	char p[300];
@@ -495,20 +566,15 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 		rc = verr_set(err, 503, "out_of_memory", path, "out of memory");
 		goto out;
 	}
-	while (done < pi.b64len) {
-		size_t n = pi.b64len - done > 4096 ? 4096 : pi.b64len - done;
-		size_t got, bad;
-		if (base64_decode(pi.b64 + done, n, buf + fill, &got, &bad) <
-		    0) {
-			rc = verr_set(err, 422, "bad_base64", p,
-				      "invalid base64 at character %zu",
-				      done + bad);
+	while (r.done < r.len) {
+		size_t got;
+		if ((rc = b64_next(&r, buf + fill, &got, p, err)) < 0)
 			goto out;
-		}
+		if (r.total > pi.bytes)
+			break; /* b64_finish reports it */
 		fill += got;
-		done += n;
 		int64_t rows = (int64_t)fill / rowbytes;
-		if (rows >= block_rows || (done == pi.b64len && rows > 0)) {
+		if (rows >= block_rows || (r.done == r.len && rows > 0)) {
 			rc = emit_rows(sink, ctx, buf, dtypes[pi.ti].dt, rows,
 				       d, row0, wide, path, err);
 			if (rc < 0)
@@ -519,6 +585,8 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 			row0 += rows;
 		}
 	}
+	/* Every declared row went to the sink, none short. */
+	rc = b64_finish(&r, pi.bytes, p, err);
 out:
 	free(buf);
 	free(wide);

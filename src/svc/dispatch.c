@@ -141,6 +141,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		err->retry_after = s->cfg.retry_after;
 		goto fail;
 	}
+	pool_set_budget(pl, s->cfg.max_decoded);
 	if (registry_resolve(m, inputs, shared, params, prefix, &c, err, &cx) <
 	    0)
 		goto fail;
@@ -201,18 +202,41 @@ static int check_keys(json_t *obj, const char *const *allowed,
 	return 0;
 }
 
-int svc_parse_body(const char *body, size_t len, jsonx_doc *doc, verr *err)
+int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
+		   jsonx_doc *doc, verr *err)
 {
+	jsonx_limits lim = {.max_nodes = cfg->max_json_nodes,
+			    .max_bytes = cfg->max_decoded};
 	jsonx_error je;
 
 	if (len == 0)
 		return verr_set(err, 400, "malformed_json", "",
 				"the request body is empty; send a JSON "
 				"object");
-	if (jsonx_parse(body, len, doc, &je) < 0)
-		return verr_set(err, 400, "malformed_json", "",
-				"invalid JSON at line %d, column %d: %s",
-				je.line, je.column, je.msg);
+	if (jsonx_parse(body, len, &lim, doc, &je) < 0) {
+		switch (je.kind) {
+		case JSONX_E_DUPLICATE:
+			return verr_set(err, 400, "duplicate_key", je.path,
+					"line %d, column %d: %s; send each "
+					"key once",
+					je.line, je.column, je.msg);
+		case JSONX_E_NODES:
+			return verr_set(err, 413, "too_large", "",
+					"%s; send large arrays as packed "
+					"tensors, or raise --max-json-nodes",
+					je.msg);
+		case JSONX_E_BYTES:
+			return verr_set(err, 413, "too_large", "",
+					"%s; send smaller inputs, or raise "
+					"--max-decoded",
+					je.msg);
+		default:
+			return verr_set(err, 400, "malformed_json", "",
+					"invalid JSON at line %d, column %d: "
+					"%s",
+					je.line, je.column, je.msg);
+		}
+	}
 	if (!json_is_object(doc->root)) {
 		jsonx_free(doc);
 		return verr_set(err, 400, "wrong_type", "",
@@ -397,7 +421,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		memcpy(q->body, rq->body, rq->len);
 		q->owns_body = 1;
 	}
-	if (svc_parse_body(q->body, rq->len, &q->doc, &err) < 0)
+	if (svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, &err) < 0)
 		goto fail;
 	if (check_keys(q->doc.root, m ? mkeys : ekeys, "", &err) < 0 ||
 	    state_record_check(json_object_get(q->doc.root, "record"), &err) <

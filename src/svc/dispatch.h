@@ -87,9 +87,10 @@ void svc_config_defaults(svc_config *cfg);
 
 struct jsonx_doc;
 struct verr;
-/* Parse a JSON request body that must be an object (400 otherwise). */
-int svc_parse_body(const char *body, size_t len, struct jsonx_doc *doc,
-		   struct verr *err);
+/* Parse a JSON request body that must be an object (400 otherwise),
+ * within cfg's --max-json-nodes and --max-decoded (413). */
+int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
+		   struct jsonx_doc *doc, struct verr *err);
 /* 1 for application/json (any parameters) or no Content-Type at all. */
 int svc_is_json_type(const char *content_type);
 

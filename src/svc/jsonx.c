@@ -15,13 +15,22 @@
 
 #include "jsonx.h"
 
+/* Where the parser is: the key or index the container at each depth is
+ * parsing, for the JSON Pointer of an error. */
+typedef struct seg {
+	const char *key; /* NULL: an array index */
+	size_t klen, index;
+} seg;
+
 typedef struct parser {
 	const char *s, *end, *p;
 	jsonx_doc *doc;
 	jsonx_error *e;
+	jsonx_limits lim;
 	int depth;
 	char *sbuf; /* scratch for unescaped strings */
 	size_t scap;
+	seg at[JSONX_MAX_DEPTH + 2];
 } parser;
 
 static int fail(parser *ps, const char *fmt, ...)
@@ -48,6 +57,98 @@ static int fail(parser *ps, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* A failure that is not a syntax error: set its kind after fail(). */
+static int fail_kind(parser *ps, jsonx_fault kind)
+{
+	if (ps->e->kind == JSONX_E_SYNTAX)
+		ps->e->kind = kind;
+	return -1;
+}
+
+/* The JSON Pointer of the value at ps->depth, ~ and / escaped. */
+static void pointer(const parser *ps, char *out, size_t cap)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (int d = 1; d <= ps->depth && o + 1 < cap; d++) {
+		const seg *g = &ps->at[d];
+		char num[24];
+		const char *k = g->key;
+		size_t kl = g->klen;
+		if (!k) {
+			kl = (size_t)snprintf(num, sizeof num, "%zu", g->index);
+			k = num;
+		}
+		out[o++] = '/';
+		for (size_t i = 0; i < kl && o + 3 < cap; i++) {
+			if (k[i] == '~' || k[i] == '/') {
+				out[o++] = '~';
+				out[o++] = k[i] == '~' ? '0' : '1';
+			} else {
+				out[o++] = k[i];
+			}
+		}
+		out[o < cap ? o : cap - 1] = '\0';
+	}
+}
+
+/* One more value (a jansson node or a blob's marker) under the limit. */
+static int count_node(parser *ps)
+{
+	if (ps->lim.max_nodes > 0 && ps->doc->nodes >= ps->lim.max_nodes) {
+		fail(ps,
+		     "the body has more than %lld JSON values (objects, "
+		     "arrays, strings, numbers outside large numeric arrays)",
+		     (long long)ps->lim.max_nodes);
+		return fail_kind(ps, JSONX_E_NODES);
+	}
+	ps->doc->nodes++;
+	return 0;
+}
+
+/* Valid UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), ASCII
+ * eight bytes at a time since blob strings are megabytes of base64. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned c = s[i];
+		size_t k;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
 }
 
 static void skip_ws(parser *ps)
@@ -226,6 +327,28 @@ static int try_numeric(parser *ps, numtry *t, int depth)
 				return 0;
 			if (t->n == t->cap) {
 				int64_t nc = t->cap ? t->cap * 2 : 1024;
+				/* Never hold more float64 than the budget
+				 * leaves, even transiently. */
+				if (ps->lim.max_bytes > 0) {
+					int64_t room =
+						(ps->lim.max_bytes -
+						 (int64_t)ps->doc->bytes) /
+						(int64_t)sizeof(double);
+					if (nc > room)
+						nc = room;
+					if (nc <= t->n) {
+						fail(ps,
+						     "numeric arrays in the "
+						     "body "
+						     "take more than %lld "
+						     "bytes "
+						     "as float64",
+						     (long long)
+							     ps->lim.max_bytes);
+						return fail_kind(ps,
+								 JSONX_E_BYTES);
+					}
+				}
 				double *nb = realloc(t->buf, nc * sizeof *nb);
 				if (!nb)
 					return fail(ps, "out of memory");
@@ -486,6 +609,10 @@ static int parse_array(parser *ps, json_t **out)
 		return -1;
 	}
 	if (r == 1 && t.n >= JSONX_BLOB_MIN) {
+		/* Give back the growth slack: the blob holds n doubles. */
+		double *fit = realloc(t.buf, (size_t)t.n * sizeof *fit);
+		if (fit)
+			t.buf = fit;
 		jsonx_blob b = {.kind = JSONX_NUMBERS,
 				.data = t.buf,
 				.ndim = t.ndim,
@@ -496,6 +623,7 @@ static int parse_array(parser *ps, json_t **out)
 			free(t.buf);
 			return -1;
 		}
+		ps->doc->bytes += (uint64_t)t.n * sizeof(double);
 		return 0;
 	}
 	free(t.buf);
@@ -510,9 +638,10 @@ static int parse_array(parser *ps, json_t **out)
 		*out = arr;
 		return 0;
 	}
-	for (;;) {
+	for (size_t i = 0;; i++) {
 		json_t *v;
 		skip_ws(ps);
+		ps->at[ps->depth] = (seg){.index = i};
 		if (parse_value(ps, &v, NULL, 0) < 0)
 			goto fail;
 		if (json_array_append_new(arr, v) < 0) {
@@ -580,6 +709,16 @@ static int parse_object(parser *ps, json_t **out)
 		}
 		ps->p++;
 		skip_ws(ps);
+		ps->at[ps->depth] = (seg){.key = key, .klen = klen};
+		if (json_object_getn(obj, key, klen)) {
+			/* The last value silently winning would let two
+			 * readers of one body disagree; refuse instead. */
+			pointer(ps, ps->e->path, sizeof ps->e->path);
+			fail(ps, "key \"%.100s\" appears twice in one object",
+			     key);
+			fail_kind(ps, JSONX_E_DUPLICATE);
+			goto fail;
+		}
 		if (parse_value(ps, &v, key, klen) < 0)
 			goto fail;
 		if (json_object_setn_new(obj, key, klen, v) < 0) {
@@ -624,9 +763,12 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 
 	if (ps->p >= ps->end)
 		return expected(ps, "a JSON value");
-	if (++ps->depth > JSONX_MAX_DEPTH)
+	if (ps->depth + 1 > JSONX_MAX_DEPTH)
 		return fail(ps, "nesting deeper than %d levels",
 			    JSONX_MAX_DEPTH);
+	if (count_node(ps) < 0)
+		return -1;
+	ps->depth++;
 	switch (*ps->p) {
 	case '{': r = parse_object(ps, out); break;
 	case '[': r = parse_array(ps, out); break;
@@ -639,6 +781,11 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 			break;
 		if (!esc && len >= JSONX_BLOB_MIN && key && keylen == 4 &&
 		    memcmp(key, "data", 4) == 0) {
+			if (!utf8_valid((const unsigned char *)s, len)) {
+				ps->p = at;
+				r = fail(ps, "string is not valid UTF-8");
+				break;
+			}
 			jsonx_blob b = {
 				.kind = JSONX_STRING, .str = s, .len = len};
 			r = add_blob(ps, &b, out);
@@ -672,6 +819,8 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 			b.data[0] = v;
 			if ((r = add_blob(ps, &b, out)) < 0)
 				free(b.data);
+			else
+				ps->doc->bytes += sizeof(double);
 			break;
 		}
 		size_t n = (size_t)(ps->p - at);
@@ -700,27 +849,37 @@ static int parse_value(parser *ps, json_t **out, const char *key, size_t keylen)
 	return r;
 }
 
-int jsonx_parse(const char *text, size_t len, jsonx_doc *doc, jsonx_error *e)
+int jsonx_parse(const char *text, size_t len, const jsonx_limits *lim,
+		jsonx_doc *doc, jsonx_error *e)
 {
-	parser ps = {
-		.s = text, .end = text + len, .p = text, .doc = doc, .e = e};
+	parser *ps = malloc(sizeof *ps);
 	json_t *root = NULL;
 
 	memset(doc, 0, sizeof *doc);
 	memset(e, 0, sizeof *e);
-	skip_ws(&ps);
-	if (parse_value(&ps, &root, NULL, 0) < 0)
+	if (!ps) {
+		snprintf(e->msg, sizeof e->msg, "out of memory");
+		return -1;
+	}
+	*ps = (parser){
+		.s = text, .end = text + len, .p = text, .doc = doc, .e = e};
+	if (lim)
+		ps->lim = *lim;
+	skip_ws(ps);
+	if (parse_value(ps, &root, NULL, 0) < 0)
 		goto fail;
-	skip_ws(&ps);
-	if (ps.p != ps.end) {
-		fail(&ps, "unexpected data after the JSON value");
+	skip_ws(ps);
+	if (ps->p != ps->end) {
+		fail(ps, "unexpected data after the JSON value");
 		goto fail;
 	}
-	free(ps.sbuf);
+	free(ps->sbuf);
+	free(ps);
 	doc->root = root;
 	return 0;
 fail:
-	free(ps.sbuf);
+	free(ps->sbuf);
+	free(ps);
 	json_decref(root);
 	jsonx_free(doc);
 	return -1;

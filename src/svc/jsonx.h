@@ -9,7 +9,13 @@
  *    "data" key (the base64 of a packed tensor) is not copied: the blob
  *    points into the body, which must outlive the document.
  * In the tree each blob stands as an empty JSON object; jsonx_blob_of()
- * recognises it by identity, so no client input can forge one. */
+ * recognises it by identity, so no client input can forge one.
+ *
+ * Stricter than RFC 8259 requires: a key repeated in one object and
+ * invalid UTF-8 in any string (blobs included) are errors.  Limits keep a
+ * hostile body from costing more memory than the operator allowed: the
+ * number of values that become jansson nodes (~70-250 bytes each), and the
+ * bytes of float64 the number blobs take. */
 #ifndef EVALD_JSONX_H
 #define EVALD_JSONX_H
 
@@ -42,17 +48,37 @@ typedef struct jsonx_doc {
 	json_t *root;
 	jsonx_blob *blobs;
 	size_t nblobs, cap;
+	int64_t nodes;	/* values parsed (each blob counts one) */
+	uint64_t bytes; /* float64 bytes held by number blobs */
 } jsonx_doc;
 
+/* 0 = no limit. */
+typedef struct jsonx_limits {
+	int64_t max_nodes; /* values, blobs counting one (--max-json-nodes) */
+	int64_t max_bytes; /* bytes of number blobs (--max-decoded) */
+} jsonx_limits;
+
+typedef enum {
+	JSONX_E_SYNTAX,	   /* not (strict) JSON */
+	JSONX_E_DUPLICATE, /* a key repeated in an object; path names it */
+	JSONX_E_NODES,	   /* over max_nodes */
+	JSONX_E_BYTES,	   /* over max_bytes */
+} jsonx_fault;
+
 typedef struct jsonx_error {
+	jsonx_fault kind;
 	size_t offset;
 	int line, column;
 	char msg[160];
+	char path[256]; /* JSON Pointer of a duplicate key, else "" */
 } jsonx_error;
 
-/* Parse `len` bytes.  On success fills doc (free with jsonx_free) and
- * returns 0; on failure returns -1 with e filled and doc empty. */
-int jsonx_parse(const char *text, size_t len, jsonx_doc *doc, jsonx_error *e);
+/* Parse `len` bytes under `lim` (NULL: no limits).  On success fills doc
+ * (free with jsonx_free) and returns 0; on failure returns -1 with e
+ * filled and doc empty.  A limit stops the parse before the value that
+ * would pass it is built. */
+int jsonx_parse(const char *text, size_t len, const jsonx_limits *lim,
+		jsonx_doc *doc, jsonx_error *e);
 void jsonx_free(jsonx_doc *doc);
 
 /* The blob a tree node stands for, or NULL for an ordinary node. */

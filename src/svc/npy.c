@@ -2,7 +2,10 @@
  *
  * Every length and offset comes from the client, so each is checked
  * against the buffer before use; a malformed file is a 422 naming what
- * is wrong, never a read out of bounds (tests/fuzz/fuzz_npy.c). */
+ * is wrong, never a read out of bounds (tests/fuzz/fuzz_npy.c,
+ * fuzz_npz.c).  The header is parsed as the Python dict literal it is,
+ * not searched, and every inflated or widened byte is counted against the
+ * pool's budget (--max-decoded) before it is allocated. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,20 +34,168 @@ int npy_sniff(const void *buf, size_t len)
 	return 0;
 }
 
-/* Find `'key':` in the header dict and return a pointer after the colon. */
-static const char *dict_value(const char *h, size_t hl, const char *key)
+/* The header dict: {'descr': '<f8', 'fortran_order': False,
+ * 'shape': (2, 3), } padded with spaces and a newline. */
+typedef struct npy_header {
+	char descr[32];
+	int fortran; /* -1 = missing */
+	int ndim;    /* -1 = missing */
+	int64_t shape[EVALD_MAX_DIMS];
+} npy_header;
+
+typedef struct hscan {
+	const char *p, *end;
+} hscan;
+
+static void hs_ws(hscan *h)
 {
-	char pat[32];
-	int n = snprintf(pat, sizeof pat, "'%s'", key);
-	for (size_t i = 0; i + (size_t)n <= hl; i++) {
-		if (memcmp(h + i, pat, (size_t)n))
-			continue;
-		const char *p = h + i + n, *end = h + hl;
-		while (p < end && (*p == ' ' || *p == ':'))
-			p++;
-		return p < end ? p : NULL;
+	while (h->p < h->end && (*h->p == ' ' || *h->p == '\t' ||
+				 *h->p == '\n' || *h->p == '\r'))
+		h->p++;
+}
+
+static int hs_eat(hscan *h, char c)
+{
+	hs_ws(h);
+	if (h->p < h->end && *h->p == c) {
+		h->p++;
+		return 1;
 	}
-	return NULL;
+	return 0;
+}
+
+/* A quoted Python string without escapes into out (cap bytes with the
+ * NUL); longer strings are an error, since no valid key or descr is. */
+static int hs_string(hscan *h, char *out, size_t cap)
+{
+	hs_ws(h);
+	if (h->p >= h->end || (*h->p != '\'' && *h->p != '"'))
+		return -1;
+	char q = *h->p++;
+	size_t n = 0;
+	while (h->p < h->end && *h->p != q) {
+		if (*h->p == '\\' || n + 1 >= cap)
+			return -1;
+		out[n++] = *h->p++;
+	}
+	if (h->p >= h->end)
+		return -1;
+	h->p++;
+	out[n] = '\0';
+	return 0;
+}
+
+/* A non-negative decimal integer that fits int64. */
+static int hs_int(hscan *h, int64_t *out)
+{
+	int64_t v = 0;
+	const char *start;
+	hs_ws(h);
+	start = h->p;
+	while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
+		int dg = *h->p++ - '0';
+		if (v > (INT64_MAX - dg) / 10)
+			return -2;
+		v = v * 10 + dg;
+	}
+	if (h->p == start)
+		return -1;
+	/* Python 2 wrote shapes as longs: (3L, 4L). */
+	if (h->p < h->end && *h->p == 'L')
+		h->p++;
+	*out = v;
+	return 0;
+}
+
+static int parse_header(const char *text, size_t len, const char *what,
+			npy_header *hd, verr *err)
+{
+	hscan h = {text, text + len};
+	char key[16];
+	int seen_descr = 0;
+
+	hd->descr[0] = '\0';
+	hd->fortran = -1;
+	hd->ndim = -1;
+	if (!hs_eat(&h, '{'))
+		goto bad;
+	while (!hs_eat(&h, '}')) {
+		if (hs_string(&h, key, sizeof key) < 0 || !hs_eat(&h, ':'))
+			goto bad;
+		if (!strcmp(key, "descr") && !seen_descr) {
+			/* Structured dtypes are a list: not read. */
+			if (hs_string(&h, hd->descr, sizeof hd->descr) < 0) {
+				hs_ws(&h);
+				if (h.p < h.end && *h.p == '[')
+					snprintf(hd->descr, sizeof hd->descr,
+						 "record");
+				else
+					goto bad;
+				/* Unsupported either way; stop here. */
+				return 0;
+			}
+			seen_descr = 1;
+		} else if (!strcmp(key, "fortran_order") && hd->fortran < 0) {
+			hs_ws(&h);
+			if ((size_t)(h.end - h.p) >= 4 &&
+			    !memcmp(h.p, "True", 4)) {
+				hd->fortran = 1;
+				h.p += 4;
+			} else if ((size_t)(h.end - h.p) >= 5 &&
+				   !memcmp(h.p, "False", 5)) {
+				hd->fortran = 0;
+				h.p += 5;
+			} else {
+				goto bad;
+			}
+		} else if (!strcmp(key, "shape") && hd->ndim < 0) {
+			if (!hs_eat(&h, '('))
+				goto bad;
+			hd->ndim = 0;
+			while (!hs_eat(&h, ')')) {
+				int64_t d;
+				int r = hs_int(&h, &d);
+				if (r == -2)
+					return verr_set(err, 422, "too_large",
+							"",
+							"%s: a shape entry "
+							"does not fit a "
+							"64-bit integer",
+							what);
+				if (r < 0)
+					goto bad;
+				if (hd->ndim == EVALD_MAX_DIMS)
+					return verr_set(err, 422,
+							"too_many_dims", "",
+							"%s has more than %d "
+							"dimensions",
+							what, EVALD_MAX_DIMS);
+				hd->shape[hd->ndim++] = d;
+				if (!hs_eat(&h, ',')) {
+					if (!hs_eat(&h, ')'))
+						goto bad;
+					break;
+				}
+			}
+		} else {
+			goto bad; /* unknown or repeated key */
+		}
+		if (!hs_eat(&h, ',')) {
+			if (!hs_eat(&h, '}'))
+				goto bad;
+			break;
+		}
+	}
+	hs_ws(&h);
+	if (h.p != h.end || !seen_descr || hd->fortran < 0 || hd->ndim < 0)
+		goto bad;
+	return 0;
+bad:
+	return verr_set(err, 422, "bad_npy", "",
+			"%s: the header is not a dict of exactly 'descr', "
+			"'fortran_order' and 'shape' (malformed near byte "
+			"%zu of the header)",
+			what, (size_t)(h.p - text));
 }
 
 static double half_to_double(uint16_t h)
@@ -61,7 +212,7 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 {
 	const uint8_t *b = buf;
 	size_t hl, off;
-	char descr[8] = "";
+	char descr[32] = "";
 	int64_t shape[EVALD_MAX_DIMS], size = 1;
 	int ndim = 0, isz;
 	evald_dtype dt;
@@ -82,15 +233,10 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	if (hl > len - off)
 		return verr_set(err, 422, "bad_npy", "",
 				"%s: header is longer than the file", what);
-	const char *h = (const char *)b + off;
-	const char *v = dict_value(h, hl, "descr");
-	if (!v || *v != '\'')
-		return verr_set(err, 422, "bad_npy", "",
-				"%s: header has no descr", what);
-	for (size_t i = 0;
-	     i < sizeof descr - 1 && v + 1 + i < h + hl && v[1 + i] != '\'';
-	     i++)
-		descr[i] = v[1 + i];
+	npy_header hd;
+	if (parse_header((const char *)b + off, hl, what, &hd, err) < 0)
+		return -1;
+	memcpy(descr, hd.descr, sizeof descr);
 	static const struct {
 		const char *d;
 		evald_dtype dt;
@@ -112,45 +258,24 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 				"little-endian float16/32/64 (or int32/64, "
 				"uint8, bool)",
 				what, descr);
-	v = dict_value(h, hl, "fortran_order");
-	if (!v || (size_t)(h + hl - v) < 5 || memcmp(v, "False", 5))
+	if (hd.fortran)
 		return verr_set(err, 415, "unsupported_layout", "",
 				"%s: only C-order arrays are read; save with "
 				"np.ascontiguousarray",
 				what);
-	v = dict_value(h, hl, "shape");
-	if (!v || *v != '(')
-		return verr_set(err, 422, "bad_npy", "",
-				"%s: header has no shape", what);
-	for (v++; v < h + hl && *v != ')';) {
-		if (*v == ' ' || *v == ',') {
-			v++;
-			continue;
-		}
-		/* Digits by hand: the header is not NUL-terminated. */
-		long long d = 0;
-		const char *end = v;
-		while (end < h + hl && *end >= '0' && *end <= '9' &&
-		       d < (1LL << 50))
-			d = d * 10 + (*end++ - '0');
-		if (end == v)
-			return verr_set(err, 422, "bad_npy", "",
-					"%s: malformed shape", what);
-		if (ndim == EVALD_MAX_DIMS)
-			return verr_set(err, 422, "too_many_dims", "",
-					"%s has more than %d dimensions", what,
-					EVALD_MAX_DIMS);
-		if (d && size > INT64_MAX / d)
+	ndim = hd.ndim;
+	for (int i = 0; i < ndim; i++) {
+		int64_t d = hd.shape[i];
+		if (d && size > INT64_MAX / 8 / d)
 			return verr_set(err, 422, "too_large", "",
 					"%s: shape overflows", what);
-		shape[ndim++] = d;
+		shape[i] = d;
 		size *= d;
-		v = end;
 	}
 	if (max_elems > 0 && size > max_elems)
 		return verr_set(err, 413, "too_large", "",
 				"%s has %lld elements; this server accepts at "
-				"most %lld per tensor",
+				"most %lld per tensor (--max-elements)",
 				what, (long long)size, (long long)max_elems);
 	off += hl;
 	if ((uint64_t)size * (uint64_t)isz != len - off)
@@ -160,6 +285,9 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 				what, len - off,
 				(unsigned long long)size *
 					(unsigned long long)isz);
+	if (pool_reserve(p, (uint64_t)size * sizeof(double), 0, "", what, err) <
+	    0)
+		return -1;
 	double *d = pool_alloc(p, (size_t)(size ? size : 1) * sizeof(double));
 	if (!d)
 		return verr_set(err, 503, "out_of_memory", "",
@@ -258,6 +386,10 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 			return verr_set(err, 422, "bad_npz", "",
 					"zip member %s runs past the end",
 					name);
+		char what[80];
+		snprintf(what, sizeof what, "zip member %s, inflated,", name);
+		if (method == 8 && pool_reserve(p, usize, 0, "", what, err) < 0)
+			return -1;
 		if (usize > max_out)
 			return verr_set(err, 413, "too_large", "",
 					"zip member %s unpacks to %u bytes, "

@@ -1,7 +1,7 @@
-/* pool.c - per-request allocation pool (a list of malloc'd blocks). */
+/* pool.c - per-request allocation pool (a list of malloc'd blocks) and the
+ * request's decoding budget. */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "pool.h"
 
@@ -16,6 +16,7 @@ struct block {
 struct pool {
 	struct block *head;
 	size_t bytes;
+	uint64_t budget, reserved; /* budget 0 = no limit */
 };
 
 pool *pool_new(void)
@@ -55,7 +56,9 @@ static int track(pool *p, void *mem, size_t n)
 
 void *pool_alloc(pool *p, size_t n)
 {
-	void *mem = malloc(n ? n : 1);
+	/* calloc: large blocks come from fresh (already zero) pages, so the
+	 * zeroing costs little where it would matter. */
+	void *mem = calloc(1, n ? n : 1);
 	if (!mem)
 		return NULL;
 	if (track(p, mem, n) < 0) {
@@ -69,10 +72,7 @@ void *pool_calloc(pool *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	void *mem = pool_alloc(p, n * size);
-	if (mem)
-		memset(mem, 0, n * size);
-	return mem;
+	return pool_alloc(p, n * size);
 }
 
 int pool_adopt(pool *p, void *buf)
@@ -92,4 +92,31 @@ int pool_defer(pool *p, void (*fn)(void *ctx, void *arg), void *ctx, void *arg)
 size_t pool_bytes(const pool *p)
 {
 	return p->bytes;
+}
+
+void pool_set_budget(pool *p, int64_t budget)
+{
+	p->budget = budget > 0 ? (uint64_t)budget : 0;
+}
+
+int pool_reserve(pool *p, uint64_t n, uint64_t held, const char *path,
+		 const char *what, verr *err)
+{
+	uint64_t used = p->reserved + held;
+	if (p->budget && (used > p->budget || n > p->budget - used))
+		return verr_set(err, 413, "too_large", path,
+				"%s takes %llu bytes once decoded, and one "
+				"request may decode at most %llu (%llu already "
+				"taken); send smaller inputs or raise "
+				"--max-decoded",
+				what, (unsigned long long)n,
+				(unsigned long long)p->budget,
+				(unsigned long long)used);
+	p->reserved += n;
+	return 0;
+}
+
+uint64_t pool_reserved(const pool *p)
+{
+	return p->reserved;
 }

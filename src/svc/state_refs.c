@@ -234,6 +234,7 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 		verr_set(&e, 503, "out_of_memory", "", "out of memory");
 		goto fail;
 	}
+	pool_set_budget(pl, s->cfg.max_decoded);
 	if (!valid_ref_name(name)) {
 		verr_set(&e, 422, "invalid_value", "",
 			 "reference names are 1 to 128 characters of letters, "
@@ -241,7 +242,7 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 		goto fail;
 	}
 	if (svc_is_json_type(rq->content_type)) {
-		if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0 ||
+		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0 ||
 		    stats_from_json(s, doc.root, &doc, pl, &st, &e) < 0)
 			goto fail;
 	} else if (state_is_binary_type(rq->content_type)) {

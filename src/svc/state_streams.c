@@ -216,7 +216,7 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 			 "send {\"dim\": d} as application/json");
 		goto fail;
 	}
-	if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0)
+	if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
 		goto fail;
 	json_object_foreach(doc.root, key, v)
 	{
@@ -322,6 +322,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 		verr_set(&e, 503, "out_of_memory", "", "out of memory");
 		goto fail;
 	}
+	pool_set_budget(pl, s->cfg.max_decoded);
 	codec_ctx cx = {.doc = &doc, .pool = pl, .max_elems = s->cfg.max_elems};
 	evald_tensor x = {0}, mean = {0}, com = {0};
 	double n = 0;
@@ -340,7 +341,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 				   ".npy body (application/octet-stream)");
 		goto fail;
 	} else {
-		if (svc_parse_body(rq->body, rq->len, &doc, &e) < 0)
+		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
 			goto fail;
 		const char *key;
 		json_t *v;

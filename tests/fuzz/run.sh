@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - build the libFuzzer harnesses with clang and run each one.
 #
-#   tests/fuzz/run.sh [SECONDS [HARNESS...]]   (default 60 s each, all five; make fuzz)
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]   (default 60 s each, all six; make fuzz)
 #
 # Each harness starts from tests/fuzz/corpus/<name>/ (committed seeds) and
 # writes new inputs to a scratch corpus; crashers land in
@@ -9,7 +9,7 @@
 set -eu
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-harnesses=${*:-jsonx tensor base64 npy router}
+harnesses=${*:-jsonx tensor base64 npy npz router}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$top/tests/fuzz/build}
 CC=${FUZZ_CC:-clang}
