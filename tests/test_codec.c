@@ -368,6 +368,68 @@ static void both_paths(const char *json, int *rt, int *rr, char *code,
 	jsonx_free(&doc);
 }
 
+typedef struct blockcheck {
+	int64_t rows, most; /* rows seen, most in one call */
+	int ordered;	    /* every value equals its row index */
+} blockcheck;
+
+static int check_block(void *ctx, const void *rows, evald_dtype dt,
+		       int64_t nrows, verr *err)
+{
+	blockcheck *bc = ctx;
+	(void)err;
+	for (int64_t i = 0; i < nrows && dt == EVALD_F64; i++)
+		bc->ordered &=
+			((const double *)rows)[i] == (double)(bc->rows + i);
+	bc->ordered &= dt == EVALD_F64;
+	bc->rows += nrows;
+	if (nrows > bc->most)
+		bc->most = nrows;
+	return 0;
+}
+
+/* int64 rows of one column, 8 bytes each: a block holds 2^20 rows, and a
+ * base64 piece can complete more rows than the block has room for.  Those
+ * rows are widened into a float64 block of 2^20 rows, so handing them over
+ * at once wrote past it; the sink must never see more than a block. */
+static void test_rows_blocks(void)
+{
+	const int64_t n = (1 << 20) + 2000;
+	uint8_t *raw = malloc((size_t)n * 8);
+	char *json = malloc((size_t)n * 8 / 3 * 4 + 200);
+	blockcheck bc = {0, 0, 1};
+	jsonx_doc doc;
+	verr err;
+	int64_t nr = 0, nc = 0;
+	int rc = -1;
+
+	for (int64_t i = 0; raw && i < n; i++) {
+		int64_t v = i;
+		memcpy(raw + i * 8, &v, 8);
+	}
+	int o = sprintf(json,
+			"{\"x\": {\"dtype\": \"int64\", \"shape\": [%lld, 1], "
+			"\"data\": \"",
+			(long long)n);
+	o += (int)b64enc(raw, (size_t)n * 8, json + o);
+	sprintf(json + o, "\"}}");
+	if (parse_x(json, &doc) == 0) {
+		pool *p = pool_new();
+		codec_ctx cx = {.doc = &doc, .pool = p};
+		rc = codec_rows(&cx, json_object_get(doc.root, "x"), "/x", &nr,
+				&nc, check_block, &bc, &err);
+		pool_free(p);
+		jsonx_free(&doc);
+	}
+	tap_ok(rc == 0 && bc.rows == n && bc.ordered,
+	       "codec_rows hands over every widened row, in order");
+	tap_ok(bc.most <= (1 << 20),
+	       "no sink call gets more rows than one block holds (%lld)",
+	       (long long)bc.most);
+	free(raw);
+	free(json);
+}
+
 static void test_packed_lengths(void)
 {
 	enum { BLOCKS = 3 };
@@ -651,6 +713,7 @@ int main(void)
 	test_base64();
 	test_base64_rules();
 	test_packed_lengths();
+	test_rows_blocks();
 	test_budget();
 	test_json_strictness();
 	test_npy_header();

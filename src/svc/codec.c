@@ -573,17 +573,25 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 		if (r.total > pi.bytes)
 			break; /* b64_finish reports it */
 		fill += got;
-		int64_t rows = (int64_t)fill / rowbytes;
-		if (rows >= block_rows || (r.done == r.len && rows > 0)) {
-			rc = emit_rows(sink, ctx, buf, dtypes[pi.ti].dt, rows,
-				       d, row0, wide, path, err);
+		/* A piece may complete more rows than a block holds (small
+		 * rows, up to 3072 bytes more): hand them over a block at a
+		 * time, since `wide` has room for one block only. */
+		size_t used = 0;
+		for (;;) {
+			int64_t rows = (int64_t)(fill - used) / rowbytes;
+			if (rows > block_rows)
+				rows = block_rows;
+			if (rows == 0 || (rows < block_rows && r.done < r.len))
+				break;
+			rc = emit_rows(sink, ctx, buf + used, dt, rows, d, row0,
+				       wide, path, err);
 			if (rc < 0)
 				goto out;
-			size_t used = (size_t)(rows * rowbytes);
-			memmove(buf, buf + used, fill - used);
-			fill -= used;
+			used += (size_t)(rows * rowbytes);
 			row0 += rows;
 		}
+		memmove(buf, buf + used, fill - used);
+		fill -= used;
 	}
 	/* Every declared row went to the sink, none short. */
 	rc = b64_finish(&r, pi.bytes, p, err);
