@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "dashboard.h"
 #include "dispatch.h"
@@ -102,6 +103,22 @@ static void heavy_release(svc *s)
 	pthread_mutex_unlock(&s->heavy_mu);
 }
 
+int svc_heavy_enter(svc *s, int wait, const char *hint, verr *err)
+{
+	if (heavy_acquire(s, wait))
+		return 0;
+	verr_set(err, 503, "overloaded", "",
+		 "%d heavy computations are already running (--max-jobs); %s",
+		 s->cfg.max_jobs, hint);
+	err->retry_after = s->cfg.retry_after;
+	return -1;
+}
+
+void svc_heavy_leave(svc *s)
+{
+	heavy_release(s);
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -126,12 +143,16 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 			.max_elems = s->cfg.max_elems,
 			.resolve = state_resolve_named,
 			.resolve_ctx = s};
-	int heavy = (m->flags & MF_HEAVY) != 0;
+	int heavy = (m->flags & MF_HEAVY) != 0, held = 0;
 	double t0;
 
 	memset(&c, 0, sizeof c);
 	c.pool = pl;
 	c.max_cells = s->cfg.max_cells;
+	c.max_dim = s->cfg.max_dim;
+	c.max_work = s->cfg.max_work;
+	c.max_response = s->cfg.max_response;
+	c.err = err;
 	if (prog)
 		c.progress = *prog;
 	c.warnings = json_array();
@@ -142,18 +163,17 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		goto fail;
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
+	/* Jobs (prog set) wait for a slot; synchronous requests do not.
+	 * The slot is taken before the inputs are resolved: resolving may
+	 * prepare a stored reference or a stream's covariance (O(d³)). */
+	if (heavy && svc_heavy_enter(s, prog != NULL,
+				     "retry later, or send ?async=1", err) < 0)
+		goto fail;
+	held = heavy;
 	if (registry_resolve(m, inputs, shared, params, prefix, &c, err, &cx) <
-	    0)
+		    0 ||
+	    registry_check_cost(&c, err) < 0)
 		goto fail;
-	/* Jobs (prog set) wait for a slot; synchronous requests do not. */
-	if (heavy && !heavy_acquire(s, prog != NULL)) {
-		verr_set(err, 503, "overloaded", "",
-			 "%d heavy computations are already running "
-			 "(--max-jobs); retry later, or send ?async=1",
-			 s->cfg.max_jobs);
-		err->retry_after = s->cfg.retry_after;
-		goto fail;
-	}
 	res = json_object();
 	/* "metric" first: clients reading the JSON by eye see it first. */
 	if (res)
@@ -161,8 +181,9 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	t0 = now_ms();
 	int rc = res ? m->run(&c, res, err) : -1;
 	double elapsed = now_ms() - t0;
-	if (heavy)
+	if (held)
 		heavy_release(s);
+	held = 0;
 	if (!res)
 		verr_set(err, 503, "out_of_memory", "", "out of memory");
 	if (rc < 0)
@@ -175,6 +196,8 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	pool_free(pl);
 	return res;
 fail:
+	if (held)
+		heavy_release(s);
 	json_decref(res);
 	json_decref(c.warnings);
 	json_decref(c.owned);
@@ -308,6 +331,9 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 		return NULL;
 	}
 	results = json_array();
+	/* Each result is at most --max-response; together they are held to
+	 * it too, so that one answer never passes it. */
+	double total = 0;
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *item = json_array_get(list, i), *res = NULL;
 		json_t *jn = json_object_get(item, "name");
@@ -340,6 +366,18 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 				res = compute(q->s, m, &q->doc, in, shared,
 					      json_object_get(item, "params"),
 					      prefix, prog ? &inner : NULL, &e);
+		}
+		if (res) {
+			double sz = (double)json_dumpb(res, NULL, 0,
+						       CODEC_DUMP_FLAGS);
+			if (bounds_response(q->s->cfg.max_response, total + sz,
+					    "this result with those before it",
+					    prefix, &e) < 0) {
+				json_decref(res);
+				res = NULL;
+			} else {
+				total += sz;
+			}
 		}
 		if (!res) {
 			if (!strcmp(e.code, "cancelled")) {
@@ -388,6 +426,20 @@ static int want_async(const svc_request *rq)
 	return 0;
 }
 
+/* An evaluate request's metrics are counted before any of them runs. */
+static int evaluate_check(svc *s, json_t *root, verr *err)
+{
+	json_t *list = json_object_get(root, "metrics");
+	size_t n = json_array_size(list);
+	if (s->cfg.max_evaluate > 0 && n > (size_t)s->cfg.max_evaluate)
+		return verr_set(err, 422, "too_large", "/metrics",
+				"%zu metrics are over this server's limit of "
+				"%d per request (--max-evaluate); split them "
+				"into several requests",
+				n, s->cfg.max_evaluate);
+	return 0;
+}
+
 /* POST /v1/metrics/{name} (m set) and POST /v1/evaluate (m NULL). */
 static void post_compute(svc *s, const metric *m, const svc_request *rq,
 			 svc_response *rs)
@@ -424,8 +476,9 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	if (svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, &err) < 0)
 		goto fail;
 	if (check_keys(q->doc.root, m ? mkeys : ekeys, "", &err) < 0 ||
-	    state_record_check(json_object_get(q->doc.root, "record"), &err) <
-		    0)
+	    (!m && evaluate_check(s, q->doc.root, &err) < 0) ||
+	    state_record_check(s, json_object_get(q->doc.root, "record"),
+			       &err) < 0)
 		goto fail;
 	if (async) {
 		char id[JOBS_ID_SIZE];

@@ -94,6 +94,11 @@ int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 /* 1 for application/json (any parameters) or no Content-Type at all. */
 int svc_is_json_type(const char *content_type);
 
+/* Take one of --max-jobs heavy slots, waiting for it when `wait`; else
+ * fill err with 503 overloaded (Retry-After), hint saying what to do. */
+int svc_heavy_enter(svc *s, int wait, const char *hint, struct verr *err);
+void svc_heavy_leave(svc *s);
+
 /* Answer one request.  Always fills rs with a complete response. */
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs);
 

@@ -9,7 +9,16 @@
 #include <evald/gen.h>
 #include <evald/moments.h>
 
+#include "bounds.h"
 #include "metric_fns.h"
+
+/* A count of rows as int64: statistics' n is checked to be an integer of
+ * at most 2^53 when it arrives; anything else (a reference stored before
+ * that check) is unknown, 0. */
+static int64_t count_of(double n)
+{
+	return n > 0 && n <= BOUNDS_MAX_COUNT ? (int64_t)n : 0;
+}
 
 /* One side of FID as a Gaussian fit: the given {mu, sigma} after checks,
  * or the mean and covariance of the embeddings (in the request's pool). */
@@ -25,7 +34,7 @@ static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 		if (evald_fid_check_gauss(&iv->mu, &iv->sigma, &le))
 			return mcall_lib_error(c, &le, err, paths);
 		g->d = iv->mu.shape[0];
-		g->n = (int64_t)iv->n;
+		g->n = count_of(iv->n);
 		g->mu = iv->mu.data;
 		g->sigma = iv->sigma.data;
 		return 0;
@@ -58,6 +67,8 @@ static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 	return 0;
 }
 
+/* A known count is an integer; null says the statistics did not carry
+ * one. */
 static void put_count(json_t *res, const char *key, int64_t n)
 {
 	json_object_set_new(res, key,
@@ -124,7 +135,7 @@ static int fid_against_ref(mcall *c, input_val *x, input_val *y,
 	evald_err le;
 
 	gr->d = ri->prep->d;
-	gr->n = (int64_t)ri->n;
+	gr->n = count_of(ri->n);
 	gr->mu = ri->prep->mu;
 	gr->sigma = NULL;
 	if (oi->prep) {
@@ -134,7 +145,7 @@ static int fid_against_ref(mcall *c, input_val *x, input_val *y,
 			return verr_set(err, 503, "out_of_memory", oi->path,
 					"out of memory");
 		evald_fid_ref_sigma(oi->prep, so);
-		*go = (evald_gauss){d, (int64_t)oi->n, oi->prep->mu, so};
+		*go = (evald_gauss){d, count_of(oi->n), oi->prep->mu, so};
 	} else {
 		if (side_fit(c, oi, go, err))
 			return -1;
@@ -206,6 +217,67 @@ int m_fid(mcall *c, json_t *res, verr *err)
 		mcall_put_number(c, res, "std", r.std);
 	}
 	fid_warnings(c, &r, gx.d);
+	return 0;
+}
+
+/* FID's statistics are at most --max-dim wide (embeddings are checked as
+ * they are read, references when they are resolved).  A bootstrap redoes
+ * both fits and the distance once per resample, (B + 1)·((N + M)·d² +
+ * 3·d³) multiply-adds; without one the work is bounded by --max-dim and
+ * the decoded inputs. */
+int c_fid(mcall *c, mcost *k, verr *err)
+{
+	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
+	input_val *side[2] = {x, y};
+	pval *boot = mcall_p(c, "bootstrap");
+	char p[80];
+
+	for (int i = 0; i < 2; i++) {
+		if (!side[i]->is_stats || side[i]->mu.ndim != 1)
+			continue;
+		snprintf(p, sizeof p, "%s/mu", side[i]->path);
+		if (bounds_dim(c->max_dim, side[i]->mu.shape[0], p, err) < 0)
+			return -1;
+	}
+	/* m_fid refuses a bootstrap of statistics. */
+	if (boot->i <= 0 || x->is_stats || y->is_stats)
+		return 0;
+	/* Resampling needs the rows whole: decoded now rather than in
+	 * m_fid, so that their shapes are known. */
+	if (mcall_set_tensor(c, x, err) < 0 || mcall_set_tensor(c, y, err) < 0)
+		return -1;
+	if (x->t.ndim != 2 || y->t.ndim != 2)
+		return 0; /* the library refuses the shapes */
+	double n = (double)(x->t.shape[0] + y->t.shape[0]);
+	double d = (double)x->t.shape[1];
+	k->work = (double)(boot->i + 1) * (n * d * d + 3 * d * d * d);
+	k->path = boot->path;
+	k->hint = "use fewer bootstrap resamples";
+	return 0;
+}
+
+/* KID sums, per subset, three m x m kernel matrices of d-long dot
+ * products (K_xx, K_yy, K_xy; m = subset_size capped at the smaller set):
+ * 3·subsets·m²·d multiply-adds, an upper estimate since K_xx and K_yy
+ * are only half computed. */
+int c_kid(mcall *c, mcost *k, verr *err)
+{
+	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
+	pval *subsets = mcall_p(c, "subsets");
+
+	if (x->t.ndim != 2 || y->t.ndim != 2)
+		return 0; /* the library refuses the shapes */
+	if (bounds_dim(c->max_dim, x->t.shape[1], x->path, err) < 0 ||
+	    bounds_dim(c->max_dim, y->t.shape[1], y->path, err) < 0)
+		return -1;
+	double m = (double)mcall_p(c, "subset_size")->i;
+	if (m > (double)x->t.shape[0])
+		m = (double)x->t.shape[0];
+	if (m > (double)y->t.shape[0])
+		m = (double)y->t.shape[0];
+	k->work = 3.0 * (double)subsets->i * m * m * (double)x->t.shape[1];
+	k->path = subsets->path;
+	k->hint = "use fewer subsets or a smaller subset_size";
 	return 0;
 }
 

@@ -28,7 +28,9 @@ int m_average_precision(mcall *c, json_t *res, verr *err);
 int m_ndcg(mcall *c, json_t *res, verr *err);
 /* m_gen.c */
 int m_fid(mcall *c, json_t *res, verr *err);
+int c_fid(mcall *c, mcost *k, verr *err); /* its cost (registry.h) */
 int m_kid(mcall *c, json_t *res, verr *err);
+int c_kid(mcall *c, mcost *k, verr *err);
 int m_inception_score(mcall *c, json_t *res, verr *err);
 /* m_ot.c */
 int m_emd(mcall *c, json_t *res, verr *err);

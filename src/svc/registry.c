@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "registry.h"
 
@@ -300,12 +301,9 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 			return -1;
 		if (n) {
 			snprintf(p, sizeof p, "%s/n", iv->path);
-			if (codec_number(cx, n, p, &iv->n, err) < 0)
+			if (codec_number(cx, n, p, &iv->n, err) < 0 ||
+			    bounds_count(iv->n, p, err) < 0)
 				return -1;
-			if (iv->n < 0 || iv->n != floor(iv->n))
-				return verr_set(err, 422, "invalid_value", p,
-						"n must be a non-negative "
-						"integer");
 		}
 		iv->is_stats = 1;
 		return 0;
@@ -457,6 +455,17 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 	return 0;
 }
 
+int registry_check_cost(mcall *c, verr *err)
+{
+	mcost k = {0, "", ""};
+	if (!c->m->cost)
+		return 0;
+	if (c->m->cost(c, &k, err) < 0)
+		return -1;
+	return bounds_work(c->max_work, k.work, c->m->name, k.hint, k.path,
+			   err);
+}
+
 json_t *registry_params_json(const mcall *c)
 {
 	json_t *o = json_object();
@@ -481,7 +490,9 @@ int mcall_set_tensor(mcall *c, input_val *iv, verr *err)
 	if (codec_tensor(&c->cx, iv->raw, iv->path, &iv->t, err) < 0)
 		return -1;
 	iv->raw = NULL;
-	return 0;
+	return iv->t.ndim == 2
+		       ? bounds_dim(c->max_dim, iv->t.shape[1], iv->path, err)
+		       : 0;
 }
 
 typedef struct moments_sink {
@@ -489,6 +500,7 @@ typedef struct moments_sink {
 	const char *path;
 	int ready;
 	const int64_t *d; /* set by codec_rows before the first block */
+	int64_t max_dim;
 } moments_sink;
 
 static int add_block(void *ctx, const void *rows, evald_dtype dt, int64_t nrows,
@@ -497,6 +509,10 @@ static int add_block(void *ctx, const void *rows, evald_dtype dt, int64_t nrows,
 	moments_sink *ms = ctx;
 	evald_err le;
 	if (!ms->ready) {
+		/* d comes from the header: refused before its d x d
+		 * accumulator is taken. */
+		if (bounds_dim(ms->max_dim, *ms->d, ms->path, err) < 0)
+			return -1;
 		if (evald_moments_init(ms->m, *ms->d, &le) != EVALD_OK)
 			return verr_from_lib(err, &le, ms->path);
 		ms->ready = 1;
@@ -511,6 +527,9 @@ int mcall_set_moments(mcall *c, input_val *iv, evald_moments *m, verr *err)
 	evald_err le;
 	memset(m, 0, sizeof *m);
 	if (!iv->raw) {
+		if (iv->t.ndim == 2 &&
+		    bounds_dim(c->max_dim, iv->t.shape[1], iv->path, err) < 0)
+			return -1;
 		if (evald_moments_init(m, iv->t.ndim == 2 ? iv->t.shape[1] : 1,
 				       &le) != EVALD_OK ||
 		    evald_moments_add(m, &iv->t, &le) != EVALD_OK) {
@@ -522,12 +541,15 @@ int mcall_set_moments(mcall *c, input_val *iv, evald_moments *m, verr *err)
 	/* The sink learns d from the header before the first block; the
 	 * accumulator is created on the first block. */
 	int64_t n = 0, d = 0;
-	moments_sink ms = {.m = m, .path = iv->path, .d = &d};
+	moments_sink ms = {
+		.m = m, .path = iv->path, .d = &d, .max_dim = c->max_dim};
 	if (codec_rows(&c->cx, iv->raw, iv->path, &n, &d, add_block, &ms, err) <
 	    0) {
 		evald_moments_free(m);
 		return -1;
 	}
+	if (!ms.ready && bounds_dim(c->max_dim, d, iv->path, err) < 0)
+		return -1;
 	if (!ms.ready && evald_moments_init(m, d, &le) != EVALD_OK)
 		return verr_from_lib(err, &le, iv->path);
 	return 0;
@@ -567,9 +589,20 @@ int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
 		    int ndim, const int64_t *shape)
 {
 	int nonfinite = 0;
+	double elems = 1;
+	char what[80];
+	for (int i = 0; i < ndim; i++)
+		elems *= (double)shape[i];
+	/* Refused from the element count, before the tree (about 40
+	 * bytes a number) and its text are built. */
+	snprintf(what, sizeof what, "\"%s\" of %.0f numbers", key, elems);
+	if (bounds_response(c->max_response, elems * BOUNDS_BYTES_PER_REAL,
+			    what, "", c->err) < 0)
+		return -1;
 	json_t *a = codec_array_json(v, ndim, shape, &nonfinite);
 	if (!a)
-		return -1;
+		return verr_set(c->err, 503, "out_of_memory", "",
+				"out of memory");
 	json_object_set_new(result, key, a);
 	if (nonfinite)
 		mcall_warn(c, "%s holds non-finite values, reported as null",

@@ -106,12 +106,28 @@ typedef struct mcall {
 	pool *pool;
 	evald_progress progress; /* real progress for async jobs */
 	json_t *warnings;	 /* array; metric_fn may append strings */
-	json_t *owned;	   /* array keeping defaulted param values alive */
-	codec_ctx cx;	   /* how inputs were decoded (for lazy ones) */
-	int64_t max_cells; /* --max-cells: n x m bound of transport */
+	json_t *owned;	      /* array keeping defaulted param values alive */
+	codec_ctx cx;	      /* how inputs were decoded (for lazy ones) */
+	int64_t max_cells;    /* --max-cells: n x m bound of transport */
+	int64_t max_dim;      /* --max-dim: d of embeddings and statistics */
+	int64_t max_work;     /* --max-work: multiply-adds of one metric */
+	int64_t max_response; /* --max-response: bytes of the result */
+	verr *err; /* the run's err, where mcall_put_* report a refusal */
 } mcall;
 
 typedef int (*metric_fn)(mcall *c, json_t *result, verr *err);
+
+/* What a metric will cost, known once its inputs are resolved and before
+ * it runs: `work` multiply-adds (0 when its inputs' size already bounds
+ * it), the parameter that drives it and what to lower when it is too
+ * much.  A cost function also checks its inputs' dimensions (--max-dim)
+ * and may decode lazy inputs the metric needs whole anyway. */
+typedef struct mcost {
+	double work;
+	const char *path; /* e.g. c->p[i].path; "" for none */
+	const char *hint; /* "use fewer subsets or a smaller subset_size" */
+} mcost;
+typedef int (*metric_cost_fn)(mcall *c, mcost *out, verr *err);
 
 enum {
 	MF_LOSS = 1 << 0, /* has `reduction`; "values" replaces "value" */
@@ -127,6 +143,7 @@ typedef struct metric {
 	const param_spec *params; /* terminated by {NULL} */
 	metric_fn run;
 	unsigned flags;
+	metric_cost_fn cost; /* NULL: bounded by its inputs' size */
 } metric;
 
 /* The table, terminated by a row with name == NULL. */
@@ -172,7 +189,8 @@ void mcall_warn(mcall *c, const char *fmt, ...)
 
 /* Set result["value"] or, with reduction none, result["values"] (nested
  * arrays shaped like the result).  Non-finite values are written as null
- * with a warning, never dropped. */
+ * with a warning, never dropped.  An array whose JSON would pass
+ * --max-response is refused into c->err before it is built. */
 int mcall_put_result(mcall *c, json_t *result, const evald_result *r);
 /* mcall_put_result, then evald_result_free(r). */
 int mcall_put_loss(mcall *c, json_t *result, evald_result *r);
@@ -189,6 +207,10 @@ int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
 int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 		     json_t *params, const char *path_prefix, mcall *c,
 		     verr *err, const codec_ctx *cx);
+
+/* Refuse (422 too_large) a resolved call whose metric's cost function
+ * finds it over --max-dim or --max-work, before any of the work. */
+int registry_check_cost(mcall *c, verr *err);
 
 /* The resolved params as JSON (echoed back in results). New reference. */
 json_t *registry_params_json(const mcall *c);

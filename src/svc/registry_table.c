@@ -182,7 +182,8 @@ static const param_spec p_kid[] = {
 	 "Degree of the polynomial kernel."},
 	{"gamma", PT_NUMBER, "null", 0, 0, 0, PF_NULLABLE | POS,
 	 "Kernel scale; null means 1/d."},
-	{"coef0", PT_NUMBER, "1", 0, 0, 0, 0, "Kernel offset."},
+	{"coef0", PT_NUMBER, "1", 0, 0, 0, NONNEG,
+	 "Kernel offset; a negative one makes the kernel indefinite."},
 	{"seed", PT_INT, "0", 0, 0, 0, PF_MIN, "Seed of the subset draws."},
 	END};
 static const param_spec p_is[] = {
@@ -229,7 +230,8 @@ static const param_spec p_sliced[] = {
 	{"seed", PT_INT, "0", 0, 0, 0, PF_MIN, "Seed of the directions."},
 	END};
 
-#define LOSS(n, s, ref, in, par, fn) {n, "loss", s, ref, in, par, fn, MF_LOSS}
+#define LOSS(n, s, ref, in, par, fn) \
+	{n, "loss", s, ref, in, par, fn, MF_LOSS, NULL}
 
 const metric registry[] = {
 	LOSS("mse", "Mean squared error.", "torch.nn.functional.mse_loss",
@@ -267,29 +269,29 @@ const metric registry[] = {
 	     "LPIPS (Zhang et al., CVPR 2018)", in_perc, p_perc, m_perceptual),
 	{"average_precision", "rank", "Average precision of a ranking.",
 	 "sklearn.metrics.average_precision_score", in_rank, p_none,
-	 m_average_precision, 0},
+	 m_average_precision, 0, NULL},
 	{"ndcg", "rank", "Normalised discounted cumulative gain.",
-	 "sklearn.metrics.ndcg_score", in_rank, p_ndcg, m_ndcg, 0},
+	 "sklearn.metrics.ndcg_score", in_rank, p_ndcg, m_ndcg, 0, NULL},
 	{"fid", "generative", "Fréchet distance between Gaussian fits.",
 	 "pytorch_fid.fid_score.calculate_frechet_distance", in_fid, p_fid,
-	 m_fid, MF_HEAVY},
+	 m_fid, MF_HEAVY, c_fid},
 	{"kid", "generative", "Kernel Inception Distance (unbiased MMD²).",
 	 "Bińkowski et al., ICLR 2018 (polynomial kernel)", in_kid, p_kid,
-	 m_kid, MF_HEAVY},
+	 m_kid, MF_HEAVY, c_kid},
 	{"inception_score", "generative", "Inception Score.",
-	 "Salimans et al., NeurIPS 2016", in_is, p_is, m_inception_score, 0},
+	 "Salimans et al., NeurIPS 2016", in_is, p_is, m_inception_score, 0, NULL},
 	{"emd", "distance", "Exact earth mover's distance.", "ot.emd2", in_ot,
-	 p_emd, m_emd, MF_HEAVY},
+	 p_emd, m_emd, MF_HEAVY, NULL},
 	{"wasserstein_1d", "distance", "Wasserstein distance on the line.",
 	 "scipy.stats.wasserstein_distance", in_1d, p_w1d, m_wasserstein_1d,
-	 0},
+	 0, NULL},
 	{"sinkhorn", "distance", "Entropic optimal transport cost.",
-	 "ot.sinkhorn2", in_ot, p_sinkhorn, m_sinkhorn, MF_HEAVY},
+	 "ot.sinkhorn2", in_ot, p_sinkhorn, m_sinkhorn, MF_HEAVY, NULL},
 	{"sliced_wasserstein", "distance", "Sliced Wasserstein distance.",
 	 "ot.sliced_wasserstein_distance", in_sliced, p_sliced,
-	 m_sliced_wasserstein, MF_HEAVY},
+	 m_sliced_wasserstein, MF_HEAVY, NULL},
 	{"energy_distance", "distance", "Energy distance on the line.",
-	 "scipy.stats.energy_distance", in_1d, p_none, m_energy_distance, 0},
+	 "scipy.stats.energy_distance", in_1d, p_none, m_energy_distance, 0, NULL},
 	{0},
 };
 // clang-format on

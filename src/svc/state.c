@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "respond.h"
 #include "state.h"
@@ -61,7 +62,7 @@ static int valid_series(const char *s)
 
 /* ------------------------------------------------------------ record */
 
-int state_record_check(json_t *record, verr *err)
+int state_record_check(svc *s, json_t *record, verr *err)
 {
 	const char *key;
 	json_t *v;
@@ -114,6 +115,15 @@ int state_record_check(json_t *record, verr *err)
 						"label values must be strings");
 			}
 		}
+		/* Measured as the text that is stored (record_one). */
+		size_t len =
+			json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+		if (s->cfg.max_labels > 0 && (int64_t)len > s->cfg.max_labels)
+			return verr_set(err, 422, "too_large", "/record/labels",
+					"labels of %zu bytes (as JSON) are "
+					"over this server's limit of %lld "
+					"(--max-labels)",
+					len, (long long)s->cfg.max_labels);
 	}
 	return 0;
 }
@@ -206,6 +216,100 @@ static const char *query_get(const char *q, const char *key, char *buf,
 	return NULL;
 }
 
+/* Points read from the store at a time: a long series is never one JSON
+ * tree, only one page of it and the growing response text. */
+#define SERIES_PAGE 256
+
+/* GET /v1/series/{name} as response text: at most `limit` points after
+ * `since`, oldest first, cut before the point that would take the body
+ * past --max-response; a cut answer says "truncated" and the `since`
+ * that continues it. */
+static int series_points(svc *s, const char *name, double since,
+			 long long limit, svc_response *rs, verr *err)
+{
+	stats_buf b = {0};
+	json_t *page = NULL, *jn = json_string(name);
+	char *head = jn ? json_dumps(jn, JSON_ENCODE_ANY) : NULL;
+	char errbuf[256];
+	/* Room kept for the envelope and its ending. */
+	double budget = (double)s->cfg.max_response - 80.0 -
+			(head ? (double)strlen(head) : 0.0);
+	long long got = 0;
+	int truncated = 0, rc;
+
+	json_decref(jn);
+	if (!head || stats_printf(&b, "{\"name\":%s,\"points\":[", head) < 0)
+		goto oom;
+	for (;;) {
+		long long want =
+			limit - got < SERIES_PAGE ? limit - got : SERIES_PAGE;
+		rc = store_series_points(s->store, name, since, want, &page,
+					 errbuf);
+		if (rc == STORE_NOTFOUND) {
+			verr_set(err, 404, "not_found", "",
+				 "no series named '%s'", name);
+			goto fail;
+		}
+		if (rc != STORE_OK) {
+			state_store_error(rc, errbuf, err);
+			goto fail;
+		}
+		size_t i, np = json_array_size(page);
+		for (i = 0; i < np && !truncated; i++) {
+			json_t *pt = json_array_get(page, i);
+			char *t = json_dumps(pt, CODEC_DUMP_FLAGS);
+			if (!t)
+				goto oom;
+			double need = (double)(b.len + strlen(t) + 1);
+			if (s->cfg.max_response > 0 && need > budget) {
+				free(t);
+				/* Not even one point fits: a cut answer
+				 * would never move on. */
+				if (got == 0) {
+					bounds_response(s->cfg.max_response,
+							need + 80.0,
+							"the first point", "",
+							err);
+					goto fail;
+				}
+				truncated = 1;
+				break;
+			}
+			rc = stats_printf(&b, "%s%s", got ? "," : "", t);
+			free(t);
+			if (rc < 0)
+				goto oom;
+			since = json_real_value(json_object_get(pt, "ts"));
+			got++;
+		}
+		json_decref(page);
+		page = NULL;
+		if (truncated || np < (size_t)want || got >= limit)
+			break;
+	}
+	if (stats_printf(&b, "]") < 0 ||
+	    (truncated && stats_printf(&b,
+				       ",\"truncated\":true,"
+				       "\"next_since\":%.17g",
+				       since) < 0) ||
+	    stats_printf(&b, "}") < 0)
+		goto oom;
+	free(head);
+	rs->status = 200;
+	rs->content_type = "application/json; charset=utf-8";
+	rs->body = b.s;
+	rs->len = b.len;
+	return 0;
+oom:
+	verr_set(err, 503, "out_of_memory", "", "out of memory");
+	err->retry_after = s->cfg.retry_after;
+fail:
+	json_decref(page);
+	free(head);
+	free(b.s);
+	return -1;
+}
+
 void state_series(svc *s, const svc_request *rq, svc_response *rs,
 		  const char *name)
 {
@@ -245,18 +349,8 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 			goto fail;
 		}
 	}
-	rc = store_series_points(s->store, name, since, limit, &out, errbuf);
-	if (rc == STORE_NOTFOUND) {
-		verr_set(&e, 404, "not_found", "", "no series named '%s'",
-			 name);
+	if (series_points(s, name, since, limit, rs, &e) < 0)
 		goto fail;
-	}
-	if (rc != STORE_OK) {
-		state_store_error(rc, errbuf, &e);
-		goto fail;
-	}
-	respond_json(rs, 200,
-		     json_pack("{s:s, s:o}", "name", name, "points", out));
 	return;
 fail:
 	respond_error(rs, &e);

@@ -10,8 +10,9 @@
 #include "dispatch.h"
 #include "verr.h"
 
-/* Validate a request's "record" object before any work is done. */
-int state_record_check(json_t *record, verr *err);
+/* Validate a request's "record" object before any work is done (its
+ * labels against --max-labels). */
+int state_record_check(svc *s, json_t *record, verr *err);
 
 /* Store result's value under record.series ("<series>/<metric>" for each
  * entry of an evaluate); adds "recorded" to the result(s). */
@@ -37,7 +38,7 @@ int state_check_stats(const evald_tensor *mu, const evald_tensor *sigma,
 /* Statistics (n, d, mu, sigma in the pool) of raw embeddings [N,d] given
  * as a JSON tensor, of a stored stream, or of a .npy (embeddings) / .npz
  * (mu, sigma) body. */
-int state_stats_from_embeddings(const struct codec_ctx *cx, json_t *v,
+int state_stats_from_embeddings(svc *s, const struct codec_ctx *cx, json_t *v,
 				const char *path, double *n, int64_t *d,
 				double **mu, double **sigma, verr *err);
 int state_stats_from_stream(svc *s, const char *id, const char *path,

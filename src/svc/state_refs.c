@@ -16,6 +16,7 @@
 
 #include <evald/fid.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "jsonx.h"
 #include "log.h"
@@ -39,8 +40,12 @@ static int valid_ref_name(const char *s)
 
 static json_t *ref_meta_json(const store_ref *r)
 {
-	return json_pack("{s:s, s:f, s:I, s:f}", "name", r->name, "n", r->n,
-			 "d", (json_int_t)r->d, "created", r->created);
+	/* n is a count, an integer; one out of range can only be a row
+	 * stored before n was checked, and is shown as unknown (0). */
+	json_int_t n =
+		r->n >= 0 && r->n <= BOUNDS_MAX_COUNT ? (json_int_t)r->n : 0;
+	return json_pack("{s:s, s:I, s:I, s:f}", "name", r->name, "n", n, "d",
+			 (json_int_t)r->d, "created", r->created);
 }
 
 /* Check that mu [d] and sigma [d,d] form valid statistics (the same rule
@@ -100,7 +105,7 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 				"give exactly one source: \"embeddings\", "
 				"{\"mu\", \"sigma\"} or \"stream\"");
 	if (emb)
-		return state_stats_from_embeddings(&cx, emb, "/embeddings",
+		return state_stats_from_embeddings(s, &cx, emb, "/embeddings",
 						   &out->n, &out->d, &out->mu,
 						   &out->sigma, err);
 	if (stream) {
@@ -116,18 +121,17 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 		return verr_set(err, 422, "missing_input",
 				mu ? "/sigma" : "/mu",
 				"statistics need both mu and sigma");
+	out->n = 0;
+	if (n && (codec_number(&cx, n, "/n", &out->n, err) < 0 ||
+		  bounds_count(out->n, "/n", err) < 0))
+		return -1;
+	/* mu's length is checked before sigma, its square, is decoded. */
 	if (codec_tensor(&cx, mu, "/mu", &tm, err) < 0 ||
+	    (tm.ndim == 1 &&
+	     bounds_dim(s->cfg.max_dim, tm.shape[0], "/mu", err) < 0) ||
 	    codec_tensor(&cx, sigma, "/sigma", &ts, err) < 0 ||
 	    state_check_stats(&tm, &ts, "/mu", "/sigma", err) < 0)
 		return -1;
-	out->n = 0;
-	if (n) {
-		if (codec_number(&cx, n, "/n", &out->n, err) < 0)
-			return -1;
-		if (out->n < 0 || out->n != floor(out->n))
-			return verr_set(err, 422, "invalid_value", "/n",
-					"n must be a non-negative integer");
-	}
 	out->d = tm.shape[0];
 	out->mu = tm.data;
 	out->sigma = ts.data;
@@ -191,7 +195,8 @@ int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
 	store_ref r;
 	refcache_entry *e;
 
-	if (get_ref(s, name, 0, &r, path, err) < 0)
+	if (get_ref(s, name, 0, &r, path, err) < 0 ||
+	    bounds_dim(s->cfg.max_dim, r.d, path, err) < 0)
 		return -1;
 	e = refcache_get(s->refs, name, r.version);
 	if (!e) {
@@ -228,7 +233,7 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 	store_ref r;
 	char errbuf[256];
 	verr e;
-	int rc;
+	int rc, held = 0;
 
 	if (!pl) {
 		verr_set(&e, 503, "out_of_memory", "", "out of memory");
@@ -241,6 +246,12 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 			 "digits and . _ -");
 		goto fail;
 	}
+	/* Its moments (N·d²) and its preparation (d³) are heavy work: they
+	 * hold a --max-jobs slot like a synchronous FID, never more at once
+	 * than the flag allows. */
+	if (svc_heavy_enter(s, 0, "retry later", &e) < 0)
+		goto fail;
+	held = 1;
 	if (svc_is_json_type(rq->content_type)) {
 		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0 ||
 		    stats_from_json(s, doc.root, &doc, pl, &st, &e) < 0)
@@ -270,11 +281,14 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 	refcache_drop(s->refs, name);
 	if (s->cfg.ref_cache > 0)
 		cache_prepared(s, &r);
+	svc_heavy_leave(s);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_json(rs, 201, ref_meta_json(&r));
 	return;
 fail:
+	if (held)
+		svc_heavy_leave(s);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_error(rs, &e);
@@ -315,7 +329,16 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 		}
 	} else {
 		int with = rq->query && strstr(rq->query, "include=stats");
-		rc = store_ref_get(s->store, name, with, &r, errbuf);
+		rc = store_ref_get(s->store, name, 0, &r, errbuf);
+		/* Its size is known from d before the statistics are read. */
+		if (rc == STORE_OK && with &&
+		    bounds_response(s->cfg.max_response,
+				    ((double)r.d * (double)r.d + (double)r.d) *
+					    BOUNDS_BYTES_PER_REAL,
+				    "mu and sigma", "", &e) < 0)
+			goto fail;
+		if (rc == STORE_OK && with)
+			rc = store_ref_get(s->store, name, 1, &r, errbuf);
 		if (rc == STORE_OK) {
 			out = ref_meta_json(&r);
 			if (with) {

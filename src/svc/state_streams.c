@@ -12,6 +12,7 @@
 
 #include <evald/moments.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "jsonx.h"
 #include "npy.h"
@@ -44,32 +45,43 @@ static int stats_of_moments(const evald_moments *m, pool *pl, double *n,
 	return 0;
 }
 
-int state_stats_from_embeddings(const codec_ctx *cx, json_t *v,
+/* mu and sigma (ddof 1) of embeddings x [N, d] (where: how to name x in
+ * a message), into the pool; d is checked before sigma's d x d. */
+static int stats_of_matrix(svc *s, const evald_tensor *x, pool *pl,
+			   const char *path, const char *where, double *n,
+			   int64_t *d, double **mu, double **sigma, verr *err)
+{
+	char shp[64];
+	evald_err le;
+	if (x->ndim != 2 || x->shape[0] < 2 || x->shape[1] < 1)
+		return verr_set(err, 422, "shape_mismatch", path,
+				"%s must be a matrix [N, d] with N >= 2; got "
+				"shape %s",
+				where, evald_shape_str(x, shp, sizeof shp));
+	if (bounds_dim(s->cfg.max_dim, x->shape[1], path, err) < 0)
+		return -1;
+	*mu = pool_alloc(pl, (size_t)x->shape[1] * sizeof(double));
+	*sigma = pool_alloc(pl, (size_t)(x->shape[1] * x->shape[1]) *
+					sizeof(double));
+	if (!*mu || !*sigma)
+		return verr_set(err, 503, "out_of_memory", path,
+				"out of memory");
+	if (evald_moments_of(x, *mu, *sigma, &le) != EVALD_OK)
+		return verr_from_lib(err, &le, path);
+	*n = (double)x->shape[0];
+	*d = x->shape[1];
+	return 0;
+}
+
+int state_stats_from_embeddings(svc *s, const codec_ctx *cx, json_t *v,
 				const char *path, double *n, int64_t *d,
 				double **mu, double **sigma, verr *err)
 {
 	evald_tensor x;
-	char shp[64];
 	if (codec_tensor(cx, v, path, &x, err) < 0)
 		return -1;
-	if (x.ndim != 2 || x.shape[0] < 2 || x.shape[1] < 1)
-		return verr_set(
-			err, 422, "shape_mismatch", path,
-			"embeddings must be a matrix [N, d] with N >= 2; "
-			"got shape %s",
-			evald_shape_str(&x, shp, sizeof shp));
-	*mu = pool_alloc(cx->pool, (size_t)x.shape[1] * sizeof(double));
-	*sigma = pool_alloc(cx->pool,
-			    (size_t)(x.shape[1] * x.shape[1]) * sizeof(double));
-	if (!*mu || !*sigma)
-		return verr_set(err, 503, "out_of_memory", path,
-				"out of memory");
-	evald_err le;
-	if (evald_moments_of(&x, *mu, *sigma, &le) != EVALD_OK)
-		return verr_from_lib(err, &le, path);
-	*n = (double)x.shape[0];
-	*d = x.shape[1];
-	return 0;
+	return stats_of_matrix(s, &x, cx->pool, path, "embeddings", n, d, mu,
+			       sigma, err);
 }
 
 /* Load a stored stream into an accumulator (caller frees). */
@@ -79,8 +91,14 @@ static int load_stream(svc *s, const char *id, const char *path,
 	store_stream st;
 	char errbuf[256];
 	evald_err le;
-	int rc = store_stream_get(s->store, id, 1, &st, errbuf);
+	/* d first: a stream made under a larger --max-dim is refused before
+	 * its d x d comoment is read. */
+	int rc = store_stream_get(s->store, id, 0, &st, errbuf);
 
+	if (rc == STORE_OK && bounds_dim(s->cfg.max_dim, st.d, path, err) < 0)
+		return -1;
+	if (rc == STORE_OK)
+		rc = store_stream_get(s->store, id, 1, &st, errbuf);
 	if (rc == STORE_NOTFOUND)
 		return verr_set(err, 404, "not_found", path,
 				"no stream with id '%s'", id);
@@ -129,27 +147,11 @@ int state_stats_from_binary(svc *s, const char *body, size_t len, pool *pl,
 	int kind = npy_sniff(body, len);
 	if (kind == 1) {
 		evald_tensor x;
-		char shp[64];
 		if (npy_decode(body, len, pl, s->cfg.max_elems, "the .npy body",
 			       &x, err) < 0)
 			return -1;
-		if (x.ndim != 2 || x.shape[0] < 2)
-			return verr_set(err, 422, "shape_mismatch", "",
-					"a .npy body must hold embeddings "
-					"[N, d] with N >= 2; got shape %s",
-					evald_shape_str(&x, shp, sizeof shp));
-		*mu = pool_alloc(pl, (size_t)x.shape[1] * sizeof(double));
-		*sigma = pool_alloc(pl, (size_t)(x.shape[1] * x.shape[1]) *
-						sizeof(double));
-		if (!*mu || !*sigma)
-			return verr_set(err, 503, "out_of_memory", "",
-					"out of memory");
-		evald_err le;
-		if (evald_moments_of(&x, *mu, *sigma, &le) != EVALD_OK)
-			return verr_from_lib(err, &le, "");
-		*n = (double)x.shape[0];
-		*d = x.shape[1];
-		return 0;
+		return stats_of_matrix(s, &x, pl, "", "a .npy body", n, d, mu,
+				       sigma, err);
 	}
 	if (kind != 2)
 		return verr_set(err, 415, "unsupported_media_type", "",
@@ -161,6 +163,8 @@ int state_stats_from_binary(svc *s, const char *body, size_t len, pool *pl,
 		(size_t)(s->cfg.max_body > 0 ? s->cfg.max_body : 1 << 28) * 4;
 	if (npz_member(body, len, "mu", pl, cap, &m, &ml, err) < 0 ||
 	    npy_decode(m, ml, pl, s->cfg.max_elems, "mu", &tm, err) < 0 ||
+	    (tm.ndim == 1 &&
+	     bounds_dim(s->cfg.max_dim, tm.shape[0], "mu", err) < 0) ||
 	    npz_member(body, len, "sigma", pl, cap, &m, &ml, err) < 0 ||
 	    npy_decode(m, ml, pl, s->cfg.max_elems, "sigma", &ts, err) < 0 ||
 	    state_check_stats(&tm, &ts, "mu", "sigma", err) < 0)
@@ -231,13 +235,14 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 		}
 	}
 	json_t *dim = json_object_get(doc.root, "dim");
-	if (!json_is_integer(dim) || json_integer_value(dim) < 1 ||
-	    json_integer_value(dim) > 65536) {
+	if (!json_is_integer(dim) || json_integer_value(dim) < 1) {
 		verr_set(&e, 422, dim ? "invalid_value" : "missing_input",
-			 "/dim", "dim must be an integer from 1 to 65536");
+			 "/dim", "dim must be a positive integer");
 		goto fail;
 	}
 	json_int_t d = json_integer_value(dim);
+	if (bounds_dim(s->cfg.max_dim, d, "/dim", &e) < 0)
+		goto fail;
 	int rc = store_stream_create(s->store, d, id, errbuf);
 	if (rc != STORE_OK) {
 		state_store_error(rc, errbuf, &e);
@@ -382,13 +387,9 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 					 "comoment");
 				goto fail;
 			}
-			if (codec_number(&cx, jn, "/n", &n, &e) < 0)
+			if (codec_number(&cx, jn, "/n", &n, &e) < 0 ||
+			    bounds_count(n, "/n", &e) < 0)
 				goto fail;
-			if (n < 0 || n != floor(n) || n > 9e15) {
-				verr_set(&e, 422, "invalid_value", "/n",
-					 "n must be a non-negative integer");
-				goto fail;
-			}
 			if (codec_tensor(&cx, jm, "/mean", &mean, &e) < 0 ||
 			    codec_tensor(&cx, jc, "/comoment", &com, &e) < 0)
 				goto fail;
@@ -459,7 +460,18 @@ void state_streams(svc *s, const svc_request *rq, svc_response *rs,
 		}
 	} else {
 		int with = rq->query && strstr(rq->query, "include=moments");
-		rc = store_stream_get(s->store, id, with, &st, errbuf);
+		rc = store_stream_get(s->store, id, 0, &st, errbuf);
+		if (rc == STORE_OK && with &&
+		    bounds_response(
+			    s->cfg.max_response,
+			    ((double)st.d * (double)st.d + (double)st.d) *
+				    BOUNDS_BYTES_PER_REAL,
+			    "mean and comoment", "", &e) < 0) {
+			respond_error(rs, &e);
+			return;
+		}
+		if (rc == STORE_OK && with)
+			rc = store_stream_get(s->store, id, 1, &st, errbuf);
 		if (rc == STORE_OK) {
 			json_t *o = stream_json(&st);
 			if (with) {
