@@ -23,6 +23,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "verr.h"
 
 #if MHD_VERSION < 0x00097002
 typedef int MHD_RESULT;
