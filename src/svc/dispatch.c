@@ -132,7 +132,7 @@ static double now_ms(void)
  * object (new reference) or NULL with err filled. */
 static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		       json_t *inputs, json_t *shared, json_t *params,
-		       const char *prefix, const evald_progress *prog,
+		       const char *prefix, const evald_progress *prog, int wait,
 		       verr *err)
 {
 	mcall c;
@@ -163,11 +163,11 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		goto fail;
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
-	/* Jobs (prog set) wait for a slot; synchronous requests do not.
+	/* Jobs wait for a slot; synchronous requests do not.
 	 * The slot is taken before the inputs are resolved: resolving may
 	 * prepare a stored reference or a stream's covariance (O(d³)). */
-	if (heavy && svc_heavy_enter(s, prog != NULL,
-				     "retry later, or send ?async=1", err) < 0)
+	if (heavy &&
+	    svc_heavy_enter(s, wait, "retry later, or send ?async=1", err) < 0)
 		goto fail;
 	held = heavy;
 	if (registry_resolve(m, inputs, shared, params, prefix, &c, err, &cx) <
@@ -276,6 +276,7 @@ typedef struct creq {
 	const metric *m; /* NULL for /v1/evaluate */
 	char *body;	 /* owned when `owns_body` */
 	int owns_body;
+	int job; /* run by a job worker: waits for a heavy slot */
 	jsonx_doc doc;
 } creq;
 
@@ -297,7 +298,8 @@ static json_t *run_metric(creq *q, const evald_progress *prog, verr *err)
 		return NULL;
 	}
 	return compute(q->s, q->m, &q->doc, inputs, NULL,
-		       json_object_get(q->doc.root, "params"), "", prog, err);
+		       json_object_get(q->doc.root, "params"), "", prog, q->job,
+		       err);
 }
 
 /* Progress of metric i of n in an evaluate request, as one 0..1 figure. */
@@ -365,7 +367,8 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 			else
 				res = compute(q->s, m, &q->doc, in, shared,
 					      json_object_get(item, "params"),
-					      prefix, prog ? &inner : NULL, &e);
+					      prefix, prog ? &inner : NULL,
+					      q->job, &e);
 		}
 		if (res) {
 			double sz = (double)json_dumpb(res, NULL, 0,
@@ -458,6 +461,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	}
 	q->s = s;
 	q->m = m;
+	q->job = async;
 	q->body = (char *)rq->body;
 	if (async && rq->steal_body && *rq->steal_body == rq->body) {
 		/* The job outlives the request: take the body, no copy. */
@@ -490,7 +494,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 			json_pack("{s:s, s:s}", "job", id, "status", "queued"));
 		return;
 	}
-	if (creq_run(q, NULL, &res, &err) < 0)
+	if (creq_run(q, rq->cancel, &res, &err) < 0)
 		goto fail;
 	creq_free(q);
 	respond_json(rs, 200, res);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <evald/progress.h>
+
 #include "auth.h"
 #include "jobs.h"
 #include "refcache.h"
@@ -62,6 +64,9 @@ typedef struct svc_request {
 	/* Where body came from malloc, &that pointer: an async request takes
 	 * it (setting it to NULL) instead of copying.  May be NULL. */
 	char **steal_body;
+	/* Polled by a synchronous computation; nonzero stops it (the client
+	 * left, the server is stopping).  May be NULL. */
+	const evald_progress *cancel;
 } svc_request;
 
 typedef struct svc_response {

@@ -1,13 +1,18 @@
 /* http.c - the libmicrohttpd glue.
  *
  * Owns connections, body accumulation and limits (Content-Length checked
- * before any body byte is read), the per-request log line and the
- * in-flight count used to drain on SIGTERM.  What to answer is decided by
- * svc_handle(); nothing here interprets a body. */
+ * before any body byte is read), the deadlines libmicrohttpd does not
+ * keep (headers, body), the watch that cancels a synchronous computation
+ * whose client left or whose drain ran out, the per-request log line and
+ * the in-flight count used to drain on SIGTERM.  What to answer is decided
+ * by svc_handle(); nothing here interprets a body. */
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "verr.h"
 
 #if MHD_VERSION < 0x00097002
 typedef int MHD_RESULT;
@@ -25,19 +31,52 @@ typedef int MHD_RESULT;
 typedef enum MHD_Result MHD_RESULT;
 #endif
 
+/* The longest query string (after '?') accepted.  It is checked on the
+ * raw request line, before libmicrohttpd splits it: ~1000 arguments
+ * exhaust the connection's memory pool there, and 0.9.75 then queues a
+ * 431 it never sends, leaving the client hanging.  512 bytes hold at most
+ * 256 arguments, which fit. */
+#define QUERY_MAX 512
+
+/* Where a connection is, for its deadlines. */
+enum { PH_HEADERS, PH_BODY, PH_BUSY, PH_IDLE };
+
+/* One open connection.  Created when libmicrohttpd accepts it and freed
+ * when libmicrohttpd reports it closed, which it does before closing the
+ * socket: so while an entry is linked (under http_server.mu) its fd is
+ * open and still this connection's, and the reaper may shutdown() it. */
+typedef struct conn_track {
+	struct conn_track *prev, *next;
+	int fd;
+	int phase;
+	double deadline; /* CLOCK_MONOTONIC seconds; 0 = none */
+	int cut;	 /* the reaper closed it: the status it sent, or -1 */
+	char addr[48];
+} conn_track;
+
 struct http_server {
 	struct MHD_Daemon *d;
 	svc *svc;
 	int64_t max_body;
+	int header_timeout, body_timeout, idle_timeout; /* 0 = none */
+	int tls;
 	atomic_int inflight;
-	char *cert, *key; /* PEM, alive while the daemon runs */
+	atomic_int cancel_all; /* the drain ran out: stop computing */
+	char *cert, *key;      /* PEM, alive while the daemon runs */
+	pthread_mutex_t mu;    /* guards conns, every entry, stopping */
+	pthread_cond_t cv;
+	conn_track *conns;
+	int stopping;
+	int reaper_on;
+	pthread_t reaper;
 };
 
-/* Per-request state, created on the first call for a request. */
+/* Per-request state, created when the request line has arrived. */
 typedef struct req {
 	char *body;
 	size_t len, cap;
-	int too_large; /* body exceeded max_body while streaming */
+	int started; /* the handler has seen the headers */
+	int refused; /* answered on the raw socket; close the connection */
 	struct timespec t0;
 	int status;
 	size_t out_len;
@@ -45,7 +84,17 @@ typedef struct req {
 	char method[16];
 	char path[200];	   /* for the log line; truncated */
 	const char *route; /* route template for stats */
+	char query[QUERY_MAX];
+	size_t qlen;
+	int qbad; /* 1: not UTF-8, 2: too long once re-serialised */
 } req;
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
 
 static double since_ms(const struct timespec *t0)
 {
@@ -53,6 +102,195 @@ static double since_ms(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
 }
+
+static void remote_addr(struct MHD_Connection *conn, char *addr, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(addr, n, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  addr, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+			  (socklen_t)n);
+}
+
+/* ------------------------------------------------------- raw answers */
+
+/* Answer on the socket itself and end the connection.  For what
+ * libmicrohttpd 0.9.75 cannot answer: it queues responses only before
+ * the body or after all of it, so a chunked body past --max-body, a body
+ * past its deadline and an over-long query would otherwise be read to
+ * the end or hang.  Only called where libmicrohttpd is writing nothing on
+ * this socket (it is reading a request); under TLS the bytes would break
+ * the session, so the connection is only closed.  `msg` holds no '"' or
+ * '\'. */
+static void raw_answer(const http_server *h, int fd, int status,
+		       const char *reason, const char *code, const char *msg)
+{
+	char body[512], all[1024];
+	int bl, al;
+
+	if (!h->tls) {
+		bl = snprintf(body, sizeof body,
+			      "{\"error\":{\"code\":\"%s\",\"message\":\"%s\","
+			      "\"path\":\"\"}}",
+			      code, msg);
+		if (bl > 0 && (size_t)bl < sizeof body) {
+			al = snprintf(all, sizeof all,
+				      "HTTP/1.1 %d %s\r\nContent-Type: "
+				      "application/json; charset=utf-8\r\n"
+				      "Cache-Control: no-store\r\nConnection: "
+				      "close\r\nContent-Length: %d\r\n\r\n%s",
+				      status, reason, bl, body);
+			if (al > 0 && (size_t)al < sizeof all &&
+			    send(fd, all, (size_t)al,
+				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				/* The client is gone; closing is all left. */
+			}
+		}
+	}
+	/* Reading ends too: libmicrohttpd sees end-of-stream and closes. */
+	shutdown(fd, SHUT_RDWR);
+}
+
+static void refuse_raw(http_server *h, struct MHD_Connection *conn, req *r,
+		       int status, const char *reason, const char *code,
+		       const char *msg)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	r->status = status;
+	r->refused = 1;
+	r->route = "refused";
+	snprintf(r->code, sizeof r->code, "%s", code);
+	if (ci)
+		raw_answer(h, ci->connect_fd, status, reason, code, msg);
+}
+
+/* ------------------------------------------------------- deadlines */
+
+static conn_track *track_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Move t to `phase` with a deadline `secs` from now (0 = none); returns
+ * nonzero when the reaper has already cut the connection. */
+static int track_phase(http_server *h, conn_track *t, int phase, int secs)
+{
+	int cut;
+	if (!t)
+		return 0;
+	pthread_mutex_lock(&h->mu);
+	t->phase = phase;
+	t->deadline = secs > 0 ? now_s() + secs : 0;
+	cut = t->cut;
+	pthread_mutex_unlock(&h->mu);
+	return cut;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	http_server *h = cls;
+	conn_track *t = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		/* Without memory the connection goes untracked: only the idle
+		 * timeout applies to it. */
+		if (!ci || !(t = calloc(1, sizeof *t)))
+			return;
+		t->fd = ci->connect_fd;
+		remote_addr(conn, t->addr, sizeof t->addr);
+		/* A fresh connection's first request begins at once. */
+		t->phase = PH_HEADERS;
+		t->deadline =
+			h->header_timeout ? now_s() + h->header_timeout : 0;
+		pthread_mutex_lock(&h->mu);
+		t->next = h->conns;
+		if (h->conns)
+			h->conns->prev = t;
+		h->conns = t;
+		pthread_mutex_unlock(&h->mu);
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&h->mu);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		h->conns = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&h->mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* Close connections past their deadline, a few times a second.  A request
+ * being computed or answered (PH_BUSY) is never cut: its client is
+ * watched by watch_tick instead. */
+static void *reaper(void *arg)
+{
+	static const char *const names[] = {"headers", "body", "busy", "idle"};
+	http_server *h = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&h->mu);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 200 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+		double now = now_s();
+		for (conn_track *t = h->conns; t && !h->stopping; t = t->next) {
+			if (t->cut || t->phase == PH_BUSY || !t->deadline ||
+			    now < t->deadline)
+				continue;
+			if (t->phase == PH_IDLE) {
+				t->cut = -1;
+				shutdown(t->fd, SHUT_RDWR);
+			} else {
+				t->cut = 408;
+				raw_answer(h, t->fd, 408, "Request Timeout",
+					   t->phase == PH_BODY
+						   ? "body_timeout"
+						   : "header_timeout",
+					   t->phase == PH_BODY
+						   ? "the request body did not "
+						     "arrive in time "
+						     "(--body-timeout)"
+						   : "the request headers did "
+						     "not arrive in time "
+						     "(--header-timeout)");
+			}
+			log_msg(LOG_INFO,
+				"event=deadline phase=%s remote=%s status=%d",
+				names[t->phase], t->addr,
+				t->cut > 0 ? t->cut : 0);
+		}
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------- responses */
 
 static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 				svc_response *rs)
@@ -87,7 +325,7 @@ static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 }
 
 static MHD_RESULT send_error(struct MHD_Connection *conn, req *r, int status,
-			     const char *code, const char *msg)
+			     const char *code, int retry_after, const char *msg)
 {
 	svc_response rs = {0};
 	json_t *j = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code,
@@ -96,14 +334,18 @@ static MHD_RESULT send_error(struct MHD_Connection *conn, req *r, int status,
 	rs.content_type = "application/json; charset=utf-8";
 	rs.body = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	rs.len = rs.body ? strlen(rs.body) : 0;
+	rs.retry_after = retry_after;
 	snprintf(rs.code, sizeof rs.code, "%s", code);
 	json_decref(j);
 	return send_response(conn, r, &rs);
 }
 
+/* ------------------------------------------------------- requests */
+
 /* Called on the first call of a request: refuse by headers alone. */
 static int precheck(struct MHD_Connection *conn, http_server *h,
-		    const char *method, req *r, MHD_RESULT *ret)
+		    const char *method, const char *url, req *r,
+		    MHD_RESULT *ret)
 {
 	const char *cl = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -111,6 +353,22 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	int has_body = !strcmp(method, "POST") || !strcmp(method, "PUT");
 
+	if (!verr_utf8_valid(url)) {
+		*ret = send_error(conn, r, 400, "bad_path", 0,
+				  "the path is not valid UTF-8 once "
+				  "percent-decoded");
+		return 1;
+	}
+	if (r->qbad) {
+		*ret = r->qbad == 1
+			       ? send_error(conn, r, 400, "bad_query", 0,
+					    "the query string is not valid "
+					    "UTF-8 once percent-decoded")
+			       : send_error(conn, r, 414, "uri_too_long", 0,
+					    "the query string is too long; "
+					    "this server takes 511 bytes");
+		return 1;
+	}
 	if (cl) {
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
@@ -120,11 +378,12 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 				 "the body is %llu bytes; this server accepts "
 				 "at most %lld (--max-body)",
 				 n, (long long)h->max_body);
-			*ret = send_error(conn, r, 413, "body_too_large", msg);
+			*ret = send_error(conn, r, 413, "body_too_large", 0,
+					  msg);
 			return 1;
 		}
 	} else if (has_body && !te) {
-		*ret = send_error(conn, r, 411, "length_required",
+		*ret = send_error(conn, r, 411, "length_required", 0,
 				  "send a Content-Length header (or a chunked "
 				  "body) with the request");
 		return 1;
@@ -132,21 +391,111 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 	return 0;
 }
 
-typedef struct qbuf {
-	char s[512];
-	size_t n;
-} qbuf;
-
+/* The query as "k=v&k=v" with decoded values, for svc_request.query. */
 static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 			  const char *value)
 {
-	qbuf *q = cls;
+	req *r = cls;
 	(void)kind;
-	int w = snprintf(q->s + q->n, sizeof q->s - q->n, "%s%s=%s",
-			 q->n ? "&" : "", key, value ? value : "");
-	if (w > 0 && q->n + (size_t)w < sizeof q->s)
-		q->n += (size_t)w;
+	if (!verr_utf8_valid(key) || (value && !verr_utf8_valid(value))) {
+		r->qbad = 1;
+		return MHD_NO;
+	}
+	int w = snprintf(r->query + r->qlen, sizeof r->query - r->qlen,
+			 "%s%s=%s", r->qlen ? "&" : "", key,
+			 value ? value : "");
+	if (w < 0 || r->qlen + (size_t)w >= sizeof r->query) {
+		/* Never a silently shortened query: a cut "limit=1000" is
+		 * "limit=1". */
+		r->qbad = 2;
+		return MHD_NO;
+	}
+	r->qlen += (size_t)w;
 	return MHD_YES;
+}
+
+static req *req_new(http_server *h, const char *uri)
+{
+	req *r = calloc(1, sizeof *r);
+	size_t n;
+	if (!r)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	snprintf(r->method, sizeof r->method, "-");
+	n = strcspn(uri, "?");
+	if (n >= sizeof r->path)
+		n = sizeof r->path - 1;
+	memcpy(r->path, uri, n);
+	r->path[n] = '\0';
+	atomic_fetch_add(&h->inflight, 1);
+	atomic_fetch_add(&h->svc->stats.inflight, 1);
+	return r;
+}
+
+/* The request line has arrived (before libmicrohttpd parses the query or
+ * reads the headers): the request begins here. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	http_server *h = cls;
+	conn_track *t = track_of(conn);
+	const char *q = strchr(uri, '?');
+	req *r = req_new(h, uri);
+
+	if (t) {
+		/* A kept-alive connection's next request: its headers are
+		 * due --header-timeout from now.  The first request's clock
+		 * started when the connection was accepted. */
+		pthread_mutex_lock(&h->mu);
+		if (t->phase == PH_IDLE) {
+			double d = h->header_timeout
+					   ? now_s() + h->header_timeout
+					   : 0;
+			t->phase = PH_HEADERS;
+			if (d && (!t->deadline || d < t->deadline))
+				t->deadline = d;
+		}
+		pthread_mutex_unlock(&h->mu);
+	}
+	if (r && q && strlen(q + 1) >= QUERY_MAX)
+		refuse_raw(h, conn, r, 414, "URI Too Long", "uri_too_long",
+			   "the query string is too long; this server takes "
+			   "511 bytes");
+	return r;
+}
+
+/* Cancels a synchronous computation (through the progress callback the
+ * library already polls) when its client has gone or the drain is over. */
+typedef struct watch {
+	http_server *h;
+	int fd;
+	double next;
+	int why; /* 0, WHY_GONE, WHY_STOP */
+} watch;
+enum { WHY_GONE = 1, WHY_STOP = 2 };
+
+static int watch_tick(void *ctx, double frac)
+{
+	watch *w = ctx;
+	struct pollfd p;
+	double now;
+
+	(void)frac;
+	if (atomic_load(&w->h->cancel_all)) {
+		w->why = WHY_STOP;
+		return 1;
+	}
+	if (w->fd < 0 || (now = now_s()) < w->next)
+		return 0;
+	w->next = now + 0.1;
+	/* The request is read whole, so the client has nothing left to
+	 * send: end-of-stream or an error means it gave up waiting. */
+	p = (struct pollfd){.fd = w->fd, .events = POLLIN | POLLRDHUP};
+	if (poll(&p, 1, 0) == 1 &&
+	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+		w->why = WHY_GONE;
+		return 1;
+	}
+	return 0;
 }
 
 static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
@@ -156,25 +505,30 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 {
 	http_server *h = cls;
 	req *r = *con_cls;
+	conn_track *t = track_of(conn);
 
 	(void)version;
-	if (!r) {
-		r = calloc(1, sizeof *r);
-		if (!r)
-			return MHD_NO;
-		clock_gettime(CLOCK_MONOTONIC, &r->t0);
-		snprintf(r->method, sizeof r->method, "%s", method);
-		/* Quote-free for logfmt: the path is logged as given, minus
-		 * characters that would break the line. */
-		snprintf(r->path, sizeof r->path, "%s", url);
-		for (char *c = r->path; *c; c++)
-			if (*c == '"' || *c == ' ' || (unsigned char)*c < 0x20)
-				*c = '_';
-		*con_cls = r;
-		atomic_fetch_add(&h->inflight, 1);
-		atomic_fetch_add(&h->svc->stats.inflight, 1);
+	if (!r && !(r = *con_cls = req_new(h, url)))
+		return MHD_NO;
+	if (!r->started) {
 		MHD_RESULT ret;
-		if (precheck(conn, h, method, r, &ret))
+		const char *cl = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *te = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND,
+			MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		int body = te || (cl && strcmp(cl, "0"));
+
+		r->started = 1;
+		snprintf(r->method, sizeof r->method, "%s", method);
+		if (r->refused)
+			return MHD_NO;
+		if (track_phase(h, t, body ? PH_BODY : PH_BUSY,
+				body ? h->body_timeout : 0))
+			return MHD_NO;
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg,
+					  r);
+		if (precheck(conn, h, method, url, r, &ret))
 			return ret;
 		return MHD_YES;
 	}
@@ -186,9 +540,18 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (r->too_large || r->len + n > (size_t)h->max_body) {
-			r->too_large = 1;
-			return MHD_YES;
+		if (r->len + n > (size_t)h->max_body) {
+			/* Only a chunked body gets here (a Content-Length is
+			 * checked up front): refuse it now, not at its end,
+			 * which may never come. */
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 "the body is larger than this server accepts "
+				 "(%lld bytes, --max-body)",
+				 (long long)h->max_body);
+			refuse_raw(h, conn, r, 413, "Content Too Large",
+				   "body_too_large", msg);
+			return MHD_NO;
 		}
 		if (r->len + n + 1 > r->cap) {
 			size_t nc = r->cap ? r->cap : 65536;
@@ -196,8 +559,12 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 				nc *= 2;
 			char *nb = realloc(r->body, nc);
 			if (!nb) {
-				r->too_large = 1;
-				return MHD_YES;
+				refuse_raw(h, conn, r, 503,
+					   "Service Unavailable",
+					   "out_of_memory",
+					   "out of memory for the request "
+					   "body; retry later");
+				return MHD_NO;
 			}
 			r->body = nb;
 			r->cap = nc;
@@ -206,22 +573,18 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		r->len += n;
 		return MHD_YES;
 	}
-	if (r->too_large) {
-		char msg[160];
-		snprintf(msg, sizeof msg,
-			 "the body is larger than this server accepts (%lld "
-			 "bytes, --max-body)",
-			 (long long)h->max_body);
-		return send_error(conn, r, 413, "body_too_large", msg);
-	}
+	/* The body is complete: no deadline while it is computed. */
+	if (track_phase(h, t, PH_BUSY, 0))
+		return MHD_NO;
 
-	qbuf q = {.n = 0};
-	q.s[0] = '\0';
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	watch w = {.h = h, .fd = ci ? ci->connect_fd : -1};
+	evald_progress cancel = {watch_tick, &w};
 	svc_request rq = {
 		.method = method,
 		.path = url,
-		.query = q.s,
+		.query = r->query,
 		.content_type = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
 		.authorization = MHD_lookup_connection_value(
@@ -229,6 +592,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		.body = r->body ? r->body : "",
 		.len = r->len,
 		.steal_body = r->body ? &r->body : NULL,
+		.cancel = &cancel,
 	};
 	svc_response rs;
 	svc_handle(h->svc, &rq, &rs);
@@ -237,6 +601,14 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	free(r->body);
 	r->body = NULL;
 	r->cap = 0;
+	if (w.why == WHY_STOP && !strcmp(rs.code, "cancelled")) {
+		free(rs.body);
+		return send_error(conn, r, 503, "shutting_down", 1,
+				  "the server stopped before this computation "
+				  "finished (--drain-timeout); retry");
+	}
+	if (w.why == WHY_GONE)
+		snprintf(rs.code, sizeof rs.code, "client_gone");
 	return send_response(conn, r, &rs);
 }
 
@@ -245,29 +617,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	http_server *h = cls;
 	req *r = *con_cls;
-	const union MHD_ConnectionInfo *ci;
-	char addr[64] = "-";
+	conn_track *t = track_of(conn);
+	char addr[64], m[40], p[420], c[64];
+	int cut = 0;
 
+	if (t) {
+		/* The next request on this connection: idle for --timeout,
+		 * then --header-timeout for its request line and headers,
+		 * however slowly its bytes trickle in. */
+		int idle = h->idle_timeout && h->header_timeout
+				   ? h->idle_timeout + h->header_timeout
+				   : 0;
+		pthread_mutex_lock(&h->mu);
+		cut = t->cut;
+		t->phase = PH_IDLE;
+		t->deadline = idle ? now_s() + idle : 0;
+		pthread_mutex_unlock(&h->mu);
+	}
 	if (!r)
 		return;
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET,
-				  &((const struct sockaddr_in *)sa)->sin_addr,
-				  addr, sizeof addr);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6,
-				  &((const struct sockaddr_in6 *)sa)->sin6_addr,
-				  addr, sizeof addr);
+	if (cut > 0 && !r->status) {
+		r->status = cut;
+		snprintf(r->code, sizeof r->code, "timeout");
+		r->route = "refused";
 	}
+	remote_addr(conn, addr, sizeof addr);
 	log_msg(LOG_INFO,
 		"event=request method=%s path=%s remote=%s status=%d code=%s "
-		"bytes_in=%zu "
-		"bytes_out=%zu ms=%.3f%s",
-		r->method, r->path, addr, r->status, r->code[0] ? r->code : "-",
-		r->len, r->out_len, since_ms(&r->t0),
+		"bytes_in=%zu bytes_out=%zu ms=%.3f%s",
+		log_esc(m, sizeof m, r->method), log_esc(p, sizeof p, r->path),
+		addr, r->status,
+		log_esc(c, sizeof c, r->code[0] ? r->code : "-"), r->len,
+		r->out_len, since_ms(&r->t0),
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	stats_observe(&h->svc->stats, r->route, r->status,
 		      since_ms(&r->t0) / 1e3);
@@ -276,6 +657,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->svc->stats.inflight, 1);
 	atomic_fetch_sub(&h->inflight, 1);
+}
+
+/* libmicrohttpd's own messages, as logfmt lines like every other. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512], e[1200];
+	size_t n;
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_msg(LOG_WARN, "event=libmicrohttpd msg=%s",
+		log_esc(e, sizeof e, msg));
 }
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss,
@@ -396,7 +791,18 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		return NULL;
 	h->svc = s;
 	h->max_body = cfg->svc.max_body;
+	h->header_timeout = cfg->header_timeout;
+	h->body_timeout = cfg->body_timeout;
+	h->idle_timeout = cfg->conn_timeout;
+	h->tls = cert != NULL;
 	atomic_store(&h->inflight, 0);
+	atomic_store(&h->cancel_all, 0);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	/* Heavy work runs in the handler threads, bounded by --max-jobs;
 	 * give the pool that many extra threads so light requests are still
 	 * served while the heavy ones compute. */
@@ -412,6 +818,10 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		{MHD_OPTION_THREAD_POOL_SIZE, pool, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL},
+		/* Excess connections from one address are closed at accept:
+		 * no request has been read yet, so there is nothing to answer.
+		 * 0 = no limit, as for libmicrohttpd. */
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, NULL},
 		/* 32 KiB, the library's default: the pool is zeroed before
 		 * every request on a kept-alive connection, and at 256 KiB that
 		 * memset was 28% of a small request's CPU
@@ -423,8 +833,12 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	h->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, ops,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+		flags, 0, NULL, NULL, on_request, h,
+		/* First, or the library logs on its own until it is set. */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_ARRAY, ops,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_END);
 	/* libmicrohttpd copies nothing: the PEM strings must live as long as
 	 * the daemon, so they are kept in h. */
 	h->cert = cert;
@@ -436,9 +850,16 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 			cfg->listen);
 		free(cert);
 		free(key);
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
 		free(h);
 		return NULL;
 	}
+	h->reaper_on = pthread_create(&h->reaper, NULL, reaper, h) == 0;
+	if (!h->reaper_on)
+		log_msg(LOG_WARN, "event=no_reaper reason=\"cannot start the "
+				  "deadline thread: --header-timeout and "
+				  "--body-timeout do not apply\"");
 	return h;
 }
 
@@ -456,7 +877,26 @@ void http_stop(http_server *h, int grace_s)
 	MHD_quiesce_daemon(h->d);
 	for (int i = 0; i < grace_s * 100 && atomic_load(&h->inflight) > 0; i++)
 		usleep(10000);
+	if (atomic_load(&h->inflight) > 0) {
+		/* The grace is over: computations still running are cancelled
+		 * (they poll watch_tick about every 100 ms) and answered 503;
+		 * a second is enough for them to notice. */
+		log_msg(LOG_WARN, "event=drain_timeout inflight=%d",
+			atomic_load(&h->inflight));
+		atomic_store(&h->cancel_all, 1);
+		for (int i = 0; i < 100 && atomic_load(&h->inflight) > 0; i++)
+			usleep(10000);
+	}
 	MHD_stop_daemon(h->d);
+	if (h->reaper_on) {
+		pthread_mutex_lock(&h->mu);
+		h->stopping = 1;
+		pthread_cond_signal(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->reaper, NULL);
+	}
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
 	free(h->cert);
 	free(h->key);
 	free(h);

@@ -66,3 +66,41 @@ void log_msg(int level, const char *fmt, ...)
 		/* Nowhere left to report it. */
 	}
 }
+
+static int log_plain(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '=' && c != '\\';
+}
+
+const char *log_esc(char *buf, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	int plain = *s != '\0';
+
+	for (const char *p = s; *p && plain; p++)
+		plain = log_plain((unsigned char)*p);
+	if (plain) {
+		snprintf(buf, n, "%s", s);
+		return buf;
+	}
+	buf[o++] = '"';
+	/* Room is kept for the longest escape, the closing quote and NUL. */
+	for (; *s && o + 6 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}

@@ -2,7 +2,7 @@
  *
  * The only process-wide state lives here: the service record and the HTTP
  * server.  SIGTERM/SIGINT stop accepting, let in-flight requests finish
- * (up to a grace period) and exit 0. */
+ * (up to --drain-timeout, then cancel them) and exit 0. */
 #include <config.h>
 
 #include <errno.h>
@@ -78,8 +78,17 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"", errbuf);
 		return 1;
 	}
-	if (errbuf[0])
-		log_msg(LOG_ERROR, "event=store_failed reason=\"%s\"", errbuf);
+	if (errbuf[0]) {
+		/* A store that cannot be opened now will not open by itself
+		 * later: stop, so the service manager reports it, rather than
+		 * serve with /readyz failing for ever. */
+		log_msg(LOG_ERROR,
+			"event=start_failed reason=\"cannot open the store in "
+			"--data-dir %s (is it writable by this user?): %s\"",
+			cfg.data_dir, errbuf);
+		svc_close(&s);
+		return 1;
+	}
 	if (!cfg.svc.auth.write_token[0] && strncmp(cfg.listen, "127.", 4) &&
 	    strncmp(cfg.listen, "[::1]", 5) &&
 	    strncmp(cfg.listen, "localhost", 9))
@@ -88,6 +97,11 @@ int main(int argc, char **argv)
 			"loopback without --token-file: anyone who reaches "
 			"this address can write\"",
 			cfg.listen);
+	if (!cfg.svc.auth.write_token[0] && cfg.svc.auth.read_token[0])
+		log_msg(LOG_WARN,
+			"event=open_writes reason=\"--read-token-file without "
+			"--token-file: reads need a token, but anyone who "
+			"reaches this address can write\"");
 	int lfd = sd_listen_fd();
 	h = http_start(&cfg, &s, lfd);
 	if (!h) {
@@ -107,7 +121,7 @@ int main(int argc, char **argv)
 	sd_notify_msg("STOPPING=1\nSTATUS=draining in-flight requests");
 	log_msg(LOG_INFO, "event=stopping signal=%s",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
-	http_stop(h, 30);
+	http_stop(h, cfg.drain_timeout);
 	svc_close(&s);
 	log_msg(LOG_INFO, "event=stopped");
 	return 0;

@@ -10,10 +10,23 @@ void respond_json(svc_response *rs, int status, json_t *body)
 {
 	rs->status = status;
 	rs->content_type = "application/json; charset=utf-8";
-	rs->body = body ? json_dumps(body, CODEC_DUMP_FLAGS) : NULL;
-	if (!rs->body) {
-		/* Only allocation failure gets here: answer something. */
+	if (!body) {
+		/* The caller's json_pack failed: a value it was handed cannot
+		 * be encoded (jansson refuses invalid UTF-8) or memory ran
+		 * out, and jansson does not say which.  Strings from clients
+		 * are checked before they get here (paths in http.c, messages
+		 * in verr_set), so this is a bug, not the client's fault. */
+		rs->status = 500;
+		snprintf(rs->code, sizeof rs->code, "internal_error");
+		rs->body = strdup("{\"error\":{\"code\":\"internal_error\","
+				  "\"message\":\"the response could not be "
+				  "encoded; please report this\",\"path\":"
+				  "\"\"}}");
+		rs->retry_after = 0;
+	} else if (!(rs->body = json_dumps(body, CODEC_DUMP_FLAGS))) {
+		/* A built value always encodes: only allocation fails here. */
 		rs->status = 503;
+		snprintf(rs->code, sizeof rs->code, "out_of_memory");
 		rs->body =
 			strdup("{\"error\":{\"code\":\"out_of_memory\","
 			       "\"message\":\"out of memory\",\"path\":\"\"}}");

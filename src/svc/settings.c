@@ -88,6 +88,9 @@ static const opt opts[] = {
 	 "simultaneous connections (default 512)"},
 	{"max-per-ip", "EVALD_MAX_PER_IP", OPT_INT, F(per_ip_limit),
 	 "simultaneous connections from one client address (default 64)"},
+	{"drain-timeout", "EVALD_DRAIN_TIMEOUT", OPT_INT, F(drain_timeout),
+	 "seconds a stop lets requests in flight finish before cancelling "
+	 "them (default 30)"},
 	{"token-file", "EVALD_TOKEN_FILE", OPT_STR, F(token_file),
 	 "file holding the bearer token that POST, PUT and DELETE need"},
 	{"read-token-file", "EVALD_READ_TOKEN_FILE", OPT_STR,
@@ -202,6 +205,7 @@ int settings_load(settings *cfg, int argc, char **argv)
 	cfg->header_timeout = 10;
 	cfg->body_timeout = 300;
 	cfg->per_ip_limit = 64;
+	cfg->drain_timeout = 30;
 	svc_config_defaults(&cfg->svc);
 	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
 

@@ -14,6 +14,7 @@ typedef struct settings {
 	int header_timeout; /* seconds to send the headers */
 	int body_timeout;   /* seconds to send the body */
 	int per_ip_limit;   /* simultaneous connections per client address */
+	int drain_timeout;  /* seconds SIGTERM lets requests in flight run */
 	char token_file[1024];
 	char tls_cert[1024]; /* PEM files; both or neither */
 	char tls_key[1024];
