@@ -261,6 +261,7 @@ fail:
 typedef struct merge_ctx {
 	int moments; /* 0: rows x; 1: partial moments {n, mean, com} */
 	const evald_tensor *x, *mean, *com;
+	const evald_moments *batch; /* x's own moments, for rows */
 	double n;
 	const char *id;
 	verr *e;
@@ -290,7 +291,7 @@ static int merge_cb(void *ctx, store_stream *st)
 					"must be [N, %lld], got %s",
 					id, (long long)m.d, (long long)m.d,
 					evald_shape_str(x, shp, sizeof shp));
-		if (evald_moments_add(&m, x, &le) != EVALD_OK)
+		if (evald_moments_merge_into(&m, c->batch, &le) != EVALD_OK)
 			return verr_from_lib(e, &le, "/embeddings");
 	} else {
 		if (mean->ndim != 1 || mean->shape[0] != m.d)
@@ -330,6 +331,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 	pool_set_budget(pl, s->cfg.max_decoded);
 	codec_ctx cx = {.doc = &doc, .pool = pl, .max_elems = s->cfg.max_elems};
 	evald_tensor x = {0}, mean = {0}, com = {0};
+	evald_moments batch = {0};
 	double n = 0;
 
 	/* Decode everything first: the store transaction covers only the
@@ -395,10 +397,24 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 				goto fail;
 		}
 	}
+	/* The rows' own moments (N·d² work) are computed here, outside the
+	 * store's transaction, which then only merges them (d²): a large
+	 * batch does not hold up every other write to the store. */
+	if (!moments && x.ndim == 2 && x.shape[1] >= 1) {
+		evald_err le;
+		if (bounds_dim(s->cfg.max_dim, x.shape[1], "/embeddings", &e) <
+			    0 ||
+		    (evald_moments_init(&batch, x.shape[1], &le) != EVALD_OK &&
+		     verr_from_lib(&e, &le, "/embeddings") < 0) ||
+		    (evald_moments_add(&batch, &x, &le) != EVALD_OK &&
+		     verr_from_lib(&e, &le, "/embeddings") < 0))
+			goto fail;
+	}
 	merge_ctx mc = {.moments = moments,
 			.x = &x,
 			.mean = &mean,
 			.com = &com,
+			.batch = &batch,
 			.n = n,
 			.id = id,
 			.e = &e};
@@ -416,10 +432,12 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 	respond_json(rs, 200,
 		     json_pack("{s:s, s:I, s:I}", "id", id, "n",
 			       (json_int_t)mc.n_after, "d", (json_int_t)mc.d));
+	evald_moments_free(&batch);
 	jsonx_free(&doc);
 	pool_free(pl);
 	return;
 fail:
+	evald_moments_free(&batch);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_error(rs, &e);

@@ -444,6 +444,8 @@ static double *blob_copy(sqlite3_stmt *q, int col, int64_t count)
 	int bytes = sqlite3_column_bytes(q, col);
 	if (!b || bytes != count * (int64_t)sizeof(double))
 		return NULL;
+	if (count == 0)
+		return malloc(1);
 	double *d = malloc((size_t)bytes);
 	if (d)
 		memcpy(d, b, (size_t)bytes);
@@ -615,11 +617,6 @@ int store_stream_create(store *st, int64_t d, char id[33], char *errbuf)
 			 strerror(errno));
 		return STORE_ERR;
 	}
-	double *zeros = calloc((size_t)(d * d + 1), sizeof(double));
-	if (!zeros) {
-		snprintf(errbuf, 256, "store: out of memory");
-		return STORE_ERR;
-	}
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
 			 "INSERT INTO streams(id, d, n, created, updated, "
@@ -630,12 +627,14 @@ int store_stream_create(store *st, int64_t d, char id[33], char *errbuf)
 	bind_check(&b, sqlite3_bind_int64(q, 2, d));
 	bind_check(&b, sqlite3_bind_double(q, 3, t));
 	bind_check(&b, sqlite3_bind_double(q, 4, t));
-	bind_check(&b, bind_doubles(q, 5, zeros, d));
-	bind_check(&b, bind_doubles(q, 6, zeros, d * d));
+	/* Empty blobs stand for the zero moments of an empty stream: a
+	 * request of a few bytes must not make the store write 8·d² bytes
+	 * (stream_get reads them back as zeros). */
+	bind_check(&b, sqlite3_bind_zeroblob(q, 5, 0));
+	bind_check(&b, sqlite3_bind_zeroblob(q, 6, 0));
 	r = b ? bind_failed(st, q, b, errbuf) : step_done(st, q, NULL, errbuf);
 out:
 	pthread_mutex_unlock(&st->mu);
-	free(zeros);
 	return r;
 }
 
@@ -665,8 +664,15 @@ static int stream_get(store *st, const char *id, int with_moments,
 		s->created = sqlite3_column_double(q, 3);
 		s->updated = sqlite3_column_double(q, 4);
 		if (with_moments) {
-			s->mean = blob_copy(q, 5, s->d);
-			s->comoment = blob_copy(q, 6, s->d * s->d);
+			/* A stream nothing was added to yet stores empty
+			 * blobs (see store_stream_create): zeros. */
+			int empty =
+				s->n == 0 && sqlite3_column_bytes(q, 6) == 0;
+			s->mean = empty ? calloc((size_t)s->d, sizeof(double))
+					: blob_copy(q, 5, s->d);
+			s->comoment = empty ? calloc((size_t)(s->d * s->d),
+						     sizeof(double))
+					    : blob_copy(q, 6, s->d * s->d);
 			if (!s->mean || !s->comoment) {
 				free(s->mean);
 				free(s->comoment);
