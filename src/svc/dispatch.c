@@ -36,6 +36,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_response = 256LL << 20;
 	cfg->job_results = 256LL << 20;
 	cfg->job_ttl = 3600;
+	cfg->max_bodies = 1LL << 30;
 }
 
 int svc_init(svc *s, const svc_config *cfg, char *errbuf)
@@ -276,7 +277,8 @@ typedef struct creq {
 	const metric *m; /* NULL for /v1/evaluate */
 	char *body;	 /* owned when `owns_body` */
 	int owns_body;
-	int job; /* run by a job worker: waits for a heavy slot */
+	int job;	  /* run by a job worker: waits for a heavy slot */
+	int64_t reserved; /* of svc.body_bytes, taken over with the body */
 	jsonx_doc doc;
 } creq;
 
@@ -286,6 +288,8 @@ static void creq_free(void *arg)
 	jsonx_free(&q->doc);
 	if (q->owns_body)
 		free(q->body);
+	if (q->reserved)
+		atomic_fetch_sub(&q->s->body_bytes, q->reserved);
 	free(q);
 }
 
@@ -467,6 +471,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		/* The job outlives the request: take the body, no copy. */
 		q->owns_body = 1;
 		*rq->steal_body = NULL;
+		q->reserved = rq->reserved;
 	} else if (async) {
 		q->body = malloc(rq->len + 1);
 		if (!q->body) {

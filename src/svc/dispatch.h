@@ -37,6 +37,7 @@ typedef struct svc_config {
 	int64_t max_response;	/* bytes of one response body */
 	int64_t job_results;	/* bytes of finished job results kept */
 	int job_ttl;		/* seconds a finished job is kept */
+	int64_t max_bodies;	/* bytes of request bodies held at once */
 	const char *data_dir;	/* store location; NULL = no store */
 	auth auth;		/* tokens; empty = open */
 } svc_config;
@@ -51,6 +52,10 @@ typedef struct svc {
 	store *store; /* NULL when it could not be opened */
 	refcache *refs;
 	stats stats;
+	/* Bytes of request bodies held: reserved by http.c as they arrive,
+	 * released when the request ends or, for a body an async job took,
+	 * when the job lets go of it.  At most cfg.max_bodies. */
+	atomic_llong body_bytes;
 } svc;
 
 typedef struct svc_request {
@@ -64,6 +69,9 @@ typedef struct svc_request {
 	/* Where body came from malloc, &that pointer: an async request takes
 	 * it (setting it to NULL) instead of copying.  May be NULL. */
 	char **steal_body;
+	/* Bytes of body counted in svc.body_bytes; whoever steals the body
+	 * takes over releasing them.  0 for bodies not counted. */
+	int64_t reserved;
 	/* Polled by a synchronous computation; nonzero stops it (the client
 	 * left, the server is stopping).  May be NULL. */
 	const evald_progress *cancel;

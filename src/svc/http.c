@@ -21,8 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "http.h"
 #include "log.h"
+#include "respond.h"
 #include "verr.h"
 
 #if MHD_VERSION < 0x00097002
@@ -86,7 +88,8 @@ typedef struct req {
 	const char *route; /* route template for stats */
 	char query[QUERY_MAX];
 	size_t qlen;
-	int qbad; /* 1: not UTF-8, 2: too long once re-serialised */
+	int qbad;	  /* 1: not UTF-8, 2: too long once re-serialised */
+	int64_t reserved; /* bytes of svc.body_bytes this body holds */
 } req;
 
 static double now_s(void)
@@ -342,6 +345,31 @@ static MHD_RESULT send_error(struct MHD_Connection *conn, req *r, int status,
 
 /* ------------------------------------------------------- requests */
 
+/* Count n more body bytes against --max-bodies, the memory all bodies
+ * held at once may take (each is bounded by --max-body, but 512
+ * connections of 256 MiB are not).  0, or -1 when they do not fit. */
+static int body_reserve(http_server *h, req *r, int64_t n)
+{
+	svc *s = h->svc;
+	int64_t was = atomic_fetch_add(&s->body_bytes, n);
+	if (s->cfg.max_bodies > 0 && was + n > s->cfg.max_bodies) {
+		atomic_fetch_sub(&s->body_bytes, n);
+		return -1;
+	}
+	r->reserved += n;
+	return 0;
+}
+
+static void body_release(http_server *h, req *r)
+{
+	if (r->reserved)
+		atomic_fetch_sub(&h->svc->body_bytes, r->reserved);
+	r->reserved = 0;
+}
+
+static const char busy_msg[] = "the server holds as many request bodies as "
+			       "it may (--max-bodies); retry later";
+
 /* Called on the first call of a request: refuse by headers alone. */
 static int precheck(struct MHD_Connection *conn, http_server *h,
 		    const char *method, const char *url, req *r,
@@ -369,6 +397,22 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 					    "this server takes 511 bytes");
 		return 1;
 	}
+	/* Tokens are checked on the headers alone: a client without the
+	 * right one costs no body. */
+	verr e;
+	if (auth_check(
+		    &h->svc->cfg.auth, method, url,
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						MHD_HTTP_HEADER_AUTHORIZATION),
+		    &e) < 0) {
+		svc_response rs;
+		memset(&rs, 0, sizeof rs);
+		rs.route = "unauthorized";
+		rs.challenge = 1;
+		respond_error(&rs, &e);
+		*ret = send_response(conn, r, &rs);
+		return 1;
+	}
 	if (cl) {
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
@@ -380,6 +424,11 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 				 n, (long long)h->max_body);
 			*ret = send_error(conn, r, 413, "body_too_large", 0,
 					  msg);
+			return 1;
+		}
+		if (has_body && body_reserve(h, r, (int64_t)n) < 0) {
+			*ret = send_error(conn, r, 503, "overloaded",
+					  h->svc->cfg.retry_after, busy_msg);
 			return 1;
 		}
 	} else if (has_body && !te) {
@@ -553,6 +602,16 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 				   "body_too_large", msg);
 			return MHD_NO;
 		}
+		/* A chunked body is counted as it grows (a Content-Length
+		 * was counted whole from the headers). */
+		if (!MHD_lookup_connection_value(
+			    conn, MHD_HEADER_KIND,
+			    MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+		    body_reserve(h, r, (int64_t)n) < 0) {
+			refuse_raw(h, conn, r, 503, "Service Unavailable",
+				   "overloaded", busy_msg);
+			return MHD_NO;
+		}
 		if (r->len + n + 1 > r->cap) {
 			size_t nc = r->cap ? r->cap : 65536;
 			while (nc < r->len + n + 1)
@@ -592,12 +651,17 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		.body = r->body ? r->body : "",
 		.len = r->len,
 		.steal_body = r->body ? &r->body : NULL,
+		.reserved = r->reserved,
 		.cancel = &cancel,
 	};
 	svc_response rs;
 	svc_handle(h->svc, &rq, &rs);
 	/* The body is no longer needed; release it before the response is
-	 * sent, so peak memory per request is not body + response. */
+	 * sent, so peak memory per request is not body + response.  A job
+	 * that took it took its reservation too. */
+	if (r->body)
+		body_release(h, r);
+	r->reserved = 0;
 	free(r->body);
 	r->body = NULL;
 	r->cap = 0;
@@ -652,6 +716,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	stats_observe(&h->svc->stats, r->route, r->status,
 		      since_ms(&r->t0) / 1e3);
+	body_release(h, r);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;

@@ -74,6 +74,9 @@ static const opt opts[] = {
 	{"job-results", "EVALD_JOB_RESULTS", OPT_SIZE, F(svc.job_results),
 	 "bytes of finished async jobs' results kept for polling; the oldest "
 	 "are forgotten first (default 256M)"},
+	{"max-bodies", "EVALD_MAX_BODIES", OPT_SIZE, F(svc.max_bodies),
+	 "bytes of request bodies held at once, over all connections and "
+	 "queued jobs; more get 503 (default 1G)"},
 	{"job-ttl", "EVALD_JOB_TTL", OPT_INT, F(svc.job_ttl),
 	 "seconds a finished async job is kept for polling (default 3600)"},
 	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),
