@@ -321,7 +321,8 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 	if (state_need_store(s, &e) < 0)
 		goto fail;
 	if (!name) {
-		rc = store_series_list(s->store, &out, errbuf);
+		rc = store_series_list(s->store, s->cfg.max_response, &out,
+				       errbuf);
 		if (rc != STORE_OK) {
 			state_store_error(rc, errbuf, &e);
 			goto fail;

@@ -321,10 +321,11 @@ static json_t *point_json(sqlite3_stmt *q, int col)
 	return o;
 }
 
-int store_series_list(store *st, json_t **out, char *errbuf)
+int store_series_list(store *st, int64_t max_bytes, json_t **out, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc, r;
+	int rc, r, cut = 0;
+	int64_t bytes = 0;
 	json_t *arr = NULL;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(
@@ -338,18 +339,30 @@ int store_series_list(store *st, json_t **out, char *errbuf)
 		     &q, errbuf)))
 		goto out;
 	arr = json_array();
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		/* A generous estimate of the entry's text: its name, its
+		 * labels and ~120 bytes of keys and numbers. */
+		bytes += sqlite3_column_bytes(q, 0) +
+			 sqlite3_column_bytes(q, 5) + 120;
+		if (max_bytes > 0 && bytes > max_bytes) {
+			cut = 1;
+			rc = SQLITE_DONE;
+			break;
+		}
 		json_array_append_new(
 			arr, json_pack("{s:s, s:I, s:o}", "name",
 				       (const char *)sqlite3_column_text(q, 0),
 				       "points",
 				       (json_int_t)sqlite3_column_int64(q, 1),
 				       "latest", point_json(q, 2)));
+	}
 	if (rc != SQLITE_DONE) {
 		r = db_error(st, rc, errbuf);
 		json_decref(arr);
 	} else {
 		*out = json_pack("{s:o}", "series", arr);
+		if (cut)
+			json_object_set_new(*out, "truncated", json_true());
 	}
 	sqlite3_finalize(q);
 out:

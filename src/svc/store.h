@@ -44,7 +44,9 @@ typedef struct store_point {
 int store_series_append(store *st, const char *series, const store_point *p,
 			char *errbuf);
 /* {"series": [{"name", "points", "latest": {...}}]}; new reference. */
-int store_series_list(store *st, json_t **out, char *errbuf);
+/* At most about max_bytes of JSON text (0 = all): the list is cut there,
+ * in name order, and {"truncated": true} is added. */
+int store_series_list(store *st, int64_t max_bytes, json_t **out, char *errbuf);
 /* Points with ts > since (all when since < 0), oldest first, at most
  * limit; *out is an array (new reference). */
 int store_series_points(store *st, const char *series, double since,
