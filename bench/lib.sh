@@ -1,4 +1,4 @@
-# lib.sh - helpers shared by the issue-2 benchmarks (sourced, not run).
+# lib.sh - helpers shared by the service benchmarks (sourced, not run).
 #
 # Paths: the benchmarks run from the source tree; BUILDDIR (default: the
 # source tree) holds the built evald and .libs/, EVALD may name the binary.

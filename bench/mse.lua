@@ -1,4 +1,4 @@
--- mse.lua - wrk script for the issue-2 throughput benchmark: the
+-- mse.lua - wrk script for the service throughput benchmark: the
 -- small-loss request, POST /v1/metrics/mse with a tiny body, over
 -- keep-alive.  No response() hook on purpose: it would make wrk build Lua
 -- tables for every answer and steal CPU from the server on a small

@@ -5,6 +5,7 @@
 #   . "$top_srcdir/tests/lib.sh"
 #   need curl                   # skip the whole test without it
 #   start [evald flags...]      # a daemon on 127.0.0.1:<free port>, store in $tmp/data
+#   start_in DIR [evald flags...] # the same with its store in DIR
 #   req METHOD PATH [curl args] # prints the status, body in $tmp/body
 #   ok $? "description"
 #   done_testing
@@ -27,13 +28,20 @@ ok() {
 	fi
 }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# diag TEXT: a TAP comment, for what a failure should show beyond its
+# description.
+diag() { echo "# $*"; }
 
-# Extra cleanup a test needs (other daemons, servers) goes in its own
-# function named by cleanup_hook.
+# Extra cleanup a test needs (other daemons, servers, a mount) goes in its
+# own function named by cleanup_hook.  It runs after the daemon started by
+# `start` is gone, so that nothing it held (a mounted data dir) is busy.
 cleanup_hook=""
 cleanup() {
+	if [ -n "$pid" ]; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
 	[ -n "$cleanup_hook" ] && $cleanup_hook
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -46,11 +54,14 @@ need() {
 }
 
 # start [flags]: evald on a free loopback port with its store in
-# $tmp/data (unless a --data-dir is given); sets pid, port, URL.  The log
-# goes to $tmp/log.
-start() {
+# $tmp/data; sets pid, port, URL (empty port: it did not start).  The log
+# goes to $tmp/log.  start_in DIR [flags]: the same with the store in DIR.
+start() { start_in "$tmp/data" "$@"; }
+start_in() {
+	_dir=$1
+	shift
 	: >"$tmp/log"
-	"$EVALD" --listen 127.0.0.1:0 --data-dir "$tmp/data" "$@" 2>"$tmp/log" &
+	"$EVALD" --listen 127.0.0.1:0 --data-dir "$_dir" "$@" 2>"$tmp/log" &
 	pid=$!
 	port=""
 	for _ in $(seq 200); do

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# run-issue2.sh - every issue-2 benchmark, then one summary of the figures
-# next to their targets.  See bench/README.md for what each one measures.
+# service.sh - the service benchmarks (throughput, decoding, peak RSS),
+# then one summary of the figures next to their targets.  See bench/README.md for what each one measures.
 #
-#   bench/run-issue2.sh            the full runs (about 3 minutes)
-#   QUICK=1 bench/run-issue2.sh    short runs, to check that all works
+#   bench/service.sh            the full runs (about 3 minutes)
+#   QUICK=1 bench/service.sh    short runs, to check that all works
 #
 # Run it from a built tree (make evald), on an otherwise idle machine.
 # Exit status: 0 all targets met, 3 some target missed, 1 a benchmark could
@@ -18,7 +18,7 @@ if [ "${QUICK:-0}" = 1 ]; then
 fi
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-summary=$(mktemp "${TMPDIR:-/tmp}/evald-issue2.XXXXXX")
+summary=$(mktemp "${TMPDIR:-/tmp}/evald-service.XXXXXX")
 trap 'rm -f "$summary"' EXIT
 worst=0
 for b in throughput decode rss; do

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""distbench.py - the issue-3 benchmarks: evald's distribution distances
+"""distbench.py - the distribution-distance benchmarks: evald's distances
 timed against the Python functions they must equal (the anchors).
 
-    bench/issue3/distbench.py [--quick] [--rounds R] [--json FILE] [WHICH...]
+    bench/distances/distbench.py [--quick] [--rounds R] [--json FILE] [WHICH...]
 
 WHICH is any of fid-stats, fid-embed, fid-rss, w1, emd (default: all, in
 that order), plus `kernels` (the in-process LAPACK breakdown, run anyway
@@ -920,7 +920,7 @@ def main():
         return anchor_main(sys.argv[2], sys.argv[3] if len(sys.argv) > 3
                            else "")
     ap = argparse.ArgumentParser(
-        description="issue-3 benchmarks: evald vs its Python anchors")
+        description="distribution-distance benchmarks: evald vs its Python anchors")
     ap.add_argument("which", nargs="*",
                     help="fid-stats fid-ref fid-embed fid-rss w1 emd kernels "
                          "(default: all but kernels, which runs anyway)")
