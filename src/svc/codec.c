@@ -544,7 +544,7 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	int64_t d = pi.shape[1], isz = dtypes[pi.ti].size;
 	int64_t rowbytes = d * isz;
 	/* ~8 MB per block: fewer, larger dsyrk updates (1 MB blocks cost 2x
-	 * in the accumulator, measured in bench/issue3). */
+	 * in the accumulator, measured in bench/distances). */
 	int64_t block_rows = rowbytes >= (8 << 20) ? 1 : (8 << 20) / rowbytes;
 	size_t cap = (size_t)(block_rows * rowbytes) + B64_PIECE / 4 * 3;
 	uint8_t *buf = malloc(cap);
