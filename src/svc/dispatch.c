@@ -16,6 +16,7 @@
 #include "dispatch.h"
 #include "jsonx.h"
 #include "registry.h"
+#include "resolve.h"
 #include "respond.h"
 #include "state.h"
 

@@ -25,8 +25,8 @@ static const evald_tensor *opt(const input_val *iv)
 
 int m_bce(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	input_val *w = mcall_in(c, "weight");
+	input_val *x = IN(c, I_PAIR_W, input), *y = IN(c, I_PAIR_W, target);
+	input_val *w = IN(c, I_PAIR_W, weight);
 	const char *const paths[] = {x->path, y->path, w->path};
 	evald_result r;
 	evald_err le = {0};
@@ -38,9 +38,9 @@ int m_bce(mcall *c, json_t *res, verr *err)
 
 int m_bce_with_logits(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	input_val *w = mcall_in(c, "weight");
-	pval *pw = mcall_p(c, "pos_weight");
+	input_val *x = IN(c, I_PAIR_W, input), *y = IN(c, I_PAIR_W, target);
+	input_val *w = IN(c, I_PAIR_W, weight);
+	pval *pw = P(c, P_BCEL, pos_weight);
 	const char *const paths[] = {x->path, y->path, w->path, pw->path};
 	evald_result r;
 	evald_err le = {0};
@@ -71,9 +71,9 @@ static void warn_all_ignored(mcall *c, const evald_tensor *input,
 
 int m_cross_entropy(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *w = mcall_p(c, "weight"), *ii = mcall_p(c, "ignore_index");
-	pval *ls = mcall_p(c, "label_smoothing");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *w = P(c, P_CE, weight), *ii = P(c, P_CE, ignore_index);
+	pval *ls = P(c, P_CE, label_smoothing);
 	const char *const paths[] = {x->path, y->path, w->path, ii->path,
 				     ls->path};
 	evald_result r;
@@ -88,8 +88,8 @@ int m_cross_entropy(mcall *c, json_t *res, verr *err)
 
 int m_nll(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *w = mcall_p(c, "weight"), *ii = mcall_p(c, "ignore_index");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *w = P(c, P_NLL, weight), *ii = P(c, P_NLL, ignore_index);
 	const char *const paths[] = {x->path, y->path, w->path, ii->path};
 	evald_result r;
 	evald_err le = {0};
@@ -103,9 +103,9 @@ int m_nll(mcall *c, json_t *res, verr *err)
 
 int m_focal(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *alpha = mcall_p(c, "alpha"), *gamma = mcall_p(c, "gamma");
-	pval *sa = mcall_p(c, "size_average");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *alpha = P(c, P_FOCAL, alpha), *gamma = P(c, P_FOCAL, gamma);
+	pval *sa = P(c, P_FOCAL, size_average);
 	const char *const paths[] = {x->path, y->path, alpha->path,
 				     gamma->path};
 	evald_reduction red = mcall_reduction(c);
@@ -124,8 +124,8 @@ int m_focal(mcall *c, json_t *res, verr *err)
 
 int m_sigmoid_focal(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *alpha = mcall_p(c, "alpha"), *gamma = mcall_p(c, "gamma");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *alpha = P(c, P_SFOCAL, alpha), *gamma = P(c, P_SFOCAL, gamma);
 	const char *const paths[] = {x->path, y->path, alpha->path,
 				     gamma->path};
 	evald_result r;

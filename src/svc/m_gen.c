@@ -161,8 +161,8 @@ static int fid_against_ref(mcall *c, input_val *x, input_val *y,
 
 int m_fid(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	pval *boot = mcall_p(c, "bootstrap"), *seed = mcall_p(c, "seed");
+	input_val *x = IN(c, I_XY, x), *y = IN(c, I_XY, y);
+	pval *boot = P(c, P_FID, bootstrap), *seed = P(c, P_FID, seed);
 	const char *paths[2] = {x->path, y->path};
 	evald_gauss gx, gy;
 	evald_fid_result r;
@@ -227,9 +227,9 @@ int m_fid(mcall *c, json_t *res, verr *err)
  * the decoded inputs. */
 int c_fid(mcall *c, mcost *k, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
+	input_val *x = IN(c, I_XY, x), *y = IN(c, I_XY, y);
 	input_val *side[2] = {x, y};
-	pval *boot = mcall_p(c, "bootstrap");
+	pval *boot = P(c, P_FID, bootstrap);
 	char p[80];
 
 	for (int i = 0; i < 2; i++) {
@@ -262,15 +262,15 @@ int c_fid(mcall *c, mcost *k, verr *err)
  * are only half computed. */
 int c_kid(mcall *c, mcost *k, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	pval *subsets = mcall_p(c, "subsets");
+	input_val *x = IN(c, I_XY, x), *y = IN(c, I_XY, y);
+	pval *subsets = P(c, P_KID, subsets);
 
 	if (x->t.ndim != 2 || y->t.ndim != 2)
 		return 0; /* the library refuses the shapes */
 	if (bounds_dim(c->max_dim, x->t.shape[1], x->path, err) < 0 ||
 	    bounds_dim(c->max_dim, y->t.shape[1], y->path, err) < 0)
 		return -1;
-	double m = (double)mcall_p(c, "subset_size")->i;
+	double m = (double)P(c, P_KID, subset_size)->i;
 	if (m > (double)x->t.shape[0])
 		m = (double)x->t.shape[0];
 	if (m > (double)y->t.shape[0])
@@ -283,31 +283,32 @@ int c_kid(mcall *c, mcost *k, verr *err)
 
 /* A libevald failure about no single input is about a parameter here. */
 static int lib_error_param(mcall *c, const evald_err *le, verr *err,
-			   const char *const *paths, const char *param)
+			   const char *const *paths, const pval *param)
 {
 	if (le->input < 0 && le->code == EVALD_EINVAL)
-		return verr_from_lib(err, le, mcall_p(c, param)->path);
+		return verr_from_lib(err, le, param->path);
 	return mcall_lib_error(c, le, err, paths);
 }
 
 int m_kid(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	pval *gamma = mcall_p(c, "gamma"), *size = mcall_p(c, "subset_size");
+	input_val *x = IN(c, I_XY, x), *y = IN(c, I_XY, y);
+	pval *gamma = P(c, P_KID, gamma), *size = P(c, P_KID, subset_size);
 	const char *paths[2] = {x->path, y->path};
 	evald_kid_params p = {
-		.subsets = mcall_p(c, "subsets")->i,
+		.subsets = P(c, P_KID, subsets)->i,
 		.subset_size = size->i,
-		.degree = (int)mcall_p(c, "degree")->i,
+		.degree = (int)P(c, P_KID, degree)->i,
 		.gamma = gamma->is_null ? NAN : gamma->num,
-		.coef0 = mcall_p(c, "coef0")->num,
-		.seed = (uint64_t)mcall_p(c, "seed")->i,
+		.coef0 = P(c, P_KID, coef0)->num,
+		.seed = (uint64_t)P(c, P_KID, seed)->i,
 	};
 	evald_kid_result r;
 	evald_err le;
 
 	if (evald_kid(&x->t, &y->t, &p, &c->progress, &r, &le))
-		return lib_error_param(c, &le, err, paths, "subset_size");
+		return lib_error_param(c, &le, err, paths,
+				       P(c, P_KID, subset_size));
 	mcall_put_number(c, res, "value", r.value);
 	mcall_put_number(c, res, "std", r.std);
 	json_object_set_new(res, "subset_size",
@@ -327,13 +328,13 @@ int m_kid(mcall *c, json_t *res, verr *err)
 
 int m_inception_score(mcall *c, json_t *res, verr *err)
 {
-	input_val *pr = mcall_in(c, "probs");
+	input_val *pr = IN(c, I_IS, probs);
 	const char *paths[1] = {pr->path};
 	evald_is_result r;
 	evald_err le;
 
-	if (evald_inception_score(&pr->t, mcall_p(c, "splits")->i, &r, &le))
-		return lib_error_param(c, &le, err, paths, "splits");
+	if (evald_inception_score(&pr->t, P(c, P_IS, splits)->i, &r, &le))
+		return lib_error_param(c, &le, err, paths, P(c, P_IS, splits));
 	mcall_put_number(c, res, "value", r.value);
 	mcall_put_number(c, res, "std", r.std);
 	return 0;

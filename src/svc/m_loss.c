@@ -6,13 +6,12 @@
 
 int m_mse(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	const char *const paths[] = {x->path, y->path,
-				     mcall_p(c, "half")->path};
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	const char *const paths[] = {x->path, y->path, P(c, P_MSE, half)->path};
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_mse(&x->t, &y->t, mcall_p(c, "half")->b, mcall_reduction(c),
+	if (evald_mse(&x->t, &y->t, P(c, P_MSE, half)->b, mcall_reduction(c),
 		      &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_loss(c, res, &r);
@@ -20,7 +19,7 @@ int m_mse(mcall *c, json_t *res, verr *err)
 
 int m_mae(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
 	const char *const paths[] = {x->path, y->path};
 	evald_result r;
 	evald_err le = {0};
@@ -32,8 +31,8 @@ int m_mae(mcall *c, json_t *res, verr *err)
 
 int m_huber(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *delta = mcall_p(c, "delta");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *delta = P(c, P_HUBER, delta);
 	const char *const paths[] = {x->path, y->path, delta->path};
 	evald_result r;
 	evald_err le = {0};
@@ -46,8 +45,8 @@ int m_huber(mcall *c, json_t *res, verr *err)
 
 int m_smooth_l1(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *beta = mcall_p(c, "beta");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *beta = P(c, P_SL1, beta);
 	const char *const paths[] = {x->path, y->path, beta->path};
 	evald_result r;
 	evald_err le = {0};
@@ -60,9 +59,9 @@ int m_smooth_l1(mcall *c, json_t *res, verr *err)
 
 int m_gaussian_nll(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	input_val *var = mcall_in(c, "var");
-	pval *full = mcall_p(c, "full"), *eps = mcall_p(c, "eps");
+	input_val *x = IN(c, I_GNLL, input), *y = IN(c, I_GNLL, target);
+	input_val *var = IN(c, I_GNLL, var);
+	pval *full = P(c, P_GNLL, full), *eps = P(c, P_GNLL, eps);
 	const char *const paths[] = {x->path, y->path, var->path, full->path,
 				     eps->path};
 	evald_result r;
@@ -76,8 +75,8 @@ int m_gaussian_nll(mcall *c, json_t *res, verr *err)
 
 int m_tukey(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *cc = mcall_p(c, "c"), *scale = mcall_p(c, "scale");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *cc = P(c, P_TUKEY, c), *scale = P(c, P_TUKEY, scale);
 	const char *const paths[] = {x->path, y->path, cc->path, scale->path};
 	evald_result r;
 	evald_err le = {0};

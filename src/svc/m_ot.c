@@ -9,10 +9,9 @@
  * tensor order of ot.h (x, y, x_weights, y_weights, cost). */
 static int ot_input(mcall *c, evald_ot_input *in, const char **paths, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	input_val *xw = mcall_in(c, "x_weights"),
-		  *yw = mcall_in(c, "y_weights");
-	input_val *cost = mcall_in(c, "cost");
+	input_val *x = IN(c, I_OT, x), *y = IN(c, I_OT, y);
+	input_val *xw = IN(c, I_OT, x_weights), *yw = IN(c, I_OT, y_weights);
+	input_val *cost = IN(c, I_OT, cost);
 
 	paths[0] = x->path;
 	paths[1] = y->path;
@@ -34,9 +33,9 @@ static int ot_input(mcall *c, evald_ot_input *in, const char **paths, verr *err)
 	in->x_weights = mcall_opt(xw);
 	in->y_weights = mcall_opt(yw);
 	in->cost = mcall_opt(cost);
-	in->metric = (evald_ot_metric)mcall_p(c, "metric")->choice;
-	in->p = mcall_p(c, "p")->num;
-	in->normalize = mcall_p(c, "normalize")->b;
+	in->metric = (evald_ot_metric)P(c, P_OT, metric)->choice;
+	in->p = P(c, P_OT, p)->num;
+	in->normalize = P(c, P_OT, normalize)->b;
 	in->max_cells =
 		c->max_cells > 0 ? c->max_cells : EVALD_OT_DEFAULT_MAX_CELLS;
 	return 0;
@@ -82,15 +81,15 @@ int m_emd(mcall *c, json_t *res, verr *err)
 
 	if (ot_input(c, &in, paths, err) < 0)
 		return -1;
-	if (evald_emd(&in, mcall_p(c, "return_plan")->b, &c->progress, &r,
-		      &le) < 0)
+	if (evald_emd(&in, P(c, P_EMD, return_plan)->b, &c->progress, &r, &le) <
+	    0)
 		return mcall_lib_error(c, &le, err, paths);
 	put_size(res, "n", r.n);
 	put_size(res, "m", r.m);
 	put_size(res, "pivots", r.pivots);
 	rc = mcall_put_number(c, res, "value", r.value);
-	if (rc == 0 && mcall_p(c, "return_plan")->b)
-		rc = put_plan(&r, res, mcall_p(c, "return_plan")->path, err);
+	if (rc == 0 && P(c, P_EMD, return_plan)->b)
+		rc = put_plan(&r, res, P(c, P_EMD, return_plan)->path, err);
 	evald_emd_result_free(&r);
 	return rc;
 }
@@ -101,12 +100,12 @@ int m_sinkhorn(mcall *c, json_t *res, verr *err)
 	evald_ot_input in;
 	evald_sinkhorn_result r;
 	evald_err le = {0};
-	double tol = mcall_p(c, "tol")->num;
-	int64_t max_iter = mcall_p(c, "max_iter")->i;
+	double tol = P(c, P_SINKHORN, tol)->num;
+	int64_t max_iter = P(c, P_SINKHORN, max_iter)->i;
 
 	if (ot_input(c, &in, paths, err) < 0)
 		return -1;
-	if (evald_sinkhorn(&in, mcall_p(c, "reg")->num, max_iter, tol,
+	if (evald_sinkhorn(&in, P(c, P_SINKHORN, reg)->num, max_iter, tol,
 			   &c->progress, &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	put_size(res, "n", r.n);

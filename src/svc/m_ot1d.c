@@ -6,24 +6,22 @@
 
 int m_wasserstein_1d(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	input_val *xw = mcall_in(c, "x_weights"),
-		  *yw = mcall_in(c, "y_weights");
+	input_val *x = IN(c, I_1D, x), *y = IN(c, I_1D, y);
+	input_val *xw = IN(c, I_1D, x_weights), *yw = IN(c, I_1D, y_weights);
 	const char *const paths[] = {x->path, y->path, xw->path, yw->path};
 	evald_err le = {0};
 	double v;
 
 	if (evald_wasserstein_1d(&x->t, &y->t, mcall_opt(xw), mcall_opt(yw),
-				 mcall_p(c, "p")->num, &v, &le) < 0)
+				 P(c, P_W1D, p)->num, &v, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_number(c, res, "value", v);
 }
 
 int m_energy_distance(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	input_val *xw = mcall_in(c, "x_weights"),
-		  *yw = mcall_in(c, "y_weights");
+	input_val *x = IN(c, I_1D, x), *y = IN(c, I_1D, y);
+	input_val *xw = IN(c, I_1D, x_weights), *yw = IN(c, I_1D, y_weights);
 	const char *const paths[] = {x->path, y->path, xw->path, yw->path};
 	evald_err le = {0};
 	double v;
@@ -36,10 +34,10 @@ int m_energy_distance(mcall *c, json_t *res, verr *err)
 
 int m_sliced_wasserstein(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "x"), *y = mcall_in(c, "y");
-	input_val *xw = mcall_in(c, "x_weights"),
-		  *yw = mcall_in(c, "y_weights");
-	input_val *pr = mcall_in(c, "projections");
+	input_val *x = IN(c, I_SLICED, x), *y = IN(c, I_SLICED, y);
+	input_val *xw = IN(c, I_SLICED, x_weights),
+		  *yw = IN(c, I_SLICED, y_weights);
+	input_val *pr = IN(c, I_SLICED, projections);
 	const char *const paths[] = {x->path, y->path, xw->path, yw->path,
 				     pr->path};
 	evald_err le = {0};
@@ -48,8 +46,8 @@ int m_sliced_wasserstein(mcall *c, json_t *res, verr *err)
 
 	if (evald_sliced_wasserstein(
 		    &x->t, &y->t, mcall_opt(xw), mcall_opt(yw), mcall_opt(pr),
-		    mcall_p(c, "n_projections")->i, mcall_p(c, "p")->num,
-		    (uint64_t)mcall_p(c, "seed")->i, &c->progress, &v, &used,
+		    P(c, P_SLICED, n_projections)->i, P(c, P_SLICED, p)->num,
+		    (uint64_t)P(c, P_SLICED, seed)->i, &c->progress, &v, &used,
 		    &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	json_object_set_new(res, "n_projections", json_integer(used));

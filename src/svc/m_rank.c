@@ -18,7 +18,7 @@ static int put_rank(mcall *c, json_t *res, const evald_tensor *scores,
 
 int m_average_precision(mcall *c, json_t *res, verr *err)
 {
-	input_val *s = mcall_in(c, "scores"), *rel = mcall_in(c, "relevance");
+	input_val *s = IN(c, I_RANK, scores), *rel = IN(c, I_RANK, relevance);
 	const char *paths[2] = {s->path, rel->path};
 	evald_rank_result r;
 	evald_err le;
@@ -40,8 +40,8 @@ int m_average_precision(mcall *c, json_t *res, verr *err)
 
 int m_ndcg(mcall *c, json_t *res, verr *err)
 {
-	input_val *s = mcall_in(c, "scores"), *rel = mcall_in(c, "relevance");
-	pval *k = mcall_p(c, "k");
+	input_val *s = IN(c, I_RANK, scores), *rel = IN(c, I_RANK, relevance);
+	pval *k = P(c, P_NDCG, k);
 	const char *paths[2] = {s->path, rel->path};
 	evald_rank_result r;
 	evald_err le;

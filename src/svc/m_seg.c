@@ -9,15 +9,15 @@
 
 int m_dice(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *act = mcall_p(c, "activation");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *act = P(c, P_DICE, activation);
 	evald_dice_opts o = {
 		/* "none|sigmoid|softmax" is the order of evald_activation. */
 		.activation = (evald_activation)act->choice,
-		.smooth_nr = mcall_p(c, "smooth_nr")->num,
-		.smooth_dr = mcall_p(c, "smooth_dr")->num,
-		.squared_pred = mcall_p(c, "squared_pred")->b,
-		.include_background = mcall_p(c, "include_background")->b,
+		.smooth_nr = P(c, P_DICE, smooth_nr)->num,
+		.smooth_dr = P(c, P_DICE, smooth_dr)->num,
+		.squared_pred = P(c, P_DICE, squared_pred)->b,
+		.include_background = P(c, P_DICE, include_background)->b,
 	};
 	const char *const paths[] = {x->path, y->path, act->path};
 	evald_result r;
@@ -67,8 +67,8 @@ static int weight_tensor(mcall *c, json_t *v, const char *path, evald_tensor *t,
 
 int m_perceptual(mcall *c, json_t *res, verr *err)
 {
-	input_val *x = mcall_in(c, "input"), *y = mcall_in(c, "target");
-	pval *wp = mcall_p(c, "weights");
+	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
+	pval *wp = P(c, P_PERC, weights);
 	int L = x->nlist;
 	evald_tensor *w = NULL;
 	const char **paths;
@@ -136,8 +136,8 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 				return -1;
 	}
 	if (evald_perceptual(
-		    x->list, y->list, L, w, mcall_p(c, "normalize")->b,
-		    (evald_perc_distance)mcall_p(c, "distance")->choice,
+		    x->list, y->list, L, w, P(c, P_PERC, normalize)->b,
+		    (evald_perc_distance)P(c, P_PERC, distance)->choice,
 		    mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	int rc = mcall_put_result(c, res, &r);

@@ -19,6 +19,7 @@
 #include "dispatch.h"
 #include "http.h"
 #include "log.h"
+#include "registry.h"
 #include "sd.h"
 #include "settings.h"
 
@@ -50,6 +51,16 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	log_setup(cfg.log_level, getenv("JOURNAL_STREAM") != NULL);
+	/* A metric row that disagrees with its enums or its function is a
+	 * build mistake: refuse to serve it. */
+	char bad[1024];
+	if (registry_check(bad, sizeof bad) > 0) {
+		for (char *nl = strchr(bad, '\n'); nl; nl = strchr(nl, '\n'))
+			*nl = nl[1] ? ';' : '\0';
+		log_msg(LOG_ERROR,
+			"event=start_failed reason=\"metric table: %s\"", bad);
+		return 1;
+	}
 	/* jansson's hash seed must be set before threads exist. */
 	json_object_seed(0);
 	/* Heavy computations run --max-jobs at a time; each may use BLAS

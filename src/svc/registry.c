@@ -1,21 +1,13 @@
-/* registry.c - what the metric table means: lookup, the catalog, and the
- * resolution of a request's inputs and params against a row.
- *
- * Validation lives here and nowhere else, so every metric answers the same
- * mistakes the same way: unknown input or param (422), missing required
- * input (422), wrong JSON type (400), out-of-range number or unknown enum
- * value (422). */
-#include <math.h>
+/* registry.c - what the metric table means: lookup by name, the catalog
+ * (GET /v1/metrics), and the self-check that every row agrees with itself
+ * and with the metric function it points at.  Resolution of a request
+ * against a row is resolve.c; the runtime metric functions call is
+ * mcall.c. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
-#include "codec.h"
 #include "registry.h"
-
-#include <evald/moments.h>
 
 const metric *registry_find(const char *name)
 {
@@ -39,28 +31,6 @@ int registry_param_index(const metric *m, const char *name)
 		if (!strcmp(m->params[i].name, name))
 			return i;
 	return -1;
-}
-
-input_val *mcall_in(mcall *c, const char *name)
-{
-	int i = registry_input_index(c->m, name);
-	if (i < 0) {
-		fprintf(stderr, "BUG: metric %s has no input %s\n", c->m->name,
-			name);
-		abort();
-	}
-	return &c->in[i];
-}
-
-pval *mcall_p(mcall *c, const char *name)
-{
-	int i = registry_param_index(c->m, name);
-	if (i < 0) {
-		fprintf(stderr, "BUG: metric %s has no param %s\n", c->m->name,
-			name);
-		abort();
-	}
-	return &c->p[i];
 }
 
 /* ------------------------------------------------------------ catalog */
@@ -130,502 +100,193 @@ json_t *registry_catalog_json(void)
 	return json_pack("{s:o}", "metrics", arr);
 }
 
-/* ------------------------------------------------------------ params */
+/* ------------------------------------------------------------ self-check */
 
-static int enum_index(const char *choices, const char *s)
+typedef struct problems {
+	char *buf;
+	size_t n, used;
+	int count;
+} problems;
+
+static void problem(problems *pr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(problems *pr, const char *fmt, ...)
 {
-	size_t n = strlen(s);
+	va_list ap;
+	pr->count++;
+	if (!pr->buf || pr->used + 1 >= pr->n)
+		return;
+	va_start(ap, fmt);
+	int w = vsnprintf(pr->buf + pr->used, pr->n - pr->used, fmt, ap);
+	va_end(ap);
+	if (w < 0)
+		return;
+	pr->used += (size_t)w;
+	if (pr->used + 1 < pr->n) {
+		pr->buf[pr->used++] = '\n';
+		pr->buf[pr->used] = '\0';
+	} else {
+		pr->used = pr->n - 1;
+	}
+}
+
+/* An enum param's choices string must be its values' names, in order,
+ * and name no choice twice. */
+static void check_enum(problems *pr, const metric *m, const param_spec *ps)
+{
+	if (!ps->choices || !*ps->choices || !ps->values) {
+		problem(pr, "%s: enum param %s needs choices and values",
+			m->name, ps->name);
+		return;
+	}
+	const char *s = ps->choices;
+	int k = 0;
+	for (;; k++) {
+		const char *bar = strchr(s, '|');
+		size_t len = bar ? (size_t)(bar - s) : strlen(s);
+		const char *want = ps->values[k].name;
+		if (!want) {
+			problem(pr,
+				"%s: param %s: choice '%.*s' has no enum "
+				"value",
+				m->name, ps->name, (int)len, s);
+			return;
+		}
+		if (strlen(want) != len || memcmp(want, s, len)) {
+			problem(pr,
+				"%s: param %s: choice %d is '%.*s' but its "
+				"enum value is named '%s'",
+				m->name, ps->name, k, (int)len, s, want);
+			return;
+		}
+		for (int j = 0; j < k; j++)
+			if (!strcmp(ps->values[j].name, want))
+				problem(pr, "%s: param %s: choice '%s' twice",
+					m->name, ps->name, want);
+		if (!bar)
+			break;
+		s = bar + 1;
+	}
+	if (ps->values[k + 1].name)
+		problem(pr, "%s: param %s: enum value '%s' is not in choices",
+			m->name, ps->name, ps->values[k + 1].name);
+}
+
+/* A metric function's slot list must be its row's names, index by index:
+ * the function reads c->in[i] / c->p[i] for the i-th name. */
+static void check_slots(problems *pr, const metric *m, const char *what,
+			const char *const *slots,
+			const char *(*row)(const metric *, int))
+{
 	int i = 0;
-	for (const char *c = choices; *c; i++) {
-		const char *bar = strchr(c, '|');
-		size_t len = bar ? (size_t)(bar - c) : strlen(c);
-		if (len == n && !memcmp(c, s, n))
-			return i;
-		c += len + (bar ? 1 : 0);
+	if (!slots) {
+		problem(pr, "%s: no %s slot list", m->name, what);
+		return;
 	}
-	return -1;
+	for (; slots[i]; i++) {
+		const char *name = row(m, i);
+		if (!name) {
+			problem(pr,
+				"%s: its function reads %s '%s' (slot %d), "
+				"which the row does not have",
+				m->name, what, slots[i], i);
+			return;
+		}
+		if (strcmp(name, slots[i]))
+			problem(pr,
+				"%s: its function reads %s '%s' from slot %d, "
+				"where the row has '%s'",
+				m->name, what, slots[i], i, name);
+	}
+	if (row(m, i))
+		problem(pr,
+			"%s: %s '%s' of the row is not in its function's "
+			"slot list",
+			m->name, what, row(m, i));
 }
 
-static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
-			 pval *out, verr *err)
+static const char *row_input(const metric *m, int i)
 {
-	const char *path = out->path;
-
-	out->json = v;
-	if (json_is_null(v)) {
-		if (!(ps->flags & PF_NULLABLE))
-			return verr_set(err, 422, "invalid_value", path,
-					"%s cannot be null", ps->name);
-		out->is_null = 1;
-		return 0;
-	}
-	switch (ps->type) {
-	case PT_BOOL:
-		if (!json_is_boolean(v))
-			return verr_set(err, 400, "wrong_type", path,
-					"%s must be true or false", ps->name);
-		out->b = json_is_true(v);
-		return 0;
-	case PT_ENUM: {
-		if (!json_is_string(v))
-			return verr_set(err, 400, "wrong_type", path,
-					"%s must be a string, one of %s",
-					ps->name, ps->choices);
-		out->choice = enum_index(ps->choices, json_string_value(v));
-		if (out->choice < 0)
-			return verr_set(err, 422, "invalid_value", path,
-					"%s must be one of %s; got '%s'",
-					ps->name, ps->choices,
-					json_string_value(v));
-		return 0;
-	}
-	case PT_NUMBER:
-	case PT_INT:
-		if (codec_number(cx, v, path, &out->num, err) < 0)
-			return -1;
-		if (ps->type == PT_INT) {
-			if (out->num != floor(out->num) ||
-			    fabs(out->num) > 9007199254740992.0)
-				return verr_set(err, 422, "invalid_value", path,
-						"%s must be an integer; got "
-						"%.17g",
-						ps->name, out->num);
-			out->i = (int64_t)out->num;
-		}
-		if (((ps->flags & PF_MIN) && (ps->flags & PF_MIN_OPEN) &&
-		     !(out->num > ps->min)) ||
-		    ((ps->flags & PF_MIN) && !(ps->flags & PF_MIN_OPEN) &&
-		     !(out->num >= ps->min)) ||
-		    ((ps->flags & PF_MAX) && !(out->num <= ps->max))) {
-			char lo[64] = "", hi[64] = "";
-			if (ps->flags & PF_MIN)
-				snprintf(lo, sizeof lo, "%s %.17g",
-					 ps->flags & PF_MIN_OPEN ? ">" : ">=",
-					 ps->min);
-			if (ps->flags & PF_MAX)
-				snprintf(hi, sizeof hi, "%s<= %.17g",
-					 ps->flags & PF_MIN ? " and " : "",
-					 ps->max);
-			return verr_set(err, 422, "out_of_range", path,
-					"%s must be %s%s; got %.17g", ps->name,
-					lo, hi, out->num);
-		}
-		return 0;
-	case PT_VECTOR:
-		if (json_is_number(v) || (jsonx_blob_of(cx->doc, v) &&
-					  jsonx_blob_of(cx->doc, v)->ndim == 0))
-			return codec_number(cx, v, path, &out->num, err);
-		if (codec_tensor(cx, v, path, &out->vec, err) < 0)
-			return -1;
-		if (out->vec.ndim != 1)
-			return verr_set(err, 422, "shape_mismatch", path,
-					"%s must be a number or a 1-D vector",
-					ps->name);
-		out->is_vec = 1;
-		return 0;
-	case PT_TENSOR:
-		out->is_vec = 1;
-		return codec_tensor(cx, v, path, &out->vec, err);
-	case PT_JSON: return 0;
-	}
-	return verr_set(err, 500, "internal_error", path, "bad param type");
+	return m->inputs[i].name;
 }
 
-/* ------------------------------------------------------------ inputs */
-
-static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
+static const char *row_param(const metric *m, int i)
 {
-	char p[128];
-
-	if (json_is_object(v) && !jsonx_blob_of(cx->doc, v) &&
-	    !json_object_get(v, "data")) {
-		json_t *mu = json_object_get(v, "mu");
-		json_t *sigma = json_object_get(v, "sigma");
-		json_t *n = json_object_get(v, "n");
-		const char *key;
-		json_t *val;
-
-		json_t *named = json_object_get(v, "reference");
-		const char *kind = "reference";
-		if (!named) {
-			named = json_object_get(v, "stream");
-			kind = "stream";
-		}
-		if (named) {
-			if (json_object_size(v) != 1)
-				return verr_set(
-					err, 422, "unknown_field", iv->path,
-					"{\"%s\"} takes no other field", kind);
-			snprintf(p, sizeof p, "%s/%s", iv->path, kind);
-			if (!json_is_string(named))
-				return verr_set(err, 400, "wrong_type", p,
-						"%s must be a name string",
-						kind);
-			if (!cx->resolve)
-				return verr_set(err, 422, "not_supported", p,
-						"stored statistics are not "
-						"available here");
-			codec_stats cs = {0};
-			if (cx->resolve(cx->resolve_ctx, kind,
-					json_string_value(named), p, cx->pool,
-					&cs, err) < 0)
-				return -1;
-			iv->mu = cs.mu;
-			iv->sigma = cs.sigma;
-			iv->n = cs.n;
-			iv->prep = cs.prep;
-			iv->is_stats = 1;
-			return 0;
-		}
-		json_object_foreach(v, key, val)
-		{
-			if (strcmp(key, "mu") && strcmp(key, "sigma") &&
-			    strcmp(key, "n")) {
-				snprintf(p, sizeof p, "%s/%s", iv->path, key);
-				return verr_set(
-					err, 422, "unknown_field", p,
-					"statistics are given as {\"mu\", "
-					"\"sigma\", \"n\"?}; '%s' is not one "
-					"of them",
-					key);
-			}
-		}
-		if (!mu || !sigma)
-			return verr_set(err, 422, "missing_input", iv->path,
-					"statistics need both mu and sigma");
-		snprintf(p, sizeof p, "%s/mu", iv->path);
-		if (codec_tensor(cx, mu, p, &iv->mu, err) < 0)
-			return -1;
-		snprintf(p, sizeof p, "%s/sigma", iv->path);
-		if (codec_tensor(cx, sigma, p, &iv->sigma, err) < 0)
-			return -1;
-		if (n) {
-			snprintf(p, sizeof p, "%s/n", iv->path);
-			if (codec_number(cx, n, p, &iv->n, err) < 0 ||
-			    bounds_count(iv->n, p, err) < 0)
-				return -1;
-		}
-		iv->is_stats = 1;
-		return 0;
-	}
-	/* Embeddings: decoded when the metric asks (mcall_set_*). */
-	iv->raw = v;
-	return 0;
+	return m->params[i].name;
 }
 
-static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
-			 input_val *iv, verr *err)
+int registry_check_table(const metric *table, char *errbuf, size_t n)
 {
-	iv->present = 1;
-	switch (is->kind) {
-	case IN_TENSOR: return codec_tensor(cx, v, iv->path, &iv->t, err);
-	case IN_SET: return resolve_set(cx, v, iv, err);
-	case IN_TENSOR_LIST: {
-		char p[128];
-		const jsonx_blob *bl = jsonx_blob_of(cx->doc, v);
-		if (bl && bl->kind == JSONX_NUMBERS && bl->ndim >= 2) {
-			/* Equal-shaped layers arrive as one rectangular
-			 * blob: each index of dim 0 is a layer. */
-			evald_tensor all;
-			if (codec_tensor(cx, v, iv->path, &all, err) < 0)
-				return -1;
-			iv->nlist = (int)all.shape[0];
-			iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
-					       sizeof *iv->list);
-			if (!iv->list)
-				return verr_set(err, 503, "out_of_memory",
-						iv->path, "out of memory");
-			for (int i = 0; i < iv->nlist; i++)
-				evald_tensor_init(&iv->list[i],
-						  all.data + i * all.strides[0],
-						  all.dtype, all.ndim - 1,
-						  all.shape + 1);
-			return 0;
-		}
-		if (!json_is_array(v) || bl)
-			return verr_set(err, 400, "wrong_type", iv->path,
-					"%s must be a list of tensors, one per "
-					"layer",
-					is->name);
-		iv->nlist = (int)json_array_size(v);
-		if (iv->nlist == 0)
-			return verr_set(err, 422, "empty_input", iv->path,
-					"%s must hold at least one layer",
-					is->name);
-		iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
-				       sizeof *iv->list);
-		if (!iv->list)
-			return verr_set(err, 503, "out_of_memory", iv->path,
-					"out of memory");
-		for (int i = 0; i < iv->nlist; i++) {
-			snprintf(p, sizeof p, "%s/%d", iv->path, i);
-			if (codec_tensor(cx, json_array_get(v, (size_t)i), p,
-					 &iv->list[i], err) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	}
-	return verr_set(err, 500, "internal_error", iv->path, "bad input kind");
-}
-
-int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
-		     json_t *params, const char *prefix, mcall *c, verr *err,
-		     const codec_ctx *cx)
-{
-	const char *key;
-	json_t *v;
-	char p[128];
-
-	c->m = m;
-	c->cx = *cx;
-	if (inputs && !json_is_object(inputs))
-		return verr_set(err, 400, "wrong_type", "/inputs",
-				"inputs must be an object mapping input names "
-				"to tensors");
-	if (params && !json_is_null(params) && !json_is_object(params)) {
-		snprintf(p, sizeof p, "%s/params", prefix);
-		return verr_set(err, 400, "wrong_type", p,
-				"params must be an object");
-	}
-	json_object_foreach(inputs, key, v)
-	{
-		if (registry_input_index(m, key) < 0) {
-			snprintf(p, sizeof p, "%s/inputs/%s", prefix, key);
-			return verr_set(err, 422, "unknown_input", p,
-					"%s takes no input named '%s'", m->name,
-					key);
-		}
-	}
-	if (json_is_object(params))
-		json_object_foreach(params, key, v)
-		{
-			if (registry_param_index(m, key) < 0) {
-				snprintf(p, sizeof p, "%s/params/%s", prefix,
-					 key);
-				return verr_set(err, 422, "unknown_parameter",
-						p,
-						"%s has no parameter '%s'; see "
-						"GET /v1/metrics/%s",
-						m->name, key, m->name);
-			}
-		}
-	for (int i = 0; m->inputs[i].name; i++) {
-		const input_spec *is = &m->inputs[i];
-		input_val *iv = &c->in[i];
-		json_t *val = json_object_get(inputs, is->name);
-		const char *pre = prefix;
-		if (!val && shared_inputs) {
-			val = json_object_get(shared_inputs, is->name);
-			pre = "";
-		}
-		snprintf(iv->path, sizeof iv->path, "%s/inputs/%s", pre,
-			 is->name);
-		if (!val || json_is_null(val)) {
-			if (is->required)
-				return verr_set(err, 422, "missing_input",
-						iv->path,
-						"%s needs input '%s' (%s)",
-						m->name, is->name, is->shape);
+	problems pr = {errbuf, n, 0, 0};
+	if (errbuf && n)
+		errbuf[0] = '\0';
+	for (const metric *m = table; m->name; m++) {
+		int ni = 0, np = 0;
+		if (!m->run || !m->inputs || !m->params || !m->family ||
+		    !m->summary || !m->reference) {
+			problem(&pr,
+				"%s: row lacks a field (run, inputs, params, "
+				"family, summary or reference)",
+				m->name);
 			continue;
 		}
-		if (resolve_input(is, val, cx, iv, err) < 0)
-			return -1;
-	}
-	for (int i = 0; m->params[i].name; i++) {
-		const param_spec *ps = &m->params[i];
-		json_t *val = json_is_object(params)
-				      ? json_object_get(params, ps->name)
-				      : NULL;
-		snprintf(c->p[i].path, sizeof c->p[i].path, "%s/params/%s",
-			 prefix, ps->name);
-		if (!val) {
-			/* Defaults are JSON text in the row; parsing them here
-			 * keeps one code path for given and default values. */
-			val = json_loads(ps->def, JSON_DECODE_ANY, NULL);
-			if (!val)
-				return verr_set(err, 500, "internal_error",
-						c->p[i].path,
-						"bad default in registry");
-			json_array_append_new(c->owned, val);
+		for (const metric *o = table; o < m; o++)
+			if (!strcmp(o->name, m->name))
+				problem(&pr, "%s: two rows", m->name);
+		for (const input_spec *in = m->inputs; in->name; in++, ni++) {
+			if (!in->shape)
+				problem(&pr, "%s: input %s has no shape",
+					m->name, in->name);
+			if (registry_input_index(m, in->name) != ni)
+				problem(&pr, "%s: input %s twice", m->name,
+					in->name);
 		}
-		if (resolve_param(ps, val, cx, &c->p[i], err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int registry_check_cost(mcall *c, verr *err)
-{
-	mcost k = {0, "", ""};
-	if (!c->m->cost)
-		return 0;
-	if (c->m->cost(c, &k, err) < 0)
-		return -1;
-	return bounds_work(c->max_work, k.work, c->m->name, k.hint, k.path,
-			   err);
-}
-
-json_t *registry_params_json(const mcall *c)
-{
-	json_t *o = json_object();
-	for (int i = 0; c->m->params[i].name; i++) {
-		json_t *v = c->p[i].json;
-		json_object_set(o, c->m->params[i].name, v ? v : json_null());
-	}
-	return o;
-}
-
-/* ------------------------------------------------------------ lazy sets */
-
-const evald_tensor *mcall_opt(const input_val *iv)
-{
-	return iv->present ? &iv->t : NULL;
-}
-
-int mcall_set_tensor(mcall *c, input_val *iv, verr *err)
-{
-	if (!iv->raw)
-		return 0;
-	if (codec_tensor(&c->cx, iv->raw, iv->path, &iv->t, err) < 0)
-		return -1;
-	iv->raw = NULL;
-	return iv->t.ndim == 2
-		       ? bounds_dim(c->max_dim, iv->t.shape[1], iv->path, err)
-		       : 0;
-}
-
-typedef struct moments_sink {
-	evald_moments *m;
-	const char *path;
-	int ready;
-	const int64_t *d; /* set by codec_rows before the first block */
-	int64_t max_dim;
-} moments_sink;
-
-static int add_block(void *ctx, const void *rows, evald_dtype dt, int64_t nrows,
-		     verr *err)
-{
-	moments_sink *ms = ctx;
-	evald_err le;
-	if (!ms->ready) {
-		/* d comes from the header: refused before its d x d
-		 * accumulator is taken. */
-		if (bounds_dim(ms->max_dim, *ms->d, ms->path, err) < 0)
-			return -1;
-		if (evald_moments_init(ms->m, *ms->d, &le) != EVALD_OK)
-			return verr_from_lib(err, &le, ms->path);
-		ms->ready = 1;
-	}
-	if (evald_moments_add_rows(ms->m, rows, dt, nrows, &le) != EVALD_OK)
-		return verr_from_lib(err, &le, ms->path);
-	return 0;
-}
-
-int mcall_set_moments(mcall *c, input_val *iv, evald_moments *m, verr *err)
-{
-	evald_err le;
-	memset(m, 0, sizeof *m);
-	if (!iv->raw) {
-		if (iv->t.ndim == 2 &&
-		    bounds_dim(c->max_dim, iv->t.shape[1], iv->path, err) < 0)
-			return -1;
-		if (evald_moments_init(m, iv->t.ndim == 2 ? iv->t.shape[1] : 1,
-				       &le) != EVALD_OK ||
-		    evald_moments_add(m, &iv->t, &le) != EVALD_OK) {
-			evald_moments_free(m);
-			return verr_from_lib(err, &le, iv->path);
+		for (const param_spec *ps = m->params; ps->name; ps++, np++) {
+			json_t *def =
+				ps->def ? json_loads(ps->def, JSON_DECODE_ANY,
+						     NULL)
+					: NULL;
+			if (!def)
+				problem(&pr,
+					"%s: param %s: default is not JSON",
+					m->name, ps->name);
+			json_decref(def);
+			if (!ps->doc)
+				problem(&pr, "%s: param %s has no doc", m->name,
+					ps->name);
+			if (registry_param_index(m, ps->name) != np)
+				problem(&pr, "%s: param %s twice", m->name,
+					ps->name);
+			if (ps->type == PT_ENUM)
+				check_enum(&pr, m, ps);
+			else if (ps->choices || ps->values)
+				problem(&pr,
+					"%s: param %s has choices but is no "
+					"enum",
+					m->name, ps->name);
 		}
-		return 0;
+		if (ni > REG_MAX_INPUTS)
+			problem(&pr, "%s: %d inputs, more than %d", m->name, ni,
+				REG_MAX_INPUTS);
+		if (np > REG_MAX_PARAMS)
+			problem(&pr, "%s: %d params, more than %d", m->name, np,
+				REG_MAX_PARAMS);
+		if ((m->flags & MF_LOSS) &&
+		    (!m->params[0].name ||
+		     strcmp(m->params[0].name, "reduction") ||
+		     m->params[0].type != PT_ENUM))
+			problem(&pr,
+				"%s: a loss has the enum param reduction "
+				"first",
+				m->name);
+		check_slots(&pr, m, "input", m->slots.inputs, row_input);
+		check_slots(&pr, m, "param", m->slots.params, row_param);
 	}
-	/* The sink learns d from the header before the first block; the
-	 * accumulator is created on the first block. */
-	int64_t n = 0, d = 0;
-	moments_sink ms = {
-		.m = m, .path = iv->path, .d = &d, .max_dim = c->max_dim};
-	if (codec_rows(&c->cx, iv->raw, iv->path, &n, &d, add_block, &ms, err) <
-	    0) {
-		evald_moments_free(m);
-		return -1;
-	}
-	if (!ms.ready && bounds_dim(c->max_dim, d, iv->path, err) < 0)
-		return -1;
-	if (!ms.ready && evald_moments_init(m, d, &le) != EVALD_OK)
-		return verr_from_lib(err, &le, iv->path);
-	return 0;
+	return pr.count;
 }
 
-/* ------------------------------------------------------------ results */
-
-void mcall_warn(mcall *c, const char *fmt, ...)
+int registry_check(char *errbuf, size_t n)
 {
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	json_array_append_new(c->warnings, json_string(buf));
-}
-
-int mcall_lib_error(mcall *c, const evald_err *le, verr *err,
-		    const char *const *paths)
-{
-	(void)c;
-	return verr_from_lib(err, le,
-			     le->input >= 0 && paths ? paths[le->input] : "");
-}
-
-int mcall_put_number(mcall *c, json_t *result, const char *key, double v)
-{
-	int nonfinite = 0;
-	json_object_set_new(result, key, codec_real_json(v, &nonfinite));
-	if (nonfinite)
-		mcall_warn(c, "%s is %s and is reported as null", key,
-			   isnan(v) ? "NaN" : "infinite");
-	return 0;
-}
-
-int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
-		    int ndim, const int64_t *shape)
-{
-	int nonfinite = 0;
-	double elems = 1;
-	char what[80];
-	for (int i = 0; i < ndim; i++)
-		elems *= (double)shape[i];
-	/* Refused from the element count, before the tree (about 40
-	 * bytes a number) and its text are built. */
-	snprintf(what, sizeof what, "\"%s\" of %.0f numbers", key, elems);
-	if (bounds_response(c->max_response, elems * BOUNDS_BYTES_PER_REAL,
-			    what, "", c->err) < 0)
-		return -1;
-	json_t *a = codec_array_json(v, ndim, shape, &nonfinite);
-	if (!a)
-		return verr_set(c->err, 503, "out_of_memory", "",
-				"out of memory");
-	json_object_set_new(result, key, a);
-	if (nonfinite)
-		mcall_warn(c, "%s holds non-finite values, reported as null",
-			   key);
-	return 0;
-}
-
-int mcall_put_loss(mcall *c, json_t *result, evald_result *r)
-{
-	int rc = mcall_put_result(c, result, r);
-	evald_result_free(r);
-	return rc;
-}
-
-evald_reduction mcall_reduction(mcall *c)
-{
-	return (evald_reduction)mcall_p(c, "reduction")->choice;
-}
-
-int mcall_put_result(mcall *c, json_t *result, const evald_result *r)
-{
-	if (r->values)
-		return mcall_put_array(c, result, "values", r->values, r->ndim,
-				       r->shape);
-	return mcall_put_number(c, result, "value", r->value);
+	return registry_check_table(registry, errbuf, n);
 }

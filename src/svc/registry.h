@@ -1,26 +1,21 @@
-/* registry.h - the metric registry.
+/* registry.h - the metric table's types, lookup, catalog and self-check.
  *
- * One row per metric (registry.c) drives three things: routing of
+ * One row per metric (registry_table.c) drives three things: routing of
  * POST /v1/metrics/{name} and /v1/evaluate, validation and resolution of
- * inputs and parameters, and the catalog served at GET /v1/metrics.  Adding
- * a metric means adding one row and writing one `metric_fn`.
+ * inputs and parameters (resolve.h), and the catalog served at
+ * GET /v1/metrics.  Adding a metric means adding one row and writing one
+ * `metric_fn` (mcall.h is what a metric function sees).
  *
- * A metric_fn receives its inputs already decoded to float64 tensors and its
- * parameters already type-checked, range-checked and defaulted.  It writes
- * its metric-specific fields ("value" or "values", extras) into `result`;
- * the dispatcher adds "metric", "params" and "elapsed_ms". */
+ * Rows are written with designated initialisers; registry_check() walks
+ * the table at start-up so that a row that disagrees with itself (an enum
+ * param whose choices and values differ, a metric function's slot that is
+ * not its row's name) stops the daemon before it serves. */
 #ifndef EVALD_REGISTRY_H
 #define EVALD_REGISTRY_H
 
 #include <jansson.h>
-#include <stdint.h>
+#include <stddef.h>
 
-#include <evald/progress.h>
-#include <evald/reduce.h>
-#include <evald/tensor.h>
-
-#include "codec.h"
-#include "pool.h"
 #include "verr.h"
 
 #define REG_MAX_INPUTS 8
@@ -30,7 +25,7 @@ typedef enum {
 	PT_BOOL,   /* true/false */
 	PT_NUMBER, /* finite float64 */
 	PT_INT,	   /* integer-valued number, also in .num */
-	PT_ENUM,   /* one of `choices` ("a|b|c"); index in .choice */
+	PT_ENUM,   /* one of `choices` ("a|b|c"); its value in .choice */
 	PT_VECTOR, /* a number or a 1-D tensor (nested array or packed) */
 	PT_TENSOR, /* a tensor of any rank */
 	PT_JSON	   /* any JSON; the metric function decodes it (in .json) */
@@ -43,11 +38,28 @@ enum {
 	PF_MIN_OPEN = 1 << 3  /* .min is an exclusive lower bound */
 };
 
+/* One choice of an enum param: its name on the wire and the library's
+ * enum value it stands for.  A list ends with name == NULL. */
+typedef struct enum_choice {
+	int value;
+	const char *name;
+} enum_choice;
+
+/* An enum's choices, defined once (registry_table.c): the "a|b|c" string
+ * the catalog and error messages show and the {value, name} list the
+ * resolver maps names through.  REG_ENUM() derives both from one X-macro
+ * list so they cannot disagree; registry_check() verifies it anyway. */
+typedef struct enum_spec {
+	const char *choices;	   /* "mean|sum|none" */
+	const enum_choice *values; /* {EVALD_REDUCE_MEAN, "mean"}, ... */
+} enum_spec;
+
 typedef struct param_spec {
 	const char *name;
 	ptype type;
 	const char *def; /* default as JSON text: "1.0", "null", "\"mean\"" */
-	const char *choices;
+	const char *choices;	   /* PT_ENUM: "a|b|c" */
+	const enum_choice *values; /* PT_ENUM: what each choice maps to */
 	double min, max;
 	unsigned flags;
 	const char *doc;
@@ -67,67 +79,17 @@ typedef struct input_spec {
 	int required;
 } input_spec;
 
-/* A decoded input.  Tensors live in the request's pool. */
-typedef struct input_val {
-	int present;
-	evald_tensor t;	    /* IN_TENSOR; IN_SET given as embeddings */
-	evald_tensor *list; /* IN_TENSOR_LIST */
-	int nlist;
-	int is_stats; /* IN_SET given as {"mu","sigma"} (or resolved
-			 from a reference or a stream) */
-	evald_tensor mu, sigma;
-	double n; /* sample count behind mu/sigma if known, else 0 */
-	const struct evald_fid_ref *prep; /* a prepared stored reference
-					     (mu points into it, sigma is
-					     empty), or NULL */
-	json_t *raw;   /* IN_SET embeddings not decoded yet (see mcall_set_*) */
-	char path[64]; /* "/inputs/x", for error messages */
-} input_val;
+/* The names a metric function reads its slots by (metric_fns.h), in slot
+ * order, ending with NULL.  registry_check() compares them with the row. */
+typedef struct slot_names {
+	const char *const *inputs;
+	const char *const *params;
+} slot_names;
 
-/* A resolved parameter. */
-typedef struct pval {
-	int is_null;
-	int b;
-	double num;
-	int64_t i;
-	int choice;
-	int is_vec;	  /* PT_VECTOR given as an array; PT_TENSOR always */
-	evald_tensor vec; /* in the request's pool */
-	json_t *json;	  /* the value as given or defaulted (borrowed) */
-	char path[64];	  /* "/params/alpha" */
-} pval;
-
-struct metric;
-
-typedef struct mcall {
-	const struct metric *m;
-	input_val in[REG_MAX_INPUTS]; /* indexed like m->inputs */
-	pval p[REG_MAX_PARAMS];	      /* indexed like m->params */
-	pool *pool;
-	evald_progress progress; /* real progress for async jobs */
-	json_t *warnings;	 /* array; metric_fn may append strings */
-	json_t *owned;	      /* array keeping defaulted param values alive */
-	codec_ctx cx;	      /* how inputs were decoded (for lazy ones) */
-	int64_t max_cells;    /* --max-cells: n x m bound of transport */
-	int64_t max_dim;      /* --max-dim: d of embeddings and statistics */
-	int64_t max_work;     /* --max-work: multiply-adds of one metric */
-	int64_t max_response; /* --max-response: bytes of the result */
-	verr *err; /* the run's err, where mcall_put_* report a refusal */
-} mcall;
-
-typedef int (*metric_fn)(mcall *c, json_t *result, verr *err);
-
-/* What a metric will cost, known once its inputs are resolved and before
- * it runs: `work` multiply-adds (0 when its inputs' size already bounds
- * it), the parameter that drives it and what to lower when it is too
- * much.  A cost function also checks its inputs' dimensions (--max-dim)
- * and may decode lazy inputs the metric needs whole anyway. */
-typedef struct mcost {
-	double work;
-	const char *path; /* e.g. c->p[i].path; "" for none */
-	const char *hint; /* "use fewer subsets or a smaller subset_size" */
-} mcost;
-typedef int (*metric_cost_fn)(mcall *c, mcost *out, verr *err);
+struct mcall;
+struct mcost;
+typedef int (*metric_fn)(struct mcall *c, json_t *result, verr *err);
+typedef int (*metric_cost_fn)(struct mcall *c, struct mcost *out, verr *err);
 
 enum {
 	MF_LOSS = 1 << 0, /* has `reduction`; "values" replaces "value" */
@@ -144,6 +106,7 @@ typedef struct metric {
 	metric_fn run;
 	unsigned flags;
 	metric_cost_fn cost; /* NULL: bounded by its inputs' size */
+	slot_names slots;    /* what run reads, by slot */
 } metric;
 
 /* The table, terminated by a row with name == NULL. */
@@ -155,64 +118,18 @@ const metric *registry_find(const char *name);
 json_t *registry_entry_json(const metric *m);
 json_t *registry_catalog_json(void);
 
-/* Index of a named input / param of m, or -1.  Metric functions use these
- * through the IN()/P() macros so rows can be reordered safely. */
+/* Index of a named input / param of m, or -1. */
 int registry_input_index(const metric *m, const char *name);
 int registry_param_index(const metric *m, const char *name);
 
-/* Accessors for metric functions: look up by name, abort() if the name is
- * not in the row (a programming error caught by every test that runs it). */
-input_val *mcall_in(mcall *c, const char *name);
-pval *mcall_p(mcall *c, const char *name);
-
-/* IN_SET embeddings are decoded on demand, because a metric may not need
- * them whole: mcall_set_tensor() decodes iv->raw into iv->t (needed for
- * resampling), mcall_set_moments() streams its rows into an accumulator
- * (initialised here with the right d; caller frees) without ever holding
- * the float64 matrix. Both are no-ops for already-decoded inputs. */
-int mcall_set_tensor(mcall *c, input_val *iv, verr *err);
-struct evald_moments;
-int mcall_set_moments(mcall *c, input_val *iv, struct evald_moments *m,
-		      verr *err);
-
-/* The tensor of an optional input, or NULL when it was not given. */
-const evald_tensor *mcall_opt(const input_val *iv);
-
-/* Map a libevald failure to `err`, naming the field: `paths[le->input]`
- * when le->input >= 0, else "". */
-int mcall_lib_error(mcall *c, const evald_err *le, verr *err,
-		    const char *const *paths);
-
-/* Append a warning sentence to the result's "warnings". */
-void mcall_warn(mcall *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Set result["value"] or, with reduction none, result["values"] (nested
- * arrays shaped like the result).  Non-finite values are written as null
- * with a warning, never dropped.  An array whose JSON would pass
- * --max-response is refused into c->err before it is built. */
-int mcall_put_result(mcall *c, json_t *result, const evald_result *r);
-/* mcall_put_result, then evald_result_free(r). */
-int mcall_put_loss(mcall *c, json_t *result, evald_result *r);
-/* A loss's `reduction` param as the libevald enum (the row's choices are
- * "mean|sum|none", the enum's order). */
-evald_reduction mcall_reduction(mcall *c);
-int mcall_put_number(mcall *c, json_t *result, const char *key, double v);
-int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
-		    int ndim, const int64_t *shape);
-
-/* Resolve inputs and params of `req` ({"inputs","params"}) for m into c.
- * `shared_inputs` (from /v1/evaluate) are used where req has none.
- * On failure fills err (path relative to the request body) and returns -1. */
-int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
-		     json_t *params, const char *path_prefix, mcall *c,
-		     verr *err, const codec_ctx *cx);
-
-/* Refuse (422 too_large) a resolved call whose metric's cost function
- * finds it over --max-dim or --max-work, before any of the work. */
-int registry_check_cost(mcall *c, verr *err);
-
-/* The resolved params as JSON (echoed back in results). New reference. */
-json_t *registry_params_json(const mcall *c);
+/* Walk a table (terminated by name == NULL) for rows that disagree with
+ * themselves: an enum param without values or whose choices string is not
+ * its values' names in order, a default that is not JSON, a slot a metric
+ * function reads that is not the row's input or param of that index, a
+ * loss without `reduction` first, too many inputs or params.  Writes
+ * every problem, one per line, into errbuf and returns how many there
+ * were (0: the table is sound).  registry_check() checks `registry`. */
+int registry_check_table(const metric *table, char *errbuf, size_t n);
+int registry_check(char *errbuf, size_t n);
 
 #endif

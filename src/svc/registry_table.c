@@ -2,296 +2,472 @@
  *
  * This is the single source of truth for what evald serves: routing, input
  * and parameter validation, defaults and the catalog all read these rows.
- * To add a metric, add its row here and its metric_fn in a family file. */
-#include <math.h>
+ * To add a metric, add its row here (every field named), its slot lists
+ * and metric_fn in metric_fns.h and a family file; registry_check() refuses
+ * at start-up a row that disagrees with its function or its enums. */
+#include <evald/loss.h>
+#include <evald/ot.h>
+#include <evald/reduce.h>
 
 #include "metric_fns.h"
 #include "registry.h"
 
-/* The table is laid out by hand, one row per metric. */
+/* The table is laid out by hand, one field or row per line. */
 // clang-format off
-#define END {0}
-#define REDUCTION                                                              \
-	{"reduction", PT_ENUM, "\"mean\"", "mean|sum|none", 0, 0, 0,           \
-	 "How per-element losses are combined: mean, sum, or none (returns "   \
-	 "\"values\")."}
-#define IN2(a, sa, b, sb) {a, IN_TENSOR, sa, 1}, {b, IN_TENSOR, sb, 1}
-#define NONNEG PF_MIN
-#define POS PF_MIN | PF_MIN_OPEN
 
-static const input_spec in_pair[] = {IN2("input", "[...]", "target", "[...]"),
-				     END};
+/* ------------------------------------------------------------ enums */
+
+/* Each enum param's choices, defined once as {library value, name}: the
+ * "a|b|c" string (NAME_choices) and the list the resolver maps a name
+ * through (NAME_values) are both made from it, so they cannot disagree. */
+#define ENUM_VALUE_(v, s) {v, s},
+#define ENUM_BAR_(v, s) "|" s
+#define REG_ENUM(NAME, LIST)                                                   \
+	static const enum_choice NAME##_values[] = {LIST(ENUM_VALUE_) {0, 0}};  \
+	static const char NAME##_bars[] = "" LIST(ENUM_BAR_)
+/* A param's .choices and .values from one REG_ENUM (the string without
+ * its leading bar). */
+#define CHOICES(NAME) .choices = NAME##_bars + 1, .values = NAME##_values
+
+#define REDUCTION_ENUM(X)                                                      \
+	X(EVALD_REDUCE_MEAN, "mean")                                           \
+	X(EVALD_REDUCE_SUM, "sum")                                             \
+	X(EVALD_REDUCE_NONE, "none")
+#define TUKEY_SCALE_ENUM(X)                                                    \
+	X(EVALD_TUKEY_MAD, "mad")                                              \
+	X(EVALD_TUKEY_NONE, "none")
+#define ACTIVATION_ENUM(X)                                                     \
+	X(EVALD_ACT_NONE, "none")                                              \
+	X(EVALD_ACT_SIGMOID, "sigmoid")                                        \
+	X(EVALD_ACT_SOFTMAX, "softmax")
+#define PERC_DISTANCE_ENUM(X)                                                  \
+	X(EVALD_PERC_L2, "l2")                                                 \
+	X(EVALD_PERC_L1, "l1")
+#define OT_METRIC_ENUM(X)                                                      \
+	X(EVALD_OT_EUCLIDEAN, "euclidean")                                     \
+	X(EVALD_OT_SQEUCLIDEAN, "sqeuclidean")                                 \
+	X(EVALD_OT_CITYBLOCK, "cityblock")                                     \
+	X(EVALD_OT_COSINE, "cosine")
+
+REG_ENUM(reduction, REDUCTION_ENUM);
+REG_ENUM(tukey_scale, TUKEY_SCALE_ENUM);
+REG_ENUM(activation, ACTIVATION_ENUM);
+REG_ENUM(perc_distance, PERC_DISTANCE_ENUM);
+REG_ENUM(ot_metric, OT_METRIC_ENUM);
+
+/* ------------------------------------------------------------ slot lists */
+
+/* The names of metric_fns.h's slot lists; SLOTS() binds a row to two. */
+#define SLOT_NAME_(L, name) #name,
+#define SLOT_NAMES(L) static const char *const L##_names[] = {L(SLOT_NAME_, L) 0}
+#define SLOTS(I, P) .slots = {.inputs = I##_names, .params = P##_names}
+
+SLOT_NAMES(I_PAIR); SLOT_NAMES(I_PAIR_W); SLOT_NAMES(I_GNLL);
+SLOT_NAMES(I_RANK); SLOT_NAMES(I_XY); SLOT_NAMES(I_IS); SLOT_NAMES(I_1D);
+SLOT_NAMES(I_OT); SLOT_NAMES(I_SLICED);
+SLOT_NAMES(P_RED); SLOT_NAMES(P_MSE); SLOT_NAMES(P_HUBER); SLOT_NAMES(P_SL1);
+SLOT_NAMES(P_GNLL); SLOT_NAMES(P_TUKEY); SLOT_NAMES(P_BCEL);
+SLOT_NAMES(P_NLL); SLOT_NAMES(P_CE); SLOT_NAMES(P_SFOCAL);
+SLOT_NAMES(P_FOCAL); SLOT_NAMES(P_DICE); SLOT_NAMES(P_PERC);
+SLOT_NAMES(P_NONE); SLOT_NAMES(P_NDCG); SLOT_NAMES(P_FID); SLOT_NAMES(P_KID);
+SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
+SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED);
+
+/* ------------------------------------------------------------ inputs */
+
+#define END {0}
+#define TENSOR(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req}
+#define REQUIRED 1
+#define OPTIONAL 0
+
+static const input_spec in_pair[] = {
+	TENSOR("input", "[...]", REQUIRED),
+	TENSOR("target", "[...]", REQUIRED),
+	END};
 static const input_spec in_pair_w[] = {
-	IN2("input", "[...]", "target", "[...]"),
-	{"weight", IN_TENSOR, "broadcastable to input", 0}, END};
+	TENSOR("input", "[...]", REQUIRED),
+	TENSOR("target", "[...]", REQUIRED),
+	TENSOR("weight", "broadcastable to input", OPTIONAL),
+	END};
 static const input_spec in_gnll[] = {
-	IN2("input", "[...]", "target", "[...]"),
-	{"var", IN_TENSOR, "[...] or scalar", 1}, END};
+	TENSOR("input", "[...]", REQUIRED),
+	TENSOR("target", "[...]", REQUIRED),
+	TENSOR("var", "[...] or scalar", REQUIRED),
+	END};
 static const input_spec in_tukey[] = {
-	IN2("input", "[N] or [N,...]", "target", "[N] or [N,...]"), END};
+	TENSOR("input", "[N] or [N,...]", REQUIRED),
+	TENSOR("target", "[N] or [N,...]", REQUIRED),
+	END};
 static const input_spec in_ce[] = {
-	{"input", IN_TENSOR, "[N,C] or [N,C,d...] (logits)", 1},
-	{"target", IN_TENSOR, "[N] or [N,d...] indices, or probabilities "
-			      "shaped like input", 1},
+	TENSOR("input", "[N,C] or [N,C,d...] (logits)", REQUIRED),
+	TENSOR("target", "[N] or [N,d...] indices, or probabilities "
+			 "shaped like input", REQUIRED),
 	END};
 static const input_spec in_nll[] = {
-	{"input", IN_TENSOR, "[N,C] or [N,C,d...] (log-probabilities)", 1},
-	{"target", IN_TENSOR, "[N] or [N,d...] (class indices)", 1}, END};
-static const input_spec in_focal[] = {
-	{"input", IN_TENSOR, "[N,C] or [N,C,d...] (logits)", 1},
-	{"target", IN_TENSOR, "[N] or [N,d...] (class indices)", 1}, END};
-static const input_spec in_dice[] = {
-	{"input", IN_TENSOR, "[N,C,...]", 1},
-	{"target", IN_TENSOR,
-	 "[N,C,...], or class indices [N,...] or [N,1,...]", 1}, END};
-static const input_spec in_perc[] = {
-	{"input", IN_TENSOR_LIST, "list of [N,C,H,W] per layer", 1},
-	{"target", IN_TENSOR_LIST, "list of [N,C,H,W] per layer", 1}, END};
-static const input_spec in_rank[] = {
-	{"scores", IN_TENSOR, "[N] or [Q,N]", 1},
-	{"relevance", IN_TENSOR, "same as scores", 1}, END};
-static const input_spec in_fid[] = {
-	{"x", IN_SET, "[N,d] or {mu,sigma} or {reference} or {stream}", 1},
-	{"y", IN_SET, "[M,d] or {mu,sigma} or {reference} or {stream}", 1},
+	TENSOR("input", "[N,C] or [N,C,d...] (log-probabilities)", REQUIRED),
+	TENSOR("target", "[N] or [N,d...] (class indices)", REQUIRED),
 	END};
-static const input_spec in_kid[] = {{"x", IN_TENSOR, "[N,d]", 1},
-				    {"y", IN_TENSOR, "[M,d]", 1}, END};
-static const input_spec in_is[] = {{"probs", IN_TENSOR, "[N,C]", 1}, END};
+static const input_spec in_focal[] = {
+	TENSOR("input", "[N,C] or [N,C,d...] (logits)", REQUIRED),
+	TENSOR("target", "[N] or [N,d...] (class indices)", REQUIRED),
+	END};
+static const input_spec in_dice[] = {
+	TENSOR("input", "[N,C,...]", REQUIRED),
+	TENSOR("target", "[N,C,...], or class indices [N,...] or [N,1,...]",
+	       REQUIRED),
+	END};
+static const input_spec in_perc[] = {
+	{.name = "input", .kind = IN_TENSOR_LIST,
+	 .shape = "list of [N,C,H,W] per layer", .required = REQUIRED},
+	{.name = "target", .kind = IN_TENSOR_LIST,
+	 .shape = "list of [N,C,H,W] per layer", .required = REQUIRED},
+	END};
+static const input_spec in_rank[] = {
+	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
+	TENSOR("relevance", "same as scores", REQUIRED),
+	END};
+static const input_spec in_fid[] = {
+	{.name = "x", .kind = IN_SET,
+	 .shape = "[N,d] or {mu,sigma} or {reference} or {stream}",
+	 .required = REQUIRED},
+	{.name = "y", .kind = IN_SET,
+	 .shape = "[M,d] or {mu,sigma} or {reference} or {stream}",
+	 .required = REQUIRED},
+	END};
+static const input_spec in_kid[] = {
+	TENSOR("x", "[N,d]", REQUIRED),
+	TENSOR("y", "[M,d]", REQUIRED),
+	END};
+static const input_spec in_is[] = {
+	TENSOR("probs", "[N,C]", REQUIRED),
+	END};
 static const input_spec in_ot[] = {
-	{"x", IN_TENSOR, "[n,d] or [n]", 0},
-	{"y", IN_TENSOR, "[m,d] or [m]", 0},
-	{"x_weights", IN_TENSOR, "[n]", 0},
-	{"y_weights", IN_TENSOR, "[m]", 0},
-	{"cost", IN_TENSOR, "[n,m] (instead of x and y)", 0}, END};
+	TENSOR("x", "[n,d] or [n]", OPTIONAL),
+	TENSOR("y", "[m,d] or [m]", OPTIONAL),
+	TENSOR("x_weights", "[n]", OPTIONAL),
+	TENSOR("y_weights", "[m]", OPTIONAL),
+	TENSOR("cost", "[n,m] (instead of x and y)", OPTIONAL),
+	END};
 static const input_spec in_1d[] = {
-	{"x", IN_TENSOR, "[n]", 1}, {"y", IN_TENSOR, "[m]", 1},
-	{"x_weights", IN_TENSOR, "[n]", 0}, {"y_weights", IN_TENSOR, "[m]", 0},
+	TENSOR("x", "[n]", REQUIRED),
+	TENSOR("y", "[m]", REQUIRED),
+	TENSOR("x_weights", "[n]", OPTIONAL),
+	TENSOR("y_weights", "[m]", OPTIONAL),
 	END};
 static const input_spec in_sliced[] = {
-	{"x", IN_TENSOR, "[n,d]", 1}, {"y", IN_TENSOR, "[m,d]", 1},
-	{"x_weights", IN_TENSOR, "[n]", 0}, {"y_weights", IN_TENSOR, "[m]", 0},
-	{"projections", IN_TENSOR, "[k,d]", 0}, END};
+	TENSOR("x", "[n,d]", REQUIRED),
+	TENSOR("y", "[m,d]", REQUIRED),
+	TENSOR("x_weights", "[n]", OPTIONAL),
+	TENSOR("y_weights", "[m]", OPTIONAL),
+	TENSOR("projections", "[k,d]", OPTIONAL),
+	END};
+
+/* ------------------------------------------------------------ params */
+
+/* Bounds: .min with PF_MIN (NONNEG: >= 0 when .min is 0), PF_MIN_OPEN
+ * (POS: > 0), .max with PF_MAX. */
+#define NONNEG PF_MIN
+#define POS PF_MIN | PF_MIN_OPEN
+#define REDUCTION                                                              \
+	{.name = "reduction", .type = PT_ENUM, .def = "\"mean\"",               \
+	 CHOICES(reduction),                                                   \
+	 .doc = "How per-element losses are combined: mean, sum, or none "     \
+		"(returns \"values\")."}
+#define OT_COMMON(p_doc)                                                       \
+	{.name = "metric", .type = PT_ENUM, .def = "\"euclidean\"",             \
+	 CHOICES(ot_metric),                                                   \
+	 .doc = "Ground distance between points (ignored when cost is "        \
+		"given)."},                                                    \
+	{.name = "p", .type = PT_NUMBER, .def = "1", .min = 1,                 \
+	 .flags = PF_MIN, .doc = p_doc},                                       \
+	{.name = "normalize", .type = PT_BOOL, .def = "true",                  \
+	 .doc = "true: scale each weight vector to sum 1; false: keep the "    \
+		"masses, whose totals must agree."}
 
 static const param_spec p_red[] = {REDUCTION, END};
 static const param_spec p_mse[] = {
 	REDUCTION,
-	{"half", PT_BOOL, "false", 0, 0, 0, 0,
-	 "When true the loss is halved (½·(x−y)²)."},
+	{.name = "half", .type = PT_BOOL, .def = "false",
+	 .doc = "When true the loss is halved (½·(x−y)²)."},
 	END};
 static const param_spec p_huber[] = {
 	REDUCTION,
-	{"delta", PT_NUMBER, "1.0", 0, 0, 0, POS,
-	 "Threshold between the quadratic and the linear part."},
+	{.name = "delta", .type = PT_NUMBER, .def = "1.0", .min = 0, .flags = POS,
+	 .doc = "Threshold between the quadratic and the linear part."},
 	END};
 static const param_spec p_sl1[] = {
 	REDUCTION,
-	{"beta", PT_NUMBER, "1.0", 0, 0, 0, NONNEG,
-	 "Threshold between the quadratic and the linear part; 0 is L1."},
+	{.name = "beta", .type = PT_NUMBER, .def = "1.0", .min = 0, .flags = NONNEG,
+	 .doc = "Threshold between the quadratic and the linear part; 0 is "
+		"L1."},
 	END};
 static const param_spec p_gnll[] = {
 	REDUCTION,
-	{"full", PT_BOOL, "false", 0, 0, 0, 0,
-	 "Add the constant ½·log(2π) to every element."},
-	{"eps", PT_NUMBER, "1e-06", 0, 0, 0, POS,
-	 "Variances are clamped to at least eps."},
+	{.name = "full", .type = PT_BOOL, .def = "false",
+	 .doc = "Add the constant ½·log(2π) to every element."},
+	{.name = "eps", .type = PT_NUMBER, .def = "1e-06", .min = 0, .flags = POS,
+	 .doc = "Variances are clamped to at least eps."},
 	END};
 static const param_spec p_tukey[] = {
 	REDUCTION,
-	{"c", PT_NUMBER, "4.6851", 0, 0, 0, POS,
-	 "Tuning constant; residuals beyond c cost c²/6."},
-	{"scale", PT_ENUM, "\"mad\"", "mad|none", 0, 0, 0,
-	 "mad: divide residuals by 1.4826·MAD over the batch (dim 0), per "
-	 "output; none: use raw residuals."},
+	{.name = "c", .type = PT_NUMBER, .def = "4.6851", .min = 0, .flags = POS,
+	 .doc = "Tuning constant; residuals beyond c cost c²/6."},
+	{.name = "scale", .type = PT_ENUM, .def = "\"mad\"", CHOICES(tukey_scale),
+	 .doc = "mad: divide residuals by 1.4826·MAD over the batch (dim 0), "
+		"per output; none: use raw residuals."},
 	END};
 static const param_spec p_bcel[] = {
 	REDUCTION,
-	{"pos_weight", PT_VECTOR, "null", 0, 0, 0, PF_NULLABLE,
-	 "Weight of positive examples, a number or one per class (last dim)."},
+	{.name = "pos_weight", .type = PT_VECTOR, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "Weight of positive examples, a number or one per class (last "
+		"dim)."},
 	END};
 static const param_spec p_ce[] = {
 	REDUCTION,
-	{"weight", PT_VECTOR, "null", 0, 0, 0, PF_NULLABLE,
-	 "Per-class weight, length C."},
-	{"ignore_index", PT_INT, "-100", 0, 0, 0, 0,
-	 "Targets equal to this index contribute nothing."},
-	{"label_smoothing", PT_NUMBER, "0.0", 0, 0, 1, PF_MIN | PF_MAX,
-	 "Mix of the target with the uniform distribution, in [0,1]."},
+	{.name = "weight", .type = PT_VECTOR, .def = "null", .flags = PF_NULLABLE,
+	 .doc = "Per-class weight, length C."},
+	{.name = "ignore_index", .type = PT_INT, .def = "-100",
+	 .doc = "Targets equal to this index contribute nothing."},
+	{.name = "label_smoothing", .type = PT_NUMBER, .def = "0.0",
+	 .min = 0, .max = 1, .flags = PF_MIN | PF_MAX,
+	 .doc = "Mix of the target with the uniform distribution, in [0,1]."},
 	END};
 static const param_spec p_nll[] = {
 	REDUCTION,
-	{"weight", PT_VECTOR, "null", 0, 0, 0, PF_NULLABLE,
-	 "Per-class weight, length C."},
-	{"ignore_index", PT_INT, "-100", 0, 0, 0, 0,
-	 "Targets equal to this index contribute nothing."},
+	{.name = "weight", .type = PT_VECTOR, .def = "null", .flags = PF_NULLABLE,
+	 .doc = "Per-class weight, length C."},
+	{.name = "ignore_index", .type = PT_INT, .def = "-100",
+	 .doc = "Targets equal to this index contribute nothing."},
 	END};
 static const param_spec p_focal[] = {
 	REDUCTION,
-	{"alpha", PT_VECTOR, "null", 0, 0, 0, PF_NULLABLE,
-	 "Class balance: null (1), a number, or a length-C vector indexed by "
-	 "the target class."},
-	{"gamma", PT_NUMBER, "2.0", 0, 0, 0, NONNEG, "Focusing exponent."},
-	{"size_average", PT_BOOL, "null", 0, 0, 0, PF_NULLABLE,
-	 "Legacy: true means reduction mean, false means sum; overrides "
-	 "reduction when given."},
+	{.name = "alpha", .type = PT_VECTOR, .def = "null", .flags = PF_NULLABLE,
+	 .doc = "Class balance: null (1), a number, or a length-C vector "
+		"indexed by the target class."},
+	{.name = "gamma", .type = PT_NUMBER, .def = "2.0", .min = 0,
+	 .flags = NONNEG, .doc = "Focusing exponent."},
+	{.name = "size_average", .type = PT_BOOL, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "Legacy: true means reduction mean, false means sum; "
+		"overrides reduction when given."},
 	END};
 static const param_spec p_sfocal[] = {
 	REDUCTION,
-	{"alpha", PT_NUMBER, "0.25", 0, 0, 0, 0,
-	 "Weight of positives (1−alpha for negatives); negative disables."},
-	{"gamma", PT_NUMBER, "2.0", 0, 0, 0, NONNEG, "Focusing exponent."},
+	{.name = "alpha", .type = PT_NUMBER, .def = "0.25",
+	 .doc = "Weight of positives (1−alpha for negatives); negative "
+		"disables."},
+	{.name = "gamma", .type = PT_NUMBER, .def = "2.0", .min = 0,
+	 .flags = NONNEG, .doc = "Focusing exponent."},
 	END};
 static const param_spec p_dice[] = {
 	REDUCTION,
-	{"activation", PT_ENUM, "\"none\"", "none|sigmoid|softmax", 0, 0, 0,
-	 "Applied to input over the class dim before the overlap."},
-	{"smooth_nr", PT_NUMBER, "1e-05", 0, 0, 0, NONNEG,
-	 "Added to the numerator."},
-	{"smooth_dr", PT_NUMBER, "1e-05", 0, 0, 0, NONNEG,
-	 "Added to the denominator."},
-	{"squared_pred", PT_BOOL, "false", 0, 0, 0, 0,
-	 "Square input and target in the denominator."},
-	{"include_background", PT_BOOL, "true", 0, 0, 0, 0,
-	 "When false, class 0 is left out."},
+	{.name = "activation", .type = PT_ENUM, .def = "\"none\"",
+	 CHOICES(activation),
+	 .doc = "Applied to input over the class dim before the overlap."},
+	{.name = "smooth_nr", .type = PT_NUMBER, .def = "1e-05", .min = 0,
+	 .flags = NONNEG, .doc = "Added to the numerator."},
+	{.name = "smooth_dr", .type = PT_NUMBER, .def = "1e-05", .min = 0,
+	 .flags = NONNEG, .doc = "Added to the denominator."},
+	{.name = "squared_pred", .type = PT_BOOL, .def = "false",
+	 .doc = "Square input and target in the denominator."},
+	{.name = "include_background", .type = PT_BOOL, .def = "true",
+	 .doc = "When false, class 0 is left out."},
 	END};
 static const param_spec p_perc[] = {
 	REDUCTION,
-	{"weights", PT_JSON, "null", 0, 0, 0, PF_NULLABLE,
-	 "null (1 per layer) or a list with, per layer, a number or a "
-	 "length-C vector."},
-	{"normalize", PT_BOOL, "true", 0, 0, 0, 0,
-	 "Scale features to unit length over C (eps 1e-10) first."},
-	{"distance", PT_ENUM, "\"l2\"", "l2|l1", 0, 0, 0,
-	 "l2: squared difference; l1: absolute difference."},
+	{.name = "weights", .type = PT_JSON, .def = "null", .flags = PF_NULLABLE,
+	 .doc = "null (1 per layer) or a list with, per layer, a number or a "
+		"length-C vector."},
+	{.name = "normalize", .type = PT_BOOL, .def = "true",
+	 .doc = "Scale features to unit length over C (eps 1e-10) first."},
+	{.name = "distance", .type = PT_ENUM, .def = "\"l2\"",
+	 CHOICES(perc_distance),
+	 .doc = "l2: squared difference; l1: absolute difference."},
 	END};
 static const param_spec p_none[] = {END};
 static const param_spec p_ndcg[] = {
-	{"k", PT_INT, "null", 0, 1, 0, PF_NULLABLE | PF_MIN,
-	 "Only the top k ranks count; null means all."},
+	{.name = "k", .type = PT_INT, .def = "null", .min = 1,
+	 .flags = PF_NULLABLE | PF_MIN,
+	 .doc = "Only the top k ranks count; null means all."},
 	END};
 static const param_spec p_fid[] = {
-	{"bootstrap", PT_INT, "0", 0, 0, 100000, PF_MIN | PF_MAX,
-	 "Number of bootstrap resamples; > 0 adds ci95 and std."},
-	{"seed", PT_INT, "0", 0, 0, 0, PF_MIN, "Seed of the resampling."},
+	{.name = "bootstrap", .type = PT_INT, .def = "0", .min = 0, .max = 100000,
+	 .flags = PF_MIN | PF_MAX,
+	 .doc = "Number of bootstrap resamples; > 0 adds ci95 and std."},
+	{.name = "seed", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Seed of the resampling."},
 	END};
 static const param_spec p_kid[] = {
-	{"subsets", PT_INT, "100", 0, 1, 100000, PF_MIN | PF_MAX,
-	 "Number of random subsets."},
-	{"subset_size", PT_INT, "1000", 0, 2, 0, PF_MIN,
-	 "Rows per subset, capped at the smaller set."},
-	{"degree", PT_INT, "3", 0, 1, 64, PF_MIN | PF_MAX,
-	 "Degree of the polynomial kernel."},
-	{"gamma", PT_NUMBER, "null", 0, 0, 0, PF_NULLABLE | POS,
-	 "Kernel scale; null means 1/d."},
-	{"coef0", PT_NUMBER, "1", 0, 0, 0, NONNEG,
-	 "Kernel offset; a negative one makes the kernel indefinite."},
-	{"seed", PT_INT, "0", 0, 0, 0, PF_MIN, "Seed of the subset draws."},
+	{.name = "subsets", .type = PT_INT, .def = "100", .min = 1, .max = 100000,
+	 .flags = PF_MIN | PF_MAX, .doc = "Number of random subsets."},
+	{.name = "subset_size", .type = PT_INT, .def = "1000", .min = 2,
+	 .flags = PF_MIN, .doc = "Rows per subset, capped at the smaller set."},
+	{.name = "degree", .type = PT_INT, .def = "3", .min = 1, .max = 64,
+	 .flags = PF_MIN | PF_MAX, .doc = "Degree of the polynomial kernel."},
+	{.name = "gamma", .type = PT_NUMBER, .def = "null", .min = 0,
+	 .flags = PF_NULLABLE | POS, .doc = "Kernel scale; null means 1/d."},
+	{.name = "coef0", .type = PT_NUMBER, .def = "1", .min = 0,
+	 .flags = NONNEG,
+	 .doc = "Kernel offset; a negative one makes the kernel indefinite."},
+	{.name = "seed", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Seed of the subset draws."},
 	END};
 static const param_spec p_is[] = {
-	{"splits", PT_INT, "10", 0, 1, 0, PF_MIN,
-	 "Number of consecutive splits."},
+	{.name = "splits", .type = PT_INT, .def = "10", .min = 1, .flags = PF_MIN,
+	 .doc = "Number of consecutive splits."},
 	END};
 static const param_spec p_emd[] = {
-	{"metric", PT_ENUM, "\"euclidean\"",
-	 "euclidean|sqeuclidean|cityblock|cosine", 0, 0, 0,
-	 "Ground distance between points (ignored when cost is given)."},
-	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
-	 "Cost of a pair is distanceᵖ; the value is (Σ P·Cᵖ)^(1/p)."},
-	{"normalize", PT_BOOL, "true", 0, 0, 0, 0,
-	 "true: scale each weight vector to sum 1; false: keep the masses, "
-	 "whose totals must agree."},
-	{"return_plan", PT_BOOL, "false", 0, 0, 0, 0,
-	 "Add the optimal plan as [[i, j, mass], ...] (non-zeros only)."},
+	OT_COMMON("Cost of a pair is distanceᵖ; the value is (Σ P·Cᵖ)^(1/p)."),
+	{.name = "return_plan", .type = PT_BOOL, .def = "false",
+	 .doc = "Add the optimal plan as [[i, j, mass], ...] (non-zeros "
+		"only)."},
 	END};
 static const param_spec p_sinkhorn[] = {
-	{"metric", PT_ENUM, "\"euclidean\"",
-	 "euclidean|sqeuclidean|cityblock|cosine", 0, 0, 0,
-	 "Ground distance between points (ignored when cost is given)."},
-	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
-	 "Cost of a pair is distanceᵖ; the value is Σ P·Cᵖ (no root, as "
-	 "ot.sinkhorn2)."},
-	{"normalize", PT_BOOL, "true", 0, 0, 0, 0,
-	 "true: scale each weight vector to sum 1; false: keep the masses, "
-	 "whose totals must agree."},
-	{"reg", PT_NUMBER, "0.05", 0, 0, 0, POS, "Entropic regularisation."},
-	{"max_iter", PT_INT, "1000", 0, 1, 10000000, PF_MIN | PF_MAX,
-	 "Iteration limit (sweeps)."},
-	{"tol", PT_NUMBER, "1e-09", 0, 0, 0, POS,
-	 "Stop when the l2 error of the y marginal, measured every 10th "
-	 "sweep as POT does, falls below tol."},
+	OT_COMMON("Cost of a pair is distanceᵖ; the value is Σ P·Cᵖ (no root, "
+		  "as ot.sinkhorn2)."),
+	{.name = "reg", .type = PT_NUMBER, .def = "0.05", .min = 0, .flags = POS,
+	 .doc = "Entropic regularisation."},
+	{.name = "max_iter", .type = PT_INT, .def = "1000", .min = 1,
+	 .max = 10000000, .flags = PF_MIN | PF_MAX,
+	 .doc = "Iteration limit (sweeps)."},
+	{.name = "tol", .type = PT_NUMBER, .def = "1e-09", .min = 0, .flags = POS,
+	 .doc = "Stop when the l2 error of the y marginal, measured every 10th "
+		"sweep as POT does, falls below tol."},
 	END};
 static const param_spec p_w1d[] = {
-	{"p", PT_NUMBER, "1", 0, 1, 0, PF_MIN,
-	 "Order: the value is W_p (the p-th root of the cost)."},
+	{.name = "p", .type = PT_NUMBER, .def = "1", .min = 1, .flags = PF_MIN,
+	 .doc = "Order: the value is W_p (the p-th root of the cost)."},
 	END};
 static const param_spec p_sliced[] = {
-	{"n_projections", PT_INT, "50", 0, 1, 1000000, PF_MIN | PF_MAX,
-	 "Number of random directions (when projections is not given)."},
-	{"p", PT_NUMBER, "2", 0, 1, 0, PF_MIN, "Order of the distance."},
-	{"seed", PT_INT, "0", 0, 0, 0, PF_MIN, "Seed of the directions."},
+	{.name = "n_projections", .type = PT_INT, .def = "50", .min = 1,
+	 .max = 1000000, .flags = PF_MIN | PF_MAX,
+	 .doc = "Number of random directions (when projections is not "
+		"given)."},
+	{.name = "p", .type = PT_NUMBER, .def = "2", .min = 1, .flags = PF_MIN,
+	 .doc = "Order of the distance."},
+	{.name = "seed", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Seed of the directions."},
 	END};
 
-#define LOSS(n, s, ref, in, par, fn) \
-	{n, "loss", s, ref, in, par, fn, MF_LOSS, NULL}
+/* ------------------------------------------------------------ metrics */
+
+#define LOSS .family = "loss", .flags = MF_LOSS
 
 const metric registry[] = {
-	LOSS("mse", "Mean squared error.", "torch.nn.functional.mse_loss",
-	     in_pair, p_mse, m_mse),
-	LOSS("mae", "Mean absolute error.", "torch.nn.functional.l1_loss",
-	     in_pair, p_red, m_mae),
-	LOSS("huber", "Huber loss.", "torch.nn.functional.huber_loss",
-	     in_pair, p_huber, m_huber),
-	LOSS("smooth_l1", "Smooth L1 loss.",
-	     "torch.nn.functional.smooth_l1_loss", in_pair, p_sl1, m_smooth_l1),
-	LOSS("gaussian_nll", "Gaussian negative log-likelihood.",
-	     "torch.nn.functional.gaussian_nll_loss", in_gnll, p_gnll,
-	     m_gaussian_nll),
-	LOSS("tukey", "Tukey's biweight loss on MAD-scaled residuals.",
-	     "Belagiannis et al., ICCV 2015", in_tukey, p_tukey, m_tukey),
-	LOSS("bce", "Binary cross-entropy on probabilities.",
-	     "torch.nn.functional.binary_cross_entropy", in_pair_w, p_red,
-	     m_bce),
-	LOSS("bce_with_logits", "Binary cross-entropy on logits.",
-	     "torch.nn.functional.binary_cross_entropy_with_logits", in_pair_w,
-	     p_bcel, m_bce_with_logits),
-	LOSS("cross_entropy", "Softmax cross-entropy on logits.",
-	     "torch.nn.functional.cross_entropy", in_ce, p_ce,
-	     m_cross_entropy),
-	LOSS("nll", "Negative log-likelihood on log-probabilities.",
-	     "torch.nn.functional.nll_loss", in_nll, p_nll, m_nll),
-	LOSS("focal", "Softmax focal loss.", "-α_t(1-p_t)^γ log p_t", in_focal,
-	     p_focal, m_focal),
-	LOSS("sigmoid_focal", "Sigmoid focal loss.",
-	     "torchvision.ops.sigmoid_focal_loss", in_pair, p_sfocal,
-	     m_sigmoid_focal),
-	LOSS("dice", "Dice loss per sample and class.", "monai.losses.DiceLoss",
-	     in_dice, p_dice, m_dice),
-	LOSS("perceptual", "LPIPS-style distance between feature stacks.",
-	     "LPIPS (Zhang et al., CVPR 2018)", in_perc, p_perc, m_perceptual),
-	{"average_precision", "rank", "Average precision of a ranking.",
-	 "sklearn.metrics.average_precision_score", in_rank, p_none,
-	 m_average_precision, 0, NULL},
-	{"ndcg", "rank", "Normalised discounted cumulative gain.",
-	 "sklearn.metrics.ndcg_score", in_rank, p_ndcg, m_ndcg, 0, NULL},
-	{"fid", "generative", "Fréchet distance between Gaussian fits.",
-	 "pytorch_fid.fid_score.calculate_frechet_distance", in_fid, p_fid,
-	 m_fid, MF_HEAVY, c_fid},
-	{"kid", "generative", "Kernel Inception Distance (unbiased MMD²).",
-	 "Bińkowski et al., ICLR 2018 (polynomial kernel)", in_kid, p_kid,
-	 m_kid, MF_HEAVY, c_kid},
-	{"inception_score", "generative", "Inception Score.",
-	 "Salimans et al., NeurIPS 2016", in_is, p_is, m_inception_score, 0, NULL},
-	{"emd", "distance", "Exact earth mover's distance.", "ot.emd2", in_ot,
-	 p_emd, m_emd, MF_HEAVY, NULL},
-	{"wasserstein_1d", "distance", "Wasserstein distance on the line.",
-	 "scipy.stats.wasserstein_distance", in_1d, p_w1d, m_wasserstein_1d,
-	 0, NULL},
-	{"sinkhorn", "distance", "Entropic optimal transport cost.",
-	 "ot.sinkhorn2", in_ot, p_sinkhorn, m_sinkhorn, MF_HEAVY, NULL},
-	{"sliced_wasserstein", "distance", "Sliced Wasserstein distance.",
-	 "ot.sliced_wasserstein_distance", in_sliced, p_sliced,
-	 m_sliced_wasserstein, MF_HEAVY, NULL},
-	{"energy_distance", "distance", "Energy distance on the line.",
-	 "scipy.stats.energy_distance", in_1d, p_none, m_energy_distance, 0, NULL},
+	{.name = "mse", LOSS, .summary = "Mean squared error.",
+	 .reference = "torch.nn.functional.mse_loss",
+	 .inputs = in_pair, .params = p_mse, .run = m_mse,
+	 SLOTS(I_PAIR, P_MSE)},
+	{.name = "mae", LOSS, .summary = "Mean absolute error.",
+	 .reference = "torch.nn.functional.l1_loss",
+	 .inputs = in_pair, .params = p_red, .run = m_mae,
+	 SLOTS(I_PAIR, P_RED)},
+	{.name = "huber", LOSS, .summary = "Huber loss.",
+	 .reference = "torch.nn.functional.huber_loss",
+	 .inputs = in_pair, .params = p_huber, .run = m_huber,
+	 SLOTS(I_PAIR, P_HUBER)},
+	{.name = "smooth_l1", LOSS, .summary = "Smooth L1 loss.",
+	 .reference = "torch.nn.functional.smooth_l1_loss",
+	 .inputs = in_pair, .params = p_sl1, .run = m_smooth_l1,
+	 SLOTS(I_PAIR, P_SL1)},
+	{.name = "gaussian_nll", LOSS,
+	 .summary = "Gaussian negative log-likelihood.",
+	 .reference = "torch.nn.functional.gaussian_nll_loss",
+	 .inputs = in_gnll, .params = p_gnll, .run = m_gaussian_nll,
+	 SLOTS(I_GNLL, P_GNLL)},
+	{.name = "tukey", LOSS,
+	 .summary = "Tukey's biweight loss on MAD-scaled residuals.",
+	 .reference = "Belagiannis et al., ICCV 2015",
+	 .inputs = in_tukey, .params = p_tukey, .run = m_tukey,
+	 SLOTS(I_PAIR, P_TUKEY)},
+	{.name = "bce", LOSS,
+	 .summary = "Binary cross-entropy on probabilities.",
+	 .reference = "torch.nn.functional.binary_cross_entropy",
+	 .inputs = in_pair_w, .params = p_red, .run = m_bce,
+	 SLOTS(I_PAIR_W, P_RED)},
+	{.name = "bce_with_logits", LOSS,
+	 .summary = "Binary cross-entropy on logits.",
+	 .reference = "torch.nn.functional.binary_cross_entropy_with_logits",
+	 .inputs = in_pair_w, .params = p_bcel, .run = m_bce_with_logits,
+	 SLOTS(I_PAIR_W, P_BCEL)},
+	{.name = "cross_entropy", LOSS,
+	 .summary = "Softmax cross-entropy on logits.",
+	 .reference = "torch.nn.functional.cross_entropy",
+	 .inputs = in_ce, .params = p_ce, .run = m_cross_entropy,
+	 SLOTS(I_PAIR, P_CE)},
+	{.name = "nll", LOSS,
+	 .summary = "Negative log-likelihood on log-probabilities.",
+	 .reference = "torch.nn.functional.nll_loss",
+	 .inputs = in_nll, .params = p_nll, .run = m_nll,
+	 SLOTS(I_PAIR, P_NLL)},
+	{.name = "focal", LOSS, .summary = "Softmax focal loss.",
+	 .reference = "-α_t(1-p_t)^γ log p_t",
+	 .inputs = in_focal, .params = p_focal, .run = m_focal,
+	 SLOTS(I_PAIR, P_FOCAL)},
+	{.name = "sigmoid_focal", LOSS, .summary = "Sigmoid focal loss.",
+	 .reference = "torchvision.ops.sigmoid_focal_loss",
+	 .inputs = in_pair, .params = p_sfocal, .run = m_sigmoid_focal,
+	 SLOTS(I_PAIR, P_SFOCAL)},
+	{.name = "dice", LOSS, .summary = "Dice loss per sample and class.",
+	 .reference = "monai.losses.DiceLoss",
+	 .inputs = in_dice, .params = p_dice, .run = m_dice,
+	 SLOTS(I_PAIR, P_DICE)},
+	{.name = "perceptual", LOSS,
+	 .summary = "LPIPS-style distance between feature stacks.",
+	 .reference = "LPIPS (Zhang et al., CVPR 2018)",
+	 .inputs = in_perc, .params = p_perc, .run = m_perceptual,
+	 SLOTS(I_PAIR, P_PERC)},
+	{.name = "average_precision", .family = "rank",
+	 .summary = "Average precision of a ranking.",
+	 .reference = "sklearn.metrics.average_precision_score",
+	 .inputs = in_rank, .params = p_none, .run = m_average_precision,
+	 SLOTS(I_RANK, P_NONE)},
+	{.name = "ndcg", .family = "rank",
+	 .summary = "Normalised discounted cumulative gain.",
+	 .reference = "sklearn.metrics.ndcg_score",
+	 .inputs = in_rank, .params = p_ndcg, .run = m_ndcg,
+	 SLOTS(I_RANK, P_NDCG)},
+	{.name = "fid", .family = "generative",
+	 .summary = "Fréchet distance between Gaussian fits.",
+	 .reference = "pytorch_fid.fid_score.calculate_frechet_distance",
+	 .inputs = in_fid, .params = p_fid, .run = m_fid, .cost = c_fid,
+	 .flags = MF_HEAVY, SLOTS(I_XY, P_FID)},
+	{.name = "kid", .family = "generative",
+	 .summary = "Kernel Inception Distance (unbiased MMD²).",
+	 .reference = "Bińkowski et al., ICLR 2018 (polynomial kernel)",
+	 .inputs = in_kid, .params = p_kid, .run = m_kid, .cost = c_kid,
+	 .flags = MF_HEAVY, SLOTS(I_XY, P_KID)},
+	{.name = "inception_score", .family = "generative",
+	 .summary = "Inception Score.",
+	 .reference = "Salimans et al., NeurIPS 2016",
+	 .inputs = in_is, .params = p_is, .run = m_inception_score,
+	 SLOTS(I_IS, P_IS)},
+	{.name = "emd", .family = "distance",
+	 .summary = "Exact earth mover's distance.",
+	 .reference = "ot.emd2",
+	 .inputs = in_ot, .params = p_emd, .run = m_emd, .flags = MF_HEAVY,
+	 SLOTS(I_OT, P_EMD)},
+	{.name = "wasserstein_1d", .family = "distance",
+	 .summary = "Wasserstein distance on the line.",
+	 .reference = "scipy.stats.wasserstein_distance",
+	 .inputs = in_1d, .params = p_w1d, .run = m_wasserstein_1d,
+	 SLOTS(I_1D, P_W1D)},
+	{.name = "sinkhorn", .family = "distance",
+	 .summary = "Entropic optimal transport cost.",
+	 .reference = "ot.sinkhorn2",
+	 .inputs = in_ot, .params = p_sinkhorn, .run = m_sinkhorn,
+	 .flags = MF_HEAVY, SLOTS(I_OT, P_SINKHORN)},
+	{.name = "sliced_wasserstein", .family = "distance",
+	 .summary = "Sliced Wasserstein distance.",
+	 .reference = "ot.sliced_wasserstein_distance",
+	 .inputs = in_sliced, .params = p_sliced, .run = m_sliced_wasserstein,
+	 .flags = MF_HEAVY, SLOTS(I_SLICED, P_SLICED)},
+	{.name = "energy_distance", .family = "distance",
+	 .summary = "Energy distance on the line.",
+	 .reference = "scipy.stats.energy_distance",
+	 .inputs = in_1d, .params = p_none, .run = m_energy_distance,
+	 SLOTS(I_1D, P_NONE)},
 	{0},
 };
 // clang-format on

@@ -1,0 +1,363 @@
+/* resolve.c - a request's inputs and params resolved against a metric's
+ * row: the types, ranges, enum choices, defaults and required inputs the
+ * row declares.
+ *
+ * Validation lives here and nowhere else, so every metric answers the same
+ * mistakes the same way: unknown input or param (422), missing required
+ * input (422), wrong JSON type (400), out-of-range number or unknown enum
+ * value (422). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "codec.h"
+#include "resolve.h"
+
+/* ------------------------------------------------------------ params */
+
+static int enum_index(const char *choices, const char *s)
+{
+	size_t n = strlen(s);
+	int i = 0;
+	for (const char *c = choices; *c; i++) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+		if (len == n && !memcmp(c, s, n))
+			return i;
+		c += len + (bar ? 1 : 0);
+	}
+	return -1;
+}
+
+static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
+			 pval *out, verr *err)
+{
+	const char *path = out->path;
+
+	out->json = v;
+	if (json_is_null(v)) {
+		if (!(ps->flags & PF_NULLABLE))
+			return verr_set(err, 422, "invalid_value", path,
+					"%s cannot be null", ps->name);
+		out->is_null = 1;
+		return 0;
+	}
+	switch (ps->type) {
+	case PT_BOOL:
+		if (!json_is_boolean(v))
+			return verr_set(err, 400, "wrong_type", path,
+					"%s must be true or false", ps->name);
+		out->b = json_is_true(v);
+		return 0;
+	case PT_ENUM: {
+		if (!json_is_string(v))
+			return verr_set(err, 400, "wrong_type", path,
+					"%s must be a string, one of %s",
+					ps->name, ps->choices);
+		int k = enum_index(ps->choices, json_string_value(v));
+		if (k < 0)
+			return verr_set(err, 422, "invalid_value", path,
+					"%s must be one of %s; got '%s'",
+					ps->name, ps->choices,
+					json_string_value(v));
+		/* The k-th choice is the k-th value (registry_check). */
+		out->choice = ps->values ? ps->values[k].value : k;
+		return 0;
+	}
+	case PT_NUMBER:
+	case PT_INT:
+		if (codec_number(cx, v, path, &out->num, err) < 0)
+			return -1;
+		if (ps->type == PT_INT) {
+			if (out->num != floor(out->num) ||
+			    fabs(out->num) > 9007199254740992.0)
+				return verr_set(err, 422, "invalid_value", path,
+						"%s must be an integer; got "
+						"%.17g",
+						ps->name, out->num);
+			out->i = (int64_t)out->num;
+		}
+		if (((ps->flags & PF_MIN) && (ps->flags & PF_MIN_OPEN) &&
+		     !(out->num > ps->min)) ||
+		    ((ps->flags & PF_MIN) && !(ps->flags & PF_MIN_OPEN) &&
+		     !(out->num >= ps->min)) ||
+		    ((ps->flags & PF_MAX) && !(out->num <= ps->max))) {
+			char lo[64] = "", hi[64] = "";
+			if (ps->flags & PF_MIN)
+				snprintf(lo, sizeof lo, "%s %.17g",
+					 ps->flags & PF_MIN_OPEN ? ">" : ">=",
+					 ps->min);
+			if (ps->flags & PF_MAX)
+				snprintf(hi, sizeof hi, "%s<= %.17g",
+					 ps->flags & PF_MIN ? " and " : "",
+					 ps->max);
+			return verr_set(err, 422, "out_of_range", path,
+					"%s must be %s%s; got %.17g", ps->name,
+					lo, hi, out->num);
+		}
+		return 0;
+	case PT_VECTOR:
+		if (json_is_number(v) || (jsonx_blob_of(cx->doc, v) &&
+					  jsonx_blob_of(cx->doc, v)->ndim == 0))
+			return codec_number(cx, v, path, &out->num, err);
+		if (codec_tensor(cx, v, path, &out->vec, err) < 0)
+			return -1;
+		if (out->vec.ndim != 1)
+			return verr_set(err, 422, "shape_mismatch", path,
+					"%s must be a number or a 1-D vector",
+					ps->name);
+		out->is_vec = 1;
+		return 0;
+	case PT_TENSOR:
+		out->is_vec = 1;
+		return codec_tensor(cx, v, path, &out->vec, err);
+	case PT_JSON: return 0;
+	}
+	return verr_set(err, 500, "internal_error", path, "bad param type");
+}
+
+/* ------------------------------------------------------------ inputs */
+
+static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
+{
+	char p[128];
+
+	if (json_is_object(v) && !jsonx_blob_of(cx->doc, v) &&
+	    !json_object_get(v, "data")) {
+		json_t *mu = json_object_get(v, "mu");
+		json_t *sigma = json_object_get(v, "sigma");
+		json_t *n = json_object_get(v, "n");
+		const char *key;
+		json_t *val;
+
+		json_t *named = json_object_get(v, "reference");
+		const char *kind = "reference";
+		if (!named) {
+			named = json_object_get(v, "stream");
+			kind = "stream";
+		}
+		if (named) {
+			if (json_object_size(v) != 1)
+				return verr_set(
+					err, 422, "unknown_field", iv->path,
+					"{\"%s\"} takes no other field", kind);
+			snprintf(p, sizeof p, "%s/%s", iv->path, kind);
+			if (!json_is_string(named))
+				return verr_set(err, 400, "wrong_type", p,
+						"%s must be a name string",
+						kind);
+			if (!cx->resolve)
+				return verr_set(err, 422, "not_supported", p,
+						"stored statistics are not "
+						"available here");
+			codec_stats cs = {0};
+			if (cx->resolve(cx->resolve_ctx, kind,
+					json_string_value(named), p, cx->pool,
+					&cs, err) < 0)
+				return -1;
+			iv->mu = cs.mu;
+			iv->sigma = cs.sigma;
+			iv->n = cs.n;
+			iv->prep = cs.prep;
+			iv->is_stats = 1;
+			return 0;
+		}
+		json_object_foreach(v, key, val)
+		{
+			if (strcmp(key, "mu") && strcmp(key, "sigma") &&
+			    strcmp(key, "n")) {
+				snprintf(p, sizeof p, "%s/%s", iv->path, key);
+				return verr_set(
+					err, 422, "unknown_field", p,
+					"statistics are given as {\"mu\", "
+					"\"sigma\", \"n\"?}; '%s' is not one "
+					"of them",
+					key);
+			}
+		}
+		if (!mu || !sigma)
+			return verr_set(err, 422, "missing_input", iv->path,
+					"statistics need both mu and sigma");
+		snprintf(p, sizeof p, "%s/mu", iv->path);
+		if (codec_tensor(cx, mu, p, &iv->mu, err) < 0)
+			return -1;
+		snprintf(p, sizeof p, "%s/sigma", iv->path);
+		if (codec_tensor(cx, sigma, p, &iv->sigma, err) < 0)
+			return -1;
+		if (n) {
+			snprintf(p, sizeof p, "%s/n", iv->path);
+			if (codec_number(cx, n, p, &iv->n, err) < 0 ||
+			    bounds_count(iv->n, p, err) < 0)
+				return -1;
+		}
+		iv->is_stats = 1;
+		return 0;
+	}
+	/* Embeddings: decoded when the metric asks (mcall_set_*). */
+	iv->raw = v;
+	return 0;
+}
+
+static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
+			 input_val *iv, verr *err)
+{
+	iv->present = 1;
+	switch (is->kind) {
+	case IN_TENSOR: return codec_tensor(cx, v, iv->path, &iv->t, err);
+	case IN_SET: return resolve_set(cx, v, iv, err);
+	case IN_TENSOR_LIST: {
+		char p[128];
+		const jsonx_blob *bl = jsonx_blob_of(cx->doc, v);
+		if (bl && bl->kind == JSONX_NUMBERS && bl->ndim >= 2) {
+			/* Equal-shaped layers arrive as one rectangular
+			 * blob: each index of dim 0 is a layer. */
+			evald_tensor all;
+			if (codec_tensor(cx, v, iv->path, &all, err) < 0)
+				return -1;
+			iv->nlist = (int)all.shape[0];
+			iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
+					       sizeof *iv->list);
+			if (!iv->list)
+				return verr_set(err, 503, "out_of_memory",
+						iv->path, "out of memory");
+			for (int i = 0; i < iv->nlist; i++)
+				evald_tensor_init(&iv->list[i],
+						  all.data + i * all.strides[0],
+						  all.dtype, all.ndim - 1,
+						  all.shape + 1);
+			return 0;
+		}
+		if (!json_is_array(v) || bl)
+			return verr_set(err, 400, "wrong_type", iv->path,
+					"%s must be a list of tensors, one per "
+					"layer",
+					is->name);
+		iv->nlist = (int)json_array_size(v);
+		if (iv->nlist == 0)
+			return verr_set(err, 422, "empty_input", iv->path,
+					"%s must hold at least one layer",
+					is->name);
+		iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
+				       sizeof *iv->list);
+		if (!iv->list)
+			return verr_set(err, 503, "out_of_memory", iv->path,
+					"out of memory");
+		for (int i = 0; i < iv->nlist; i++) {
+			snprintf(p, sizeof p, "%s/%d", iv->path, i);
+			if (codec_tensor(cx, json_array_get(v, (size_t)i), p,
+					 &iv->list[i], err) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	}
+	return verr_set(err, 500, "internal_error", iv->path, "bad input kind");
+}
+
+int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
+		     json_t *params, const char *prefix, mcall *c, verr *err,
+		     const codec_ctx *cx)
+{
+	const char *key;
+	json_t *v;
+	char p[128];
+
+	c->m = m;
+	c->cx = *cx;
+	if (inputs && !json_is_object(inputs))
+		return verr_set(err, 400, "wrong_type", "/inputs",
+				"inputs must be an object mapping input names "
+				"to tensors");
+	if (params && !json_is_null(params) && !json_is_object(params)) {
+		snprintf(p, sizeof p, "%s/params", prefix);
+		return verr_set(err, 400, "wrong_type", p,
+				"params must be an object");
+	}
+	json_object_foreach(inputs, key, v)
+	{
+		if (registry_input_index(m, key) < 0) {
+			snprintf(p, sizeof p, "%s/inputs/%s", prefix, key);
+			return verr_set(err, 422, "unknown_input", p,
+					"%s takes no input named '%s'", m->name,
+					key);
+		}
+	}
+	if (json_is_object(params))
+		json_object_foreach(params, key, v)
+		{
+			if (registry_param_index(m, key) < 0) {
+				snprintf(p, sizeof p, "%s/params/%s", prefix,
+					 key);
+				return verr_set(err, 422, "unknown_parameter",
+						p,
+						"%s has no parameter '%s'; see "
+						"GET /v1/metrics/%s",
+						m->name, key, m->name);
+			}
+		}
+	for (int i = 0; m->inputs[i].name; i++) {
+		const input_spec *is = &m->inputs[i];
+		input_val *iv = &c->in[i];
+		json_t *val = json_object_get(inputs, is->name);
+		const char *pre = prefix;
+		if (!val && shared_inputs) {
+			val = json_object_get(shared_inputs, is->name);
+			pre = "";
+		}
+		snprintf(iv->path, sizeof iv->path, "%s/inputs/%s", pre,
+			 is->name);
+		if (!val || json_is_null(val)) {
+			if (is->required)
+				return verr_set(err, 422, "missing_input",
+						iv->path,
+						"%s needs input '%s' (%s)",
+						m->name, is->name, is->shape);
+			continue;
+		}
+		if (resolve_input(is, val, cx, iv, err) < 0)
+			return -1;
+	}
+	for (int i = 0; m->params[i].name; i++) {
+		const param_spec *ps = &m->params[i];
+		json_t *val = json_is_object(params)
+				      ? json_object_get(params, ps->name)
+				      : NULL;
+		snprintf(c->p[i].path, sizeof c->p[i].path, "%s/params/%s",
+			 prefix, ps->name);
+		if (!val) {
+			/* Defaults are JSON text in the row; parsing them here
+			 * keeps one code path for given and default values. */
+			val = json_loads(ps->def, JSON_DECODE_ANY, NULL);
+			if (!val)
+				return verr_set(err, 500, "internal_error",
+						c->p[i].path,
+						"bad default in registry");
+			json_array_append_new(c->owned, val);
+		}
+		if (resolve_param(ps, val, cx, &c->p[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int registry_check_cost(mcall *c, verr *err)
+{
+	mcost k = {0, "", ""};
+	if (!c->m->cost)
+		return 0;
+	if (c->m->cost(c, &k, err) < 0)
+		return -1;
+	return bounds_work(c->max_work, k.work, c->m->name, k.hint, k.path,
+			   err);
+}
+
+json_t *registry_params_json(const mcall *c)
+{
+	json_t *o = json_object();
+	for (int i = 0; c->m->params[i].name; i++) {
+		json_t *v = c->p[i].json;
+		json_object_set(o, c->m->params[i].name, v ? v : json_null());
+	}
+	return o;
+}
