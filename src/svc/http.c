@@ -7,6 +7,7 @@
  * the in-flight count used to drain on SIGTERM.  What to answer is decided
  * by svc_handle(); nothing here interprets a body. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 #include "http.h"
 #include "log.h"
 #include "respond.h"
+#include "settings.h"
 #include "verr.h"
 
 #if MHD_VERSION < 0x00097002
@@ -62,6 +64,7 @@ struct http_server {
 	int64_t max_body;
 	int header_timeout, body_timeout, idle_timeout; /* 0 = none */
 	int tls;
+	int port; /* the listening socket's, for the start-up line */
 	atomic_int inflight;
 	atomic_int cancel_all; /* the drain ran out: stop computing */
 	char *cert, *key;      /* PEM, alive while the daemon runs */
@@ -738,42 +741,56 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 		log_esc(e, sizeof e, msg));
 }
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss,
-			socklen_t *len)
+/* A listening socket for --listen, bound here rather than by the library
+ * so a failure names the address and the system's reason ("Address
+ * already in use"), not libmicrohttpd's "Failed to bind to port 0". */
+static int listen_socket(const char *listen_at, int *ipv6)
 {
-	char host[256];
-	const char *colon = strrchr(s, ':');
-	if (!colon || colon == s || strlen(colon + 1) == 0)
+	struct sockaddr_storage ss;
+	unsigned int len; /* socklen_t */
+	int fd = -1, one = 1;
+	const char *step = "socket";
+
+	if (settings_parse_listen(listen_at, &ss, &len) < 0) {
+		log_msg(LOG_ERROR,
+			"event=start_failed reason=\"bad --listen '%s', "
+			"expected ADDR:PORT, [ADDR6]:PORT or PORT\"",
+			listen_at);
 		return -1;
-	size_t hl = (size_t)(colon - s);
-	if (hl >= sizeof host)
-		return -1;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
-		return -1;
-	memset(ss, 0, sizeof *ss);
-	if (host[0] == '[' && host[hl - 1] == ']') {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-		host[hl - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			return -1;
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*len = sizeof *a6;
-		return 0;
 	}
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	if (!strcmp(host, "localhost"))
-		snprintf(host, sizeof host, "127.0.0.1");
-	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+	*ipv6 = ss.ss_family == AF_INET6;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	step = "bind";
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (*ipv6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		goto fail;
+	step = "listen on";
+	if (listen(fd, SOMAXCONN) < 0)
+		goto fail;
+	return fd;
+fail:
+	log_msg(LOG_ERROR,
+		"event=start_failed listen=%s reason=\"cannot %s %s: %s\"",
+		listen_at, step, listen_at, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* The port a listening socket is bound to (port 0 picks one). */
+static int bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return -1;
-	a4->sin_family = AF_INET;
-	a4->sin_port = htons((uint16_t)port);
-	*len = sizeof *a4;
-	return 0;
+	return ntohs(ss.ss_family == AF_INET6
+			     ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			     : ((struct sockaddr_in *)&ss)->sin_port);
 }
 
 static char *slurp(const char *path)
@@ -799,23 +816,13 @@ static char *slurp(const char *path)
 http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 {
 	char *cert = NULL, *key = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen;
 	http_server *h;
+	int own_fd = listen_fd < 0, ipv6 = 0;
 	/* ITC is what lets MHD_quiesce_daemon stop accepting while requests
 	 * in flight finish (the SIGTERM drain). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 
-	if (listen_fd < 0 && parse_listen(cfg->listen, &ss, &sslen) < 0) {
-		log_msg(LOG_ERROR,
-			"event=start_failed reason=\"bad --listen '%s', "
-			"expected ADDR:PORT or [ADDR6]:PORT\"",
-			cfg->listen);
-		return NULL;
-	}
-	if (listen_fd < 0 && ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	if (cfg->tls_cert[0]) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			log_msg(LOG_ERROR,
@@ -851,9 +858,22 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	h = calloc(1, sizeof *h);
-	if (!h)
+	if (own_fd && (listen_fd = listen_socket(cfg->listen, &ipv6)) < 0) {
+		free(cert);
+		free(key);
 		return NULL;
+	}
+	if (ipv6)
+		flags |= MHD_USE_IPv6;
+	h = calloc(1, sizeof *h);
+	if (!h) {
+		if (own_fd)
+			close(listen_fd);
+		free(cert);
+		free(key);
+		return NULL;
+	}
+	h->port = bound_port(listen_fd);
 	h->svc = s;
 	h->max_body = cfg->svc.max_body;
 	h->header_timeout = cfg->header_timeout;
@@ -876,10 +896,7 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 	 * libmicrohttpd from shutdown()-ing it on stop, so re-activation
 	 * works. */
 	struct MHD_OptionItem ops[] = {
-		listen_fd >= 0
-			? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET,
-						  listen_fd, NULL}
-			: (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss},
+		{MHD_OPTION_LISTEN_SOCKET, listen_fd, NULL},
 		{MHD_OPTION_THREAD_POOL_SIZE, pool, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL},
@@ -910,9 +927,11 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 	h->key = key;
 	if (!h->d) {
 		log_msg(LOG_ERROR,
-			"event=start_failed listen=%s reason=\"cannot bind or "
-			"start the HTTP server (address in use?)\"",
+			"event=start_failed listen=%s reason=\"cannot start "
+			"the HTTP server (see the libmicrohttpd line above)\"",
 			cfg->listen);
+		if (own_fd)
+			close(listen_fd);
 		free(cert);
 		free(key);
 		pthread_mutex_destroy(&h->mu);
@@ -930,9 +949,7 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 
 int http_port(const http_server *h)
 {
-	const union MHD_DaemonInfo *di =
-		MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
-	return di ? di->port : -1;
+	return h->port;
 }
 
 void http_stop(http_server *h, int grace_s)

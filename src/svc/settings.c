@@ -4,6 +4,7 @@
  * and --help all read it. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -108,6 +109,47 @@ static const opt opts[] = {
 	 "error, warn, info (default) or debug"},
 };
 #define NOPTS (sizeof opts / sizeof *opts)
+
+int settings_parse_listen(const char *s, struct sockaddr_storage *ss,
+			  unsigned int *len)
+{
+	char host[256] = "127.0.0.1";
+	const char *colon = strrchr(s, ':'), *port_s = colon ? colon + 1 : s;
+	char *end;
+
+	/* A port alone serves on loopback, the safe reading of "9000". */
+	if (colon) {
+		size_t hl = (size_t)(colon - s);
+		if (hl == 0 || hl >= sizeof host)
+			return -1;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+	}
+	long port = strtol(port_s, &end, 10);
+	if (!*port_s || *end || port < 0 || port > 65535)
+		return -1;
+	memset(ss, 0, sizeof *ss);
+	size_t hl = strlen(host);
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return -1;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a6;
+		return 0;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+		return -1;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	*len = sizeof *a4;
+	return 0;
+}
 
 static int parse_size(const char *s, int64_t *out)
 {
@@ -262,6 +304,15 @@ int settings_load(settings *cfg, int argc, char **argv)
 	    auth_load_token(cfg->read_token_file, cfg->svc.auth.read_token,
 			    sizeof cfg->svc.auth.read_token, errbuf) < 0) {
 		fprintf(stderr, "evald: %s\n", errbuf);
+		return -1;
+	}
+	struct sockaddr_storage ss;
+	unsigned int sl;
+	if (settings_parse_listen(cfg->listen, &ss, &sl) < 0) {
+		fprintf(stderr,
+			"evald: invalid value '%s' for --listen: expected "
+			"ADDR:PORT, [ADDR6]:PORT or PORT\n",
+			cfg->listen);
 		return -1;
 	}
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {

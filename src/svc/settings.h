@@ -22,6 +22,12 @@ typedef struct settings {
 	svc_config svc;
 } settings;
 
+/* ADDR:PORT, [ADDR6]:PORT or PORT (on 127.0.0.1; "localhost" is too)
+ * into *ss.  0, or -1 when s is none of those. */
+struct sockaddr_storage;
+int settings_parse_listen(const char *s, struct sockaddr_storage *ss,
+			  unsigned int *len);
+
 /* Defaults, then EVALD_* environment, then argv.  Returns 0 to run, 1
  * when --help/--version was answered, -1 on a usage error (reported). */
 int settings_load(settings *cfg, int argc, char **argv);
