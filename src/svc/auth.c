@@ -84,7 +84,7 @@ int auth_check(const auth *a, const char *method, const char *path,
 		     (a->write_token[0] && same_token(tok, a->write_token))))
 			return 0;
 	}
-	verr_set(err, 401, "unauthorized", "",
+	verr_set(err, E_UNAUTHORIZED, "",
 		 tok ? "the bearer token is not valid for this request"
 		     : "this server needs 'Authorization: Bearer <token>' "
 		       "for this request");

@@ -40,7 +40,7 @@ static int non_finite_error(const double *d, int ndim, const int64_t *shape,
 				off += snprintf(where + off, sizeof where - off,
 						"/%lld", (long long)mi[k]);
 		}
-		return verr_set(err, 422, "non_finite", where,
+		return verr_set(err, E_NON_FINITE, where,
 				"element [%s] is %s; inputs must be finite "
 				"numbers",
 				idx, isnan(d[i]) ? "NaN" : "infinite");
@@ -54,7 +54,7 @@ static int init_view(evald_tensor *t, double *d, evald_dtype dt, int ndim,
 		     const int64_t *shape, const char *path, verr *err)
 {
 	if (evald_tensor_init(t, d, dt, ndim, shape) != EVALD_OK)
-		return verr_set(err, 422, "too_large", path,
+		return verr_set(err, E_TOO_LARGE, path,
 				"tensor shape is too large to address");
 	return 0;
 }
@@ -72,14 +72,14 @@ static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
 		       verr *err)
 {
 	if (cx->max_elems > 0 && n > cx->max_elems)
-		return verr_set(err, 413, "too_large", path,
+		return verr_set(err, E_TOO_LARGE, path,
 				"tensor has %lld elements; this server "
 				"accepts at most %lld per tensor "
 				"(--max-elements)",
 				(long long)n, (long long)cx->max_elems);
 	/* Its float64 size (and any item size times it) must not wrap. */
 	if (n > INT64_MAX / 8)
-		return verr_set(err, 413, "too_large", path,
+		return verr_set(err, E_TOO_LARGE, path,
 				"tensor has %lld elements, too many to "
 				"address",
 				(long long)n);
@@ -96,7 +96,7 @@ static int nested_shape(json_t *v, int *ndim, int64_t *shape, const char *path,
 	int n = 0;
 	while (json_is_array(v)) {
 		if (n == EVALD_MAX_DIMS)
-			return verr_set(err, 422, "too_many_dims", path,
+			return verr_set(err, E_TOO_MANY_DIMS, path,
 					"tensor has more than %d dimensions",
 					EVALD_MAX_DIMS);
 		shape[n++] = (int64_t)json_array_size(v);
@@ -129,11 +129,11 @@ static int nested_fill(const codec_ctx *cx, json_t *v, int depth, int ndim,
 			return 0;
 		}
 		if (json_is_array(v) || b)
-			return verr_set(err, 422, "ragged_array", path,
+			return verr_set(err, E_RAGGED_ARRAY, path,
 					"array is nested deeper here than at "
 					"its first element; tensors must be "
 					"rectangular");
-		return verr_set(err, 400, "wrong_type", path,
+		return verr_set(err, E_WRONG_TYPE, path,
 				"expected a number, found %s",
 				json_is_string(v)   ? "a string"
 				: json_is_object(v) ? "an object"
@@ -141,13 +141,13 @@ static int nested_fill(const codec_ctx *cx, json_t *v, int depth, int ndim,
 						    : "a boolean");
 	}
 	if (!json_is_array(v))
-		return verr_set(err, 422, "ragged_array", path,
+		return verr_set(err, E_RAGGED_ARRAY, path,
 				"expected an array of length %lld here (as "
 				"at the first element); tensors must be "
 				"rectangular",
 				(long long)shape[depth]);
 	if ((int64_t)json_array_size(v) != shape[depth])
-		return verr_set(err, 422, "ragged_array", path,
+		return verr_set(err, E_RAGGED_ARRAY, path,
 				"array has %zu elements where the first one "
 				"at this depth has %lld; tensors must be "
 				"rectangular",
@@ -176,7 +176,7 @@ static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
 		return -1;
 	for (int i = 0; i < ndim; i++) {
 		if (shape[i] && size > INT64_MAX / shape[i])
-			return verr_set(err, 422, "too_large", path,
+			return verr_set(err, E_TOO_LARGE, path,
 					"tensor size overflows");
 		size *= shape[i];
 	}
@@ -185,7 +185,7 @@ static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
 		return -1;
 	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
 	if (!d)
-		return verr_set(err, 503, "out_of_memory", path,
+		return verr_set(err, E_OUT_OF_MEMORY, path,
 				"not enough memory to decode this tensor");
 	snprintf(p, sizeof p, "%s", path);
 	if (size > 0 && nested_fill(cx, v, 0, ndim, shape, d, &k, &all_int, p,
@@ -299,12 +299,12 @@ static int b64_next(b64_reader *r, uint8_t *out, size_t *got, const char *path,
 			  &bad) < 0) {
 		size_t at = r->done + bad;
 		if (at < r->len && r->s[at] == '=')
-			return verr_set(err, 422, "bad_base64", path,
+			return verr_set(err, E_BAD_BASE64, path,
 					"'=' at character %zu: base64 padding "
 					"is allowed only at the very end of "
 					"the string",
 					at);
-		return verr_set(err, 422, "bad_base64", path,
+		return verr_set(err, E_BAD_BASE64, path,
 				"invalid base64 at character %zu", at);
 	}
 	r->done += n;
@@ -318,7 +318,7 @@ static int b64_finish(const b64_reader *r, uint64_t want, const char *path,
 		      verr *err)
 {
 	if (r->total != want)
-		return verr_set(err, 422, "shape_mismatch", path,
+		return verr_set(err, E_SHAPE_MISMATCH, path,
 				"data decodes to %llu bytes but shape and "
 				"dtype need %llu",
 				(unsigned long long)r->total,
@@ -343,7 +343,7 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 		if (strcmp(key, "dtype") && strcmp(key, "shape") &&
 		    strcmp(key, "data")) {
 			snprintf(p, sizeof p, "%s/%s", path, key);
-			return verr_set(err, 422, "unknown_field", p,
+			return verr_set(err, E_UNKNOWN_FIELD, p,
 					"a packed tensor has only dtype, "
 					"shape and data; '%s' is not one of "
 					"them",
@@ -352,25 +352,25 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 	}
 	snprintf(p, sizeof p, "%s/dtype", path);
 	if (!json_is_string(jdt))
-		return verr_set(err, 400, "wrong_type", p,
+		return verr_set(err, E_WRONG_TYPE, p,
 				"dtype must be a string: float64, float32, "
 				"int64, int32 or uint8");
 	for (size_t i = 0; i < sizeof dtypes / sizeof *dtypes; i++)
 		if (!strcmp(json_string_value(jdt), dtypes[i].name))
 			ti = (int)i;
 	if (ti < 0)
-		return verr_set(err, 422, "unsupported_dtype", p,
+		return verr_set(err, E_UNSUPPORTED_DTYPE, p,
 				"dtype '%s' is not supported; use float64, "
 				"float32, int64, int32 or uint8",
 				json_string_value(jdt));
 	snprintf(p, sizeof p, "%s/shape", path);
 	if (!json_is_array(jshape))
-		return verr_set(err, 400, "wrong_type", p,
+		return verr_set(err, E_WRONG_TYPE, p,
 				"shape must be an array of non-negative "
 				"integers");
 	ndim = (int)json_array_size(jshape);
 	if (ndim > EVALD_MAX_DIMS)
-		return verr_set(err, 422, "too_many_dims", p,
+		return verr_set(err, E_TOO_MANY_DIMS, p,
 				"shape has %d dimensions; at most %d are "
 				"supported",
 				ndim, EVALD_MAX_DIMS);
@@ -378,14 +378,14 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 		json_t *d = json_array_get(jshape, (size_t)i);
 		if (!json_is_integer(d) || json_integer_value(d) < 0) {
 			snprintf(p, sizeof p, "%s/shape/%d", path, i);
-			return verr_set(err, 422, "invalid_shape", p,
+			return verr_set(err, E_INVALID_SHAPE, p,
 					"shape entries must be non-negative "
 					"integers");
 		}
 		shape[i] = json_integer_value(d);
 		if (shape[i] && size > INT64_MAX / shape[i]) {
 			snprintf(p, sizeof p, "%s/shape/%d", path, i);
-			return verr_set(err, 422, "too_large", p,
+			return verr_set(err, E_TOO_LARGE, p,
 					"shape's element count overflows");
 		}
 		size *= shape[i];
@@ -404,7 +404,7 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 		b64 = json_string_value(jdata);
 		b64len = json_string_length(jdata);
 	} else {
-		return verr_set(err, 400, "wrong_type", p,
+		return verr_set(err, E_WRONG_TYPE, p,
 				"data must be a base64 string of the "
 				"little-endian C-order bytes");
 	}
@@ -415,13 +415,13 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 	 * common client error and deserves its own message. */
 	size_t have, bad;
 	if (base64_length(b64, b64len, &have, &bad) < 0)
-		return verr_set(err, 422, "bad_base64", p,
+		return verr_set(err, E_BAD_BASE64, p,
 				"base64 of %zu characters cannot be valid: "
 				"it is groups of 4 characters, with '=' "
 				"padding only at the very end",
 				b64len);
 	if (have != want)
-		return verr_set(err, 422, "shape_mismatch", p,
+		return verr_set(err, E_SHAPE_MISMATCH, p,
 				"data holds %llu bytes but shape and dtype "
 				"need %lld × %d = %llu",
 				(unsigned long long)have, (long long)size, isz,
@@ -451,7 +451,7 @@ static int decode_packed(const codec_ctx *cx, json_t *v, const char *path,
 		return -1;
 	double *d = pool_alloc(cx->pool, (size_t)size * sizeof(double));
 	if (!d)
-		return verr_set(err, 503, "out_of_memory", path,
+		return verr_set(err, E_OUT_OF_MEMORY, path,
 				"not enough memory to decode this tensor");
 	uint8_t chunk[B64_PIECE / 4 * 3 + 8];
 	b64_reader r = {.s = pi.b64, .len = pi.b64len};
@@ -497,7 +497,7 @@ static int emit_rows(codec_row_sink sink, void *ctx, const uint8_t *buf,
 		if (!isfinite(x)) {
 			char p[300];
 			snprintf(p, sizeof p, "%s/data", path);
-			return verr_set(err, 422, "non_finite", p,
+			return verr_set(err, E_NON_FINITE, p,
 					"element [%lld, %lld] is %s; inputs "
 					"must be finite numbers",
 					(long long)(row0 + i / d),
@@ -522,7 +522,7 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 			return -1;
 		if (t.ndim != 2)
 			return verr_set(
-				err, 422, "shape_mismatch", path,
+				err, E_SHAPE_MISMATCH, path,
 				"expected a matrix [N, d]; got shape %s",
 				evald_shape_str(&t, shp, sizeof shp));
 		*nrows = t.shape[0];
@@ -533,7 +533,7 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	if (packed_header(cx, v, path, &pi, err) < 0)
 		return -1;
 	if (pi.ndim != 2 || pi.shape[1] < 1)
-		return verr_set(err, 422, "shape_mismatch", path,
+		return verr_set(err, E_SHAPE_MISMATCH, path,
 				"expected a matrix [N, d] with d >= 1");
 	*nrows = pi.shape[0];
 	*ncols = pi.shape[1];
@@ -563,7 +563,7 @@ int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 
 	snprintf(p, sizeof p, "%s/data", path);
 	if (!buf || (needs_wide && !wide)) {
-		rc = verr_set(err, 503, "out_of_memory", path, "out of memory");
+		rc = verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
 		goto out;
 	}
 	while (r.done < r.len) {
@@ -620,7 +620,7 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 	if (json_is_integer(v) || json_is_real(v)) {
 		double *d = pool_alloc(cx->pool, sizeof(double));
 		if (!d)
-			return verr_set(err, 503, "out_of_memory", path,
+			return verr_set(err, E_OUT_OF_MEMORY, path,
 					"out of memory");
 		*d = json_number_value(v);
 		evald_tensor_init(out, d,
@@ -632,7 +632,7 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 		return decode_nested(cx, v, path, out, err);
 	if (json_is_object(v) && !b && json_object_get(v, "data"))
 		return decode_packed(cx, v, path, out, err);
-	return verr_set(err, 400, "wrong_type", path,
+	return verr_set(err, E_WRONG_TYPE, path,
 			"expected a tensor: a number, nested arrays of "
 			"numbers, or a packed {\"dtype\", \"shape\", "
 			"\"data\"} object");
@@ -643,12 +643,11 @@ int codec_number(const codec_ctx *cx, json_t *v, const char *path, double *out,
 {
 	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
 	if (b && b->kind == JSONX_NUMBERS && b->ndim == 0)
-		return verr_set(err, 422, "non_finite", path,
+		return verr_set(err, E_NON_FINITE, path,
 				"value is %s; it must be a finite number",
 				isnan(b->data[0]) ? "NaN" : "infinite");
 	if (!json_is_number(v))
-		return verr_set(err, 400, "wrong_type", path,
-				"expected a number");
+		return verr_set(err, E_WRONG_TYPE, path, "expected a number");
 	*out = json_number_value(v);
 	return 0;
 }

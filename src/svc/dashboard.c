@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dashboard.h"
+#include "respond.h"
 
 extern const char dashboard_html[];
 
@@ -15,7 +16,8 @@ void dashboard_page(svc_response *rs)
 	rs->body = strdup(dashboard_html);
 	rs->len = rs->body ? strlen(rs->body) : 0;
 	if (!rs->body) {
-		rs->status = 503;
-		rs->retry_after = 5;
+		verr e;
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		respond_error(rs, &e);
 	}
 }

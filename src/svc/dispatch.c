@@ -109,7 +109,7 @@ int svc_heavy_enter(svc *s, int wait, const char *hint, verr *err)
 {
 	if (heavy_acquire(s, wait))
 		return 0;
-	verr_set(err, 503, "overloaded", "",
+	verr_set(err, E_OVERLOADED, "",
 		 "%d heavy computations are already running (--max-jobs); %s",
 		 s->cfg.max_jobs, hint);
 	err->retry_after = s->cfg.retry_after;
@@ -160,7 +160,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	c.warnings = json_array();
 	c.owned = json_array();
 	if (!pl || !c.warnings || !c.owned) {
-		verr_set(err, 503, "out_of_memory", "", "out of memory");
+		verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 		err->retry_after = s->cfg.retry_after;
 		goto fail;
 	}
@@ -187,7 +187,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		heavy_release(s);
 	held = 0;
 	if (!res)
-		verr_set(err, 503, "out_of_memory", "", "out of memory");
+		verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	if (rc < 0)
 		goto fail;
 	json_object_set_new(res, "params", registry_params_json(&c));
@@ -220,7 +220,7 @@ static int check_keys(json_t *obj, const char *const *allowed,
 		if (!ok) {
 			char p[160];
 			snprintf(p, sizeof p, "%s/%s", prefix, key);
-			return verr_set(err, 422, "unknown_field", p,
+			return verr_set(err, E_UNKNOWN_FIELD, p,
 					"unexpected field '%s'", key);
 		}
 	}
@@ -235,28 +235,28 @@ int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 	jsonx_error je;
 
 	if (len == 0)
-		return verr_set(err, 400, "malformed_json", "",
+		return verr_set(err, E_MALFORMED_JSON, "",
 				"the request body is empty; send a JSON "
 				"object");
 	if (jsonx_parse(body, len, &lim, doc, &je) < 0) {
 		switch (je.kind) {
 		case JSONX_E_DUPLICATE:
-			return verr_set(err, 400, "duplicate_key", je.path,
+			return verr_set(err, E_DUPLICATE_KEY, je.path,
 					"line %d, column %d: %s; send each "
 					"key once",
 					je.line, je.column, je.msg);
 		case JSONX_E_NODES:
-			return verr_set(err, 413, "too_large", "",
+			return verr_set(err, E_TOO_LARGE, "",
 					"%s; send large arrays as packed "
 					"tensors, or raise --max-json-nodes",
 					je.msg);
 		case JSONX_E_BYTES:
-			return verr_set(err, 413, "too_large", "",
+			return verr_set(err, E_TOO_LARGE, "",
 					"%s; send smaller inputs, or raise "
 					"--max-decoded",
 					je.msg);
 		default:
-			return verr_set(err, 400, "malformed_json", "",
+			return verr_set(err, E_MALFORMED_JSON, "",
 					"invalid JSON at line %d, column %d: "
 					"%s",
 					je.line, je.column, je.msg);
@@ -264,7 +264,7 @@ int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 	}
 	if (!json_is_object(doc->root)) {
 		jsonx_free(doc);
-		return verr_set(err, 400, "wrong_type", "",
+		return verr_set(err, E_WRONG_TYPE, "",
 				"the request body must be a JSON object");
 	}
 	return 0;
@@ -298,7 +298,7 @@ static json_t *run_metric(creq *q, const evald_progress *prog, verr *err)
 {
 	json_t *inputs = json_object_get(q->doc.root, "inputs");
 	if (!inputs) {
-		verr_set(err, 422, "missing_input", "/inputs",
+		verr_set(err, E_MISSING_INPUT, "/inputs",
 			 "the request needs an \"inputs\" object");
 		return NULL;
 	}
@@ -327,12 +327,12 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 	json_t *results;
 
 	if (shared && !json_is_object(shared)) {
-		verr_set(err, 400, "wrong_type", "/inputs",
+		verr_set(err, E_WRONG_TYPE, "/inputs",
 			 "inputs must be an object");
 		return NULL;
 	}
 	if (!json_is_array(list) || json_array_size(list) == 0) {
-		verr_set(err, 422, "missing_input", "/metrics",
+		verr_set(err, E_MISSING_INPUT, "/metrics",
 			 "metrics must be a non-empty array of {\"name\", "
 			 "\"params\"?, \"inputs\"?}");
 		return NULL;
@@ -353,21 +353,21 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 		snprintf(prefix, sizeof prefix, "/metrics/%zu", i);
 		snprintf(p, sizeof p, "%s/name", prefix);
 		if (!json_is_object(item)) {
-			verr_set(&e, 400, "wrong_type", prefix,
+			verr_set(&e, E_WRONG_TYPE, prefix,
 				 "each entry of metrics must be an object");
 		} else if (check_keys(item, mkeys, prefix, &e) < 0) {
 			/* e is filled */
 		} else if (!json_is_string(jn)) {
-			verr_set(&e, 400, "wrong_type", p,
+			verr_set(&e, E_WRONG_TYPE, p,
 				 "name must be a metric name string");
 		} else if (!(m = registry_find(json_string_value(jn)))) {
-			verr_set(&e, 404, "unknown_metric", p,
+			verr_set(&e, E_UNKNOWN_METRIC, p,
 				 "no metric named '%s'", json_string_value(jn));
 		} else {
 			json_t *in = json_object_get(item, "inputs");
 			snprintf(p, sizeof p, "%s/inputs", prefix);
 			if (in && !json_is_object(in))
-				verr_set(&e, 400, "wrong_type", p,
+				verr_set(&e, E_WRONG_TYPE, p,
 					 "inputs must be an object");
 			else
 				res = compute(q->s, m, &q->doc, in, shared,
@@ -388,7 +388,7 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 			}
 		}
 		if (!res) {
-			if (!strcmp(e.code, "cancelled")) {
+			if (e.id == E_CANCELLED) {
 				json_decref(results);
 				*err = e;
 				return NULL;
@@ -440,7 +440,7 @@ static int evaluate_check(svc *s, json_t *root, verr *err)
 	json_t *list = json_object_get(root, "metrics");
 	size_t n = json_array_size(list);
 	if (s->cfg.max_evaluate > 0 && n > (size_t)s->cfg.max_evaluate)
-		return verr_set(err, 422, "too_large", "/metrics",
+		return verr_set(err, E_TOO_LARGE, "/metrics",
 				"%zu metrics are over this server's limit of "
 				"%d per request (--max-evaluate); split them "
 				"into several requests",
@@ -461,7 +461,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	verr err;
 
 	if (!q) {
-		verr_set(&err, 503, "out_of_memory", "", "out of memory");
+		verr_set(&err, E_OUT_OF_MEMORY, "", "out of memory");
 		goto fail;
 	}
 	q->s = s;
@@ -476,8 +476,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	} else if (async) {
 		q->body = malloc(rq->len + 1);
 		if (!q->body) {
-			verr_set(&err, 503, "out_of_memory", "",
-				 "out of memory");
+			verr_set(&err, E_OUT_OF_MEMORY, "", "out of memory");
 			goto fail;
 		}
 		memcpy(q->body, rq->body, rq->len);
@@ -527,7 +526,7 @@ static int check_json_type(const svc_request *rq, svc_response *rs)
 	verr e;
 	if (svc_is_json_type(rq->content_type))
 		return 0;
-	verr_set(&e, 415, "unsupported_media_type", "",
+	verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
 		 "send the request as Content-Type: application/json (got "
 		 "'%s')",
 		 rq->content_type);
@@ -551,9 +550,8 @@ static void r_readyz(svc *s, const svc_request *rq, svc_response *rs,
 		respond_json(rs, 200, json_pack("{s:s}", "status", "ready"));
 		return;
 	}
-	verr_set(&e, 503, "not_ready", "",
+	verr_set(&e, E_NOT_READY, "",
 		 "the store is not open (see the log for why)");
-	e.retry_after = 1;
 	respond_error(rs, &e);
 }
 
@@ -582,7 +580,7 @@ static void r_metric(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 
 	if (!m) {
-		verr_set(&e, 404, "unknown_metric", "",
+		verr_set(&e, E_UNKNOWN_METRIC, "",
 			 "no metric named '%s'; GET /v1/metrics lists them",
 			 name);
 		respond_error(rs, &e);
@@ -608,7 +606,7 @@ static void r_job(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 
 	if (!o) {
-		verr_set(&e, 404, "not_found", "",
+		verr_set(&e, E_NOT_FOUND, "",
 			 "no job '%s' (finished jobs are kept for a while, "
 			 "then forgotten)",
 			 id);
@@ -723,8 +721,7 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 		}
 		if (rest) {
 			if (restlen >= sizeof seg) {
-				verr_set(&e, 404, "not_found", "",
-					 "name too long");
+				verr_set(&e, E_NOT_FOUND, "", "name too long");
 				respond_error(rs, &e);
 				return;
 			}
@@ -735,7 +732,6 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 		return;
 	}
 	rs->route = "other";
-	verr_set(&e, 404, "not_found", "", "no route %s %s", rq->method,
-		 rq->path);
+	verr_set(&e, E_NOT_FOUND, "", "no route %s %s", rq->method, rq->path);
 	respond_error(rs, &e);
 }

@@ -77,6 +77,7 @@ typedef struct svc_request {
 	const evald_progress *cancel;
 } svc_request;
 
+struct verr_def;
 typedef struct svc_response {
 	int status;
 	char *body; /* malloc'd; caller frees */
@@ -87,6 +88,9 @@ typedef struct svc_response {
 	int challenge;		  /* add WWW-Authenticate (401) */
 	char code[48];		  /* error code for the log, "" if none */
 	const char *route;	  /* route template for stats, static */
+
+	/* An error's row of the table (verr.h), NULL if none. */
+	const struct verr_def *err;
 } svc_response;
 
 /* Returns 0, or -1 when the job workers cannot be started or another

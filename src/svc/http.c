@@ -128,55 +128,70 @@ static void remote_addr(struct MHD_Connection *conn, char *addr, size_t n)
 
 /* ------------------------------------------------------- raw answers */
 
-/* Answer on the socket itself and end the connection.  For what
+static const char *reason_of(int status)
+{
+	switch (status) {
+	case 408: return "Request Timeout";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 503: return "Service Unavailable";
+	default: return "Error";
+	}
+}
+
+/* Answer e on the socket itself and end the connection.  For what
  * libmicrohttpd 0.9.75 cannot answer: it queues responses only before
  * the body or after all of it, so a chunked body past --max-body, a body
  * past its deadline and an over-long query would otherwise be read to
  * the end or hang.  Only called where libmicrohttpd is writing nothing on
  * this socket (it is reading a request); under TLS the bytes would break
- * the session, so the connection is only closed.  `msg` holds no '"' or
- * '\'. */
-static void raw_answer(const http_server *h, int fd, int status,
-		       const char *reason, const char *code, const char *msg)
+ * the session, so the connection is only closed.  The body is
+ * respond_error's, as for every other error. */
+static void raw_answer(const http_server *h, int fd, const verr *e)
 {
-	char body[512], all[1024];
-	int bl, al;
+	char all[1024], ra[40] = "";
+	int al;
 
 	if (!h->tls) {
-		bl = snprintf(body, sizeof body,
-			      "{\"error\":{\"code\":\"%s\",\"message\":\"%s\","
-			      "\"path\":\"\"}}",
-			      code, msg);
-		if (bl > 0 && (size_t)bl < sizeof body) {
-			al = snprintf(all, sizeof all,
-				      "HTTP/1.1 %d %s\r\nContent-Type: "
-				      "application/json; charset=utf-8\r\n"
-				      "Cache-Control: no-store\r\nConnection: "
-				      "close\r\nContent-Length: %d\r\n\r\n%s",
-				      status, reason, bl, body);
-			if (al > 0 && (size_t)al < sizeof all &&
-			    send(fd, all, (size_t)al,
-				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-				/* The client is gone; closing is all left. */
-			}
+		svc_response rs;
+		memset(&rs, 0, sizeof rs);
+		respond_error(&rs, e);
+		if (rs.retry_after > 0)
+			snprintf(ra, sizeof ra, "Retry-After: %d\r\n",
+				 rs.retry_after);
+		al = snprintf(all, sizeof all,
+			      "HTTP/1.1 %d %s\r\nContent-Type: "
+			      "application/json; charset=utf-8\r\n"
+			      "Cache-Control: no-store\r\n%sConnection: "
+			      "close\r\nContent-Length: %zu\r\n\r\n%s",
+			      rs.status, reason_of(rs.status), ra, rs.len,
+			      rs.body ? rs.body : "");
+		if (rs.body && al > 0 && (size_t)al < sizeof all &&
+		    send(fd, all, (size_t)al, MSG_NOSIGNAL | MSG_DONTWAIT) <
+			    0) {
+			/* The client is gone; closing is all left. */
 		}
+		free(rs.body);
 	}
 	/* Reading ends too: libmicrohttpd sees end-of-stream and closes. */
 	shutdown(fd, SHUT_RDWR);
 }
 
 static void refuse_raw(http_server *h, struct MHD_Connection *conn, req *r,
-		       int status, const char *reason, const char *code,
-		       const char *msg)
+		       verr_code c, int retry_after, const char *msg)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	r->status = status;
+	verr e;
+	verr_set(&e, c, "", "%s", msg);
+	if (retry_after > 0)
+		e.retry_after = retry_after;
+	r->status = e.status;
 	r->refused = 1;
 	r->route = "refused";
-	snprintf(r->code, sizeof r->code, "%s", code);
+	snprintf(r->code, sizeof r->code, "%s", e.code);
 	if (ci)
-		raw_answer(h, ci->connect_fd, status, reason, code, msg);
+		raw_answer(h, ci->connect_fd, &e);
 }
 
 /* ------------------------------------------------------- deadlines */
@@ -273,18 +288,19 @@ static void *reaper(void *arg)
 				t->cut = -1;
 				shutdown(t->fd, SHUT_RDWR);
 			} else {
-				t->cut = 408;
-				raw_answer(h, t->fd, 408, "Request Timeout",
-					   t->phase == PH_BODY
-						   ? "body_timeout"
-						   : "header_timeout",
-					   t->phase == PH_BODY
-						   ? "the request body did not "
-						     "arrive in time "
-						     "(--body-timeout)"
-						   : "the request headers did "
-						     "not arrive in time "
-						     "(--header-timeout)");
+				verr e;
+				if (t->phase == PH_BODY)
+					verr_set(&e, E_BODY_TIMEOUT, "",
+						 "the request body did not "
+						 "arrive in time "
+						 "(--body-timeout)");
+				else
+					verr_set(&e, E_HEADER_TIMEOUT, "",
+						 "the request headers did not "
+						 "arrive in time "
+						 "(--header-timeout)");
+				t->cut = e.status;
+				raw_answer(h, t->fd, &e);
 			}
 			log_msg(LOG_INFO,
 				"event=deadline phase=%s remote=%s status=%d",
@@ -330,19 +346,19 @@ static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 	return ret;
 }
 
-static MHD_RESULT send_error(struct MHD_Connection *conn, req *r, int status,
-			     const char *code, int retry_after, const char *msg)
+/* An error about the request as a whole (path ""), through
+ * respond_error.  retry_after > 0 overrides the table's default. */
+static MHD_RESULT send_error(struct MHD_Connection *conn, req *r, verr_code c,
+			     int retry_after, const char *msg)
 {
-	svc_response rs = {0};
-	json_t *j = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code,
-			      "message", msg, "path", "");
-	rs.status = status;
-	rs.content_type = "application/json; charset=utf-8";
-	rs.body = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	rs.len = rs.body ? strlen(rs.body) : 0;
-	rs.retry_after = retry_after;
-	snprintf(rs.code, sizeof rs.code, "%s", code);
-	json_decref(j);
+	svc_response rs;
+	verr e;
+
+	memset(&rs, 0, sizeof rs);
+	verr_set(&e, c, "", "%s", msg);
+	if (retry_after > 0)
+		e.retry_after = retry_after;
+	respond_error(&rs, &e);
 	return send_response(conn, r, &rs);
 }
 
@@ -385,17 +401,17 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 	int has_body = !strcmp(method, "POST") || !strcmp(method, "PUT");
 
 	if (!verr_utf8_valid(url)) {
-		*ret = send_error(conn, r, 400, "bad_path", 0,
+		*ret = send_error(conn, r, E_BAD_PATH, 0,
 				  "the path is not valid UTF-8 once "
 				  "percent-decoded");
 		return 1;
 	}
 	if (r->qbad) {
 		*ret = r->qbad == 1
-			       ? send_error(conn, r, 400, "bad_query", 0,
+			       ? send_error(conn, r, E_BAD_QUERY, 0,
 					    "the query string is not valid "
 					    "UTF-8 once percent-decoded")
-			       : send_error(conn, r, 414, "uri_too_long", 0,
+			       : send_error(conn, r, E_URI_TOO_LONG, 0,
 					    "the query string is too long; "
 					    "this server takes 511 bytes");
 		return 1;
@@ -425,17 +441,16 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 				 "the body is %llu bytes; this server accepts "
 				 "at most %lld (--max-body)",
 				 n, (long long)h->max_body);
-			*ret = send_error(conn, r, 413, "body_too_large", 0,
-					  msg);
+			*ret = send_error(conn, r, E_BODY_TOO_LARGE, 0, msg);
 			return 1;
 		}
 		if (has_body && body_reserve(h, r, (int64_t)n) < 0) {
-			*ret = send_error(conn, r, 503, "overloaded",
+			*ret = send_error(conn, r, E_OVERLOADED,
 					  h->svc->cfg.retry_after, busy_msg);
 			return 1;
 		}
 	} else if (has_body && !te) {
-		*ret = send_error(conn, r, 411, "length_required", 0,
+		*ret = send_error(conn, r, E_LENGTH_REQUIRED, 0,
 				  "send a Content-Length header (or a chunked "
 				  "body) with the request");
 		return 1;
@@ -509,7 +524,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		pthread_mutex_unlock(&h->mu);
 	}
 	if (r && q && strlen(q + 1) >= QUERY_MAX)
-		refuse_raw(h, conn, r, 414, "URI Too Long", "uri_too_long",
+		refuse_raw(h, conn, r, E_URI_TOO_LONG, 0,
 			   "the query string is too long; this server takes "
 			   "511 bytes");
 	return r;
@@ -601,8 +616,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 				 "the body is larger than this server accepts "
 				 "(%lld bytes, --max-body)",
 				 (long long)h->max_body);
-			refuse_raw(h, conn, r, 413, "Content Too Large",
-				   "body_too_large", msg);
+			refuse_raw(h, conn, r, E_BODY_TOO_LARGE, 0, msg);
 			return MHD_NO;
 		}
 		/* A chunked body is counted as it grows (a Content-Length
@@ -611,8 +625,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 			    conn, MHD_HEADER_KIND,
 			    MHD_HTTP_HEADER_CONTENT_LENGTH) &&
 		    body_reserve(h, r, (int64_t)n) < 0) {
-			refuse_raw(h, conn, r, 503, "Service Unavailable",
-				   "overloaded", busy_msg);
+			refuse_raw(h, conn, r, E_OVERLOADED,
+				   h->svc->cfg.retry_after, busy_msg);
 			return MHD_NO;
 		}
 		if (r->len + n + 1 > r->cap) {
@@ -621,9 +635,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 				nc *= 2;
 			char *nb = realloc(r->body, nc);
 			if (!nb) {
-				refuse_raw(h, conn, r, 503,
-					   "Service Unavailable",
-					   "out_of_memory",
+				refuse_raw(h, conn, r, E_OUT_OF_MEMORY, 0,
 					   "out of memory for the request "
 					   "body; retry later");
 				return MHD_NO;
@@ -668,12 +680,14 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	free(r->body);
 	r->body = NULL;
 	r->cap = 0;
-	if (w.why == WHY_STOP && !strcmp(rs.code, "cancelled")) {
+	if (w.why == WHY_STOP && rs.err && rs.err->code == E_CANCELLED) {
 		free(rs.body);
-		return send_error(conn, r, 503, "shutting_down", 1,
+		return send_error(conn, r, E_SHUTTING_DOWN, 0,
 				  "the server stopped before this computation "
 				  "finished (--drain-timeout); retry");
 	}
+	/* A label for the log line only, not an error code: nobody reads
+	 * the answer, so it is not in the table. */
 	if (w.why == WHY_GONE)
 		snprintf(rs.code, sizeof rs.code, "client_gone");
 	return send_response(conn, r, &rs);
@@ -705,6 +719,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (cut > 0 && !r->status) {
 		r->status = cut;
+		/* Log only: the client got header_timeout or body_timeout. */
 		snprintf(r->code, sizeof r->code, "timeout");
 		r->route = "refused";
 	}

@@ -216,7 +216,7 @@ static void *worker(void *arg)
 		 * at once. */
 		if (rc == 0 &&
 		    (int64_t)sizeof(job) + bytes > js->cfg.max_results) {
-			verr_set(&err, 413, "too_large", "",
+			verr_set(&err, E_TOO_LARGE, "",
 				 "the result takes about %lld bytes; finished "
 				 "jobs keep at most --job-results = %lld "
 				 "bytes",
@@ -295,13 +295,13 @@ int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
 {
 	job *j = calloc(1, sizeof *j);
 	if (!j)
-		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	/* Whoever knows the id reads the result: it must not be guessable
 	 * from other ids, so it is drawn from the kernel, not a PRNG. */
 	if (ids_hex128(j->id) < 0) {
 		int e = errno;
 		free(j);
-		return verr_set(err, 503, "no_entropy", "",
+		return verr_set(err, E_NO_ENTROPY, "",
 				"no random bytes for a job id: %s",
 				strerror(e));
 	}
@@ -317,10 +317,9 @@ int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
 	if (js->queued >= js->cfg.max_queue || js->stopping) {
 		pthread_mutex_unlock(&js->mu);
 		free(j);
-		verr_set(err, 503, "queue_full", "",
+		verr_set(err, E_QUEUE_FULL, "",
 			 "%d jobs are already waiting; retry later",
 			 js->cfg.max_queue);
-		err->retry_after = 5;
 		return -1;
 	}
 	prune(js);

@@ -52,12 +52,12 @@ static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 	}
 	if (pool_adopt(c->pool, m.mean) < 0) {
 		evald_moments_free(&m);
-		return verr_set(err, 503, "out_of_memory", iv->path,
+		return verr_set(err, E_OUT_OF_MEMORY, iv->path,
 				"out of memory");
 	}
 	if (pool_adopt(c->pool, m.comoment) < 0) {
 		free(m.comoment);
-		return verr_set(err, 503, "out_of_memory", iv->path,
+		return verr_set(err, E_OUT_OF_MEMORY, iv->path,
 				"out of memory");
 	}
 	g->d = m.d;
@@ -142,7 +142,7 @@ static int fid_against_ref(mcall *c, input_val *x, input_val *y,
 		int64_t d = oi->prep->d;
 		so = pool_alloc(c->pool, (size_t)(d * d) * sizeof(double));
 		if (!so)
-			return verr_set(err, 503, "out_of_memory", oi->path,
+			return verr_set(err, E_OUT_OF_MEMORY, oi->path,
 					"out of memory");
 		evald_fid_ref_sigma(oi->prep, so);
 		*go = (evald_gauss){d, count_of(oi->n), oi->prep->mu, so};
@@ -170,7 +170,7 @@ int m_fid(mcall *c, json_t *res, verr *err)
 	int rc;
 
 	if (boot->i > 0 && (x->is_stats || y->is_stats))
-		return verr_set(err, 422, "invalid_value", boot->path,
+		return verr_set(err, E_INVALID_VALUE, boot->path,
 				"bootstrap resamples embeddings, but %s was "
 				"given as statistics {mu, sigma}",
 				x->is_stats ? "x" : "y");

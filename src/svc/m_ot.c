@@ -19,11 +19,11 @@ static int ot_input(mcall *c, evald_ot_input *in, const char **paths, verr *err)
 	paths[3] = yw->path;
 	paths[4] = cost->path;
 	if (cost->present && (x->present || y->present))
-		return verr_set(err, 422, "invalid_value", cost->path,
+		return verr_set(err, E_INVALID_VALUE, cost->path,
 				"give either cost or the points x and y, not "
 				"both");
 	if (!cost->present && !(x->present && y->present))
-		return verr_set(err, 422, "missing_input",
+		return verr_set(err, E_MISSING_INPUT,
 				x->present ? y->path : x->path,
 				"%s needs the points x and y, or a cost matrix "
 				"[n, m]",
@@ -66,7 +66,7 @@ static int put_plan(const evald_emd_result *r, json_t *res, const char *path,
 	json_object_set_new(res, "plan", plan);
 	return 0;
 oom:
-	return verr_set(err, 503, "out_of_memory", path,
+	return verr_set(err, E_OUT_OF_MEMORY, path,
 			"no memory for the transport plan (%lld entries)",
 			(long long)r->plan_nnz);
 }

@@ -27,7 +27,7 @@ int m_dice(mcall *c, json_t *res, verr *err)
 		pool_calloc(c->pool, (size_t)(C > 0 ? C : 1), sizeof *dice);
 
 	if (!dice)
-		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	if (evald_dice(&x->t, &y->t, &o, mcall_reduction(c), &r, dice, &nd,
 		       &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
@@ -57,7 +57,7 @@ static int weight_tensor(mcall *c, json_t *v, const char *path, evald_tensor *t,
 	if (codec_tensor(&c->cx, v, path, t, err) < 0)
 		return -1;
 	if (t->ndim > 1)
-		return verr_set(err, 422, "shape_mismatch", path,
+		return verr_set(err, E_SHAPE_MISMATCH, path,
 				"each layer's weight must be a number or a "
 				"vector of one weight per channel; got shape "
 				"%s",
@@ -77,7 +77,7 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 	evald_err le = {0};
 
 	if (y->nlist != L)
-		return verr_set(err, 422, "shape_mismatch", y->path,
+		return verr_set(err, E_SHAPE_MISMATCH, y->path,
 				"target has %d layers but input has %d; give "
 				"one feature tensor per layer in both",
 				y->nlist, L);
@@ -86,7 +86,7 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 	paths = pool_calloc(c->pool, 3 * (size_t)L, sizeof *paths);
 	pbuf = pool_calloc(c->pool, 3 * (size_t)L, 96);
 	if (!paths || !pbuf)
-		return verr_set(err, 503, "out_of_memory", "", "out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	for (int l = 0; l < L; l++) {
 		const char *base[3] = {x->path, y->path, wp->path};
 		for (int k = 0; k < 3; k++) {
@@ -103,31 +103,31 @@ int m_perceptual(mcall *c, json_t *res, verr *err)
 		if (codec_tensor(&c->cx, wp->json, wp->path, &all, err) < 0)
 			return -1;
 		if (all.ndim != 2 || all.shape[0] != L)
-			return verr_set(err, 422, "shape_mismatch", wp->path,
+			return verr_set(err, E_SHAPE_MISMATCH, wp->path,
 					"weights must have one entry per layer "
 					"(%d); got shape %s",
 					L,
 					evald_shape_str(&all, shp, sizeof shp));
 		w = pool_calloc(c->pool, (size_t)L, sizeof *w);
 		if (!w)
-			return verr_set(err, 503, "out_of_memory", "",
+			return verr_set(err, E_OUT_OF_MEMORY, "",
 					"out of memory");
 		for (int l = 0; l < L; l++)
 			evald_tensor_init(&w[l], all.data + l * all.strides[0],
 					  all.dtype, 1, all.shape + 1);
 	} else if (!wp->is_null) {
 		if (!json_is_array(wp->json))
-			return verr_set(err, 400, "wrong_type", wp->path,
+			return verr_set(err, E_WRONG_TYPE, wp->path,
 					"weights must be null or a list with "
 					"one entry per layer");
 		if ((int)json_array_size(wp->json) != L)
-			return verr_set(err, 422, "shape_mismatch", wp->path,
+			return verr_set(err, E_SHAPE_MISMATCH, wp->path,
 					"weights has %zu entries but there "
 					"are %d layers",
 					json_array_size(wp->json), L);
 		w = pool_calloc(c->pool, (size_t)L, sizeof *w);
 		if (!w)
-			return verr_set(err, 503, "out_of_memory", "",
+			return verr_set(err, E_OUT_OF_MEMORY, "",
 					"out of memory");
 		for (int l = 0; l < L; l++)
 			if (weight_tensor(c,

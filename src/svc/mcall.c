@@ -136,8 +136,7 @@ int mcall_put_array(mcall *c, json_t *result, const char *key, const double *v,
 		return -1;
 	json_t *a = codec_array_json(v, ndim, shape, &nonfinite);
 	if (!a)
-		return verr_set(c->err, 503, "out_of_memory", "",
-				"out of memory");
+		return verr_set(c->err, E_OUT_OF_MEMORY, "", "out of memory");
 	json_object_set_new(result, key, a);
 	if (nonfinite)
 		mcall_warn(c, "%s holds non-finite values, reported as null",

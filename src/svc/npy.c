@@ -156,8 +156,7 @@ static int parse_header(const char *text, size_t len, const char *what,
 				int64_t d;
 				int r = hs_int(&h, &d);
 				if (r == -2)
-					return verr_set(err, 422, "too_large",
-							"",
+					return verr_set(err, E_TOO_LARGE, "",
 							"%s: a shape entry "
 							"does not fit a "
 							"64-bit integer",
@@ -165,8 +164,8 @@ static int parse_header(const char *text, size_t len, const char *what,
 				if (r < 0)
 					goto bad;
 				if (hd->ndim == EVALD_MAX_DIMS)
-					return verr_set(err, 422,
-							"too_many_dims", "",
+					return verr_set(err, E_TOO_MANY_DIMS,
+							"",
 							"%s has more than %d "
 							"dimensions",
 							what, EVALD_MAX_DIMS);
@@ -191,7 +190,7 @@ static int parse_header(const char *text, size_t len, const char *what,
 		goto bad;
 	return 0;
 bad:
-	return verr_set(err, 422, "bad_npy", "",
+	return verr_set(err, E_BAD_NPY, "",
 			"%s: the header is not a dict of exactly 'descr', "
 			"'fortran_order' and 'shape' (malformed near byte "
 			"%zu of the header)",
@@ -218,7 +217,7 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	evald_dtype dt;
 
 	if (npy_sniff(buf, len) != 1 || len < 10)
-		return verr_set(err, 422, "bad_npy", "",
+		return verr_set(err, E_BAD_NPY, "",
 				"%s is not a .npy file (bad magic)", what);
 	if (b[6] == 1) {
 		hl = le16(b + 8);
@@ -227,11 +226,11 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 		hl = le32(b + 8);
 		off = 12;
 	} else {
-		return verr_set(err, 422, "bad_npy", "",
+		return verr_set(err, E_BAD_NPY, "",
 				"%s: unsupported .npy version %d", what, b[6]);
 	}
 	if (hl > len - off)
-		return verr_set(err, 422, "bad_npy", "",
+		return verr_set(err, E_BAD_NPY, "",
 				"%s: header is longer than the file", what);
 	npy_header hd;
 	if (parse_header((const char *)b + off, hl, what, &hd, err) < 0)
@@ -253,13 +252,13 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 			isz = kinds[i].size;
 		}
 	if (!isz)
-		return verr_set(err, 415, "unsupported_dtype", "",
+		return verr_set(err, E_UNSUPPORTED_DTYPE, "",
 				"%s: dtype '%s' is not supported; send "
 				"little-endian float16/32/64 (or int32/64, "
 				"uint8, bool)",
 				what, descr);
 	if (hd.fortran)
-		return verr_set(err, 415, "unsupported_layout", "",
+		return verr_set(err, E_UNSUPPORTED_LAYOUT, "",
 				"%s: only C-order arrays are read; save with "
 				"np.ascontiguousarray",
 				what);
@@ -267,19 +266,19 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	for (int i = 0; i < ndim; i++) {
 		int64_t d = hd.shape[i];
 		if (d && size > INT64_MAX / 8 / d)
-			return verr_set(err, 422, "too_large", "",
+			return verr_set(err, E_TOO_LARGE, "",
 					"%s: shape overflows", what);
 		shape[i] = d;
 		size *= d;
 	}
 	if (max_elems > 0 && size > max_elems)
-		return verr_set(err, 413, "too_large", "",
+		return verr_set(err, E_TOO_LARGE, "",
 				"%s has %lld elements; this server accepts at "
 				"most %lld per tensor (--max-elements)",
 				what, (long long)size, (long long)max_elems);
 	off += hl;
 	if ((uint64_t)size * (uint64_t)isz != len - off)
-		return verr_set(err, 422, "bad_npy", "",
+		return verr_set(err, E_BAD_NPY, "",
 				"%s: data holds %zu bytes but its shape and "
 				"dtype need %llu",
 				what, len - off,
@@ -290,7 +289,7 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 		return -1;
 	double *d = pool_alloc(p, (size_t)(size ? size : 1) * sizeof(double));
 	if (!d)
-		return verr_set(err, 503, "out_of_memory", "",
+		return verr_set(err, E_OUT_OF_MEMORY, "",
 				"not enough memory for %s", what);
 	const uint8_t *src = b + off;
 	for (int64_t i = 0; i < size; i++, src += isz) {
@@ -319,12 +318,12 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 		default: d[i] = *src; break;
 		}
 		if (!isfinite(d[i]))
-			return verr_set(err, 422, "non_finite", "",
+			return verr_set(err, E_NON_FINITE, "",
 					"%s: element %lld is not finite", what,
 					(long long)i);
 	}
 	if (evald_tensor_init(out, d, dt, ndim, shape) != EVALD_OK)
-		return verr_set(err, 422, "too_large", "",
+		return verr_set(err, E_TOO_LARGE, "",
 				"%s: shape is too large to address", what);
 	return 0;
 }
@@ -348,7 +347,7 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 			break;
 	}
 	if (eocd == (size_t)-1)
-		return verr_set(err, 422, "bad_npz", "",
+		return verr_set(err, E_BAD_NPZ, "",
 				"not a zip archive (no end of central "
 				"directory)");
 	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
@@ -356,14 +355,14 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 	for (uint32_t k = 0; k < count; k++) {
 		if (pos > len || len - pos < 46 ||
 		    memcmp(b + pos, "PK\x01\x02", 4))
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"damaged zip central directory");
 		uint32_t method = le16(b + pos + 10);
 		uint32_t csize = le32(b + pos + 20), usize = le32(b + pos + 24);
 		uint32_t fnl = le16(b + pos + 28), exl = le16(b + pos + 30),
 			 cml = le16(b + pos + 32), lho = le32(b + pos + 42);
 		if (len - pos - 46 < fnl)
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"damaged zip central directory");
 		const char *fn = (const char *)b + pos + 46;
 		int match = (fnl == nl + 4 && !memcmp(fn, name, nl) &&
@@ -373,17 +372,17 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 		if (!match)
 			continue;
 		if (csize == 0xffffffffu || usize == 0xffffffffu)
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"zip64 members are not supported");
 		if (lho > len || len - lho < 30 ||
 		    memcmp(b + lho, "PK\x03\x04", 4))
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"damaged zip local header for %s",
 					name);
 		size_t start = (size_t)lho + 30 + le16(b + lho + 26) +
 			       le16(b + lho + 28);
 		if (start > len || len - start < csize)
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"zip member %s runs past the end",
 					name);
 		char what[80];
@@ -391,13 +390,13 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 		if (method == 8 && pool_reserve(p, usize, 0, "", what, err) < 0)
 			return -1;
 		if (usize > max_out)
-			return verr_set(err, 413, "too_large", "",
+			return verr_set(err, E_TOO_LARGE, "",
 					"zip member %s unpacks to %u bytes, "
 					"over the limit of %zu",
 					name, usize, max_out);
 		if (method == 0) {
 			if (csize != usize)
-				return verr_set(err, 422, "bad_npz", "",
+				return verr_set(err, E_BAD_NPZ, "",
 						"stored member %s has "
 						"inconsistent sizes",
 						name);
@@ -406,18 +405,18 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 			return 0;
 		}
 		if (method != 8)
-			return verr_set(err, 415, "unsupported_compression", "",
+			return verr_set(err, E_UNSUPPORTED_COMPRESSION, "",
 					"zip member %s uses compression method "
 					"%u; only stored and deflate are read",
 					name, method);
 		uint8_t *o = pool_alloc(p, usize ? usize : 1);
 		if (!o)
-			return verr_set(err, 503, "out_of_memory", "",
+			return verr_set(err, E_OUT_OF_MEMORY, "",
 					"out of memory");
 		z_stream zs;
 		memset(&zs, 0, sizeof zs);
 		if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
-			return verr_set(err, 503, "out_of_memory", "",
+			return verr_set(err, E_OUT_OF_MEMORY, "",
 					"out of memory");
 		zs.next_in = (Bytef *)(b + start);
 		zs.avail_in = csize;
@@ -427,7 +426,7 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 		uLong total = zs.total_out;
 		inflateEnd(&zs);
 		if (zr != Z_STREAM_END || total != usize)
-			return verr_set(err, 422, "bad_npz", "",
+			return verr_set(err, E_BAD_NPZ, "",
 					"zip member %s does not inflate to its "
 					"declared size",
 					name);
@@ -435,6 +434,6 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 		*dlen = usize;
 		return 0;
 	}
-	return verr_set(err, 422, "missing_input", "",
+	return verr_set(err, E_MISSING_INPUT, "",
 			"the .npz archive has no member %s.npy", name);
 }

@@ -104,7 +104,7 @@ int pool_reserve(pool *p, uint64_t n, uint64_t held, const char *path,
 {
 	uint64_t used = p->reserved + held;
 	if (p->budget && (used > p->budget || n > p->budget - used))
-		return verr_set(err, 413, "too_large", path,
+		return verr_set(err, E_TOO_LARGE, path,
 				"%s takes %llu bytes once decoded, and one "
 				"request may decode at most %llu (%llu already "
 				"taken); send smaller inputs or raise "

@@ -38,7 +38,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 	out->json = v;
 	if (json_is_null(v)) {
 		if (!(ps->flags & PF_NULLABLE))
-			return verr_set(err, 422, "invalid_value", path,
+			return verr_set(err, E_INVALID_VALUE, path,
 					"%s cannot be null", ps->name);
 		out->is_null = 1;
 		return 0;
@@ -46,18 +46,18 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 	switch (ps->type) {
 	case PT_BOOL:
 		if (!json_is_boolean(v))
-			return verr_set(err, 400, "wrong_type", path,
+			return verr_set(err, E_WRONG_TYPE, path,
 					"%s must be true or false", ps->name);
 		out->b = json_is_true(v);
 		return 0;
 	case PT_ENUM: {
 		if (!json_is_string(v))
-			return verr_set(err, 400, "wrong_type", path,
+			return verr_set(err, E_WRONG_TYPE, path,
 					"%s must be a string, one of %s",
 					ps->name, ps->choices);
 		int k = enum_index(ps->choices, json_string_value(v));
 		if (k < 0)
-			return verr_set(err, 422, "invalid_value", path,
+			return verr_set(err, E_INVALID_VALUE, path,
 					"%s must be one of %s; got '%s'",
 					ps->name, ps->choices,
 					json_string_value(v));
@@ -72,7 +72,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 		if (ps->type == PT_INT) {
 			if (out->num != floor(out->num) ||
 			    fabs(out->num) > 9007199254740992.0)
-				return verr_set(err, 422, "invalid_value", path,
+				return verr_set(err, E_INVALID_VALUE, path,
 						"%s must be an integer; got "
 						"%.17g",
 						ps->name, out->num);
@@ -92,7 +92,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 				snprintf(hi, sizeof hi, "%s<= %.17g",
 					 ps->flags & PF_MIN ? " and " : "",
 					 ps->max);
-			return verr_set(err, 422, "out_of_range", path,
+			return verr_set(err, E_OUT_OF_RANGE, path,
 					"%s must be %s%s; got %.17g", ps->name,
 					lo, hi, out->num);
 		}
@@ -104,7 +104,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 		if (codec_tensor(cx, v, path, &out->vec, err) < 0)
 			return -1;
 		if (out->vec.ndim != 1)
-			return verr_set(err, 422, "shape_mismatch", path,
+			return verr_set(err, E_SHAPE_MISMATCH, path,
 					"%s must be a number or a 1-D vector",
 					ps->name);
 		out->is_vec = 1;
@@ -114,7 +114,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 		return codec_tensor(cx, v, path, &out->vec, err);
 	case PT_JSON: return 0;
 	}
-	return verr_set(err, 500, "internal_error", path, "bad param type");
+	return verr_set(err, E_INTERNAL_ERROR, path, "bad param type");
 }
 
 /* ------------------------------------------------------------ inputs */
@@ -139,16 +139,16 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 		}
 		if (named) {
 			if (json_object_size(v) != 1)
-				return verr_set(
-					err, 422, "unknown_field", iv->path,
-					"{\"%s\"} takes no other field", kind);
+				return verr_set(err, E_UNKNOWN_FIELD, iv->path,
+						"{\"%s\"} takes no other field",
+						kind);
 			snprintf(p, sizeof p, "%s/%s", iv->path, kind);
 			if (!json_is_string(named))
-				return verr_set(err, 400, "wrong_type", p,
+				return verr_set(err, E_WRONG_TYPE, p,
 						"%s must be a name string",
 						kind);
 			if (!cx->resolve)
-				return verr_set(err, 422, "not_supported", p,
+				return verr_set(err, E_NOT_SUPPORTED, p,
 						"stored statistics are not "
 						"available here");
 			codec_stats cs = {0};
@@ -169,7 +169,7 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 			    strcmp(key, "n")) {
 				snprintf(p, sizeof p, "%s/%s", iv->path, key);
 				return verr_set(
-					err, 422, "unknown_field", p,
+					err, E_UNKNOWN_FIELD, p,
 					"statistics are given as {\"mu\", "
 					"\"sigma\", \"n\"?}; '%s' is not one "
 					"of them",
@@ -177,7 +177,7 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 			}
 		}
 		if (!mu || !sigma)
-			return verr_set(err, 422, "missing_input", iv->path,
+			return verr_set(err, E_MISSING_INPUT, iv->path,
 					"statistics need both mu and sigma");
 		snprintf(p, sizeof p, "%s/mu", iv->path);
 		if (codec_tensor(cx, mu, p, &iv->mu, err) < 0)
@@ -219,8 +219,8 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 			iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
 					       sizeof *iv->list);
 			if (!iv->list)
-				return verr_set(err, 503, "out_of_memory",
-						iv->path, "out of memory");
+				return verr_set(err, E_OUT_OF_MEMORY, iv->path,
+						"out of memory");
 			for (int i = 0; i < iv->nlist; i++)
 				evald_tensor_init(&iv->list[i],
 						  all.data + i * all.strides[0],
@@ -229,19 +229,19 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 			return 0;
 		}
 		if (!json_is_array(v) || bl)
-			return verr_set(err, 400, "wrong_type", iv->path,
+			return verr_set(err, E_WRONG_TYPE, iv->path,
 					"%s must be a list of tensors, one per "
 					"layer",
 					is->name);
 		iv->nlist = (int)json_array_size(v);
 		if (iv->nlist == 0)
-			return verr_set(err, 422, "empty_input", iv->path,
+			return verr_set(err, E_EMPTY_INPUT, iv->path,
 					"%s must hold at least one layer",
 					is->name);
 		iv->list = pool_calloc(cx->pool, (size_t)iv->nlist,
 				       sizeof *iv->list);
 		if (!iv->list)
-			return verr_set(err, 503, "out_of_memory", iv->path,
+			return verr_set(err, E_OUT_OF_MEMORY, iv->path,
 					"out of memory");
 		for (int i = 0; i < iv->nlist; i++) {
 			snprintf(p, sizeof p, "%s/%d", iv->path, i);
@@ -252,7 +252,7 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 		return 0;
 	}
 	}
-	return verr_set(err, 500, "internal_error", iv->path, "bad input kind");
+	return verr_set(err, E_INTERNAL_ERROR, iv->path, "bad input kind");
 }
 
 int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
@@ -266,19 +266,19 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 	c->m = m;
 	c->cx = *cx;
 	if (inputs && !json_is_object(inputs))
-		return verr_set(err, 400, "wrong_type", "/inputs",
+		return verr_set(err, E_WRONG_TYPE, "/inputs",
 				"inputs must be an object mapping input names "
 				"to tensors");
 	if (params && !json_is_null(params) && !json_is_object(params)) {
 		snprintf(p, sizeof p, "%s/params", prefix);
-		return verr_set(err, 400, "wrong_type", p,
+		return verr_set(err, E_WRONG_TYPE, p,
 				"params must be an object");
 	}
 	json_object_foreach(inputs, key, v)
 	{
 		if (registry_input_index(m, key) < 0) {
 			snprintf(p, sizeof p, "%s/inputs/%s", prefix, key);
-			return verr_set(err, 422, "unknown_input", p,
+			return verr_set(err, E_UNKNOWN_INPUT, p,
 					"%s takes no input named '%s'", m->name,
 					key);
 		}
@@ -289,8 +289,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 			if (registry_param_index(m, key) < 0) {
 				snprintf(p, sizeof p, "%s/params/%s", prefix,
 					 key);
-				return verr_set(err, 422, "unknown_parameter",
-						p,
+				return verr_set(err, E_UNKNOWN_PARAMETER, p,
 						"%s has no parameter '%s'; see "
 						"GET /v1/metrics/%s",
 						m->name, key, m->name);
@@ -309,8 +308,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 			 is->name);
 		if (!val || json_is_null(val)) {
 			if (is->required)
-				return verr_set(err, 422, "missing_input",
-						iv->path,
+				return verr_set(err, E_MISSING_INPUT, iv->path,
 						"%s needs input '%s' (%s)",
 						m->name, is->name, is->shape);
 			continue;
@@ -330,7 +328,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 			 * keeps one code path for given and default values. */
 			val = json_loads(ps->def, JSON_DECODE_ANY, NULL);
 			if (!val)
-				return verr_set(err, 500, "internal_error",
+				return verr_set(err, E_INTERNAL_ERROR,
 						c->p[i].path,
 						"bad default in registry");
 			json_array_append_new(c->owned, val);

@@ -6,6 +6,19 @@
 #include "codec.h"
 #include "respond.h"
 
+/* The fallbacks below cannot use error_json (that is what failed), so
+ * they hold the envelope pre-built; status and Retry-After still come from
+ * the table. */
+static void respond_fallback(svc_response *rs, verr_code c, const char *body)
+{
+	const verr_def *d = verr_def_of(c);
+	rs->status = d->status;
+	rs->err = d;
+	snprintf(rs->code, sizeof rs->code, "%s", d->name);
+	rs->body = strdup(body);
+	rs->retry_after = d->retry_after;
+}
+
 void respond_json(svc_response *rs, int status, json_t *body)
 {
 	rs->status = status;
@@ -16,26 +29,24 @@ void respond_json(svc_response *rs, int status, json_t *body)
 		 * out, and jansson does not say which.  Strings from clients
 		 * are checked before they get here (paths in http.c, messages
 		 * in verr_set), so this is a bug, not the client's fault. */
-		rs->status = 500;
-		snprintf(rs->code, sizeof rs->code, "internal_error");
-		rs->body = strdup("{\"error\":{\"code\":\"internal_error\","
-				  "\"message\":\"the response could not be "
-				  "encoded; please report this\",\"path\":"
-				  "\"\"}}");
-		rs->retry_after = 0;
+		respond_fallback(rs, E_INTERNAL_ERROR,
+				 "{\"error\":{\"code\":\"internal_error\","
+				 "\"message\":\"the response could not be "
+				 "encoded; please report this\",\"path\":"
+				 "\"\"}}");
 	} else if (!(rs->body = json_dumps(body, CODEC_DUMP_FLAGS))) {
 		/* A built value always encodes: only allocation fails here. */
-		rs->status = 503;
-		snprintf(rs->code, sizeof rs->code, "out_of_memory");
-		rs->body =
-			strdup("{\"error\":{\"code\":\"out_of_memory\","
-			       "\"message\":\"out of memory\",\"path\":\"\"}}");
-		rs->retry_after = 5;
+		respond_fallback(rs, E_OUT_OF_MEMORY,
+				 "{\"error\":{\"code\":\"out_of_memory\","
+				 "\"message\":\"out of memory\",\"path\":"
+				 "\"\"}}");
 	}
 	rs->len = rs->body ? strlen(rs->body) : 0;
 	json_decref(body);
 }
 
+/* The one builder of the envelope: every error body, whether a route's,
+ * an /v1/evaluate entry's, a job's or one http.c sends itself, is this. */
 json_t *error_json(const verr *e)
 {
 	return json_pack("{s:{s:s, s:s, s:s}}", "error", "code", e->code,
@@ -46,14 +57,15 @@ void respond_error(svc_response *rs, const verr *e)
 {
 	snprintf(rs->code, sizeof rs->code, "%s", e->code);
 	rs->retry_after = e->retry_after;
-	respond_json(rs, e->status, error_json(e));
+	rs->err = verr_def_of(e->id);
+	respond_json(rs, e->status, error_json(e)); /* may fall back */
 }
 
 void respond_method_not_allowed(svc_response *rs, const char *allow)
 {
 	verr e;
-	verr_set(&e, 405, "method_not_allowed", "",
-		 "this route accepts %s only", allow);
+	verr_set(&e, E_METHOD_NOT_ALLOWED, "", "this route accepts %s only",
+		 allow);
 	rs->allow = allow;
 	respond_error(rs, &e);
 }

@@ -25,25 +25,24 @@ static double now_s(void)
 int state_store_error(int rc, const char *errbuf, verr *err)
 {
 	if (rc == STORE_FULL)
-		return verr_set(err, 507, "storage_full", "",
+		return verr_set(err, E_STORAGE_FULL, "",
 				"the data directory is full; nothing was "
 				"written (%s)",
 				errbuf);
 	if (rc == STORE_TOOBIG)
-		return verr_set(err, 413, "too_large", "",
+		return verr_set(err, E_TOO_LARGE, "",
 				"%s; nothing was written (a d x d matrix of "
 				"doubles must fit: lower --max-dim)",
 				errbuf);
-	return verr_set(err, 500, "store_error", "", "%s", errbuf);
+	return verr_set(err, E_STORE_ERROR, "", "%s", errbuf);
 }
 
 int state_need_store(svc *s, verr *err)
 {
 	if (s->store)
 		return 0;
-	verr_set(err, 503, "not_ready", "",
+	verr_set(err, E_NOT_READY, "",
 		 "the store is not open; check the data directory");
-	err->retry_after = 5;
 	return -1;
 }
 
@@ -70,7 +69,7 @@ int state_record_check(svc *s, json_t *record, verr *err)
 	if (!record)
 		return 0;
 	if (!json_is_object(record))
-		return verr_set(err, 400, "wrong_type", "/record",
+		return verr_set(err, E_WRONG_TYPE, "/record",
 				"record must be an object {\"series\", "
 				"\"step\"?, \"labels\"?}");
 	json_object_foreach(record, key, v)
@@ -79,7 +78,7 @@ int state_record_check(svc *s, json_t *record, verr *err)
 		    strcmp(key, "labels")) {
 			char p[300];
 			snprintf(p, sizeof p, "/record/%s", key);
-			return verr_set(err, 422, "unknown_field", p,
+			return verr_set(err, E_UNKNOWN_FIELD, p,
 					"record takes series, step and labels; "
 					"'%s' is not one of them",
 					key);
@@ -87,23 +86,21 @@ int state_record_check(svc *s, json_t *record, verr *err)
 	}
 	v = json_object_get(record, "series");
 	if (!json_is_string(v))
-		return verr_set(err, v ? 400 : 422,
-				v ? "wrong_type" : "missing_input",
+		return verr_set(err, v ? E_WRONG_TYPE : E_MISSING_INPUT,
 				"/record/series",
 				"record needs a series name (a string)");
 	if (!valid_series(json_string_value(v)))
-		return verr_set(err, 422, "invalid_value", "/record/series",
+		return verr_set(err, E_INVALID_VALUE, "/record/series",
 				"series names are 1 to 256 characters of "
 				"letters, digits and . _ - / :");
 	v = json_object_get(record, "step");
 	if (v && !json_is_null(v) && !json_is_integer(v))
-		return verr_set(err, 400, "wrong_type", "/record/step",
+		return verr_set(err, E_WRONG_TYPE, "/record/step",
 				"step must be an integer");
 	v = json_object_get(record, "labels");
 	if (v && !json_is_null(v)) {
 		if (!json_is_object(v))
-			return verr_set(err, 400, "wrong_type",
-					"/record/labels",
+			return verr_set(err, E_WRONG_TYPE, "/record/labels",
 					"labels must be an object of strings");
 		json_t *lv;
 		json_object_foreach(v, key, lv)
@@ -111,7 +108,7 @@ int state_record_check(svc *s, json_t *record, verr *err)
 			if (!json_is_string(lv)) {
 				char p[300];
 				snprintf(p, sizeof p, "/record/labels/%s", key);
-				return verr_set(err, 400, "wrong_type", p,
+				return verr_set(err, E_WRONG_TYPE, p,
 						"label values must be strings");
 			}
 		}
@@ -119,7 +116,7 @@ int state_record_check(svc *s, json_t *record, verr *err)
 		size_t len =
 			json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
 		if (s->cfg.max_labels > 0 && (int64_t)len > s->cfg.max_labels)
-			return verr_set(err, 422, "too_large", "/record/labels",
+			return verr_set(err, E_TOO_LARGE, "/record/labels",
 					"labels of %zu bytes (as JSON) are "
 					"over this server's limit of %lld "
 					"(--max-labels)",
@@ -140,7 +137,7 @@ static int record_one(svc *s, json_t *record, const char *series,
 	int rc;
 
 	if (!value)
-		return verr_set(err, 422, "invalid_value", "/record",
+		return verr_set(err, E_INVALID_VALUE, "/record",
 				"only a scalar result can be recorded; this "
 				"one has no \"value\" (reduction none?)");
 	p.has_value = json_is_number(value);
@@ -246,8 +243,8 @@ static int series_points(svc *s, const char *name, double since,
 		rc = store_series_points(s->store, name, since, want, &page,
 					 errbuf);
 		if (rc == STORE_NOTFOUND) {
-			verr_set(err, 404, "not_found", "",
-				 "no series named '%s'", name);
+			verr_set(err, E_NOT_FOUND, "", "no series named '%s'",
+				 name);
 			goto fail;
 		}
 		if (rc != STORE_OK) {
@@ -301,7 +298,7 @@ static int series_points(svc *s, const char *name, double since,
 	rs->len = b.len;
 	return 0;
 oom:
-	verr_set(err, 503, "out_of_memory", "", "out of memory");
+	verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	err->retry_after = s->cfg.retry_after;
 fail:
 	json_decref(page);
@@ -336,7 +333,7 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 		char *end;
 		since = strtod(buf, &end);
 		if (*end || !isfinite(since)) {
-			verr_set(&e, 422, "invalid_value", "",
+			verr_set(&e, E_INVALID_VALUE, "",
 				 "since must be a Unix time in seconds");
 			goto fail;
 		}
@@ -345,7 +342,7 @@ void state_series(svc *s, const svc_request *rq, svc_response *rs,
 		char *end;
 		limit = strtoll(buf, &end, 10);
 		if (*end || limit < 1 || limit > 100000) {
-			verr_set(&e, 422, "invalid_value", "",
+			verr_set(&e, E_INVALID_VALUE, "",
 				 "limit must be an integer from 1 to 100000");
 			goto fail;
 		}
@@ -437,7 +434,11 @@ void state_prometheus(svc *s, svc_response *rs)
 	return;
 oom:
 	free(b.s);
-	rs->status = 503;
+	/* Plain text, as a scraper expects; the rest from the table. */
+	rs->err = verr_def_of(E_OUT_OF_MEMORY);
+	rs->status = rs->err->status;
+	rs->retry_after = rs->err->retry_after;
+	snprintf(rs->code, sizeof rs->code, "%s", rs->err->name);
 	rs->content_type = "text/plain; charset=utf-8";
 	rs->body = strdup("out of memory\n");
 	rs->len = rs->body ? strlen(rs->body) : 0;

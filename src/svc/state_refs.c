@@ -92,7 +92,7 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 		    strcmp(key, "stream")) {
 			char p[300];
 			snprintf(p, sizeof p, "/%s", key);
-			return verr_set(err, 422, "unknown_field", p,
+			return verr_set(err, E_UNKNOWN_FIELD, p,
 					"a reference is made from "
 					"\"embeddings\", {\"mu\", \"sigma\", "
 					"\"n\"?} or \"stream\"; '%s' is none "
@@ -101,7 +101,7 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 		}
 	}
 	if (!!emb + !!(mu || sigma) + !!stream != 1)
-		return verr_set(err, 422, "invalid_value", "",
+		return verr_set(err, E_INVALID_VALUE, "",
 				"give exactly one source: \"embeddings\", "
 				"{\"mu\", \"sigma\"} or \"stream\"");
 	if (emb)
@@ -110,7 +110,7 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 						   &out->sigma, err);
 	if (stream) {
 		if (!json_is_string(stream))
-			return verr_set(err, 400, "wrong_type", "/stream",
+			return verr_set(err, E_WRONG_TYPE, "/stream",
 					"stream must be a stream id string");
 		return state_stats_from_stream(s, json_string_value(stream),
 					       "/stream", pl, &out->n, &out->d,
@@ -118,8 +118,7 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 	}
 	evald_tensor tm, ts;
 	if (!mu || !sigma)
-		return verr_set(err, 422, "missing_input",
-				mu ? "/sigma" : "/mu",
+		return verr_set(err, E_MISSING_INPUT, mu ? "/sigma" : "/mu",
 				"statistics need both mu and sigma");
 	out->n = 0;
 	if (n && (codec_number(&cx, n, "/n", &out->n, err) < 0 ||
@@ -158,7 +157,7 @@ static refcache_entry *prepare_entry(svc *s, const store_ref *r,
 	}
 	refcache_entry *e = refcache_adopt(s->refs, r->name, r->version, &p);
 	if (!e)
-		verr_set(err, 503, "out_of_memory", path, "out of memory");
+		verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
 	return e;
 }
 
@@ -182,7 +181,7 @@ static int get_ref(svc *s, const char *name, int with_stats, store_ref *r,
 	int rc = store_ref_get(s->store, name, with_stats, r, errbuf);
 
 	if (rc == STORE_NOTFOUND)
-		return verr_set(err, 404, "not_found", path,
+		return verr_set(err, E_NOT_FOUND, path,
 				"no reference named '%s'", name);
 	if (rc != STORE_OK)
 		return state_store_error(rc, errbuf, err);
@@ -212,8 +211,7 @@ int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
 	}
 	if (pool_defer(pl, release_entry, s->refs, e) < 0) {
 		refcache_release(s->refs, e);
-		return verr_set(err, 503, "out_of_memory", path,
-				"out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
 	}
 	const evald_fid_ref *p = refcache_ref(e);
 	int64_t s1[1] = {p->d};
@@ -236,12 +234,12 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 	int rc, held = 0;
 
 	if (!pl) {
-		verr_set(&e, 503, "out_of_memory", "", "out of memory");
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
 		goto fail;
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
 	if (!valid_ref_name(name)) {
-		verr_set(&e, 422, "invalid_value", "",
+		verr_set(&e, E_INVALID_VALUE, "",
 			 "reference names are 1 to 128 characters of letters, "
 			 "digits and . _ -");
 		goto fail;
@@ -261,7 +259,7 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 					    &st.d, &st.mu, &st.sigma, &e) < 0)
 			goto fail;
 	} else {
-		verr_set(&e, 415, "unsupported_media_type", "",
+		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
 			 "send JSON (application/json) or a .npy/.npz body "
 			 "(application/octet-stream or application/x-npy)");
 		goto fail;
@@ -359,8 +357,7 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 		}
 	}
 	if (rc == STORE_NOTFOUND)
-		verr_set(&e, 404, "not_found", "", "no reference named '%s'",
-			 name);
+		verr_set(&e, E_NOT_FOUND, "", "no reference named '%s'", name);
 	else
 		state_store_error(rc, errbuf, &e);
 fail:

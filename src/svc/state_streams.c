@@ -35,8 +35,7 @@ static int stats_of_moments(const evald_moments *m, pool *pl, double *n,
 	*mu = pool_alloc(pl, (size_t)m->d * sizeof(double));
 	*sigma = pool_alloc(pl, (size_t)(m->d * m->d) * sizeof(double));
 	if (!*mu || !*sigma)
-		return verr_set(err, 503, "out_of_memory", path,
-				"out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
 	memcpy(*mu, m->mean, (size_t)m->d * sizeof(double));
 	if (evald_moments_cov(m, *sigma, &le) != EVALD_OK)
 		return verr_from_lib(err, &le, path);
@@ -54,7 +53,7 @@ static int stats_of_matrix(svc *s, const evald_tensor *x, pool *pl,
 	char shp[64];
 	evald_err le;
 	if (x->ndim != 2 || x->shape[0] < 2 || x->shape[1] < 1)
-		return verr_set(err, 422, "shape_mismatch", path,
+		return verr_set(err, E_SHAPE_MISMATCH, path,
 				"%s must be a matrix [N, d] with N >= 2; got "
 				"shape %s",
 				where, evald_shape_str(x, shp, sizeof shp));
@@ -64,8 +63,7 @@ static int stats_of_matrix(svc *s, const evald_tensor *x, pool *pl,
 	*sigma = pool_alloc(pl, (size_t)(x->shape[1] * x->shape[1]) *
 					sizeof(double));
 	if (!*mu || !*sigma)
-		return verr_set(err, 503, "out_of_memory", path,
-				"out of memory");
+		return verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
 	if (evald_moments_of(x, *mu, *sigma, &le) != EVALD_OK)
 		return verr_from_lib(err, &le, path);
 	*n = (double)x->shape[0];
@@ -100,7 +98,7 @@ static int load_stream(svc *s, const char *id, const char *path,
 	if (rc == STORE_OK)
 		rc = store_stream_get(s->store, id, 1, &st, errbuf);
 	if (rc == STORE_NOTFOUND)
-		return verr_set(err, 404, "not_found", path,
+		return verr_set(err, E_NOT_FOUND, path,
 				"no stream with id '%s'", id);
 	if (rc != STORE_OK)
 		return state_store_error(rc, errbuf, err);
@@ -129,7 +127,7 @@ int state_stats_from_stream(svc *s, const char *id, const char *path, pool *pl,
 	if (load_stream(s, id, path, &m, err) < 0)
 		return -1;
 	if (m.n < 2)
-		rc = verr_set(err, 422, "empty_input", path,
+		rc = verr_set(err, E_EMPTY_INPUT, path,
 			      "stream %s has %lld rows; statistics need at "
 			      "least 2",
 			      id, (long long)m.n);
@@ -154,7 +152,7 @@ int state_stats_from_binary(svc *s, const char *body, size_t len, pool *pl,
 				       sigma, err);
 	}
 	if (kind != 2)
-		return verr_set(err, 415, "unsupported_media_type", "",
+		return verr_set(err, E_UNSUPPORTED_MEDIA_TYPE, "",
 				"the body is neither a .npy array nor a .npz "
 				"archive (check the magic bytes)");
 	const void *m;
@@ -216,7 +214,7 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 	json_t *v;
 
 	if (!svc_is_json_type(rq->content_type)) {
-		verr_set(&e, 415, "unsupported_media_type", "",
+		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
 			 "send {\"dim\": d} as application/json");
 		goto fail;
 	}
@@ -227,7 +225,7 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 		if (strcmp(key, "dim")) {
 			char p[300];
 			snprintf(p, sizeof p, "/%s", key);
-			verr_set(&e, 422, "unknown_field", p,
+			verr_set(&e, E_UNKNOWN_FIELD, p,
 				 "a stream is created from {\"dim\": d}; '%s' "
 				 "is not a field",
 				 key);
@@ -236,8 +234,8 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 	}
 	json_t *dim = json_object_get(doc.root, "dim");
 	if (!json_is_integer(dim) || json_integer_value(dim) < 1) {
-		verr_set(&e, 422, dim ? "invalid_value" : "missing_input",
-			 "/dim", "dim must be a positive integer");
+		verr_set(&e, dim ? E_INVALID_VALUE : E_MISSING_INPUT, "/dim",
+			 "dim must be a positive integer");
 		goto fail;
 	}
 	json_int_t d = json_integer_value(dim);
@@ -286,7 +284,7 @@ static int merge_cb(void *ctx, store_stream *st)
 	if (!c->moments) {
 		char shp[64];
 		if (x->ndim != 2 || x->shape[1] != m.d)
-			return verr_set(e, 422, "shape_mismatch", "/embeddings",
+			return verr_set(e, E_SHAPE_MISMATCH, "/embeddings",
 					"stream %s has d = %lld; embeddings "
 					"must be [N, %lld], got %s",
 					id, (long long)m.d, (long long)m.d,
@@ -295,13 +293,13 @@ static int merge_cb(void *ctx, store_stream *st)
 			return verr_from_lib(e, &le, "/embeddings");
 	} else {
 		if (mean->ndim != 1 || mean->shape[0] != m.d)
-			return verr_set(e, 422, "shape_mismatch", "/mean",
+			return verr_set(e, E_SHAPE_MISMATCH, "/mean",
 					"mean must be [%lld] for this stream",
 					(long long)m.d);
 		if (com->ndim != 2 || com->shape[0] != m.d ||
 		    com->shape[1] != m.d)
 			return verr_set(
-				e, 422, "shape_mismatch", "/comoment",
+				e, E_SHAPE_MISMATCH, "/comoment",
 				"comoment must be [%lld, %lld] for this stream",
 				(long long)m.d, (long long)m.d);
 		if (evald_moments_merge(&m, (int64_t)c->n, mean->data,
@@ -325,7 +323,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 
 	if (!pl) {
-		verr_set(&e, 503, "out_of_memory", "", "out of memory");
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
 		goto fail;
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
@@ -341,7 +339,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			       "the .npy body", &x, &e) < 0)
 			goto fail;
 	} else if (!svc_is_json_type(rq->content_type)) {
-		verr_set(&e, 415, "unsupported_media_type", "",
+		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
 			 moments ? "send {\"n\", \"mean\", \"comoment\"} as "
 				   "application/json"
 				 : "send {\"embeddings\": tensor} as JSON or a "
@@ -361,7 +359,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			if (!known) {
 				char p[300];
 				snprintf(p, sizeof p, "/%s", key);
-				verr_set(&e, 422, "unknown_field", p,
+				verr_set(&e, E_UNKNOWN_FIELD, p,
 					 "unexpected field '%s'", key);
 				goto fail;
 			}
@@ -370,7 +368,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			json_t *emb = json_object_get(doc.root, "embeddings");
 			if (!emb) {
 				verr_set(
-					&e, 422, "missing_input", "/embeddings",
+					&e, E_MISSING_INPUT, "/embeddings",
 					"send {\"embeddings\": [N, d] tensor}");
 				goto fail;
 			}
@@ -381,7 +379,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			json_t *jm = json_object_get(doc.root, "mean");
 			json_t *jc = json_object_get(doc.root, "comoment");
 			if (!jn || !jm || !jc) {
-				verr_set(&e, 422, "missing_input",
+				verr_set(&e, E_MISSING_INPUT,
 					 !jn   ? "/n"
 					 : !jm ? "/mean"
 					       : "/comoment",
@@ -420,8 +418,7 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			.e = &e};
 	int rc = store_stream_update(s->store, id, merge_cb, &mc, errbuf);
 	if (rc == STORE_NOTFOUND) {
-		verr_set(&e, 404, "not_found", "", "no stream with id '%s'",
-			 id);
+		verr_set(&e, E_NOT_FOUND, "", "no stream with id '%s'", id);
 		goto fail;
 	}
 	if (rc != STORE_OK) {
@@ -511,8 +508,7 @@ void state_streams(svc *s, const svc_request *rq, svc_response *rs,
 		}
 	}
 	if (rc == STORE_NOTFOUND)
-		verr_set(&e, 404, "not_found", "", "no stream with id '%s'",
-			 id);
+		verr_set(&e, E_NOT_FOUND, "", "no stream with id '%s'", id);
 	else
 		state_store_error(rc, errbuf, &e);
 	respond_error(rs, &e);

@@ -170,7 +170,7 @@ bad("packed_dtype_type", 400, "wrong_type", "/inputs/input/dtype",
 bad("packed_negative_shape", 422, "invalid_shape", "/inputs/input/shape/0",
     body={"inputs": {"input": {"dtype": "float64", "shape": [-2],
                                "data": b64}, "target": [1, 2]}})
-bad("packed_shape_overflow", 422, "too_large", "/inputs/input/shape/1",
+bad("packed_shape_overflow", 413, "too_large", "/inputs/input/shape/1",
     body={"inputs": {"input": {"dtype": "float64",
                                "shape": [2**40, 2**40, 2**40], "data": b64},
                      "target": [1, 2]}})

@@ -356,7 +356,7 @@ for metric in ["emd", "sinkhorn"]:
 bad("emd", "too_large",
     {"inputs": {"x": cg.packed(np.zeros(8001, np.uint8)),
                 "y": cg.packed(np.zeros(8000, np.uint8))}},
-    "too_large", "")
+    "too_large", "", status=413)
 bad("emd", "return_plan_not_bool", {"inputs": P2,
                                     "params": {"return_plan": 1}},
     "wrong_type", "/params/return_plan", status=400)
