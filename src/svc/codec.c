@@ -88,13 +88,36 @@ static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
 
 /* ------------------------------------------------------ nested arrays */
 
+/* A number blob that stands for an array (not a NaN or Infinity). */
+static const jsonx_blob *array_blob(const codec_ctx *cx, json_t *v)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	return b && b->kind == JSONX_NUMBERS && b->ndim > 0 ? b : NULL;
+}
+
 /* Find the shape by following first elements, then verify every element
- * against it while copying. */
-static int nested_shape(json_t *v, int *ndim, int64_t *shape, const char *path,
-			verr *err)
+ * against it while copying.  An array that held something other than
+ * numbers, or was ragged, can still hold number blobs: each stands for its
+ * own dimensions. */
+static int nested_shape(const codec_ctx *cx, json_t *v, int *ndim,
+			int64_t *shape, const char *path, verr *err)
 {
 	int n = 0;
-	while (json_is_array(v)) {
+	for (;;) {
+		const jsonx_blob *b = array_blob(cx, v);
+		if (b) {
+			if (n + b->ndim > EVALD_MAX_DIMS)
+				return verr_set(err, E_TOO_MANY_DIMS, path,
+						"tensor has more than %d "
+						"dimensions",
+						EVALD_MAX_DIMS);
+			memcpy(shape + n, b->shape,
+			       (size_t)b->ndim * sizeof *shape);
+			n += b->ndim;
+			break;
+		}
+		if (!json_is_array(v))
+			break;
 		if (n == EVALD_MAX_DIMS)
 			return verr_set(err, E_TOO_MANY_DIMS, path,
 					"tensor has more than %d dimensions",
@@ -140,6 +163,20 @@ static int nested_fill(const codec_ctx *cx, json_t *v, int depth, int ndim,
 				: json_is_null(v)   ? "null"
 						    : "a boolean");
 	}
+	const jsonx_blob *ab = array_blob(cx, v);
+	if (ab) {
+		if (ab->ndim != ndim - depth ||
+		    memcmp(ab->shape, shape + depth,
+			   (size_t)ab->ndim * sizeof *shape))
+			return verr_set(err, E_RAGGED_ARRAY, path,
+					"array here is not shaped like the "
+					"first element at this depth; tensors "
+					"must be rectangular");
+		memcpy(dst + *k, ab->data, (size_t)ab->size * sizeof *dst);
+		*k += ab->size;
+		*all_int &= ab->all_integer;
+		return 0;
+	}
 	if (!json_is_array(v))
 		return verr_set(err, E_RAGGED_ARRAY, path,
 				"expected an array of length %lld here (as "
@@ -172,7 +209,7 @@ static int decode_nested(const codec_ctx *cx, json_t *v, const char *path,
 	int64_t shape[EVALD_MAX_DIMS], size = 1, k = 0;
 	char p[256];
 
-	if (nested_shape(v, &ndim, shape, path, err) < 0)
+	if (nested_shape(cx, v, &ndim, shape, path, err) < 0)
 		return -1;
 	for (int i = 0; i < ndim; i++) {
 		if (shape[i] && size > INT64_MAX / shape[i])
@@ -332,24 +369,15 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 	json_t *jdt = json_object_get(v, "dtype");
 	json_t *jshape = json_object_get(v, "shape");
 	json_t *jdata = json_object_get(v, "data");
-	const char *key;
-	json_t *val;
+	static const char *const keys[] = {"dtype", "shape", "data", NULL};
 	char p[300];
 	int ti = -1, ndim;
 	int64_t *shape = pi->shape, size = 1;
 
-	json_object_foreach(v, key, val)
-	{
-		if (strcmp(key, "dtype") && strcmp(key, "shape") &&
-		    strcmp(key, "data")) {
-			snprintf(p, sizeof p, "%s/%s", path, key);
-			return verr_set(err, E_UNKNOWN_FIELD, p,
-					"a packed tensor has only dtype, "
-					"shape and data; '%s' is not one of "
-					"them",
-					key);
-		}
-	}
+	if (jsonx_check_keys(v, keys, path,
+			     "a packed tensor has only dtype, shape and data",
+			     err) < 0)
+		return -1;
 	snprintf(p, sizeof p, "%s/dtype", path);
 	if (!json_is_string(jdt))
 		return verr_set(err, E_WRONG_TYPE, p,
@@ -364,10 +392,22 @@ static int packed_header(const codec_ctx *cx, json_t *v, const char *path,
 				"float32, int64, int32 or uint8",
 				json_string_value(jdt));
 	snprintf(p, sizeof p, "%s/shape", path);
-	if (!json_is_array(jshape))
+	if (!jsonx_is_array(cx->doc, jshape))
 		return verr_set(err, E_WRONG_TYPE, p,
 				"shape must be an array of non-negative "
 				"integers");
+	/* A number blob: 256 and more entries, or arrays for entries. */
+	const jsonx_blob *sb = jsonx_blob_of(cx->doc, jshape);
+	if (sb && sb->ndim == 1)
+		return verr_set(err, E_TOO_MANY_DIMS, p,
+				"shape has %lld dimensions; at most %d are "
+				"supported",
+				(long long)sb->shape[0], EVALD_MAX_DIMS);
+	if (sb) {
+		snprintf(p, sizeof p, "%s/shape/0", path);
+		return verr_set(err, E_INVALID_SHAPE, p,
+				"shape entries must be non-negative integers");
+	}
 	ndim = (int)json_array_size(jshape);
 	if (ndim > EVALD_MAX_DIMS)
 		return verr_set(err, E_TOO_MANY_DIMS, p,
@@ -511,11 +551,10 @@ static int emit_rows(codec_row_sink sink, void *ctx, const uint8_t *buf,
 int codec_rows(const codec_ctx *cx, json_t *v, const char *path, int64_t *nrows,
 	       int64_t *ncols, codec_row_sink sink, void *ctx, verr *err)
 {
-	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
 	packed_info pi;
 	char shp[64];
 
-	if (!json_is_object(v) || b || !json_object_get(v, "data")) {
+	if (!jsonx_is_object(cx->doc, v) || !json_object_get(v, "data")) {
 		/* Nested arrays are float64 already: decode and hand over. */
 		evald_tensor t;
 		if (codec_tensor(cx, v, path, &t, err) < 0)
@@ -630,7 +669,7 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 	}
 	if (json_is_array(v))
 		return decode_nested(cx, v, path, out, err);
-	if (json_is_object(v) && !b && json_object_get(v, "data"))
+	if (jsonx_is_object(cx->doc, v) && json_object_get(v, "data"))
 		return decode_packed(cx, v, path, out, err);
 	return verr_set(err, E_WRONG_TYPE, path,
 			"expected a tensor: a number, nested arrays of "

@@ -207,26 +207,6 @@ fail:
 	return NULL;
 }
 
-static int check_keys(json_t *obj, const char *const *allowed,
-		      const char *prefix, verr *err)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v)
-	{
-		int ok = 0;
-		for (int i = 0; allowed[i]; i++)
-			ok |= !strcmp(key, allowed[i]);
-		if (!ok) {
-			char p[160];
-			snprintf(p, sizeof p, "%s/%s", prefix, key);
-			return verr_set(err, E_UNKNOWN_FIELD, p,
-					"unexpected field '%s'", key);
-		}
-	}
-	return 0;
-}
-
 int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 		   jsonx_doc *doc, verr *err)
 {
@@ -262,7 +242,7 @@ int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 					je.line, je.column, je.msg);
 		}
 	}
-	if (!json_is_object(doc->root)) {
+	if (!jsonx_is_object(doc, doc->root)) {
 		jsonx_free(doc);
 		return verr_set(err, E_WRONG_TYPE, "",
 				"the request body must be a JSON object");
@@ -326,9 +306,15 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 	json_t *list = json_object_get(q->doc.root, "metrics");
 	json_t *results;
 
-	if (shared && !json_is_object(shared)) {
+	if (shared && !jsonx_is_object(&q->doc, shared)) {
 		verr_set(err, E_WRONG_TYPE, "/inputs",
 			 "inputs must be an object");
+		return NULL;
+	}
+	if (jsonx_blob_of(&q->doc, list)) {
+		/* A large array of numbers: no entry is an object. */
+		verr_set(err, E_WRONG_TYPE, "/metrics/0",
+			 "each entry of metrics must be an object");
 		return NULL;
 	}
 	if (!json_is_array(list) || json_array_size(list) == 0) {
@@ -352,10 +338,11 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 
 		snprintf(prefix, sizeof prefix, "/metrics/%zu", i);
 		snprintf(p, sizeof p, "%s/name", prefix);
-		if (!json_is_object(item)) {
+		if (!jsonx_is_object(&q->doc, item)) {
 			verr_set(&e, E_WRONG_TYPE, prefix,
 				 "each entry of metrics must be an object");
-		} else if (check_keys(item, mkeys, prefix, &e) < 0) {
+		} else if (jsonx_check_keys(item, mkeys, prefix, NULL, &e) <
+			   0) {
 			/* e is filled */
 		} else if (!json_is_string(jn)) {
 			verr_set(&e, E_WRONG_TYPE, p,
@@ -366,7 +353,7 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 		} else {
 			json_t *in = json_object_get(item, "inputs");
 			snprintf(p, sizeof p, "%s/inputs", prefix);
-			if (in && !json_is_object(in))
+			if (in && !jsonx_is_object(&q->doc, in))
 				verr_set(&e, E_WRONG_TYPE, p,
 					 "inputs must be an object");
 			else
@@ -484,9 +471,11 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	}
 	if (svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, &err) < 0)
 		goto fail;
-	if (check_keys(q->doc.root, m ? mkeys : ekeys, "", &err) < 0 ||
+	if (jsonx_check_keys(q->doc.root, m ? mkeys : ekeys, "", NULL, &err) <
+		    0 ||
 	    (!m && evaluate_check(s, q->doc.root, &err) < 0) ||
-	    state_record_check(s, json_object_get(q->doc.root, "record"),
+	    state_record_check(s, &q->doc,
+			       json_object_get(q->doc.root, "record"),
 			       &err) < 0)
 		goto fail;
 	if (async) {

@@ -903,3 +903,51 @@ const jsonx_blob *jsonx_blob_of(const jsonx_doc *doc, const json_t *v)
 			return &doc->blobs[i];
 	return NULL;
 }
+
+jsonx_type_t jsonx_type(const jsonx_doc *doc, const json_t *v)
+{
+	const jsonx_blob *b;
+
+	if (!v)
+		return JX_ABSENT;
+	if ((b = jsonx_blob_of(doc, v)))
+		return b->kind == JSONX_STRING ? JX_STRING
+		       : b->ndim == 0	       ? JX_NUMBER
+					       : JX_ARRAY;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return JX_OBJECT;
+	case JSON_ARRAY: return JX_ARRAY;
+	case JSON_STRING: return JX_STRING;
+	case JSON_INTEGER:
+	case JSON_REAL: return JX_NUMBER;
+	case JSON_TRUE:
+	case JSON_FALSE: return JX_BOOL;
+	case JSON_NULL: return JX_NULL;
+	}
+	return JX_NULL;
+}
+
+int jsonx_check_keys(const json_t *obj, const char *const allowed[],
+		     const char *prefix, const char *what, verr *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		int ok = 0;
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = !strcmp(key, allowed[i]);
+		if (ok)
+			continue;
+		char p[300];
+		snprintf(p, sizeof p, "%s/%s", prefix, key);
+		if (what)
+			return verr_set(err, E_UNKNOWN_FIELD, p,
+					"%s; '%s' is not one of them", what,
+					key);
+		return verr_set(err, E_UNKNOWN_FIELD, p,
+				"unexpected field '%s'", key);
+	}
+	return 0;
+}

@@ -25,6 +25,8 @@
 
 #include <evald/tensor.h>
 
+#include "verr.h"
+
 #define JSONX_BLOB_MIN	256
 #define JSONX_MAX_DEPTH 256
 
@@ -83,5 +85,38 @@ void jsonx_free(jsonx_doc *doc);
 
 /* The blob a tree node stands for, or NULL for an ordinary node. */
 const jsonx_blob *jsonx_blob_of(const jsonx_doc *doc, const json_t *v);
+
+/* What a value of a request tree is, blobs included: a number blob is an
+ * array (a 0-d one, a NaN or Infinity literal, a number), a string blob a
+ * string.  json_is_object() is true of every blob and json_is_array() of
+ * none, so code that checks a request's types asks here instead. */
+typedef enum {
+	JX_ABSENT, /* v is NULL: the key was not given */
+	JX_OBJECT,
+	JX_ARRAY,
+	JX_STRING,
+	JX_NUMBER,
+	JX_BOOL,
+	JX_NULL,
+} jsonx_type_t;
+
+jsonx_type_t jsonx_type(const jsonx_doc *doc, const json_t *v);
+
+static inline int jsonx_is_object(const jsonx_doc *doc, const json_t *v)
+{
+	return jsonx_type(doc, v) == JX_OBJECT;
+}
+
+static inline int jsonx_is_array(const jsonx_doc *doc, const json_t *v)
+{
+	return jsonx_type(doc, v) == JX_ARRAY;
+}
+
+/* 422 unknown_field at `prefix`/KEY for the first key of `obj` (a real
+ * object, see jsonx_is_object) that is not in `allowed` (NULL-ended).  The
+ * message is `what`; 'KEY' is not one of them, or "unexpected field 'KEY'"
+ * when `what` is NULL.  Returns 0, or -1 with err filled. */
+int jsonx_check_keys(const json_t *obj, const char *const allowed[],
+		     const char *prefix, const char *what, verr *err);
 
 #endif

@@ -98,8 +98,7 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 		}
 		return 0;
 	case PT_VECTOR:
-		if (json_is_number(v) || (jsonx_blob_of(cx->doc, v) &&
-					  jsonx_blob_of(cx->doc, v)->ndim == 0))
+		if (jsonx_type(cx->doc, v) == JX_NUMBER)
 			return codec_number(cx, v, path, &out->num, err);
 		if (codec_tensor(cx, v, path, &out->vec, err) < 0)
 			return -1;
@@ -123,14 +122,11 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 {
 	char p[128];
 
-	if (json_is_object(v) && !jsonx_blob_of(cx->doc, v) &&
-	    !json_object_get(v, "data")) {
+	if (jsonx_is_object(cx->doc, v) && !json_object_get(v, "data")) {
+		static const char *const skeys[] = {"mu", "sigma", "n", NULL};
 		json_t *mu = json_object_get(v, "mu");
 		json_t *sigma = json_object_get(v, "sigma");
 		json_t *n = json_object_get(v, "n");
-		const char *key;
-		json_t *val;
-
 		json_t *named = json_object_get(v, "reference");
 		const char *kind = "reference";
 		if (!named) {
@@ -163,19 +159,11 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 			iv->is_stats = 1;
 			return 0;
 		}
-		json_object_foreach(v, key, val)
-		{
-			if (strcmp(key, "mu") && strcmp(key, "sigma") &&
-			    strcmp(key, "n")) {
-				snprintf(p, sizeof p, "%s/%s", iv->path, key);
-				return verr_set(
-					err, E_UNKNOWN_FIELD, p,
-					"statistics are given as {\"mu\", "
-					"\"sigma\", \"n\"?}; '%s' is not one "
-					"of them",
-					key);
-			}
-		}
+		if (jsonx_check_keys(v, skeys, iv->path,
+				     "statistics are given as {\"mu\", "
+				     "\"sigma\", \"n\"?}",
+				     err) < 0)
+			return -1;
 		if (!mu || !sigma)
 			return verr_set(err, E_MISSING_INPUT, iv->path,
 					"statistics need both mu and sigma");
@@ -228,7 +216,7 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 						  all.shape + 1);
 			return 0;
 		}
-		if (!json_is_array(v) || bl)
+		if (!jsonx_is_array(cx->doc, v) || bl)
 			return verr_set(err, E_WRONG_TYPE, iv->path,
 					"%s must be a list of tensors, one per "
 					"layer",
@@ -265,11 +253,12 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 
 	c->m = m;
 	c->cx = *cx;
-	if (inputs && !json_is_object(inputs))
+	if (inputs && !jsonx_is_object(cx->doc, inputs))
 		return verr_set(err, E_WRONG_TYPE, "/inputs",
 				"inputs must be an object mapping input names "
 				"to tensors");
-	if (params && !json_is_null(params) && !json_is_object(params)) {
+	if (params && !json_is_null(params) &&
+	    !jsonx_is_object(cx->doc, params)) {
 		snprintf(p, sizeof p, "%s/params", prefix);
 		return verr_set(err, E_WRONG_TYPE, p,
 				"params must be an object");
@@ -283,7 +272,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 					key);
 		}
 	}
-	if (json_is_object(params))
+	if (jsonx_is_object(cx->doc, params))
 		json_object_foreach(params, key, v)
 		{
 			if (registry_param_index(m, key) < 0) {
@@ -318,7 +307,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 	}
 	for (int i = 0; m->params[i].name; i++) {
 		const param_spec *ps = &m->params[i];
-		json_t *val = json_is_object(params)
+		json_t *val = jsonx_is_object(cx->doc, params)
 				      ? json_object_get(params, ps->name)
 				      : NULL;
 		snprintf(c->p[i].path, sizeof c->p[i].path, "%s/params/%s",

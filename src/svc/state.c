@@ -61,29 +61,22 @@ static int valid_series(const char *s)
 
 /* ------------------------------------------------------------ record */
 
-int state_record_check(svc *s, json_t *record, verr *err)
+int state_record_check(svc *s, const struct jsonx_doc *doc, json_t *record,
+		       verr *err)
 {
+	static const char *const keys[] = {"series", "step", "labels", NULL};
 	const char *key;
 	json_t *v;
 
 	if (!record)
 		return 0;
-	if (!json_is_object(record))
+	if (!jsonx_is_object(doc, record))
 		return verr_set(err, E_WRONG_TYPE, "/record",
 				"record must be an object {\"series\", "
 				"\"step\"?, \"labels\"?}");
-	json_object_foreach(record, key, v)
-	{
-		if (strcmp(key, "series") && strcmp(key, "step") &&
-		    strcmp(key, "labels")) {
-			char p[300];
-			snprintf(p, sizeof p, "/record/%s", key);
-			return verr_set(err, E_UNKNOWN_FIELD, p,
-					"record takes series, step and labels; "
-					"'%s' is not one of them",
-					key);
-		}
-	}
+	if (jsonx_check_keys(record, keys, "/record",
+			     "record takes series, step and labels", err) < 0)
+		return -1;
 	v = json_object_get(record, "series");
 	if (!json_is_string(v))
 		return verr_set(err, v ? E_WRONG_TYPE : E_MISSING_INPUT,
@@ -99,7 +92,7 @@ int state_record_check(svc *s, json_t *record, verr *err)
 				"step must be an integer");
 	v = json_object_get(record, "labels");
 	if (v && !json_is_null(v)) {
-		if (!json_is_object(v))
+		if (!jsonx_is_object(doc, v))
 			return verr_set(err, E_WRONG_TYPE, "/record/labels",
 					"labels must be an object of strings");
 		json_t *lv;

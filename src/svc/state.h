@@ -10,9 +10,11 @@
 #include "dispatch.h"
 #include "verr.h"
 
-/* Validate a request's "record" object before any work is done (its
- * labels against --max-labels). */
-int state_record_check(svc *s, json_t *record, verr *err);
+/* Validate a request's "record" object, a value of doc's tree, before any
+ * work is done (its labels against --max-labels). */
+struct jsonx_doc;
+int state_record_check(svc *s, const struct jsonx_doc *doc, json_t *record,
+		       verr *err);
 
 /* Store result's value under record.series ("<series>/<metric>" for each
  * entry of an evaluate); adds "recorded" to the result(s). */

@@ -82,24 +82,14 @@ static int stats_from_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 	json_t *n = json_object_get(root, "n");
 	json_t *emb = json_object_get(root, "embeddings");
 	json_t *stream = json_object_get(root, "stream");
-	const char *key;
-	json_t *v;
+	static const char *const keys[] = {"mu",	 "sigma",  "n",
+					   "embeddings", "stream", NULL};
 
-	json_object_foreach(root, key, v)
-	{
-		if (strcmp(key, "mu") && strcmp(key, "sigma") &&
-		    strcmp(key, "n") && strcmp(key, "embeddings") &&
-		    strcmp(key, "stream")) {
-			char p[300];
-			snprintf(p, sizeof p, "/%s", key);
-			return verr_set(err, E_UNKNOWN_FIELD, p,
-					"a reference is made from "
-					"\"embeddings\", {\"mu\", \"sigma\", "
-					"\"n\"?} or \"stream\"; '%s' is none "
-					"of them",
-					key);
-		}
-	}
+	if (jsonx_check_keys(root, keys, "",
+			     "a reference is made from \"embeddings\", "
+			     "{\"mu\", \"sigma\", \"n\"?} or \"stream\"",
+			     err) < 0)
+		return -1;
 	if (!!emb + !!(mu || sigma) + !!stream != 1)
 		return verr_set(err, E_INVALID_VALUE, "",
 				"give exactly one source: \"embeddings\", "

@@ -210,8 +210,7 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 	jsonx_doc doc = {0};
 	char id[33], errbuf[256];
 	verr e;
-	const char *key;
-	json_t *v;
+	static const char *const keys[] = {"dim", NULL};
 
 	if (!svc_is_json_type(rq->content_type)) {
 		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
@@ -220,18 +219,9 @@ static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
 	}
 	if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
 		goto fail;
-	json_object_foreach(doc.root, key, v)
-	{
-		if (strcmp(key, "dim")) {
-			char p[300];
-			snprintf(p, sizeof p, "/%s", key);
-			verr_set(&e, E_UNKNOWN_FIELD, p,
-				 "a stream is created from {\"dim\": d}; '%s' "
-				 "is not a field",
-				 key);
-			goto fail;
-		}
-	}
+	if (jsonx_check_keys(doc.root, keys, "",
+			     "a stream is created from {\"dim\": d}", &e) < 0)
+		goto fail;
 	json_t *dim = json_object_get(doc.root, "dim");
 	if (!json_is_integer(dim) || json_integer_value(dim) < 1) {
 		verr_set(&e, dim ? E_INVALID_VALUE : E_MISSING_INPUT, "/dim",
@@ -313,100 +303,124 @@ static int merge_cb(void *ctx, store_stream *st)
 	return 0;
 }
 
-/* Append a batch of rows or merge partial moments into stream `id`. */
+/* A POST .../batches body: {"embeddings": tensor} as JSON, or a .npy
+ * body.  x points into doc or pl. */
+static int stream_body_rows(svc *s, const svc_request *rq, jsonx_doc *doc,
+			    pool *pl, evald_tensor *x, verr *e)
+{
+	static const char *const keys[] = {"embeddings", NULL};
+	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
+
+	if (state_is_binary_type(rq->content_type))
+		return npy_decode(rq->body, rq->len, pl, s->cfg.max_elems,
+				  "the .npy body", x, e);
+	if (!svc_is_json_type(rq->content_type))
+		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+				"send {\"embeddings\": tensor} as JSON or a "
+				".npy body (application/octet-stream)");
+	if (svc_parse_body(&s->cfg, rq->body, rq->len, doc, e) < 0 ||
+	    jsonx_check_keys(doc->root, keys, "", NULL, e) < 0)
+		return -1;
+	json_t *emb = json_object_get(doc->root, "embeddings");
+	if (!emb)
+		return verr_set(e, E_MISSING_INPUT, "/embeddings",
+				"send {\"embeddings\": [N, d] tensor}");
+	return codec_tensor(&cx, emb, "/embeddings", x, e);
+}
+
+/* A POST .../moments body: partial moments {"n", "mean", "comoment"}.
+ * mean and com point into doc or pl. */
+static int stream_body_moments(svc *s, const svc_request *rq, jsonx_doc *doc,
+			       pool *pl, double *n, evald_tensor *mean,
+			       evald_tensor *com, verr *e)
+{
+	static const char *const keys[] = {"n", "mean", "comoment", NULL};
+	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
+
+	if (!svc_is_json_type(rq->content_type))
+		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+				"send {\"n\", \"mean\", \"comoment\"} as "
+				"application/json");
+	if (svc_parse_body(&s->cfg, rq->body, rq->len, doc, e) < 0 ||
+	    jsonx_check_keys(doc->root, keys, "", NULL, e) < 0)
+		return -1;
+	json_t *jn = json_object_get(doc->root, "n");
+	json_t *jm = json_object_get(doc->root, "mean");
+	json_t *jc = json_object_get(doc->root, "comoment");
+	if (!jn || !jm || !jc)
+		return verr_set(e, E_MISSING_INPUT,
+				!jn   ? "/n"
+				: !jm ? "/mean"
+				      : "/comoment",
+				"partial moments need n, mean and comoment");
+	if (codec_number(&cx, jn, "/n", n, e) < 0 ||
+	    bounds_count(*n, "/n", e) < 0 ||
+	    codec_tensor(&cx, jm, "/mean", mean, e) < 0 ||
+	    codec_tensor(&cx, jc, "/comoment", com, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The rows' own moments (N·d² work), computed outside the store's
+ * transaction, which then only merges them (d²): a large batch does not
+ * hold up every other write to the store. */
+static int batch_moments(svc *s, const evald_tensor *x, evald_moments *batch,
+			 verr *e)
+{
+	evald_err le;
+
+	if (x->ndim != 2 || x->shape[1] < 1)
+		return 0; /* merge_cb names the shape it wants */
+	if (bounds_dim(s->cfg.max_dim, x->shape[1], "/embeddings", e) < 0)
+		return -1;
+	if (evald_moments_init(batch, x->shape[1], &le) != EVALD_OK ||
+	    evald_moments_add(batch, x, &le) != EVALD_OK)
+		return verr_from_lib(e, &le, "/embeddings");
+	return 0;
+}
+
+/* Merge mc into stream id in one store transaction; 0 or -1 with e. */
+static int stream_merge(svc *s, const char *id, merge_ctx *mc, verr *e)
+{
+	char errbuf[256];
+	int rc = store_stream_update(s->store, id, merge_cb, mc, errbuf);
+
+	if (rc == STORE_NOTFOUND)
+		return verr_set(e, E_NOT_FOUND, "", "no stream with id '%s'",
+				id);
+	if (rc == STORE_ABORTED)
+		return -1; /* merge_cb filled e */
+	if (rc != STORE_OK)
+		return state_store_error(rc, errbuf, e);
+	return 0;
+}
+
+/* Append a batch of rows or merge partial moments into stream `id`.
+ * Everything is decoded first: the store transaction covers only the
+ * merge into the stored moments. */
 static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id, int moments)
 {
 	jsonx_doc doc = {0};
 	pool *pl = pool_new();
-	char errbuf[256];
-	verr e;
-
-	if (!pl) {
-		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
-		goto fail;
-	}
-	pool_set_budget(pl, s->cfg.max_decoded);
-	codec_ctx cx = {.doc = &doc, .pool = pl, .max_elems = s->cfg.max_elems};
 	evald_tensor x = {0}, mean = {0}, com = {0};
 	evald_moments batch = {0};
 	double n = 0;
+	verr e;
+	int rc = -1;
 
-	/* Decode everything first: the store transaction covers only the
-	 * merge into the stored moments. */
-	if (!moments && state_is_binary_type(rq->content_type)) {
-		if (npy_decode(rq->body, rq->len, pl, s->cfg.max_elems,
-			       "the .npy body", &x, &e) < 0)
-			goto fail;
-	} else if (!svc_is_json_type(rq->content_type)) {
-		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
-			 moments ? "send {\"n\", \"mean\", \"comoment\"} as "
-				   "application/json"
-				 : "send {\"embeddings\": tensor} as JSON or a "
-				   ".npy body (application/octet-stream)");
-		goto fail;
-	} else {
-		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
-			goto fail;
-		const char *key;
-		json_t *v;
-		json_object_foreach(doc.root, key, v)
-		{
-			int known = moments ? !strcmp(key, "n") ||
-						      !strcmp(key, "mean") ||
-						      !strcmp(key, "comoment")
-					    : !strcmp(key, "embeddings");
-			if (!known) {
-				char p[300];
-				snprintf(p, sizeof p, "/%s", key);
-				verr_set(&e, E_UNKNOWN_FIELD, p,
-					 "unexpected field '%s'", key);
-				goto fail;
-			}
-		}
-		if (!moments) {
-			json_t *emb = json_object_get(doc.root, "embeddings");
-			if (!emb) {
-				verr_set(
-					&e, E_MISSING_INPUT, "/embeddings",
-					"send {\"embeddings\": [N, d] tensor}");
-				goto fail;
-			}
-			if (codec_tensor(&cx, emb, "/embeddings", &x, &e) < 0)
-				goto fail;
-		} else {
-			json_t *jn = json_object_get(doc.root, "n");
-			json_t *jm = json_object_get(doc.root, "mean");
-			json_t *jc = json_object_get(doc.root, "comoment");
-			if (!jn || !jm || !jc) {
-				verr_set(&e, E_MISSING_INPUT,
-					 !jn   ? "/n"
-					 : !jm ? "/mean"
-					       : "/comoment",
-					 "partial moments need n, mean and "
-					 "comoment");
-				goto fail;
-			}
-			if (codec_number(&cx, jn, "/n", &n, &e) < 0 ||
-			    bounds_count(n, "/n", &e) < 0)
-				goto fail;
-			if (codec_tensor(&cx, jm, "/mean", &mean, &e) < 0 ||
-			    codec_tensor(&cx, jc, "/comoment", &com, &e) < 0)
-				goto fail;
-		}
+	if (!pl) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		goto out;
 	}
-	/* The rows' own moments (N·d² work) are computed here, outside the
-	 * store's transaction, which then only merges them (d²): a large
-	 * batch does not hold up every other write to the store. */
-	if (!moments && x.ndim == 2 && x.shape[1] >= 1) {
-		evald_err le;
-		if (bounds_dim(s->cfg.max_dim, x.shape[1], "/embeddings", &e) <
-			    0 ||
-		    (evald_moments_init(&batch, x.shape[1], &le) != EVALD_OK &&
-		     verr_from_lib(&e, &le, "/embeddings") < 0) ||
-		    (evald_moments_add(&batch, &x, &le) != EVALD_OK &&
-		     verr_from_lib(&e, &le, "/embeddings") < 0))
-			goto fail;
+	pool_set_budget(pl, s->cfg.max_decoded);
+	if (moments) {
+		if (stream_body_moments(s, rq, &doc, pl, &n, &mean, &com, &e) <
+		    0)
+			goto out;
+	} else if (stream_body_rows(s, rq, &doc, pl, &x, &e) < 0 ||
+		   batch_moments(s, &x, &batch, &e) < 0) {
+		goto out;
 	}
 	merge_ctx mc = {.moments = moments,
 			.x = &x,
@@ -416,28 +430,18 @@ static void update_stream(svc *s, const svc_request *rq, svc_response *rs,
 			.n = n,
 			.id = id,
 			.e = &e};
-	int rc = store_stream_update(s->store, id, merge_cb, &mc, errbuf);
-	if (rc == STORE_NOTFOUND) {
-		verr_set(&e, E_NOT_FOUND, "", "no stream with id '%s'", id);
-		goto fail;
-	}
-	if (rc != STORE_OK) {
-		if (rc != STORE_ABORTED)
-			state_store_error(rc, errbuf, &e);
-		goto fail;
-	}
+	if (stream_merge(s, id, &mc, &e) < 0)
+		goto out;
+	rc = 0;
 	respond_json(rs, 200,
 		     json_pack("{s:s, s:I, s:I}", "id", id, "n",
 			       (json_int_t)mc.n_after, "d", (json_int_t)mc.d));
+out:
 	evald_moments_free(&batch);
 	jsonx_free(&doc);
 	pool_free(pl);
-	return;
-fail:
-	evald_moments_free(&batch);
-	jsonx_free(&doc);
-	pool_free(pl);
-	respond_error(rs, &e);
+	if (rc < 0)
+		respond_error(rs, &e);
 }
 
 void state_streams(svc *s, const svc_request *rq, svc_response *rs,

@@ -191,4 +191,36 @@ bad("evaluate_wrong_method", 405, "method_not_allowed", "",
     route="/v1/evaluate", method="GET")
 bad("catalog_unknown", 404, "unknown_metric", "", route="/v1/metrics/nope",
     method="GET")
+# --- request trees are honest: a large array of numbers becomes a blob,
+# which must still answer as an array wherever a type is checked ----------
+many = [i * 0.25 for i in range(300)]  # above the blob threshold
+bad("params_large_array", 400, "wrong_type", "/params",
+    body={"inputs": ok_in, "params": many})
+bad("record_large_array", 400, "wrong_type", "/record",
+    body={"inputs": ok_in, "record": many})
+bad("inputs_large_array", 400, "wrong_type", "/inputs",
+    body={"inputs": many})
+bad("body_large_array", 400, "wrong_type", "", body=many)
+bad("record_labels_large_array", 400, "wrong_type", "/record/labels",
+    body={"inputs": ok_in, "record": {"series": "s", "labels": many}})
+bad("evaluate_inputs_large_array", 400, "wrong_type", "/inputs",
+    body={"inputs": many, "metrics": [{"name": "mse"}]},
+    route="/v1/evaluate")
+bad("evaluate_metrics_large_array", 400, "wrong_type", "/metrics/0",
+    body={"inputs": ok_in, "metrics": many}, route="/v1/evaluate")
+bad("packed_shape_large_array", 422, "too_many_dims", "/inputs/input/shape",
+    body={"inputs": {"input": {"dtype": "float64", "shape": [1] * 300,
+                               "data": b64}, "target": [1, 2]}})
+bad("ragged_after_blobs", 422, "ragged_array", "/inputs/input/2",
+    body={"inputs": {"input": [many, many, [1, 2]], "target": [1]}})
+cg.case("metrics", "core.evaluate_item_inputs_large_array", "/v1/evaluate",
+        {"inputs": ok_in, "metrics": [{"name": "mse", "inputs": many}]},
+        expect={"results": [
+            {"error": {"code": "wrong_type", "path": "/metrics/0/inputs"},
+             "status": 400}]})
+deep = many
+for _ in range(8):  # 8 arrays around a 1-D blob: 9 dimensions
+    deep = [deep]
+bad("too_many_dims_blob", 422, "too_many_dims", "/inputs/input",
+    body={"inputs": {"input": deep, "target": [1]}})
 print("gen_core: done")
