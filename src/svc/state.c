@@ -206,6 +206,29 @@ static const char *query_get(const char *q, const char *key, char *buf,
 	return NULL;
 }
 
+/* A stored point as JSON: {"step", "value", "ts", "labels"}, with null
+ * for a missing step or a non-finite value.  Labels are kept as JSON
+ * object text; text that does not parse (a damaged row) reads as {}. */
+static json_t *point_json(const store_point *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "step",
+			    p->has_step ? json_integer(p->step) : json_null());
+	json_object_set_new(o, "value",
+			    p->has_value ? json_real(p->value) : json_null());
+	json_object_set_new(o, "ts", json_real(p->ts));
+	json_t *l = p->labels ? json_loads(p->labels, 0, NULL) : NULL;
+	json_object_set_new(o, "labels", l ? l : json_object());
+	return o;
+}
+
+/* store_series_points callback: the page array in ctx gets the point. */
+static int page_add(void *ctx, const store_point *p)
+{
+	json_array_append_new(ctx, point_json(p));
+	return 0;
+}
+
 /* Points read from the store at a time: a long series is never one JSON
  * tree, only one page of it and the growing response text. */
 #define SERIES_PAGE 256
@@ -233,8 +256,10 @@ static int series_points(svc *s, const char *name, double since,
 	for (;;) {
 		long long want =
 			limit - got < SERIES_PAGE ? limit - got : SERIES_PAGE;
-		rc = store_series_points(s->store, name, since, want, &page,
-					 errbuf);
+		if (!(page = json_array()))
+			goto oom;
+		rc = store_series_points(s->store, name, since, want, page_add,
+					 page, errbuf);
 		if (rc == STORE_NOTFOUND) {
 			verr_set(err, E_NOT_FOUND, "", "no series named '%s'",
 				 name);
@@ -300,23 +325,58 @@ fail:
 	return -1;
 }
 
+/* GET /v1/series, built as the store lists it: {"series": [{"name",
+ * "points", "latest"}]}, cut in name order at about max_bytes of text
+ * (0 = no limit), and then "truncated": true. */
+typedef struct series_list {
+	json_t *arr;
+	int64_t max_bytes, bytes;
+	int cut;
+} series_list;
+
+static int series_list_add(void *ctx, const store_series_info *si)
+{
+	series_list *l = ctx;
+	/* A generous estimate of the entry's text: its name, its labels
+	 * and ~120 bytes of keys and numbers. */
+	const char *labels = si->latest.labels ? si->latest.labels : "";
+	l->bytes += (int64_t)(strlen(si->name) + strlen(labels)) + 120;
+	if (l->max_bytes > 0 && l->bytes > l->max_bytes) {
+		l->cut = 1;
+		return 1;
+	}
+	json_array_append_new(l->arr,
+			      json_pack("{s:s, s:I, s:o}", "name", si->name,
+					"points", (json_int_t)si->points,
+					"latest", point_json(&si->latest)));
+	return 0;
+}
+
 void state_series(svc *s, const svc_request *rq, svc_response *rs,
 		  const char *name)
 {
 	char errbuf[256], buf[64];
-	json_t *out = NULL;
 	verr e;
 	int rc;
 
 	if (state_need_store(s, &e) < 0)
 		goto fail;
 	if (!name) {
-		rc = store_series_list(s->store, s->cfg.max_response, &out,
-				       errbuf);
+		series_list l = {json_array(), s->cfg.max_response, 0, 0};
+		if (!l.arr) {
+			verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+			e.retry_after = s->cfg.retry_after;
+			goto fail;
+		}
+		rc = store_series_list(s->store, series_list_add, &l, errbuf);
 		if (rc != STORE_OK) {
+			json_decref(l.arr);
 			state_store_error(rc, errbuf, &e);
 			goto fail;
 		}
+		json_t *out = json_pack("{s:o}", "series", l.arr);
+		if (out && l.cut)
+			json_object_set_new(out, "truncated", json_true());
 		respond_json(rs, 200, out);
 		return;
 	}

@@ -282,6 +282,16 @@ fail:
 	respond_error(rs, &e);
 }
 
+/* store_ref_list callback: GET /v1/references's entry for r. */
+static int ref_list_add(void *ctx, const store_ref *r)
+{
+	json_array_append_new(ctx,
+			      json_pack("{s:s, s:f, s:I, s:f}", "name", r->name,
+					"n", r->n, "d", (json_int_t)r->d,
+					"created", r->created));
+	return 0;
+}
+
 void state_references(svc *s, const svc_request *rq, svc_response *rs,
 		      const char *name)
 {
@@ -294,12 +304,19 @@ void state_references(svc *s, const svc_request *rq, svc_response *rs,
 	if (state_need_store(s, &e) < 0)
 		goto fail;
 	if (!name) {
-		rc = store_ref_list(s->store, &out, errbuf);
+		json_t *arr = json_array();
+		if (!arr) {
+			verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+			e.retry_after = s->cfg.retry_after;
+			goto fail;
+		}
+		rc = store_ref_list(s->store, ref_list_add, arr, errbuf);
 		if (rc != STORE_OK) {
+			json_decref(arr);
 			state_store_error(rc, errbuf, &e);
 			goto fail;
 		}
-		respond_json(rs, 200, out);
+		respond_json(rs, 200, json_pack("{s:o}", "references", arr));
 		return;
 	}
 	if (!strcmp(rq->method, "PUT")) {

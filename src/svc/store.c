@@ -300,33 +300,24 @@ out:
 	return r;
 }
 
-static json_t *point_json(sqlite3_stmt *q, int col)
+/* The point in columns col.. (step, value, ts, labels) of q's row; its
+ * labels point into q, valid until the next step. */
+static void point_row(sqlite3_stmt *q, int col, store_point *p)
 {
-	json_t *o = json_object();
-	if (sqlite3_column_type(q, col) != SQLITE_NULL)
-		json_object_set_new(o, "step",
-				    json_integer(sqlite3_column_int64(q, col)));
-	else
-		json_object_set_new(o, "step", json_null());
-	json_object_set_new(
-		o, "value",
-		sqlite3_column_type(q, col + 1) == SQLITE_NULL
-			? json_null()
-			: json_real(sqlite3_column_double(q, col + 1)));
-	json_object_set_new(o, "ts",
-			    json_real(sqlite3_column_double(q, col + 2)));
-	const char *labels = (const char *)sqlite3_column_text(q, col + 3);
-	json_t *l = labels ? json_loads(labels, 0, NULL) : NULL;
-	json_object_set_new(o, "labels", l ? l : json_object());
-	return o;
+	p->has_step = sqlite3_column_type(q, col) != SQLITE_NULL;
+	p->step = p->has_step ? sqlite3_column_int64(q, col) : 0;
+	p->has_value = sqlite3_column_type(q, col + 1) != SQLITE_NULL;
+	p->value = p->has_value ? sqlite3_column_double(q, col + 1) : 0.0;
+	p->ts = sqlite3_column_double(q, col + 2);
+	p->labels = (const char *)sqlite3_column_text(q, col + 3);
 }
 
-int store_series_list(store *st, int64_t max_bytes, json_t **out, char *errbuf)
+int store_series_list(store *st,
+		      int (*fn)(void *ctx, const store_series_info *si),
+		      void *ctx, char *errbuf)
 {
 	sqlite3_stmt *q;
-	int rc, r, cut = 0;
-	int64_t bytes = 0;
-	json_t *arr = NULL;
+	int rc, r;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(
 		     st,
@@ -338,32 +329,18 @@ int store_series_list(store *st, int64_t max_bytes, json_t **out, char *errbuf)
 		     "s.series",
 		     &q, errbuf)))
 		goto out;
-	arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		/* A generous estimate of the entry's text: its name, its
-		 * labels and ~120 bytes of keys and numbers. */
-		bytes += sqlite3_column_bytes(q, 0) +
-			 sqlite3_column_bytes(q, 5) + 120;
-		if (max_bytes > 0 && bytes > max_bytes) {
-			cut = 1;
+		store_series_info si;
+		si.name = (const char *)sqlite3_column_text(q, 0);
+		si.points = sqlite3_column_int64(q, 1);
+		point_row(q, 2, &si.latest);
+		if (fn(ctx, &si) != 0) {
 			rc = SQLITE_DONE;
 			break;
 		}
-		json_array_append_new(
-			arr, json_pack("{s:s, s:I, s:o}", "name",
-				       (const char *)sqlite3_column_text(q, 0),
-				       "points",
-				       (json_int_t)sqlite3_column_int64(q, 1),
-				       "latest", point_json(q, 2)));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		r = db_error(st, rc, errbuf);
-		json_decref(arr);
-	} else {
-		*out = json_pack("{s:o}", "series", arr);
-		if (cut)
-			json_object_set_new(*out, "truncated", json_true());
-	}
 	sqlite3_finalize(q);
 out:
 	pthread_mutex_unlock(&st->mu);
@@ -371,11 +348,12 @@ out:
 }
 
 int store_series_points(store *st, const char *series, double since,
-			int64_t limit, json_t **out, char *errbuf)
+			int64_t limit,
+			int (*fn)(void *ctx, const store_point *p), void *ctx,
+			char *errbuf)
 {
 	sqlite3_stmt *q, *e;
 	int rc, b = SQLITE_OK, r, n = 0;
-	json_t *arr = NULL;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
 			 "SELECT step, value, ts, labels FROM series_points "
@@ -389,10 +367,14 @@ int store_series_points(store *st, const char *series, double since,
 		r = bind_failed(st, q, b, errbuf);
 		goto out;
 	}
-	arr = json_array();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		json_array_append_new(arr, point_json(q, 0));
+		store_point p;
+		point_row(q, 0, &p);
 		n++;
+		if (fn(ctx, &p) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	if (rc != SQLITE_DONE)
 		r = db_error(st, rc, errbuf);
@@ -415,10 +397,6 @@ int store_series_points(store *st, const char *series, double since,
 		sqlite3_finalize(e);
 	}
 out:
-	if (r == STORE_OK)
-		*out = arr;
-	else
-		json_decref(arr);
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
@@ -561,30 +539,32 @@ out:
 	return ret;
 }
 
-int store_ref_list(store *st, json_t **out, char *errbuf)
+int store_ref_list(store *st, int (*fn)(void *ctx, const store_ref *r),
+		   void *ctx, char *errbuf)
 {
 	sqlite3_stmt *q;
 	int rc, r;
-	json_t *arr;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
-			 "SELECT name, n, d, created FROM refs ORDER BY name",
+			 "SELECT name, n, d, created, version FROM refs "
+			 "ORDER BY name",
 			 &q, errbuf)))
 		goto out;
-	arr = json_array();
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		json_array_append_new(
-			arr, json_pack("{s:s, s:f, s:I, s:f}", "name",
-				       (const char *)sqlite3_column_text(q, 0),
-				       "n", sqlite3_column_double(q, 1), "d",
-				       (json_int_t)sqlite3_column_int64(q, 2),
-				       "created", sqlite3_column_double(q, 3)));
-	if (rc != SQLITE_DONE) {
-		r = db_error(st, rc, errbuf);
-		json_decref(arr);
-	} else {
-		*out = json_pack("{s:o}", "references", arr);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_ref ref = {0};
+		snprintf(ref.name, sizeof ref.name, "%s",
+			 (const char *)sqlite3_column_text(q, 0));
+		ref.n = sqlite3_column_double(q, 1);
+		ref.d = sqlite3_column_int64(q, 2);
+		ref.created = sqlite3_column_double(q, 3);
+		ref.version = sqlite3_column_int64(q, 4);
+		if (fn(ctx, &ref) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
+	if (rc != SQLITE_DONE)
+		r = db_error(st, rc, errbuf);
 	sqlite3_finalize(q);
 out:
 	pthread_mutex_unlock(&st->mu);

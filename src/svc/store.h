@@ -1,18 +1,33 @@
 /* store.h - the durable state behind the State routes: score series,
  * references (saved statistics) and streams (mergeable moments).
  *
- * The interface is backend-neutral; store.c implements it on SQLite in
- * --data-dir.  Every write returns only after it is durable (WAL with
- * synchronous=FULL), so an answered request survives kill -9.  Functions
- * return 0, STORE_NOTFOUND, STORE_EXISTS, or a failure (STORE_ERR,
- * STORE_FULL for a full disk, STORE_TOOBIG for a value past the backend's
- * size limit) with a message in errbuf (at least 256 bytes).  Calls are
- * thread-safe.  One open store owns its directory: a second store_open of
- * it, from any process, fails with STORE_BUSY until the first is closed. */
+ * The interface speaks plain C records only; the handlers (state*.c) turn
+ * them into HTTP bodies.  store.c is the SQLite backend in --data-dir; a
+ * second backend is one more file defining every function below, and
+ * every backend keeps this contract:
+ *
+ *  - Durability: a write returns only after it is on stable storage, so
+ *    an answered request survives kill -9 of evald and a power cut.
+ *  - Atomicity: each call that writes is one transaction; a failed call
+ *    changes nothing.  store_stream_update's read, callback and write are
+ *    one transaction that no other writer, in any thread or process, can
+ *    come between.
+ *  - Results: 0 (STORE_OK), STORE_NOTFOUND, STORE_EXISTS, STORE_ABORTED
+ *    (see store_stream_update), or a failure (STORE_ERR, STORE_FULL when
+ *    out of space, STORE_TOOBIG for a value past the backend's size limit,
+ *    STORE_BUSY from store_open) with a one-line message in errbuf (at
+ *    least 256 bytes).  The handlers map these to HTTP statuses.
+ *  - Threads: every call is safe from any thread at once.  A callback
+ *    (fn) may run with the store locked: it must not call the store, and
+ *    the pointers in the record it is handed are valid only during the
+ *    call.  Listing functions hand fn one record at a time, in the order
+ *    stated, and stop (returning STORE_OK) when it returns nonzero, so a
+ *    caller bounds its own memory.
+ *  - Ownership: one open store owns its data: a second store_open of it,
+ *    from any process, fails with STORE_BUSY until the first is closed. */
 #ifndef EVALD_STORE_H
 #define EVALD_STORE_H
 
-#include <jansson.h>
 #include <stdint.h>
 
 typedef struct store store;
@@ -43,14 +58,24 @@ typedef struct store_point {
 
 int store_series_append(store *st, const char *series, const store_point *p,
 			char *errbuf);
-/* {"series": [{"name", "points", "latest": {...}}]}; new reference. */
-/* At most about max_bytes of JSON text (0 = all): the list is cut there,
- * in name order, and {"truncated": true} is added. */
-int store_series_list(store *st, int64_t max_bytes, json_t **out, char *errbuf);
-/* Points with ts > since (all when since < 0), oldest first, at most
- * limit; *out is an array (new reference). */
+
+typedef struct store_series_info {
+	const char *name;
+	int64_t points;	    /* how many the series holds */
+	store_point latest; /* the one appended last */
+} store_series_info;
+
+/* fn for every series, in name order, until it returns nonzero. */
+int store_series_list(store *st,
+		      int (*fn)(void *ctx, const store_series_info *si),
+		      void *ctx, char *errbuf);
+/* fn for each point of series with ts > since (all when since < 0),
+ * oldest first, at most limit of them, until it returns nonzero.
+ * STORE_NOTFOUND when since < 0 and the series has no point. */
 int store_series_points(store *st, const char *series, double since,
-			int64_t limit, json_t **out, char *errbuf);
+			int64_t limit,
+			int (*fn)(void *ctx, const store_point *p), void *ctx,
+			char *errbuf);
 /* Latest value of every series, for Prometheus: calls fn per series. */
 int store_series_latest(store *st,
 			void (*fn)(void *ctx, const char *series, int has_value,
@@ -74,7 +99,10 @@ int store_ref_put(store *st, store_ref *r, char *errbuf);
 /* with_stats: also fill mu and sigma (malloc'd; caller frees). */
 int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
 		  char *errbuf);
-int store_ref_list(store *st, json_t **out, char *errbuf);
+/* fn for every reference, in name order, without mu and sigma (NULL),
+ * until it returns nonzero. */
+int store_ref_list(store *st, int (*fn)(void *ctx, const store_ref *r),
+		   void *ctx, char *errbuf);
 int store_ref_delete(store *st, const char *name, char *errbuf);
 
 /* ----- streams: id -> (d, n, mean[d], comoment[d*d]) */
