@@ -103,7 +103,14 @@ static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
 		body = json_dumps(json_object_get(req, "body"),
 				  JSON_COMPACT | JSON_REAL_PRECISION(17) |
 					  JSON_ENCODE_ANY);
+	/* "query": "k=v&k=v", optional (values taken as they are). */
+	const char *qv = json_string_value(json_object_get(req, "query"));
+	char *qs = qv ? strdup(qv) : NULL;
+	svc_query q = {0};
+	if (qs)
+		svc_query_parse(&q, qs);
 	svc_request rq = {
+		.query = qs ? &q : NULL,
 		.method = json_string_value(json_object_get(req, "method")),
 		.path = json_string_value(json_object_get(req, "path")),
 		.content_type =
@@ -114,10 +121,12 @@ static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
 	if (!rq.method || !rq.path) {
 		snprintf(why, ylen, "request.json needs method and path");
 		free(body);
+		free(qs);
 		return 0;
 	}
 	svc_handle(s, &rq, rs);
 	free(body);
+	free(qs);
 	*got = json_loadb(rs->body, rs->len, 0, &je);
 	if (!*got) {
 		snprintf(why, ylen, "response is not JSON: %.200s", rs->body);

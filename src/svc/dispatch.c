@@ -409,16 +409,8 @@ static int creq_run(void *arg, const evald_progress *prog, json_t **result,
 
 static int want_async(const svc_request *rq)
 {
-	const char *q = rq->query;
-	/* The query is "k=v&k=v" with values already URL-decoded. */
-	while (q && *q) {
-		if (!strncmp(q, "async=", 6))
-			return q[6] == '1' || !strncmp(q + 6, "true", 4);
-		q = strchr(q, '&');
-		if (q)
-			q++;
-	}
-	return 0;
+	const char *v = svc_query_get(rq->query, "async");
+	return v && (v[0] == '1' || !strncmp(v, "true", 4));
 }
 
 /* An evaluate request's metrics are counted before any of them runs. */
@@ -499,7 +491,39 @@ fail:
 	respond_error(rs, &err);
 }
 
-/* ------------------------------------------------------------ routing */
+/* ------------------------------------------------------------ query */
+
+const char *svc_query_get(const svc_query *q, const char *key)
+{
+	for (size_t i = 0; q && i < q->n; i++)
+		if (!strcmp(q->arg[i].key, key))
+			return q->arg[i].value;
+	return NULL;
+}
+
+int svc_query_parse(svc_query *q, char *s)
+{
+	q->n = 0;
+	while (s && *s) {
+		char *amp = strchr(s, '&'), *eq;
+		if (amp)
+			*amp = '\0';
+		if (*s) {
+			if (q->n >= SVC_QUERY_MAX)
+				return -1;
+			eq = strchr(s, '=');
+			if (eq)
+				*eq = '\0';
+			q->arg[q->n].key = s;
+			q->arg[q->n].value = eq ? eq + 1 : "";
+			q->n++;
+		}
+		s = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ types */
 
 int svc_is_json_type(const char *ct)
 {
@@ -510,29 +534,22 @@ int svc_is_json_type(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static int check_json_type(const svc_request *rq, svc_response *rs)
+int state_is_binary_type(const char *ct)
 {
-	verr e;
-	if (svc_is_json_type(rq->content_type))
-		return 0;
-	verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
-		 "send the request as Content-Type: application/json (got "
-		 "'%s')",
-		 rq->content_type);
-	respond_error(rs, &e);
-	return -1;
+	return ct && (!strncasecmp(ct, "application/octet-stream", 24) ||
+		      !strncasecmp(ct, "application/x-npy", 17));
 }
 
-/* ------------------------------------------------------------ routes */
+/* ------------------------------------------------------------ handlers */
 
 static void r_healthz(svc *s, const svc_request *rq, svc_response *rs,
-		      const char *rest)
+		      const char *arg)
 {
 	respond_json(rs, 200, json_pack("{s:s}", "status", "ok"));
 }
 
 static void r_readyz(svc *s, const svc_request *rq, svc_response *rs,
-		     const char *rest)
+		     const char *arg)
 {
 	verr e;
 	if (atomic_load(&s->ready)) {
@@ -545,25 +562,25 @@ static void r_readyz(svc *s, const svc_request *rq, svc_response *rs,
 }
 
 static void r_prometheus(svc *s, const svc_request *rq, svc_response *rs,
-			 const char *rest)
+			 const char *arg)
 {
 	state_prometheus(s, rs);
 }
 
 static void r_dashboard(svc *s, const svc_request *rq, svc_response *rs,
-			const char *rest)
+			const char *arg)
 {
 	dashboard_page(rs);
 }
 
 static void r_catalog(svc *s, const svc_request *rq, svc_response *rs,
-		      const char *rest)
+		      const char *arg)
 {
 	respond_json(rs, 200, registry_catalog_json());
 }
 
-static void r_metric(svc *s, const svc_request *rq, svc_response *rs,
-		     const char *name)
+/* The metric named in the path, or NULL with a 404 answered. */
+static const metric *find_metric(const char *name, svc_response *rs)
 {
 	const metric *m = registry_find(name);
 	verr e;
@@ -573,25 +590,34 @@ static void r_metric(svc *s, const svc_request *rq, svc_response *rs,
 			 "no metric named '%s'; GET /v1/metrics lists them",
 			 name);
 		respond_error(rs, &e);
-	} else if (strcmp(rq->method, "POST")) {
-		respond_json(rs, 200, registry_entry_json(m));
-	} else if (check_json_type(rq, rs) == 0) {
-		post_compute(s, m, rq, rs);
 	}
+	return m;
+}
+
+static void r_metric_get(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *name)
+{
+	const metric *m = find_metric(name, rs);
+	if (m)
+		respond_json(rs, 200, registry_entry_json(m));
+}
+
+static void r_metric_post(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *name)
+{
+	const metric *m = find_metric(name, rs);
+	if (m)
+		post_compute(s, m, rq, rs);
 }
 
 static void r_evaluate(svc *s, const svc_request *rq, svc_response *rs,
-		       const char *rest)
+		       const char *arg)
 {
-	if (check_json_type(rq, rs) == 0)
-		post_compute(s, NULL, rq, rs);
+	post_compute(s, NULL, rq, rs);
 }
 
-static void r_job(svc *s, const svc_request *rq, svc_response *rs,
-		  const char *id)
+static void job_answer(json_t *o, const char *id, svc_response *rs)
 {
-	int del = !strcmp(rq->method, "DELETE");
-	json_t *o = del ? jobs_cancel(s->jobs, id) : jobs_get(s->jobs, id);
 	verr e;
 
 	if (!o) {
@@ -605,39 +631,210 @@ static void r_job(svc *s, const svc_request *rq, svc_response *rs,
 	respond_json(rs, 200, o);
 }
 
-typedef void (*route_fn)(svc *s, const svc_request *rq, svc_response *rs,
-			 const char *rest);
+static void r_job_get(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *id)
+{
+	job_answer(jobs_get(s->jobs, id), id, rs);
+}
 
-/* The route table.  A '*' segment matches one non-empty path segment, a
- * final '**' the non-empty rest of the path (series names may contain
- * '/'); the matched part is passed to the handler as `rest`.  `methods`
- * drives the 405 answer and its Allow header; HEAD is served as GET. */
+static void r_job_delete(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *id)
+{
+	job_answer(jobs_cancel(s->jobs, id), id, rs);
+}
+
+/* ------------------------------------------------------------ routes */
+
+typedef void (*route_fn)(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *arg);
+
+/* What a route's body may be. */
+enum {
+	BODY_NONE,     /* no body at all: one is 400 unexpected_body */
+	BODY_JSON,     /* application/json (or no Content-Type) */
+	BODY_JSON_NPY, /* that, or a .npy (application/octet-stream,
+			* application/x-npy) */
+	BODY_JSON_NPZ, /* that, or a .npy or .npz */
+};
+
+/* Route flags. */
+#define R_STORE 1 /* needs the store: 503 not_ready without it */
+#define R_HEAVY 2 /* holds a --max-jobs slot while it runs (503 if none) */
+#define R_ASYNC 4 /* takes ?async=1 and runs as a job */
+
+static const char *const q_series[] = {"since", "limit", NULL};
+static const char *const q_ref[] = {"include", NULL};
+
+/* The route table: the one place an endpoint is declared.  One row per
+ * method and path pattern.  A '*' segment matches one non-empty path
+ * segment, a final '**' the non-empty rest of the path (series names may
+ * contain '/'); the match is the handler's `arg` (NULL when none).  The
+ * 405 answer and its Allow header come from the rows sharing a pattern
+ * (HEAD is served as GET).  Everything a row declares - its auth level,
+ * the store, the body's type, the query arguments it takes (`query`,
+ * NULL-terminated, plus "async" with R_ASYNC) - is checked by
+ * svc_handle before the handler runs.  `what` names the body in a 415. */
 static const struct route {
+	const char *method;
 	const char *pattern;
 	const char *label; /* for /metrics */
-	const char *methods;
 	route_fn fn;
+	auth_level auth;
+	int flags;
+	int body;
+	const char *what;
+	const char *const *query;
 } routes[] = {
-	{"/healthz", "/healthz", "GET", r_healthz},
-	{"/readyz", "/readyz", "GET", r_readyz},
-	{"/metrics", "/metrics", "GET", r_prometheus},
-	{"/", "/", "GET", r_dashboard},
-	{"/v1/metrics", "/v1/metrics", "GET", r_catalog},
-	{"/v1/metrics/*", "/v1/metrics/{name}", "GET, POST", r_metric},
-	{"/v1/evaluate", "/v1/evaluate", "POST", r_evaluate},
-	{"/v1/jobs/*", "/v1/jobs/{id}", "GET, DELETE", r_job},
-	{"/v1/series", "/v1/series", "GET", state_series},
-	{"/v1/series/**", "/v1/series/{name}", "GET", state_series},
-	{"/v1/references", "/v1/references", "GET", state_references},
-	{"/v1/references/*", "/v1/references/{name}", "GET, PUT, DELETE",
-	 state_references},
-	{"/v1/streams", "/v1/streams", "POST", state_streams},
-	{"/v1/streams/*", "/v1/streams/{id}", "GET, DELETE", state_streams},
-	{"/v1/streams/*/batches", "/v1/streams/{id}/batches", "POST",
-	 state_streams},
-	{"/v1/streams/*/moments", "/v1/streams/{id}/moments", "POST",
-	 state_streams},
+	{.method = "GET",
+	 .pattern = "/healthz",
+	 .label = "/healthz",
+	 .fn = r_healthz,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/readyz",
+	 .label = "/readyz",
+	 .fn = r_readyz,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/metrics",
+	 .label = "/metrics",
+	 .fn = r_prometheus,
+	 .auth = AUTH_READ,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/",
+	 .label = "/",
+	 .fn = r_dashboard,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/metrics",
+	 .label = "/v1/metrics",
+	 .fn = r_catalog,
+	 .auth = AUTH_READ,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/metrics/*",
+	 .label = "/v1/metrics/{name}",
+	 .fn = r_metric_get,
+	 .auth = AUTH_READ,
+	 .body = BODY_NONE},
+	{.method = "POST",
+	 .pattern = "/v1/metrics/*",
+	 .label = "/v1/metrics/{name}",
+	 .fn = r_metric_post,
+	 .auth = AUTH_WRITE,
+	 .flags = R_ASYNC,
+	 .body = BODY_JSON,
+	 .what = "the request"},
+	{.method = "POST",
+	 .pattern = "/v1/evaluate",
+	 .label = "/v1/evaluate",
+	 .fn = r_evaluate,
+	 .auth = AUTH_WRITE,
+	 .flags = R_ASYNC,
+	 .body = BODY_JSON,
+	 .what = "the request"},
+	{.method = "GET",
+	 .pattern = "/v1/jobs/*",
+	 .label = "/v1/jobs/{id}",
+	 .fn = r_job_get,
+	 .auth = AUTH_READ,
+	 .body = BODY_NONE},
+	{.method = "DELETE",
+	 .pattern = "/v1/jobs/*",
+	 .label = "/v1/jobs/{id}",
+	 .fn = r_job_delete,
+	 .auth = AUTH_WRITE,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/series",
+	 .label = "/v1/series",
+	 .fn = state_series_list,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/series/**",
+	 .label = "/v1/series/{name}",
+	 .fn = state_series_get,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE,
+	 .query = q_series},
+	{.method = "GET",
+	 .pattern = "/v1/references",
+	 .label = "/v1/references",
+	 .fn = state_refs_list,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/references/*",
+	 .label = "/v1/references/{name}",
+	 .fn = state_ref_get,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE,
+	 .query = q_ref},
+	{.method = "PUT",
+	 .pattern = "/v1/references/*",
+	 .label = "/v1/references/{name}",
+	 .fn = state_ref_put,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE | R_HEAVY,
+	 .body = BODY_JSON_NPZ,
+	 .what = "the statistics"},
+	{.method = "DELETE",
+	 .pattern = "/v1/references/*",
+	 .label = "/v1/references/{name}",
+	 .fn = state_ref_delete,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
+	{.method = "POST",
+	 .pattern = "/v1/streams",
+	 .label = "/v1/streams",
+	 .fn = state_stream_create,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_JSON,
+	 .what = "{\"dim\": d}"},
+	{.method = "GET",
+	 .pattern = "/v1/streams/*",
+	 .label = "/v1/streams/{id}",
+	 .fn = state_stream_get,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE,
+	 .query = q_ref},
+	{.method = "DELETE",
+	 .pattern = "/v1/streams/*",
+	 .label = "/v1/streams/{id}",
+	 .fn = state_stream_delete,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
+	{.method = "POST",
+	 .pattern = "/v1/streams/*/batches",
+	 .label = "/v1/streams/{id}/batches",
+	 .fn = state_stream_batches,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_JSON_NPY,
+	 .what = "{\"embeddings\": tensor}"},
+	{.method = "POST",
+	 .pattern = "/v1/streams/*/moments",
+	 .label = "/v1/streams/{id}/moments",
+	 .fn = state_stream_moments,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_JSON,
+	 .what = "{\"n\", \"mean\", \"comoment\"}"},
 };
+#define NROUTES (sizeof routes / sizeof *routes)
 
 /* Match path against pattern; on success *rest points at the wildcard's
  * match (or NULL) and the return is 1. */
@@ -671,56 +868,177 @@ static int match(const char *pattern, const char *path, const char **rest,
 	return *path == '\0';
 }
 
-static int method_listed(const char *methods, const char *m)
+/* The Allow header of each row: the methods of the rows sharing its
+ * pattern, in table order; built once. */
+static char allow_of[NROUTES][40];
+static pthread_once_t allow_once = PTHREAD_ONCE_INIT;
+
+static void allow_build(void)
 {
-	size_t n = strlen(m);
-	if (n == 0)
-		return 0; /* strstr would match "" forever */
-	for (const char *p = methods; (p = strstr(p, m)); p += n)
-		if ((p == methods || p[-1] == ' ') &&
-		    (p[n] == ',' || p[n] == '\0'))
-			return 1;
+	for (size_t i = 0; i < NROUTES; i++)
+		for (size_t j = 0; j < NROUTES; j++) {
+			char *a = allow_of[i];
+			size_t n = strlen(a);
+			if (strcmp(routes[i].pattern, routes[j].pattern))
+				continue;
+			snprintf(a + n, sizeof allow_of[i] - n, "%s%s",
+				 n ? ", " : "", routes[j].method);
+		}
+}
+
+/* The row for method + path: *row, or -1 there with *pat the first row
+ * of a matching pattern (-1 when no pattern matches). */
+static void route_find(const char *method, const char *path, int *row, int *pat,
+		       const char **rest, size_t *restlen)
+{
+	const char *m = strcmp(method, "HEAD") ? method : "GET";
+	*row = *pat = -1;
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, path, rest, restlen))
+			continue;
+		if (*pat < 0)
+			*pat = (int)i;
+		if (!strcmp(routes[i].pattern, routes[*pat].pattern) &&
+		    !strcmp(routes[i].method, m)) {
+			*row = (int)i;
+			return;
+		}
+	}
+}
+
+auth_level svc_route_auth(const char *method, const char *path)
+{
+	const char *rest;
+	size_t restlen;
+	int row, pat;
+	auth_level lvl = AUTH_WRITE;
+
+	route_find(method, path, &row, &pat, &rest, &restlen);
+	if (row >= 0)
+		return routes[row].auth;
+	if (pat < 0)
+		return strcmp(method, "GET") && strcmp(method, "HEAD")
+			       ? AUTH_WRITE
+			       : AUTH_READ;
+	for (size_t i = (size_t)pat; i < NROUTES; i++)
+		if (!strcmp(routes[i].pattern, routes[pat].pattern) &&
+		    routes[i].auth < lvl)
+			lvl = routes[i].auth;
+	return lvl;
+}
+
+/* Each query argument is one the row takes, and is given once. */
+static int check_query(const struct route *r, const svc_query *q, verr *e)
+{
+	for (size_t i = 0; q && i < q->n; i++) {
+		const char *k = q->arg[i].key;
+		int known = (r->flags & R_ASYNC) && !strcmp(k, "async");
+		for (size_t j = 0; !known && r->query && r->query[j]; j++)
+			known = !strcmp(k, r->query[j]);
+		if (!known)
+			return verr_set(e, E_UNKNOWN_QUERY, "",
+					"%s %s takes no query parameter '%s'",
+					r->method, r->label, k);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(q->arg[j].key, k))
+				return verr_set(e, E_BAD_QUERY, "",
+						"the query parameter '%s' is "
+						"given twice",
+						k);
+	}
+	return 0;
+}
+
+/* The body's Content-Type is one the row takes. */
+static int check_type(const struct route *r, const char *ct, verr *e)
+{
+	if (svc_is_json_type(ct) ||
+	    (r->body != BODY_JSON && state_is_binary_type(ct)))
+		return 0;
+	if (r->body == BODY_JSON)
+		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+				"send %s as Content-Type: application/json "
+				"(got '%s')",
+				r->what, ct);
+	return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+			"send %s as JSON (application/json) or a %s body "
+			"(application/octet-stream or application/x-npy; got "
+			"'%s')",
+			r->what,
+			r->body == BODY_JSON_NPZ ? ".npy/.npz" : ".npy", ct);
+}
+
+/* Everything the row declares, checked before its handler runs. */
+static int preconditions(svc *s, const struct route *r, const svc_request *rq,
+			 verr *e)
+{
+	if (r->body == BODY_NONE && rq->len > 0)
+		return verr_set(e, E_UNEXPECTED_BODY, "",
+				"%s %s takes no request body; send the "
+				"request without one",
+				r->method, r->label);
+	if (check_query(r, rq->query, e) < 0)
+		return -1;
+	if ((r->flags & R_STORE) && state_need_store(s, e) < 0)
+		return -1;
+	if (r->body != BODY_NONE && check_type(r, rq->content_type, e) < 0)
+		return -1;
 	return 0;
 }
 
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 {
-	int head = !strcmp(rq->method, "HEAD");
+	const char *rest;
+	size_t restlen;
+	char seg[300];
+	int row, pat;
 	verr e;
 
 	memset(rs, 0, sizeof *rs);
-	if (auth_check(&s->cfg.auth, rq->method, rq->path, rq->authorization,
-		       &e) < 0) {
+	pthread_once(&allow_once, allow_build);
+	if (auth_check(&s->cfg.auth, svc_route_auth(rq->method, rq->path),
+		       rq->authorization, &e) < 0) {
 		rs->route = "unauthorized";
 		rs->challenge = 1;
 		respond_error(rs, &e);
 		return;
 	}
-	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-		const struct route *r = &routes[i];
-		const char *rest;
-		size_t restlen;
-		char seg[300];
-		if (!match(r->pattern, rq->path, &rest, &restlen))
-			continue;
-		rs->route = r->label;
-		if (!method_listed(r->methods, head ? "GET" : rq->method)) {
-			respond_method_not_allowed(rs, r->methods);
-			return;
-		}
-		if (rest) {
-			if (restlen >= sizeof seg) {
-				verr_set(&e, E_NOT_FOUND, "", "name too long");
-				respond_error(rs, &e);
-				return;
-			}
-			memcpy(seg, rest, restlen);
-			seg[restlen] = '\0';
-		}
-		r->fn(s, rq, rs, rest ? seg : NULL);
+	route_find(rq->method, rq->path, &row, &pat, &rest, &restlen);
+	if (row < 0 && pat < 0) {
+		rs->route = "other";
+		verr_set(&e, E_NOT_FOUND, "", "no route %s %s", rq->method,
+			 rq->path);
+		respond_error(rs, &e);
 		return;
 	}
-	rs->route = "other";
-	verr_set(&e, E_NOT_FOUND, "", "no route %s %s", rq->method, rq->path);
-	respond_error(rs, &e);
+	if (row < 0) {
+		rs->route = routes[pat].label;
+		respond_method_not_allowed(rs, allow_of[pat]);
+		return;
+	}
+	const struct route *r = &routes[row];
+	rs->route = r->label;
+	if (rest) {
+		if (restlen >= sizeof seg) {
+			verr_set(&e, E_NOT_FOUND, "", "name too long");
+			respond_error(rs, &e);
+			return;
+		}
+		memcpy(seg, rest, restlen);
+		seg[restlen] = '\0';
+	}
+	if (preconditions(s, r, rq, &e) < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	/* A heavy route's work (a reference's moments and preparation)
+	 * holds a slot like a synchronous FID. */
+	if ((r->flags & R_HEAVY) &&
+	    svc_heavy_enter(s, 0, "retry later", &e) < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	r->fn(s, rq, rs, rest ? seg : NULL);
+	if (r->flags & R_HEAVY)
+		svc_heavy_leave(s);
 }

@@ -58,10 +58,27 @@ typedef struct svc {
 	atomic_llong body_bytes;
 } svc;
 
+/* The query string, parsed once: its arguments in order, values already
+ * percent-decoded ("" for a key without '=').  The strings belong to
+ * whoever filled it (libmicrohttpd's connection, or a test's buffer). */
+#define SVC_QUERY_MAX 64
+typedef struct svc_query {
+	size_t n;
+	struct {
+		const char *key, *value;
+	} arg[SVC_QUERY_MAX];
+} svc_query;
+
+/* The value of the first argument named key, or NULL (q may be NULL). */
+const char *svc_query_get(const svc_query *q, const char *key);
+/* Split "k=v&k=v" in place into q (no percent-decoding: for tests and the
+ * fuzzer).  Returns 0, or -1 past SVC_QUERY_MAX arguments. */
+int svc_query_parse(svc_query *q, char *s);
+
 typedef struct svc_request {
 	const char *method;
 	const char *path;	   /* without the query string */
-	const char *query;	   /* after '?', or NULL */
+	const svc_query *query;	   /* NULL: none */
 	const char *content_type;  /* NULL when absent */
 	const char *authorization; /* the Authorization header, or NULL */
 	const char *body;
@@ -115,6 +132,12 @@ int svc_is_json_type(const char *content_type);
  * fill err with 503 overloaded (Retry-After), hint saying what to do. */
 int svc_heavy_enter(svc *s, int wait, const char *hint, struct verr *err);
 void svc_heavy_leave(svc *s);
+
+/* The auth level of the route method + path names: the row's, the lowest
+ * of the pattern's rows when none takes the method (a 405 is answered to
+ * whoever may use the route), and for no route at all read for GET/HEAD,
+ * write otherwise.  http.c asks before the body is read. */
+auth_level svc_route_auth(const char *method, const char *path);
 
 /* Answer one request.  Always fills rs with a complete response. */
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs);

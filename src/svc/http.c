@@ -39,7 +39,7 @@ typedef enum MHD_Result MHD_RESULT;
  * raw request line, before libmicrohttpd splits it: ~1000 arguments
  * exhaust the connection's memory pool there, and 0.9.75 then queues a
  * 431 it never sends, leaving the client hanging.  512 bytes hold at most
- * 256 arguments, which fit. */
+ * 256 arguments, which fit; more than SVC_QUERY_MAX of them are 414 too. */
 #define QUERY_MAX 512
 
 /* Where a connection is, for its deadlines. */
@@ -89,10 +89,9 @@ typedef struct req {
 	char method[16];
 	char path[200];	   /* for the log line; truncated */
 	const char *route; /* route template for stats */
-	char query[QUERY_MAX];
-	size_t qlen;
-	int qbad;	  /* 1: not UTF-8, 2: too long once re-serialised */
-	int64_t reserved; /* bytes of svc.body_bytes this body holds */
+	svc_query query;   /* strings in libmicrohttpd's connection pool */
+	int qbad;	   /* 1: not UTF-8, 2: too many arguments */
+	int64_t reserved;  /* bytes of svc.body_bytes this body holds */
 } req;
 
 static double now_s(void)
@@ -412,15 +411,16 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 					    "the query string is not valid "
 					    "UTF-8 once percent-decoded")
 			       : send_error(conn, r, E_URI_TOO_LONG, 0,
-					    "the query string is too long; "
-					    "this server takes 511 bytes");
+					    "the query string has too many "
+					    "arguments; this server takes "
+					    "64");
 		return 1;
 	}
 	/* Tokens are checked on the headers alone: a client without the
 	 * right one costs no body. */
 	verr e;
 	if (auth_check(
-		    &h->svc->cfg.auth, method, url,
+		    &h->svc->cfg.auth, svc_route_auth(method, url),
 		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						MHD_HTTP_HEADER_AUTHORIZATION),
 		    &e) < 0) {
@@ -458,7 +458,8 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 	return 0;
 }
 
-/* The query as "k=v&k=v" with decoded values, for svc_request.query. */
+/* One query argument, percent-decoded by libmicrohttpd, into r->query;
+ * the strings stay in the connection's pool until the request ends. */
 static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 			  const char *value)
 {
@@ -468,16 +469,14 @@ static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 		r->qbad = 1;
 		return MHD_NO;
 	}
-	int w = snprintf(r->query + r->qlen, sizeof r->query - r->qlen,
-			 "%s%s=%s", r->qlen ? "&" : "", key,
-			 value ? value : "");
-	if (w < 0 || r->qlen + (size_t)w >= sizeof r->query) {
-		/* Never a silently shortened query: a cut "limit=1000" is
-		 * "limit=1". */
+	if (r->query.n >= SVC_QUERY_MAX) {
+		/* Never a silently shortened query. */
 		r->qbad = 2;
 		return MHD_NO;
 	}
-	r->qlen += (size_t)w;
+	r->query.arg[r->query.n].key = key;
+	r->query.arg[r->query.n].value = value ? value : "";
+	r->query.n++;
 	return MHD_YES;
 }
 
@@ -658,7 +657,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	svc_request rq = {
 		.method = method,
 		.path = url,
-		.query = r->query,
+		.query = &r->query,
 		.content_type = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
 		.authorization = MHD_lookup_connection_value(

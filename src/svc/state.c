@@ -185,27 +185,6 @@ int state_record(svc *s, json_t *record, json_t *result, int evaluate,
 
 /* ------------------------------------------------------------ series */
 
-static const char *query_get(const char *q, const char *key, char *buf,
-			     size_t len)
-{
-	size_t kl = strlen(key);
-	while (q && *q) {
-		if (!strncmp(q, key, kl) && q[kl] == '=') {
-			const char *v = q + kl + 1, *e = strchr(v, '&');
-			size_t n = e ? (size_t)(e - v) : strlen(v);
-			if (n >= len)
-				n = len - 1;
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			return buf;
-		}
-		q = strchr(q, '&');
-		if (q)
-			q++;
-	}
-	return NULL;
-}
-
 /* A stored point as JSON: {"step", "value", "ts", "labels"}, with null
  * for a missing step or a non-finite value.  Labels are kept as JSON
  * object text; text that does not parse (a damaged row) reads as {}. */
@@ -352,48 +331,53 @@ static int series_list_add(void *ctx, const store_series_info *si)
 	return 0;
 }
 
-void state_series(svc *s, const svc_request *rq, svc_response *rs,
-		  const char *name)
+void state_series_list(svc *s, const svc_request *rq, svc_response *rs,
+		       const char *arg)
 {
-	char errbuf[256], buf[64];
+	series_list l = {json_array(), s->cfg.max_response, 0, 0};
+	char errbuf[256];
 	verr e;
 	int rc;
 
-	if (state_need_store(s, &e) < 0)
-		goto fail;
-	if (!name) {
-		series_list l = {json_array(), s->cfg.max_response, 0, 0};
-		if (!l.arr) {
-			verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
-			e.retry_after = s->cfg.retry_after;
-			goto fail;
-		}
-		rc = store_series_list(s->store, series_list_add, &l, errbuf);
-		if (rc != STORE_OK) {
-			json_decref(l.arr);
-			state_store_error(rc, errbuf, &e);
-			goto fail;
-		}
-		json_t *out = json_pack("{s:o}", "series", l.arr);
-		if (out && l.cut)
-			json_object_set_new(out, "truncated", json_true());
-		respond_json(rs, 200, out);
+	if (!l.arr) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		e.retry_after = s->cfg.retry_after;
+		respond_error(rs, &e);
 		return;
 	}
+	rc = store_series_list(s->store, series_list_add, &l, errbuf);
+	if (rc != STORE_OK) {
+		json_decref(l.arr);
+		state_store_error(rc, errbuf, &e);
+		respond_error(rs, &e);
+		return;
+	}
+	json_t *out = json_pack("{s:o}", "series", l.arr);
+	if (out && l.cut)
+		json_object_set_new(out, "truncated", json_true());
+	respond_json(rs, 200, out);
+}
+
+void state_series_get(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *name)
+{
+	const char *v;
 	double since = -1;
 	long long limit = 1000;
-	if (query_get(rq->query, "since", buf, sizeof buf)) {
+	verr e;
+
+	if ((v = svc_query_get(rq->query, "since"))) {
 		char *end;
-		since = strtod(buf, &end);
+		since = strtod(v, &end);
 		if (*end || !isfinite(since)) {
 			verr_set(&e, E_INVALID_VALUE, "",
 				 "since must be a Unix time in seconds");
 			goto fail;
 		}
 	}
-	if (query_get(rq->query, "limit", buf, sizeof buf)) {
+	if ((v = svc_query_get(rq->query, "limit"))) {
 		char *end;
-		limit = strtoll(buf, &end, 10);
+		limit = strtoll(v, &end, 10);
 		if (*end || limit < 1 || limit > 100000) {
 			verr_set(&e, E_INVALID_VALUE, "",
 				 "limit must be an integer from 1 to 100000");

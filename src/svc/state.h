@@ -21,14 +21,34 @@ int state_record_check(svc *s, const struct jsonx_doc *doc, json_t *record,
 int state_record(svc *s, json_t *record, json_t *result, int evaluate,
 		 verr *err);
 
-/* Route handlers (see the route table in dispatch.c); `rest` is the
- * matched name or id, NULL for the collection. */
-void state_series(svc *s, const svc_request *rq, svc_response *rs,
-		  const char *rest);
-void state_references(svc *s, const svc_request *rq, svc_response *rs,
-		      const char *rest);
-void state_streams(svc *s, const svc_request *rq, svc_response *rs,
-		   const char *rest);
+/* Route handlers (see the route table in dispatch.c, which has checked
+ * the store, the body's type and the query before they run); `arg` is
+ * the matched name or id. */
+void state_series_list(svc *s, const svc_request *rq, svc_response *rs,
+		       const char *arg);
+void state_series_get(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *name);
+void state_refs_list(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *arg);
+void state_ref_get(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *name);
+void state_ref_put(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *name);
+void state_ref_delete(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *name);
+void state_stream_create(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *arg);
+void state_stream_get(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *id);
+void state_stream_delete(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *id);
+void state_stream_batches(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *id);
+void state_stream_moments(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *id);
+
+/* ?include=<what> or no include: 1, 0, or -1 with a 422 in err. */
+int state_include(const svc_request *rq, const char *what, verr *err);
 
 struct codec_ctx;
 struct pool;
@@ -59,7 +79,7 @@ int state_resolve_named(void *ctx, const char *kind, const char *name,
  * released when pl is freed. */
 int state_ref_prepared(svc *s, const char *name, const char *path,
 		       struct pool *pl, struct codec_stats *out, verr *err);
-/* application/octet-stream or application/x-npy. */
+/* application/octet-stream or application/x-npy (dispatch.c). */
 int state_is_binary_type(const char *content_type);
 
 /* 0 when the store is open, else a 503 not_ready in err. */

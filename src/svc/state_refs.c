@@ -212,8 +212,10 @@ int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
 	return 0;
 }
 
-static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
-			  const char *name)
+/* Its moments (N·d²) and its preparation (d³) are heavy work: the route
+ * holds a --max-jobs slot around this (R_HEAVY in the route table). */
+void state_ref_put(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *name)
 {
 	pool *pl = pool_new();
 	jsonx_doc doc = {0};
@@ -221,7 +223,7 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 	store_ref r;
 	char errbuf[256];
 	verr e;
-	int rc, held = 0;
+	int rc;
 
 	if (!pl) {
 		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
@@ -234,25 +236,13 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 			 "digits and . _ -");
 		goto fail;
 	}
-	/* Its moments (N·d²) and its preparation (d³) are heavy work: they
-	 * hold a --max-jobs slot like a synchronous FID, never more at once
-	 * than the flag allows. */
-	if (svc_heavy_enter(s, 0, "retry later", &e) < 0)
-		goto fail;
-	held = 1;
 	if (svc_is_json_type(rq->content_type)) {
 		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0 ||
 		    stats_from_json(s, doc.root, &doc, pl, &st, &e) < 0)
 			goto fail;
-	} else if (state_is_binary_type(rq->content_type)) {
-		if (state_stats_from_binary(s, rq->body, rq->len, pl, &st.n,
-					    &st.d, &st.mu, &st.sigma, &e) < 0)
-			goto fail;
-	} else {
-		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
-			 "send JSON (application/json) or a .npy/.npz body "
-			 "(application/octet-stream or application/x-npy)");
-		goto fail;
+	} else if (state_stats_from_binary(s, rq->body, rq->len, pl, &st.n,
+					   &st.d, &st.mu, &st.sigma, &e) < 0) {
+		goto fail; /* the route took only JSON or binary types */
 	}
 	memset(&r, 0, sizeof r);
 	snprintf(r.name, sizeof r.name, "%s", name);
@@ -269,14 +259,11 @@ static void put_reference(svc *s, const svc_request *rq, svc_response *rs,
 	refcache_drop(s->refs, name);
 	if (s->cfg.ref_cache > 0)
 		cache_prepared(s, &r);
-	svc_heavy_leave(s);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_json(rs, 201, ref_meta_json(&r));
 	return;
 fail:
-	if (held)
-		svc_heavy_leave(s);
 	jsonx_free(&doc);
 	pool_free(pl);
 	respond_error(rs, &e);
@@ -292,76 +279,100 @@ static int ref_list_add(void *ctx, const store_ref *r)
 	return 0;
 }
 
-void state_references(svc *s, const svc_request *rq, svc_response *rs,
-		      const char *name)
+void state_refs_list(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *arg)
 {
 	char errbuf[256];
-	json_t *out = NULL;
-	store_ref r;
+	json_t *arr = json_array();
 	verr e;
 	int rc;
 
-	if (state_need_store(s, &e) < 0)
+	if (!arr) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		e.retry_after = s->cfg.retry_after;
+		respond_error(rs, &e);
+		return;
+	}
+	rc = store_ref_list(s->store, ref_list_add, arr, errbuf);
+	if (rc != STORE_OK) {
+		json_decref(arr);
+		state_store_error(rc, errbuf, &e);
+		respond_error(rs, &e);
+		return;
+	}
+	respond_json(rs, 200, json_pack("{s:o}", "references", arr));
+}
+
+void state_ref_delete(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *name)
+{
+	char errbuf[256];
+	verr e;
+	int rc = store_ref_delete(s->store, name, errbuf);
+
+	refcache_drop(s->refs, name);
+	if (rc == STORE_OK) {
+		respond_json(
+			rs, 200,
+			json_pack("{s:s, s:b}", "name", name, "deleted", 1));
+		return;
+	}
+	if (rc == STORE_NOTFOUND)
+		verr_set(&e, E_NOT_FOUND, "", "no reference named '%s'", name);
+	else
+		state_store_error(rc, errbuf, &e);
+	respond_error(rs, &e);
+}
+
+/* ?include=stats or nothing: 1, 0, or -1 with err for another value. */
+int state_include(const svc_request *rq, const char *what, verr *err)
+{
+	const char *v = svc_query_get(rq->query, "include");
+	if (!v)
+		return 0;
+	if (!strcmp(v, what))
+		return 1;
+	return verr_set(err, E_INVALID_VALUE, "",
+			"include takes '%s' only (got '%s')", what, v);
+}
+
+void state_ref_get(svc *s, const svc_request *rq, svc_response *rs,
+		   const char *name)
+{
+	char errbuf[256];
+	json_t *out;
+	store_ref r;
+	verr e;
+	int rc, with = state_include(rq, "stats", &e);
+
+	if (with < 0)
 		goto fail;
-	if (!name) {
-		json_t *arr = json_array();
-		if (!arr) {
-			verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
-			e.retry_after = s->cfg.retry_after;
-			goto fail;
+	rc = store_ref_get(s->store, name, 0, &r, errbuf);
+	/* Its size is known from d before the statistics are read. */
+	if (rc == STORE_OK && with &&
+	    bounds_response(s->cfg.max_response,
+			    ((double)r.d * (double)r.d + (double)r.d) *
+				    BOUNDS_BYTES_PER_REAL,
+			    "mu and sigma", "", &e) < 0)
+		goto fail;
+	if (rc == STORE_OK && with)
+		rc = store_ref_get(s->store, name, 1, &r, errbuf);
+	if (rc == STORE_OK) {
+		out = ref_meta_json(&r);
+		if (with) {
+			int64_t shape[2] = {r.d, r.d};
+			int nf = 0;
+			json_object_set_new(
+				out, "mu",
+				codec_array_json(r.mu, 1, shape, &nf));
+			json_object_set_new(
+				out, "sigma",
+				codec_array_json(r.sigma, 2, shape, &nf));
+			free(r.mu);
+			free(r.sigma);
 		}
-		rc = store_ref_list(s->store, ref_list_add, arr, errbuf);
-		if (rc != STORE_OK) {
-			json_decref(arr);
-			state_store_error(rc, errbuf, &e);
-			goto fail;
-		}
-		respond_json(rs, 200, json_pack("{s:o}", "references", arr));
+		respond_json(rs, 200, out);
 		return;
-	}
-	if (!strcmp(rq->method, "PUT")) {
-		put_reference(s, rq, rs, name);
-		return;
-	}
-	if (!strcmp(rq->method, "DELETE")) {
-		rc = store_ref_delete(s->store, name, errbuf);
-		refcache_drop(s->refs, name);
-		if (rc == STORE_OK) {
-			respond_json(rs, 200,
-				     json_pack("{s:s, s:b}", "name", name,
-					       "deleted", 1));
-			return;
-		}
-	} else {
-		int with = rq->query && strstr(rq->query, "include=stats");
-		rc = store_ref_get(s->store, name, 0, &r, errbuf);
-		/* Its size is known from d before the statistics are read. */
-		if (rc == STORE_OK && with &&
-		    bounds_response(s->cfg.max_response,
-				    ((double)r.d * (double)r.d + (double)r.d) *
-					    BOUNDS_BYTES_PER_REAL,
-				    "mu and sigma", "", &e) < 0)
-			goto fail;
-		if (rc == STORE_OK && with)
-			rc = store_ref_get(s->store, name, 1, &r, errbuf);
-		if (rc == STORE_OK) {
-			out = ref_meta_json(&r);
-			if (with) {
-				int64_t shape[2] = {r.d, r.d};
-				int nf = 0;
-				json_object_set_new(
-					out, "mu",
-					codec_array_json(r.mu, 1, shape, &nf));
-				json_object_set_new(out, "sigma",
-						    codec_array_json(r.sigma, 2,
-								     shape,
-								     &nf));
-				free(r.mu);
-				free(r.sigma);
-			}
-			respond_json(rs, 200, out);
-			return;
-		}
 	}
 	if (rc == STORE_NOTFOUND)
 		verr_set(&e, E_NOT_FOUND, "", "no reference named '%s'", name);

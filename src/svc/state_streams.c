@@ -20,12 +20,6 @@
 #include "state.h"
 #include "store.h"
 
-int state_is_binary_type(const char *ct)
-{
-	return ct && (!strncasecmp(ct, "application/octet-stream", 24) ||
-		      !strncasecmp(ct, "application/x-npy", 17));
-}
-
 /* mu and sigma (ddof 1) of accumulated moments, into the pool. */
 static int stats_of_moments(const evald_moments *m, pool *pl, double *n,
 			    int64_t *d, double **mu, double **sigma,
@@ -205,18 +199,14 @@ static json_t *stream_json(const store_stream *st)
 			 st->created, "updated", st->updated);
 }
 
-static void create_stream(svc *s, const svc_request *rq, svc_response *rs)
+void state_stream_create(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *arg)
 {
 	jsonx_doc doc = {0};
 	char id[33], errbuf[256];
 	verr e;
 	static const char *const keys[] = {"dim", NULL};
 
-	if (!svc_is_json_type(rq->content_type)) {
-		verr_set(&e, E_UNSUPPORTED_MEDIA_TYPE, "",
-			 "send {\"dim\": d} as application/json");
-		goto fail;
-	}
 	if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
 		goto fail;
 	if (jsonx_check_keys(doc.root, keys, "",
@@ -314,10 +304,6 @@ static int stream_body_rows(svc *s, const svc_request *rq, jsonx_doc *doc,
 	if (state_is_binary_type(rq->content_type))
 		return npy_decode(rq->body, rq->len, pl, s->cfg.max_elems,
 				  "the .npy body", x, e);
-	if (!svc_is_json_type(rq->content_type))
-		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
-				"send {\"embeddings\": tensor} as JSON or a "
-				".npy body (application/octet-stream)");
 	if (svc_parse_body(&s->cfg, rq->body, rq->len, doc, e) < 0 ||
 	    jsonx_check_keys(doc->root, keys, "", NULL, e) < 0)
 		return -1;
@@ -337,10 +323,6 @@ static int stream_body_moments(svc *s, const svc_request *rq, jsonx_doc *doc,
 	static const char *const keys[] = {"n", "mean", "comoment", NULL};
 	codec_ctx cx = {.doc = doc, .pool = pl, .max_elems = s->cfg.max_elems};
 
-	if (!svc_is_json_type(rq->content_type))
-		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
-				"send {\"n\", \"mean\", \"comoment\"} as "
-				"application/json");
 	if (svc_parse_body(&s->cfg, rq->body, rq->len, doc, e) < 0 ||
 	    jsonx_check_keys(doc->root, keys, "", NULL, e) < 0)
 		return -1;
@@ -444,76 +426,80 @@ out:
 		respond_error(rs, &e);
 }
 
-void state_streams(svc *s, const svc_request *rq, svc_response *rs,
-		   const char *id)
+void state_stream_batches(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *id)
 {
-	char errbuf[256];
-	store_stream st;
-	verr e;
-	int rc;
-	size_t pl = strlen(rq->path);
+	update_stream(s, rq, rs, id, 0);
+}
 
-	if (state_need_store(s, &e) < 0) {
-		respond_error(rs, &e);
-		return;
-	}
-	if (!id) {
-		create_stream(s, rq, rs);
-		return;
-	}
-	if (pl > 8 && !strcmp(rq->path + pl - 8, "/batches")) {
-		update_stream(s, rq, rs, id, 0);
-		return;
-	}
-	if (pl > 8 && !strcmp(rq->path + pl - 8, "/moments")) {
-		update_stream(s, rq, rs, id, 1);
-		return;
-	}
-	if (!strcmp(rq->method, "DELETE")) {
-		rc = store_stream_delete(s->store, id, errbuf);
-		if (rc == STORE_OK) {
-			respond_json(rs, 200,
-				     json_pack("{s:s, s:b}", "id", id,
-					       "deleted", 1));
-			return;
-		}
-	} else {
-		int with = rq->query && strstr(rq->query, "include=moments");
-		rc = store_stream_get(s->store, id, 0, &st, errbuf);
-		if (rc == STORE_OK && with &&
-		    bounds_response(
-			    s->cfg.max_response,
-			    ((double)st.d * (double)st.d + (double)st.d) *
-				    BOUNDS_BYTES_PER_REAL,
-			    "mean and comoment", "", &e) < 0) {
-			respond_error(rs, &e);
-			return;
-		}
-		if (rc == STORE_OK && with)
-			rc = store_stream_get(s->store, id, 1, &st, errbuf);
-		if (rc == STORE_OK) {
-			json_t *o = stream_json(&st);
-			if (with) {
-				int64_t shape[2] = {st.d, st.d};
-				int nf = 0;
-				json_object_set_new(o, "mean",
-						    codec_array_json(st.mean, 1,
-								     shape,
-								     &nf));
-				json_object_set_new(
-					o, "comoment",
-					codec_array_json(st.comoment, 2, shape,
-							 &nf));
-				free(st.mean);
-				free(st.comoment);
-			}
-			respond_json(rs, 200, o);
-			return;
-		}
-	}
+void state_stream_moments(svc *s, const svc_request *rq, svc_response *rs,
+			  const char *id)
+{
+	update_stream(s, rq, rs, id, 1);
+}
+
+static void stream_failed(int rc, const char *errbuf, const char *id,
+			  svc_response *rs)
+{
+	verr e;
 	if (rc == STORE_NOTFOUND)
 		verr_set(&e, E_NOT_FOUND, "", "no stream with id '%s'", id);
 	else
 		state_store_error(rc, errbuf, &e);
 	respond_error(rs, &e);
+}
+
+void state_stream_delete(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *id)
+{
+	char errbuf[256];
+	int rc = store_stream_delete(s->store, id, errbuf);
+
+	if (rc != STORE_OK) {
+		stream_failed(rc, errbuf, id, rs);
+		return;
+	}
+	respond_json(rs, 200, json_pack("{s:s, s:b}", "id", id, "deleted", 1));
+}
+
+void state_stream_get(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *id)
+{
+	char errbuf[256];
+	store_stream st;
+	verr e;
+	int rc, with = state_include(rq, "moments", &e);
+
+	if (with < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	rc = store_stream_get(s->store, id, 0, &st, errbuf);
+	if (rc == STORE_OK && with &&
+	    bounds_response(s->cfg.max_response,
+			    ((double)st.d * (double)st.d + (double)st.d) *
+				    BOUNDS_BYTES_PER_REAL,
+			    "mean and comoment", "", &e) < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	if (rc == STORE_OK && with)
+		rc = store_stream_get(s->store, id, 1, &st, errbuf);
+	if (rc != STORE_OK) {
+		stream_failed(rc, errbuf, id, rs);
+		return;
+	}
+	json_t *o = stream_json(&st);
+	if (with) {
+		int64_t shape[2] = {st.d, st.d};
+		int nf = 0;
+		json_object_set_new(o, "mean",
+				    codec_array_json(st.mean, 1, shape, &nf));
+		json_object_set_new(
+			o, "comoment",
+			codec_array_json(st.comoment, 2, shape, &nf));
+		free(st.mean);
+		free(st.comoment);
+	}
+	respond_json(rs, 200, o);
 }

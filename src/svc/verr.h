@@ -16,6 +16,8 @@ typedef enum verr_code {
 	E_WRONG_TYPE,
 	E_BAD_PATH,
 	E_BAD_QUERY,
+	E_UNKNOWN_QUERY,
+	E_UNEXPECTED_BODY,
 	/* 401 */
 	E_UNAUTHORIZED,
 	/* 404 */

@@ -52,9 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body = malloc(blen + 1);
 	memcpy(body, nl2 + 1, blen);
 	body[blen] = '\0';
+	/* A '?' in the path stands for ?async=1 (the path keeps it: the
+	 * router must answer such a path too). */
+	char qs[] = "async=1";
+	svc_query q;
+	svc_query_parse(&q, qs);
 	svc_request rq = {.method = head,
 			  .path = sp + 1,
-			  .query = strchr(sp + 1, '?') ? "async=1" : "",
+			  .query = strchr(sp + 1, '?') ? &q : NULL,
 			  .content_type = ctype[0] ? ctype : NULL,
 			  .body = body,
 			  .len = blen,
