@@ -827,6 +827,35 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* The PEM certificate and key of --tls-cert/--tls-key into *cert and *key
+ * (malloc'd), checked enough that a wrong file is named at start-up:
+ * GnuTLS itself only says "data not available".  0, or -1 logged. */
+static int tls_load(const settings *cfg, char **cert, char **key)
+{
+	const char *bad = NULL;
+
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		bad = "this libmicrohttpd has no TLS support";
+		goto fail;
+	}
+	*cert = slurp(cfg->tls_cert);
+	*key = slurp(cfg->tls_key);
+	if (!*cert || !*key)
+		bad = "cannot read --tls-cert or --tls-key";
+	else if (!strstr(*cert, "-----BEGIN CERTIFICATE-----"))
+		bad = "--tls-cert holds no PEM certificate";
+	else if (!strstr(*key, "PRIVATE KEY-----"))
+		bad = "--tls-key holds no PEM private key";
+	if (!bad)
+		return 0;
+fail:
+	log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"", bad);
+	free(*cert);
+	free(*key);
+	*cert = *key = NULL;
+	return -1;
+}
+
 http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 {
 	char *cert = NULL, *key = NULL;
@@ -838,38 +867,8 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 			 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 
 	if (cfg->tls_cert[0]) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			log_msg(LOG_ERROR,
-				"event=start_failed reason=\"this "
-				"libmicrohttpd has no TLS support\"");
+		if (tls_load(cfg, &cert, &key) < 0)
 			return NULL;
-		}
-		cert = slurp(cfg->tls_cert);
-		key = slurp(cfg->tls_key);
-		if (!cert || !key) {
-			log_msg(LOG_ERROR,
-				"event=start_failed reason=\"cannot read "
-				"--tls-cert or --tls-key\"");
-			free(cert);
-			free(key);
-			return NULL;
-		}
-		/* GnuTLS only says "data not available" on stderr; name the
-		 * file instead. */
-		const char *bad = !strstr(cert, "-----BEGIN CERTIFICATE-----")
-					  ? "--tls-cert holds no PEM "
-					    "certificate"
-				  : !strstr(key, "PRIVATE KEY-----")
-					  ? "--tls-key holds no PEM private "
-					    "key"
-					  : NULL;
-		if (bad) {
-			log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"",
-				bad);
-			free(cert);
-			free(key);
-			return NULL;
-		}
 		flags |= MHD_USE_TLS;
 	}
 	if (own_fd && (listen_fd = listen_socket(cfg->listen, &ipv6)) < 0) {

@@ -206,6 +206,43 @@ static double half_to_double(uint16_t h)
 	return h & 0x8000 ? -v : v;
 }
 
+/* Widen n little-endian items of dtype dt (isz bytes each) at src into
+ * dst; the index of the first non-finite value, or -1 when all are. */
+static int64_t widen(evald_dtype dt, const uint8_t *src, int isz, int64_t n,
+		     double *dst)
+{
+	for (int64_t i = 0; i < n; i++, src += isz) {
+		switch (dt) {
+		case EVALD_F64: {
+			uint64_t u = (uint64_t)le32(src) |
+				     (uint64_t)le32(src + 4) << 32;
+			memcpy(&dst[i], &u, 8);
+			break;
+		}
+		case EVALD_F32: {
+			uint32_t u = le32(src);
+			float f;
+			memcpy(&f, &u, 4);
+			dst[i] = f;
+			break;
+		}
+		case EVALD_F16:
+			dst[i] = half_to_double((uint16_t)le16(src));
+			break;
+		case EVALD_I64:
+			dst[i] = (double)(int64_t)((uint64_t)le32(src) |
+						   (uint64_t)le32(src + 4)
+							   << 32);
+			break;
+		case EVALD_I32: dst[i] = (double)(int32_t)le32(src); break;
+		default: dst[i] = *src; break;
+		}
+		if (!isfinite(dst[i]))
+			return i;
+	}
+	return -1;
+}
+
 int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	       const char *what, evald_tensor *out, verr *err)
 {
@@ -291,37 +328,11 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	if (!d)
 		return verr_set(err, E_OUT_OF_MEMORY, "",
 				"not enough memory for %s", what);
-	const uint8_t *src = b + off;
-	for (int64_t i = 0; i < size; i++, src += isz) {
-		switch (dt) {
-		case EVALD_F64: {
-			uint64_t u = (uint64_t)le32(src) |
-				     (uint64_t)le32(src + 4) << 32;
-			memcpy(&d[i], &u, 8);
-			break;
-		}
-		case EVALD_F32: {
-			uint32_t u = le32(src);
-			float f;
-			memcpy(&f, &u, 4);
-			d[i] = f;
-			break;
-		}
-		case EVALD_F16:
-			d[i] = half_to_double((uint16_t)le16(src));
-			break;
-		case EVALD_I64:
-			d[i] = (double)(int64_t)((uint64_t)le32(src) |
-						 (uint64_t)le32(src + 4) << 32);
-			break;
-		case EVALD_I32: d[i] = (double)(int32_t)le32(src); break;
-		default: d[i] = *src; break;
-		}
-		if (!isfinite(d[i]))
-			return verr_set(err, E_NON_FINITE, "",
-					"%s: element %lld is not finite", what,
-					(long long)i);
-	}
+	int64_t bad = widen(dt, b + off, isz, size, d);
+	if (bad >= 0)
+		return verr_set(err, E_NON_FINITE, "",
+				"%s: element %lld is not finite", what,
+				(long long)bad);
 	if (evald_tensor_init(out, d, dt, ndim, shape) != EVALD_OK)
 		return verr_set(err, E_TOO_LARGE, "",
 				"%s: shape is too large to address", what);
