@@ -935,10 +935,24 @@ static int check_query(const struct route *r, const svc_query *q, verr *e)
 		int known = (r->flags & R_ASYNC) && !strcmp(k, "async");
 		for (size_t j = 0; !known && r->query && r->query[j]; j++)
 			known = !strcmp(k, r->query[j]);
-		if (!known)
+		if (!known) {
+			/* Name what it does take: "asynch" wants "async". */
+			char takes[160] = "";
+			size_t o = 0;
+			if (r->flags & R_ASYNC)
+				o += (size_t)snprintf(takes, sizeof takes,
+						      "async");
+			for (size_t j = 0;
+			     r->query && r->query[j] && o < sizeof takes; j++)
+				o += (size_t)snprintf(
+					takes + o, sizeof takes - o, "%s%s",
+					o ? ", " : "", r->query[j]);
 			return verr_set(e, E_UNKNOWN_QUERY, "",
-					"%s %s takes no query parameter '%s'",
-					r->method, r->label, k);
+					"%s %s takes no query parameter '%s' "
+					"(it takes %s)",
+					r->method, r->label, k,
+					o ? takes : "none");
+		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(q->arg[j].key, k))
 				return verr_set(e, E_BAD_QUERY, "",
