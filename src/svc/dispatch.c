@@ -26,6 +26,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_elems = 0;
 	cfg->max_jobs = 1;
 	cfg->max_queue = 64;
+	cfg->queue_timeout = 120;
 	cfg->ref_cache = 512LL << 20;
 	cfg->retry_after = 2;
 	cfg->max_dim = 4096;
@@ -48,8 +49,14 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 			  .ttl = cfg->job_ttl};
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
-	pthread_mutex_init(&s->heavy_mu, NULL);
-	pthread_cond_init(&s->heavy_cv, NULL);
+	gate_config gc = {.slots = cfg->max_jobs,
+			  .max_waiting = cfg->max_queue,
+			  .timeout_s = cfg->queue_timeout};
+	s->gate = gate_new(&gc);
+	if (!s->gate) {
+		snprintf(errbuf, 256, "out of memory");
+		return -1;
+	}
 	stats_init(&s->stats);
 	errbuf[0] = '\0';
 	int rc = cfg->data_dir ? store_open(cfg->data_dir, &s->store, errbuf)
@@ -77,48 +84,20 @@ void svc_close(svc *s)
 	refcache_free(s->refs);
 	s->refs = NULL;
 	stats_destroy(&s->stats);
-	pthread_mutex_destroy(&s->heavy_mu);
-	pthread_cond_destroy(&s->heavy_cv);
+	gate_free(s->gate);
+	s->gate = NULL;
 }
 
-/* Heavy computations hold one of --max-jobs slots.  A synchronous request
- * that finds none free is answered 503 at once; a job worker waits. */
-static int heavy_acquire(svc *s, int wait)
+int svc_heavy_enter(svc *s, int worker, const evald_progress *cancel,
+		    const char *hint, gate_ticket *t, verr *err)
 {
-	int ok = 0;
-	pthread_mutex_lock(&s->heavy_mu);
-	while (wait && s->heavy_running >= s->cfg.max_jobs)
-		pthread_cond_wait(&s->heavy_cv, &s->heavy_mu);
-	if (s->heavy_running < s->cfg.max_jobs) {
-		s->heavy_running++;
-		ok = 1;
-	}
-	pthread_mutex_unlock(&s->heavy_mu);
-	return ok;
+	int rc = gate_enter(s->gate, !worker, cancel, t);
+	return rc == GATE_OK ? 0 : gate_error(s->gate, rc, hint, err);
 }
 
-static void heavy_release(svc *s)
+void svc_heavy_leave(svc *s, const gate_ticket *t)
 {
-	pthread_mutex_lock(&s->heavy_mu);
-	s->heavy_running--;
-	pthread_cond_signal(&s->heavy_cv);
-	pthread_mutex_unlock(&s->heavy_mu);
-}
-
-int svc_heavy_enter(svc *s, int wait, const char *hint, verr *err)
-{
-	if (heavy_acquire(s, wait))
-		return 0;
-	verr_set(err, E_OVERLOADED, "",
-		 "%d heavy computations are already running (--max-jobs); %s",
-		 s->cfg.max_jobs, hint);
-	err->retry_after = s->cfg.retry_after;
-	return -1;
-}
-
-void svc_heavy_leave(svc *s)
-{
-	heavy_release(s);
+	gate_leave(s->gate, t);
 }
 
 static double now_ms(void)
@@ -146,6 +125,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 			.resolve = state_resolve_named,
 			.resolve_ctx = s};
 	int heavy = (m->flags & MF_HEAVY) != 0, held = 0;
+	gate_ticket tk;
 	double t0;
 
 	memset(&c, 0, sizeof c);
@@ -165,11 +145,12 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		goto fail;
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
-	/* Jobs wait for a slot; synchronous requests do not.
-	 * The slot is taken before the inputs are resolved: resolving may
-	 * prepare a stored reference or a stream's covariance (O(d³)). */
+	/* In line with every other heavy request and job.  The slot is
+	 * taken before the inputs are resolved: resolving may prepare a
+	 * stored reference or a stream's covariance (O(d³)). */
 	if (heavy &&
-	    svc_heavy_enter(s, wait, "retry later, or send ?async=1", err) < 0)
+	    svc_heavy_enter(s, wait, prog, "retry later, or send ?async=1", &tk,
+			    err) < 0)
 		goto fail;
 	held = heavy;
 	if (registry_resolve(m, inputs, shared, params, prefix, &c, err, &cx) <
@@ -184,7 +165,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	int rc = res ? m->run(&c, res, err) : -1;
 	double elapsed = now_ms() - t0;
 	if (held)
-		heavy_release(s);
+		svc_heavy_leave(s, &tk);
 	held = 0;
 	if (!res)
 		verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
@@ -199,7 +180,7 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 	return res;
 fail:
 	if (held)
-		heavy_release(s);
+		svc_heavy_leave(s, &tk);
 	json_decref(res);
 	json_decref(c.warnings);
 	json_decref(c.owned);
@@ -1047,12 +1028,13 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 	}
 	/* A heavy route's work (a reference's moments and preparation)
 	 * holds a slot like a synchronous FID. */
+	gate_ticket tk;
 	if ((r->flags & R_HEAVY) &&
-	    svc_heavy_enter(s, 0, "retry later", &e) < 0) {
+	    svc_heavy_enter(s, 0, rq->cancel, "retry later", &tk, &e) < 0) {
 		respond_error(rs, &e);
 		return;
 	}
 	r->fn(s, rq, rs, rest ? seg : NULL);
 	if (r->flags & R_HEAVY)
-		svc_heavy_leave(s);
+		svc_heavy_leave(s, &tk);
 }

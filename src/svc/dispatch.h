@@ -14,6 +14,7 @@
 #include <evald/progress.h>
 
 #include "auth.h"
+#include "gate.h"
 #include "jobs.h"
 #include "refcache.h"
 #include "stats.h"
@@ -25,7 +26,9 @@ typedef struct svc_config {
 	int max_jobs;	   /* concurrent heavy computations */
 	int64_t max_cells; /* n x m of a transport problem; 0 = library default
 			    */
-	int max_queue;	   /* async jobs waiting to run */
+	int max_queue;	   /* async jobs, and synchronous heavy requests,
+			      waiting to run */
+	int queue_timeout; /* seconds a synchronous heavy request waits */
 	int64_t ref_cache; /* bytes of prepared references kept; 0 = none */
 	int retry_after;   /* seconds suggested on 503 */
 	int64_t max_dim;   /* largest d of streams, references, FID, KID */
@@ -44,10 +47,8 @@ typedef struct svc_config {
 
 typedef struct svc {
 	svc_config cfg;
-	pthread_mutex_t heavy_mu; /* guards heavy_running */
-	pthread_cond_t heavy_cv;
-	int heavy_running; /* heavy computations in progress */
-	atomic_int ready;  /* store open: /readyz answers 200 */
+	gate *gate;	  /* the --max-jobs slots and their line */
+	atomic_int ready; /* store open: /readyz answers 200 */
 	jobs *jobs;
 	store *store; /* NULL when it could not be opened */
 	refcache *refs;
@@ -128,10 +129,15 @@ int svc_parse_body(const svc_config *cfg, const char *body, size_t len,
 /* 1 for application/json (any parameters) or no Content-Type at all. */
 int svc_is_json_type(const char *content_type);
 
-/* Take one of --max-jobs heavy slots, waiting for it when `wait`; else
- * fill err with 503 overloaded (Retry-After), hint saying what to do. */
-int svc_heavy_enter(svc *s, int wait, const char *hint, struct verr *err);
-void svc_heavy_leave(svc *s);
+/* Take one of --max-jobs heavy slots, in line behind earlier arrivals.
+ * `worker`: 1 for a job worker (waits until its job is cancelled), 0 for a
+ * synchronous request (waits at most --queue-timeout, in a line of at
+ * most --max-queue).  cancel (may be NULL) is polled while waiting.  On
+ * failure err is 503 overloaded with a Retry-After estimated from the
+ * line (hint says what else to do), or 409 cancelled. */
+int svc_heavy_enter(svc *s, int worker, const evald_progress *cancel,
+		    const char *hint, gate_ticket *t, struct verr *err);
+void svc_heavy_leave(svc *s, const gate_ticket *t);
 
 /* The auth level of the route method + path names: the row's, the lowest
  * of the pattern's rows when none takes the method (a 405 is answered to

@@ -901,10 +901,13 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	/* Heavy work runs in the handler threads, bounded by --max-jobs;
-	 * give the pool that many extra threads so light requests are still
-	 * served while the heavy ones compute. */
-	unsigned pool = (unsigned)(cfg->threads + cfg->svc.max_jobs);
+	/* Heavy work runs in the handler threads, bounded by --max-jobs, and
+	 * up to --max-queue more wait there for a slot; give the pool that
+	 * many extra threads so light requests are still served while the
+	 * heavy ones compute or wait (a busy thread accepts nothing, an idle
+	 * one takes the next connection). */
+	unsigned pool = (unsigned)(cfg->threads + cfg->svc.max_jobs +
+				   cfg->svc.max_queue);
 	/* A socket passed by systemd is used as it is; ITC (set above) keeps
 	 * libmicrohttpd from shutdown()-ing it on stop, so re-activation
 	 * works. */

@@ -348,7 +348,17 @@ static job *find(jobs *js, const char *id)
 	return NULL;
 }
 
-static json_t *state_json(job *j)
+/* A queued job's place in line, 1 for the next to run.  Caller holds
+ * mu; the line is at most --max-queue long. */
+static int position_of(const jobs *js, const job *j)
+{
+	int k = 1;
+	for (const job *q = js->todo; q && q != j; q = q->next_todo)
+		k++;
+	return k;
+}
+
+static json_t *state_json(const jobs *js, job *j)
 {
 	json_t *o =
 		json_pack("{s:s, s:s, s:s, s:f, s:I}", "id", j->id, "metric",
@@ -356,6 +366,9 @@ static json_t *state_json(job *j)
 			  get_progress(j), "created", (json_int_t)j->created);
 	if (!o)
 		return NULL;
+	if (j->state == J_QUEUED)
+		json_object_set_new(o, "position",
+				    json_integer(position_of(js, j)));
 	if (j->state == J_DONE && j->result)
 		json_object_set(o, "result", j->result);
 	if (j->state == J_FAILED)
@@ -372,7 +385,7 @@ json_t *jobs_get(jobs *js, const char *id)
 	pthread_mutex_lock(&js->mu);
 	prune(js);
 	job *j = find(js, id);
-	json_t *o = j ? state_json(j) : NULL;
+	json_t *o = j ? state_json(js, j) : NULL;
 	pthread_mutex_unlock(&js->mu);
 	return o;
 }
@@ -398,15 +411,15 @@ json_t *jobs_cancel(jobs *js, const char *id)
 			js->queued--;
 		}
 		j->state = J_CANCELLED;
-		o = state_json(j);
+		o = state_json(js, j);
 		finish(js, j, 0);
 	} else if (j->state == J_RUNNING) {
 		atomic_store(&j->cancel, 1);
-		o = state_json(j);
+		o = state_json(js, j);
 		json_object_set_new(o, "status", json_string("cancelling"));
 	} else {
 		/* Finished: DELETE forgets it. */
-		o = state_json(j);
+		o = state_json(js, j);
 		json_object_set_new(o, "deleted", json_true());
 		forget(js, j);
 	}

@@ -45,10 +45,14 @@ static const opt opts[] = {
 	{"max-cells", "EVALD_MAX_CELLS", OPT_SIZE, F(svc.max_cells),
 	 "largest n x m of an emd or sinkhorn problem (default 64M cells)"},
 	{"max-jobs", "EVALD_MAX_JOBS", OPT_INT, F(svc.max_jobs),
-	 "heavy computations (FID, EMD, ...) at once; more get 503 "
+	 "heavy computations (FID, EMD, ...) at once; more wait in line "
 	 "(default: cores/2, at least 1)"},
 	{"max-queue", "EVALD_MAX_QUEUE", OPT_INT, F(svc.max_queue),
-	 "async jobs waiting to run; more get 503 (default 64)"},
+	 "synchronous heavy requests waiting in line, and async jobs waiting "
+	 "to run (each); more get 503 (default 64, at most 1024)"},
+	{"queue-timeout", "EVALD_QUEUE_TIMEOUT", OPT_INT, F(svc.queue_timeout),
+	 "seconds a synchronous heavy request waits in line before 503, "
+	 "0 = no limit (default 120)"},
 	{"ref-cache", "EVALD_REF_CACHE", OPT_SIZE, F(svc.ref_cache),
 	 "memory for references prepared for FID (factored covariances), "
 	 "k/M/G suffixes, 0 = none (default 512M)"},
@@ -324,5 +328,20 @@ int settings_load(settings *cfg, int argc, char **argv)
 		cfg->threads = 1;
 	if (cfg->svc.max_jobs < 1)
 		cfg->svc.max_jobs = 1;
+	/* Each request in line holds an HTTP thread (http.c sizes the pool
+	 * for them), so the line is kept to what threads can afford. */
+	if (cfg->svc.max_queue < 0 || cfg->svc.max_queue > 1024) {
+		fprintf(stderr,
+			"evald: invalid value %d for --max-queue: 0 to 1024\n",
+			cfg->svc.max_queue);
+		return -1;
+	}
+	if (cfg->svc.queue_timeout < 0) {
+		fprintf(stderr,
+			"evald: invalid value %d for --queue-timeout: 0 or "
+			"more seconds\n",
+			cfg->svc.queue_timeout);
+		return -1;
+	}
 	return 0;
 }

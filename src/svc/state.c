@@ -428,15 +428,14 @@ void state_prometheus(svc *s, svc_response *rs)
 		     "# HELP evald_job_queue_depth Async jobs waiting to run.\n"
 		     "# TYPE evald_job_queue_depth gauge\n"
 		     "evald_job_queue_depth %d\n"
-		     "# HELP evald_heavy_running Heavy computations running.\n"
-		     "# TYPE evald_heavy_running gauge\n"
-		     "evald_heavy_running %d\n"
 		     "# HELP evald_request_body_bytes Bytes of request bodies "
 		     "held (--max-bodies).\n"
 		     "# TYPE evald_request_body_bytes gauge\n"
 		     "evald_request_body_bytes %lld\n",
-		     jobs_queued(s->jobs), s->heavy_running,
+		     jobs_queued(s->jobs),
 		     (long long)atomic_load(&s->body_bytes));
+	if (gate_prometheus(s->gate, &b) < 0)
+		goto oom;
 	refcache_stats rc;
 	refcache_get_stats(s->refs, &rc);
 	stats_printf(&b,
