@@ -2,11 +2,17 @@
  *
  * .npy arrays go to the server as packed tensors holding the file's own
  * bytes when the dtype is one the API packs (no widening on the client);
- * .npz stats files become {"mu", "sigma"}; CSV rows become nested arrays. */
+ * .npz stats files become {"mu", "sigma"}; CSV rows become nested arrays.
+ * A .npy of embeddings bound for a reference or stream is not read at
+ * all: it is mapped and streamed as it is (ctl_npy_map). */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctl_input.h"
 #include "npy.h"
@@ -272,4 +278,49 @@ int ctl_reference_body(const char *file, char **body, size_t *len,
 	snprintf(errbuf, 300,
 		 "unknown file type (use .npy, .npz, .csv or .json)");
 	return -1;
+}
+
+int ctl_npy_map(const char *file, ctl_map *m, char *errbuf)
+{
+	struct stat st;
+	npy_info in;
+	verr e;
+	int fd = open(file, O_RDONLY);
+
+	memset(m, 0, sizeof *m);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(errbuf, 300, "cannot open %.200s", file);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 10) {
+		close(fd);
+		return 0;
+	}
+	m->len = (size_t)st.st_size;
+	m->data = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m->data == MAP_FAILED) {
+		m->data = NULL;
+		snprintf(errbuf, 300, "cannot map %.200s", file);
+		return -1;
+	}
+	/* Read once, front to back: let the kernel read ahead. */
+	madvise(m->data, m->len, MADV_SEQUENTIAL);
+	if (npy_sniff(m->data, m->len) != 1 ||
+	    npy_head(m->data, m->len, file, &in, &e) != 0 || in.ndim != 2) {
+		ctl_unmap(m);
+		return 0; /* the server names what is wrong, if anything */
+	}
+	m->n = in.shape[0];
+	m->d = in.shape[1];
+	return 1;
+}
+
+void ctl_unmap(ctl_map *m)
+{
+	if (m->data)
+		munmap(m->data, m->len);
+	memset(m, 0, sizeof *m);
 }

@@ -16,4 +16,17 @@ int ctl_input_load(const char *source, json_t **out, char *errbuf);
 int ctl_reference_body(const char *file, char **body, size_t *len,
 		       const char **ctype, char *errbuf);
 
+/* A .npy file of embeddings [N, d], memory-mapped: sent as the body of a
+ * streamed upload without a copy or base64. */
+typedef struct ctl_map {
+	void *data;
+	size_t len;
+	long long n, d;
+} ctl_map;
+
+/* 1 with *m when FILE is a .npy of 2 dimensions (ctl_unmap it); 0 when it
+ * is something else (read it the usual way); -1 with errbuf. */
+int ctl_npy_map(const char *file, ctl_map *m, char *errbuf);
+void ctl_unmap(ctl_map *m);
+
 #endif

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "ctl_input.h"
+#include "npy.h"
 
 enum { EXIT_OK = 0, EXIT_THRESHOLD = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
 
@@ -111,14 +112,47 @@ static int transient(CURLcode rc)
 	       rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE;
 }
 
+/* An upload's progress on a terminal: bytes sent, then that the server
+ * is computing (its answer comes after the last byte). */
+typedef struct upload_meter {
+	const char *label;
+	double t0, shown;
+	int done;
+} upload_meter;
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	upload_meter *m = ud;
+	double now = now_s();
+	(void)dltotal;
+	(void)dlnow;
+	if (ultotal <= 0 || m->done || now - m->shown < 0.2)
+		return 0;
+	m->shown = now;
+	if (ulnow >= ultotal) {
+		fprintf(stderr, "\r%s: %.0f MB sent in %.1f s; computing...\033[K",
+			m->label, (double)ultotal / 1e6, now - m->t0);
+		m->done = 1;
+	} else {
+		fprintf(stderr, "\r%s: %3.0f%% of %.0f MB sent\033[K", m->label,
+			100.0 * (double)ulnow / (double)ultotal,
+			(double)ultotal / 1e6);
+	}
+	fflush(stderr);
+	return 0;
+}
+
 /* One HTTP exchange.  Returns the parsed JSON answer (new reference) and
  * the status in *status, or NULL after printing why (exit 3).  A 503, or
  * a reset where resending cannot repeat a write, is tried again after the
- * server's Retry-After (else a growing pause) until the deadline. */
-static json_t *call(const ctl *c, const char *method, const char *path,
-		    const char *body, size_t len, const char *ctype,
-		    long *status)
+ * server's Retry-After (else a growing pause) until the deadline.  With
+ * `label`, the body's upload is shown on a terminal. */
+static json_t *call_ex(const ctl *c, const char *method, const char *path,
+		       const char *body, size_t len, const char *ctype,
+		       const char *label, long *status)
 {
+	upload_meter meter = {.label = label, .t0 = now_s()};
 	CURL *h = curl_easy_init();
 	struct curl_slist *hd = NULL;
 	buf b = {0};
@@ -155,10 +189,18 @@ static json_t *call(const ctl *c, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 				 (curl_off_t)len);
 	}
+	if (label && isatty(STDERR_FILENO)) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &meter);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
 	for (;;) {
 		b.len = 0;
+		meter.done = 0;
 		CURLcode rc = curl_easy_perform(h);
+		if (meter.shown > 0)
+			fputs("\r\033[K", stderr);
 		double wait = pause;
 		if (rc == CURLE_OK) {
 			curl_off_t ra = -1;
@@ -202,6 +244,13 @@ out:
 	curl_easy_cleanup(h);
 	free(b.s);
 	return j;
+}
+
+static json_t *call(const ctl *c, const char *method, const char *path,
+		    const char *body, size_t len, const char *ctype,
+		    long *status)
+{
+	return call_ex(c, method, path, body, len, ctype, NULL, status);
 }
 
 /* Print the server's error envelope as one line; returns EXIT_SERVER. */
@@ -265,6 +314,8 @@ typedef enum { GATE_VALUE, GATE_UPPER, GATE_LOWER } gate_on;
 typedef struct compute_opts {
 	const char *metric;
 	json_t *params, *inputs, *record; /* owned */
+	json_t *files;	 /* {input: path} of .npy files, decided later */
+	json_t *streams; /* ids of streams made for this command */
 	double above, below;		  /* NAN when not given */
 	gate_on on;
 	int async;
@@ -272,6 +323,8 @@ typedef struct compute_opts {
 
 static void compute_opts_free(compute_opts *o)
 {
+	json_decref(o->files);
+	json_decref(o->streams);
 	json_decref(o->params);
 	json_decref(o->inputs);
 	json_decref(o->record);
@@ -302,6 +355,17 @@ static int record_set(compute_opts *o, const char *key, json_t *v)
 	return json_object_set_new(o->record, key, v);
 }
 
+/* 1 when path names a .npy file (by its magic), read later. */
+static int npy_file(const char *path)
+{
+	char magic[6];
+	FILE *f = fopen(path, "rb");
+	int is = f && fread(magic, 1, 6, f) == 6 && npy_sniff(magic, 6) == 1;
+	if (f)
+		fclose(f);
+	return is;
+}
+
 /* The options of `compute` into o; EXIT_OK or EXIT_USAGE (reported). */
 static int compute_parse(int argc, char **argv, compute_opts *o)
 {
@@ -321,6 +385,8 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 
 	o->params = json_object();
 	o->inputs = json_object();
+	o->files = json_object();
+	o->streams = json_array();
 	o->above = o->below = NAN;
 	optind = 1;
 	opterr = 0;
@@ -344,10 +410,18 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 					    "NAME=ref:NAME or NAME=stream:ID, "
 					    "got '%s'",
 					    optarg);
-			if (ctl_input_load(val, &v, errbuf) < 0)
-				return fail(EXIT_USAGE, "--input %s: %s",
-					    optarg, errbuf);
-			json_object_set_new(o->inputs, optarg, v);
+			if (!strncmp(val, "ref:", 4) ||
+			    !strncmp(val, "stream:", 7) ||
+			    !npy_file(val)) {
+				if (ctl_input_load(val, &v, errbuf) < 0)
+					return fail(EXIT_USAGE,
+						    "--input %s: %s", optarg,
+						    errbuf);
+				json_object_set_new(o->inputs, optarg, v);
+			} else {
+				json_object_set_new(o->files, optarg,
+						    json_string(val));
+			}
 			break;
 		case 'r': record_set(o, "series", json_string(optarg)); break;
 		case 's': {
@@ -499,6 +573,131 @@ out:
 	return res;
 }
 
+/* Whether the metric's input `name` takes statistics by stream id, from
+ * the catalog: then its .npy file is streamed, not sent as JSON.  A
+ * bootstrap needs the rows themselves. */
+static int takes_stream(json_t *entry, const char *name, json_t *params)
+{
+	size_t i;
+	json_t *in, *b = json_object_get(params, "bootstrap");
+
+	if (b && json_is_number(b) && json_number_value(b) > 0)
+		return 0;
+	json_array_foreach(json_object_get(entry, "inputs"), i, in)
+	{
+		const char *n = json_string_value(json_object_get(in, "name"));
+		const char *sh =
+			json_string_value(json_object_get(in, "shape"));
+		if (n && sh && !strcmp(n, name))
+			return strstr(sh, "{stream}") != NULL;
+	}
+	return 0;
+}
+
+/* Stream a mapped .npy into a new stream; its id into *id (malloc'd). */
+static int upload_stream(const ctl *c, const char *input, const ctl_map *m,
+			 char **id)
+{
+	char body[64], path[128], label[160];
+	long st = 0;
+	int code = EXIT_OK;
+	json_t *j;
+
+	snprintf(body, sizeof body, "{\"dim\": %lld}", m->d);
+	if (!(j = call(c, "POST", "/v1/streams", body, strlen(body),
+		       "application/json", &st)))
+		return EXIT_SERVER;
+	if (st != 201 && st != 200) {
+		code = server_error(j, st);
+		json_decref(j);
+		return code;
+	}
+	*id = strdup(json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	snprintf(path, sizeof path, "/v1/streams/%s/batches", *id);
+	snprintf(label, sizeof label, "input %s", input);
+	if (!(j = call_ex(c, "POST", path, m->data, m->len,
+			  "application/x-npy", label, &st)))
+		return EXIT_SERVER;
+	if (st != 200)
+		code = server_error(j, st);
+	json_decref(j);
+	return code;
+}
+
+/* Turn the .npy inputs into inputs: streamed into a stream of this
+ * command's own when the metric takes one, else read and sent as JSON. */
+static int resolve_files(const ctl *c, compute_opts *o)
+{
+	char errbuf[300], path[600], *name;
+	const char *input;
+	json_t *p, *entry = NULL, *v;
+	long st = 0;
+	int code = EXIT_OK;
+
+	if (!json_object_size(o->files))
+		return EXIT_OK;
+	if (!(name = escape_name(o->metric)))
+		return fail(EXIT_SERVER, "out of memory");
+	snprintf(path, sizeof path, "/v1/metrics/%s", name);
+	free(name);
+	entry = call(c, "GET", path, NULL, 0, NULL, &st);
+	if (!entry)
+		return EXIT_SERVER;
+	json_object_foreach(o->files, input, p)
+	{
+		const char *file = json_string_value(p);
+		ctl_map m;
+		char *id = NULL;
+		int mapped = st == 200 && takes_stream(entry, input, o->params)
+				     ? ctl_npy_map(file, &m, errbuf)
+				     : 0;
+		if (mapped < 0) {
+			code = fail(EXIT_USAGE, "--input %s=%s: %s", input,
+				    file, errbuf);
+			break;
+		}
+		if (mapped) {
+			code = upload_stream(c, input, &m, &id);
+			ctl_unmap(&m);
+			if (id)
+				json_array_append_new(o->streams,
+						      json_string(id));
+			if (code == EXIT_OK)
+				json_object_set_new(
+					o->inputs, input,
+					json_pack("{s:s}", "stream", id));
+			free(id);
+			if (code != EXIT_OK)
+				break;
+			continue;
+		}
+		if (ctl_input_load(file, &v, errbuf) < 0) {
+			code = fail(EXIT_USAGE, "--input %s=%s: %s", input,
+				    file, errbuf);
+			break;
+		}
+		json_object_set_new(o->inputs, input, v);
+	}
+	json_decref(entry);
+	return code;
+}
+
+/* The streams resolve_files made are this command's: remove them. */
+static void drop_streams(const ctl *c, const compute_opts *o)
+{
+	size_t i;
+	json_t *id;
+	json_array_foreach(o->streams, i, id)
+	{
+		char path[128];
+		long st = 0;
+		snprintf(path, sizeof path, "/v1/streams/%s",
+			 json_string_value(id));
+		json_decref(call(c, "DELETE", path, NULL, 0, NULL, &st));
+	}
+}
+
 static void show_result(json_t *r)
 {
 	const char *k;
@@ -571,7 +770,8 @@ static int cmd_compute(const ctl *c, int argc, char **argv)
 
 	if (code != EXIT_OK)
 		goto out;
-	if (!(res = compute_request(c, &o, &code)))
+	if ((code = resolve_files(c, &o)) != EXIT_OK ||
+	    !(res = compute_request(c, &o, &code)))
 		goto out;
 	if (c->json_out)
 		dump(res);
@@ -579,6 +779,7 @@ static int cmd_compute(const ctl *c, int argc, char **argv)
 		show_result(res);
 	code = compute_gate(&o, res);
 out:
+	drop_streams(c, &o);
 	json_decref(res);
 	compute_opts_free(&o);
 	return code;
@@ -630,7 +831,24 @@ static int cmd_ref(const ctl *c, int argc, char **argv)
 	if (!(name = escape_name(argv[2])))
 		return fail(EXIT_SERVER, "out of memory");
 	snprintf(path, sizeof path, "/v1/references/%s", name);
-	if (argc == 3) {
+	ctl_map m;
+	int mapped = argc == 4 ? ctl_npy_map(argv[3], &m, errbuf) : 0;
+	if (mapped < 0) {
+		code = fail(EXIT_USAGE, "%s", errbuf);
+	} else if (mapped) {
+		/* Embeddings go as they are, streamed into moments. */
+		long st = 0;
+		char label[300];
+		snprintf(label, sizeof label, "ref put %.200s", argv[2]);
+		json_t *j = call_ex(c, "PUT", path, m.data, m.len,
+				    "application/x-npy", label, &st);
+		ctl_unmap(&m);
+		code = !j ? EXIT_SERVER
+		       : st >= 300 ? server_error(j, st)
+				   : (c->json_out ? dump(j) : show_refs(j),
+				      EXIT_OK);
+		json_decref(j);
+	} else if (argc == 3) {
 		code = simple(c, "DELETE", path, NULL, 0, NULL, show_deleted);
 	} else if (ctl_reference_body(argv[3], &body, &len, &ctype, errbuf) <
 		   0) {

@@ -19,6 +19,7 @@
 #include "resolve.h"
 #include "respond.h"
 #include "state.h"
+#include "upload.h"
 
 void svc_config_defaults(svc_config *cfg)
 {
@@ -39,6 +40,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->job_results = 256LL << 20;
 	cfg->job_ttl = 3600;
 	cfg->max_bodies = 1LL << 30;
+	cfg->max_upload = 32LL << 30;
 }
 
 int svc_init(svc *s, const svc_config *cfg, char *errbuf)
@@ -665,6 +667,8 @@ static const struct route {
 	int body;
 	const char *what;
 	const char *const *query;
+	/* Takes a .npy streamed into moments (application/x-npy). */
+	upload_route upload;
 } routes[] = {
 	{.method = "GET",
 	 .pattern = "/healthz",
@@ -767,7 +771,8 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_STORE | R_HEAVY,
 	 .body = BODY_JSON_NPZ,
-	 .what = "the statistics"},
+	 .what = "the statistics",
+	 .upload = {state_ref_put_moments, state_ref_upload_check}},
 	{.method = "DELETE",
 	 .pattern = "/v1/references/*",
 	 .label = "/v1/references/{name}",
@@ -805,7 +810,8 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_STORE,
 	 .body = BODY_JSON_NPY,
-	 .what = "{\"embeddings\": tensor}"},
+	 .what = "{\"embeddings\": tensor}",
+	 .upload = {state_stream_add_moments, state_stream_upload_check}},
 	{.method = "POST",
 	 .pattern = "/v1/streams/*/moments",
 	 .label = "/v1/streams/{id}/moments",
@@ -947,6 +953,15 @@ static int check_query(const struct route *r, const svc_query *q, verr *e)
 /* The body's Content-Type is one the row takes. */
 static int check_type(const struct route *r, const char *ct, verr *e)
 {
+	if (upload_is_npy_type(ct) && !r->upload.finish)
+		return verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+				"%s %s takes no streamed .npy "
+				"(application/x-npy); send %s as %s",
+				r->method, r->label, r->what,
+				r->body == BODY_JSON ? "application/json"
+						     : "JSON or "
+						       "application/"
+						       "octet-stream");
 	if (svc_is_json_type(ct) ||
 	    (r->body != BODY_JSON && state_is_binary_type(ct)))
 		return 0;
@@ -1037,4 +1052,97 @@ void svc_handle(svc *s, const svc_request *rq, svc_response *rs)
 	r->fn(s, rq, rs, rest ? seg : NULL);
 	if (r->flags & R_HEAVY)
 		svc_heavy_leave(s, &tk);
+}
+
+/* ----------------------------------------------------------- uploads */
+
+int svc_route_streams(const char *method, const char *path)
+{
+	const char *rest;
+	size_t restlen;
+	int row, pat;
+
+	route_find(method, path, &row, &pat, &rest, &restlen);
+	return row >= 0 && routes[row].upload.finish != NULL;
+}
+
+struct svc_upload {
+	svc *s;
+	upload *u;
+	gate_ticket tk;
+	const char *label; /* the route's, for /metrics */
+};
+
+int svc_upload_begin(svc *s, const svc_request *rq, int64_t length,
+		     svc_upload **out, svc_response *rs)
+{
+	const char *rest;
+	size_t restlen;
+	char seg[300];
+	int row, pat;
+	svc_upload *su = NULL;
+	verr e;
+
+	*out = NULL;
+	if (!upload_is_npy_type(rq->content_type) || length == 0)
+		return 0;
+	route_find(rq->method, rq->path, &row, &pat, &rest, &restlen);
+	if (row < 0 || !routes[row].upload.finish || !rest ||
+	    restlen >= sizeof seg)
+		return 0; /* svc_handle answers it, from the whole body */
+	const struct route *r = &routes[row];
+	memset(rs, 0, sizeof *rs);
+	rs->route = r->label;
+	memcpy(seg, rest, restlen);
+	seg[restlen] = '\0';
+	if (auth_check(&s->cfg.auth, r->auth, rq->authorization, &e) < 0) {
+		rs->route = "unauthorized";
+		rs->challenge = 1;
+		goto fail;
+	}
+	if (check_query(r, rq->query, &e) < 0 ||
+	    ((r->flags & R_STORE) && state_need_store(s, &e) < 0))
+		goto fail;
+	if (!(su = calloc(1, sizeof *su))) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		goto fail;
+	}
+	su->s = s;
+	su->label = r->label;
+	if (svc_heavy_enter(s, 0, rq->cancel, "retry later", &su->tk, &e) < 0) {
+		free(su);
+		goto fail;
+	}
+	if (upload_new(s, &r->upload, seg, length, &su->u, &e) < 0) {
+		svc_heavy_leave(s, &su->tk);
+		free(su);
+		goto fail;
+	}
+	*out = su;
+	return 1;
+fail:
+	respond_error(rs, &e);
+	return -1;
+}
+
+int svc_upload_feed(svc_upload *u, const void *data, size_t n, verr *err)
+{
+	return upload_feed(u->u, data, n, err);
+}
+
+void svc_upload_free(svc_upload *u)
+{
+	if (!u)
+		return;
+	upload_free(u->u);
+	svc_heavy_leave(u->s, &u->tk);
+	free(u);
+}
+
+void svc_upload_end(svc_upload *u, svc_response *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	upload_end(u->u, rs);
+	rs->route = u->label;
+	svc_upload_free(u);
 }

@@ -41,6 +41,7 @@ typedef struct svc_config {
 	int64_t job_results;	/* bytes of finished job results kept */
 	int job_ttl;		/* seconds a finished job is kept */
 	int64_t max_bodies;	/* bytes of request bodies held at once */
+	int64_t max_upload;	/* data bytes of one streamed .npy */
 	const char *data_dir;	/* store location; NULL = no store */
 	auth auth;		/* tokens; empty = open */
 } svc_config;
@@ -147,5 +148,25 @@ auth_level svc_route_auth(const char *method, const char *path);
 
 /* Answer one request.  Always fills rs with a complete response. */
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs);
+
+/* A body streamed as it arrives (upload.h): a .npy sent as
+ * application/x-npy to a route whose row takes one.  Called when the
+ * headers are in (rq->body unused; length: the Content-Length, or -1 for
+ * a chunked body).  Returns 0 when the request is not one (read its body
+ * whole and call svc_handle), -1 with rs the answer from the headers
+ * alone, or 1 with *out: the upload holds a --max-jobs slot (it waited
+ * in line for it, polling rq->cancel); feed it every body byte, then end
+ * it, or free it if the connection dies. */
+typedef struct svc_upload svc_upload;
+int svc_upload_begin(svc *s, const svc_request *rq, int64_t length,
+		     svc_upload **out, svc_response *rs);
+/* 0, or -1 with err: answer it and close the connection. */
+int svc_upload_feed(svc_upload *u, const void *data, size_t n,
+		    struct verr *err);
+/* The body is complete: its answer in rs; frees u. */
+void svc_upload_end(svc_upload *u, svc_response *rs);
+void svc_upload_free(svc_upload *u);
+/* 1 when method + path is a route that takes a streamed .npy. */
+int svc_route_streams(const char *method, const char *path);
 
 #endif

@@ -92,6 +92,7 @@ typedef struct req {
 	svc_query query;   /* strings in libmicrohttpd's connection pool */
 	int qbad;	   /* 1: not UTF-8, 2: too many arguments */
 	int64_t reserved;  /* bytes of svc.body_bytes this body holds */
+	svc_upload *up;	   /* a body streamed, not held (upload.h) */
 } req;
 
 static double now_s(void)
@@ -176,21 +177,27 @@ static void raw_answer(const http_server *h, int fd, const verr *e)
 	shutdown(fd, SHUT_RDWR);
 }
 
-static void refuse_raw(http_server *h, struct MHD_Connection *conn, req *r,
-		       verr_code c, int retry_after, const char *msg)
+static void refuse_err(http_server *h, struct MHD_Connection *conn, req *r,
+		       const verr *e)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	r->status = e->status;
+	r->refused = 1;
+	r->route = "refused";
+	snprintf(r->code, sizeof r->code, "%s", e->code);
+	if (ci)
+		raw_answer(h, ci->connect_fd, e);
+}
+
+static void refuse_raw(http_server *h, struct MHD_Connection *conn, req *r,
+		       verr_code c, int retry_after, const char *msg)
+{
 	verr e;
 	verr_set(&e, c, "", "%s", msg);
 	if (retry_after > 0)
 		e.retry_after = retry_after;
-	r->status = e.status;
-	r->refused = 1;
-	r->route = "refused";
-	snprintf(r->code, sizeof r->code, "%s", e.code);
-	if (ci)
-		raw_answer(h, ci->connect_fd, &e);
+	refuse_err(h, conn, r, &e);
 }
 
 /* ------------------------------------------------------- deadlines */
@@ -393,12 +400,6 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 		    const char *method, const char *url, req *r,
 		    MHD_RESULT *ret)
 {
-	const char *cl = MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	const char *te = MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	int has_body = !strcmp(method, "POST") || !strcmp(method, "PUT");
-
 	if (!verr_utf8_valid(url)) {
 		*ret = send_error(conn, r, E_BAD_PATH, 0,
 				  "the path is not valid UTF-8 once "
@@ -432,15 +433,35 @@ static int precheck(struct MHD_Connection *conn, http_server *h,
 		*ret = send_response(conn, r, &rs);
 		return 1;
 	}
+	return 0;
+}
+
+/* A body read whole: refuse it from its Content-Length (--max-body), or
+ * count it against --max-bodies before a byte is read. */
+static int check_length(struct MHD_Connection *conn, http_server *h,
+			const char *method, req *r, MHD_RESULT *ret)
+{
+	const char *cl = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int has_body = !strcmp(method, "POST") || !strcmp(method, "PUT");
+
 	if (cl) {
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
 		if (n > (unsigned long long)h->max_body) {
-			char msg[160];
+			char msg[320];
 			snprintf(msg, sizeof msg,
 				 "the body is %llu bytes; this server accepts "
-				 "at most %lld (--max-body)",
-				 n, (long long)h->max_body);
+				 "at most %lld (--max-body)%s",
+				 n, (long long)h->max_body,
+				 svc_route_streams(method, r->path)
+					 ? "; send a .npy of embeddings as "
+					   "Content-Type: application/x-npy "
+					   "to stream it instead (bounded by "
+					   "--max-upload)"
+					 : "");
 			*ret = send_error(conn, r, E_BODY_TOO_LARGE, 0, msg);
 			return 1;
 		}
@@ -564,6 +585,83 @@ static int watch_tick(void *ctx, double frac)
 	return 0;
 }
 
+/* A .npy streamed into moments (upload.h) holds no body, so --max-body
+ * and --max-bodies do not apply to it (--max-upload does).  It waits in
+ * line for its heavy slot here, before a body byte is read and with no
+ * body deadline running; the deadline starts once it has the slot.
+ * Returns 1 when the request was answered from its headers. */
+static int start_upload(struct MHD_Connection *conn, http_server *h,
+			conn_track *t, const char *method, const char *url,
+			req *r, MHD_RESULT *ret)
+{
+	const char *cl = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	watch w = {.h = h, .fd = ci ? ci->connect_fd : -1};
+	evald_progress cancel = {watch_tick, &w};
+	svc_response rs;
+
+	if ((strcmp(method, "POST") && strcmp(method, "PUT")) || (!cl && !te))
+		return 0;
+	svc_request rq = {
+		.method = method,
+		.path = url,
+		.query = &r->query,
+		.content_type = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+		.authorization = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.cancel = &cancel,
+	};
+	if (track_phase(h, t, PH_BUSY, 0)) {
+		*ret = MHD_NO;
+		return 1;
+	}
+	int rc = svc_upload_begin(h->svc, &rq, cl ? strtoll(cl, NULL, 10) : -1,
+				  &r->up, &rs);
+	if (rc < 0) {
+		*ret = send_response(conn, r, &rs);
+		return 1;
+	}
+	if (track_phase(h, t, PH_BODY, h->body_timeout)) {
+		*ret = MHD_NO;
+		return 1;
+	}
+	return 0;
+}
+
+/* The next piece of a streamed body, or (none left) its answer.  An
+ * error mid-body is answered on the socket and the connection closed:
+ * libmicrohttpd cannot queue a response while it reads a body. */
+static MHD_RESULT upload_step(struct MHD_Connection *conn, http_server *h,
+			      conn_track *t, req *r, const char *data,
+			      size_t *size)
+{
+	svc_response rs;
+	verr e;
+
+	if (*size) {
+		size_t n = *size;
+		*size = 0;
+		r->len += n;
+		if (svc_upload_feed(r->up, data, n, &e) < 0) {
+			svc_upload_free(r->up);
+			r->up = NULL;
+			refuse_err(h, conn, r, &e);
+			return MHD_NO;
+		}
+		return MHD_YES;
+	}
+	if (track_phase(h, t, PH_BUSY, 0))
+		return MHD_NO;
+	svc_upload_end(r->up, &rs);
+	r->up = NULL;
+	return send_response(conn, r, &rs);
+}
+
 static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 			     const char *url, const char *method,
 			     const char *version, const char *upload_data,
@@ -594,7 +692,9 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg,
 					  r);
-		if (precheck(conn, h, method, url, r, &ret))
+		if (precheck(conn, h, method, url, r, &ret) ||
+		    start_upload(conn, h, t, method, url, r, &ret) ||
+		    (!r->up && check_length(conn, h, method, r, &ret)))
 			return ret;
 		return MHD_YES;
 	}
@@ -603,6 +703,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->up)
+		return upload_step(conn, h, t, r, upload_data, upload_data_size);
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
@@ -733,6 +835,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	stats_observe(&h->svc->stats, r->route, r->status,
 		      since_ms(&r->t0) / 1e3);
+	/* A streamed body the client abandoned: its slot goes back. */
+	svc_upload_free(r->up);
 	body_release(h, r);
 	free(r->body);
 	free(r);

@@ -243,36 +243,14 @@ static int64_t widen(evald_dtype dt, const uint8_t *src, int isz, int64_t n,
 	return -1;
 }
 
-int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
-	       const char *what, evald_tensor *out, verr *err)
-{
-	const uint8_t *b = buf;
-	size_t hl, off;
-	char descr[32] = "";
-	int64_t shape[EVALD_MAX_DIMS], size = 1;
-	int ndim = 0, isz;
-	evald_dtype dt;
+/* Longest header accepted: NumPy writes at most a few hundred bytes, and
+ * a version 2 header may claim 4 GiB, which a streamed upload would have
+ * to hold before it could read a row. */
+#define NPY_HEADER_MAX (1 << 20)
 
-	if (npy_sniff(buf, len) != 1 || len < 10)
-		return verr_set(err, E_BAD_NPY, "",
-				"%s is not a .npy file (bad magic)", what);
-	if (b[6] == 1) {
-		hl = le16(b + 8);
-		off = 10;
-	} else if ((b[6] == 2 || b[6] == 3) && len >= 12) {
-		hl = le32(b + 8);
-		off = 12;
-	} else {
-		return verr_set(err, E_BAD_NPY, "",
-				"%s: unsupported .npy version %d", what, b[6]);
-	}
-	if (hl > len - off)
-		return verr_set(err, E_BAD_NPY, "",
-				"%s: header is longer than the file", what);
-	npy_header hd;
-	if (parse_header((const char *)b + off, hl, what, &hd, err) < 0)
-		return -1;
-	memcpy(descr, hd.descr, sizeof descr);
+int npy_head(const void *buf, size_t len, const char *what, npy_info *info,
+	     verr *err)
+{
 	static const struct {
 		const char *d;
 		evald_dtype dt;
@@ -281,59 +259,117 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 		     {"<f2", EVALD_F16, 2}, {"<i8", EVALD_I64, 8},
 		     {"<i4", EVALD_I32, 4}, {"|u1", EVALD_U8, 1},
 		     {"|b1", EVALD_BOOL, 1}};
-	isz = 0;
-	dt = EVALD_F64;
+	const uint8_t *b = buf;
+	size_t hl, off;
+	npy_header hd;
+
+	if (len < 6 ? memcmp(b, "\x93NUMPY", len) != 0 : npy_sniff(b, len) != 1)
+		return verr_set(err, E_BAD_NPY, "",
+				"%s is not a .npy file (bad magic)", what);
+	if (len < 10)
+		return 1;
+	if (b[6] == 1) {
+		hl = le16(b + 8);
+		off = 10;
+	} else if (b[6] == 2 || b[6] == 3) {
+		if (len < 12)
+			return 1;
+		hl = le32(b + 8);
+		off = 12;
+	} else {
+		return verr_set(err, E_BAD_NPY, "",
+				"%s: unsupported .npy version %d", what, b[6]);
+	}
+	if (hl > NPY_HEADER_MAX)
+		return verr_set(err, E_BAD_NPY, "",
+				"%s: a header of %zu bytes; evald reads at most "
+				"%d",
+				what, hl, NPY_HEADER_MAX);
+	if (hl > len - off)
+		return 1;
+	if (parse_header((const char *)b + off, hl, what, &hd, err) < 0)
+		return -1;
+	memset(info, 0, sizeof *info);
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		if (!strcmp(descr, kinds[i].d)) {
-			dt = kinds[i].dt;
-			isz = kinds[i].size;
+		if (!strcmp(hd.descr, kinds[i].d)) {
+			info->dtype = kinds[i].dt;
+			info->itemsize = kinds[i].size;
 		}
-	if (!isz)
+	if (!info->itemsize)
 		return verr_set(err, E_UNSUPPORTED_DTYPE, "",
 				"%s: dtype '%s' is not supported; send "
 				"little-endian float16/32/64 (or int32/64, "
 				"uint8, bool)",
-				what, descr);
+				what, hd.descr);
 	if (hd.fortran)
 		return verr_set(err, E_UNSUPPORTED_LAYOUT, "",
 				"%s: only C-order arrays are read; save with "
 				"np.ascontiguousarray",
 				what);
-	ndim = hd.ndim;
-	for (int i = 0; i < ndim; i++) {
+	info->ndim = hd.ndim;
+	info->size = 1;
+	for (int i = 0; i < hd.ndim; i++) {
 		int64_t d = hd.shape[i];
-		if (d && size > INT64_MAX / 8 / d)
+		if (d && info->size > INT64_MAX / 8 / d)
 			return verr_set(err, E_TOO_LARGE, "",
 					"%s: shape overflows", what);
-		shape[i] = d;
-		size *= d;
+		info->shape[i] = d;
+		info->size *= d;
 	}
-	if (max_elems > 0 && size > max_elems)
+	info->data_off = off + hl;
+	return 0;
+}
+
+int64_t npy_widen(evald_dtype dt, const void *src, int64_t n, double *dst)
+{
+	int isz = dt == EVALD_F64 || dt == EVALD_I64   ? 8
+		  : dt == EVALD_F32 || dt == EVALD_I32 ? 4
+		  : dt == EVALD_F16		       ? 2
+						       : 1;
+	return widen(dt, src, isz, n, dst);
+}
+
+int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
+	       const char *what, evald_tensor *out, verr *err)
+{
+	npy_info in;
+	int rc = npy_head(buf, len, what, &in, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return verr_set(err, E_BAD_NPY, "",
+				len < 10 ? "%s is not a .npy file (too short)"
+					 : "%s: header is longer than the file",
+				what);
+	if (max_elems > 0 && in.size > max_elems)
 		return verr_set(err, E_TOO_LARGE, "",
 				"%s has %lld elements; this server accepts at "
 				"most %lld per tensor (--max-elements)",
-				what, (long long)size, (long long)max_elems);
-	off += hl;
-	if ((uint64_t)size * (uint64_t)isz != len - off)
+				what, (long long)in.size, (long long)max_elems);
+	if ((uint64_t)in.size * (uint64_t)in.itemsize != len - in.data_off)
 		return verr_set(err, E_BAD_NPY, "",
 				"%s: data holds %zu bytes but its shape and "
 				"dtype need %llu",
-				what, len - off,
-				(unsigned long long)size *
-					(unsigned long long)isz);
-	if (pool_reserve(p, (uint64_t)size * sizeof(double), 0, "", what, err) <
-	    0)
+				what, len - in.data_off,
+				(unsigned long long)in.size *
+					(unsigned long long)in.itemsize);
+	if (pool_reserve(p, (uint64_t)in.size * sizeof(double), 0, "", what,
+			 err) < 0)
 		return -1;
-	double *d = pool_alloc(p, (size_t)(size ? size : 1) * sizeof(double));
+	double *d = pool_alloc(p, (size_t)(in.size ? in.size : 1) *
+					  sizeof(double));
 	if (!d)
 		return verr_set(err, E_OUT_OF_MEMORY, "",
 				"not enough memory for %s", what);
-	int64_t bad = widen(dt, b + off, isz, size, d);
+	int64_t bad = widen(in.dtype, (const uint8_t *)buf + in.data_off,
+			    in.itemsize, in.size, d);
 	if (bad >= 0)
 		return verr_set(err, E_NON_FINITE, "",
 				"%s: element %lld is not finite", what,
 				(long long)bad);
-	if (evald_tensor_init(out, d, dt, ndim, shape) != EVALD_OK)
+	if (evald_tensor_init(out, d, in.dtype, in.ndim, in.shape) !=
+	    EVALD_OK)
 		return verr_set(err, E_TOO_LARGE, "",
 				"%s: shape is too large to address", what);
 	return 0;

@@ -79,6 +79,10 @@ static const opt opts[] = {
 	{"job-results", "EVALD_JOB_RESULTS", OPT_SIZE, F(svc.job_results),
 	 "bytes of finished async jobs' results kept for polling; the oldest "
 	 "are forgotten first (default 256M)"},
+	{"max-upload", "EVALD_MAX_UPLOAD", OPT_SIZE, F(svc.max_upload),
+	 "most data bytes of one .npy streamed as application/x-npy into a "
+	 "reference or stream (rows x d x dtype size; such bodies are not "
+	 "held, so --max-body does not apply), 0 = no limit (default 32G)"},
 	{"max-bodies", "EVALD_MAX_BODIES", OPT_SIZE, F(svc.max_bodies),
 	 "bytes of request bodies held at once, over all connections and "
 	 "queued jobs; more get 503 (default 1G)"},

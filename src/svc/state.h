@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include <evald/moments.h>
 #include <evald/tensor.h>
 
 #include "dispatch.h"
@@ -81,6 +82,16 @@ int state_ref_prepared(svc *s, const char *name, const char *path,
 		       struct pool *pl, struct codec_stats *out, verr *err);
 /* application/octet-stream or application/x-npy (dispatch.c). */
 int state_is_binary_type(const char *content_type);
+
+/* The finishers and checks of streamed .npy uploads (upload.h): the same
+ * answers as the rows sent whole to PUT /v1/references/{name} and POST
+ * /v1/streams/{id}/batches. */
+void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
+			   svc_response *rs);
+void state_stream_add_moments(svc *s, const char *id, const evald_moments *m,
+			      svc_response *rs);
+int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err);
+int state_stream_upload_check(svc *s, const char *id, int64_t *d, verr *err);
 
 /* 0 when the store is open, else a 503 not_ready in err. */
 int state_need_store(svc *s, verr *err);

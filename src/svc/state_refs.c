@@ -269,6 +269,78 @@ fail:
 	respond_error(rs, &e);
 }
 
+/* PUT /v1/references/{name} of rows streamed into m (upload.c): the
+ * answer the same rows sent whole get. */
+void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
+			   svc_response *rs)
+{
+	pool *pl = pool_new();
+	store_ref r;
+	char errbuf[256];
+	evald_err le;
+	verr e;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	if (!pl) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		goto fail;
+	}
+	if (!valid_ref_name(name)) {
+		verr_set(&e, E_INVALID_VALUE, "",
+			 "reference names are 1 to 128 characters of letters, "
+			 "digits and . _ -");
+		goto fail;
+	}
+	if (m->n < 2) {
+		verr_set(&e, E_SHAPE_MISMATCH, "",
+			 "a .npy body must be a matrix [N, d] with N >= 2; "
+			 "got %lld rows",
+			 (long long)m->n);
+		goto fail;
+	}
+	snprintf(r.name, sizeof r.name, "%s", name);
+	r.n = (double)m->n;
+	r.d = m->d;
+	r.created = now_s();
+	r.mu = m->mean;
+	r.sigma = pool_alloc(pl, (size_t)(m->d * m->d) * sizeof(double));
+	if (!r.sigma) {
+		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+		goto fail;
+	}
+	if (evald_moments_cov(m, r.sigma, &le) != EVALD_OK) {
+		verr_from_lib(&e, &le, "");
+		goto fail;
+	}
+	rc = store_ref_put(s->store, &r, errbuf);
+	if (rc != STORE_OK) {
+		state_store_error(rc, errbuf, &e);
+		goto fail;
+	}
+	refcache_drop(s->refs, name);
+	if (s->cfg.ref_cache > 0)
+		cache_prepared(s, &r);
+	pool_free(pl);
+	respond_json(rs, 201, ref_meta_json(&r));
+	return;
+fail:
+	pool_free(pl);
+	respond_error(rs, &e);
+}
+
+/* Before a streamed upload's first byte: a name it could never store. */
+int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err)
+{
+	(void)s;
+	*d = -1;
+	if (!valid_ref_name(name))
+		return verr_set(err, E_INVALID_VALUE, "",
+				"reference names are 1 to 128 characters of "
+				"letters, digits and . _ -");
+	return 0;
+}
+
 /* store_ref_list callback: GET /v1/references's entry for r. */
 static int ref_list_add(void *ctx, const store_ref *r)
 {

@@ -426,6 +426,39 @@ out:
 		respond_error(rs, &e);
 }
 
+/* POST /v1/streams/{id}/batches of rows streamed into m (upload.c). */
+void state_stream_add_moments(svc *s, const char *id, const evald_moments *m,
+			      svc_response *rs)
+{
+	evald_tensor x = {.ndim = 2, .shape = {m->n, m->d}};
+	verr e;
+	merge_ctx mc = {.x = &x, .batch = m, .id = id, .e = &e};
+
+	if (stream_merge(s, id, &mc, &e) < 0) {
+		respond_error(rs, &e);
+		return;
+	}
+	respond_json(rs, 200,
+		     json_pack("{s:s, s:I, s:I}", "id", id, "n",
+			       (json_int_t)mc.n_after, "d", (json_int_t)mc.d));
+}
+
+/* Before a streamed upload's first byte: the stream exists, and its d. */
+int state_stream_upload_check(svc *s, const char *id, int64_t *d, verr *err)
+{
+	store_stream st;
+	char errbuf[256];
+	int rc = store_stream_get(s->store, id, 0, &st, errbuf);
+
+	if (rc == STORE_NOTFOUND)
+		return verr_set(err, E_NOT_FOUND, "", "no stream with id '%s'",
+				id);
+	if (rc != STORE_OK)
+		return state_store_error(rc, errbuf, err);
+	*d = st.d;
+	return 0;
+}
+
 void state_stream_batches(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id)
 {
