@@ -131,7 +131,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 		return 0;
 	m->shown = now;
 	if (ulnow >= ultotal) {
-		fprintf(stderr, "\r%s: %.0f MB sent in %.1f s; computing...\033[K",
+		fprintf(stderr,
+			"\r%s: %.0f MB sent in %.1f s; computing...\033[K",
 			m->label, (double)ultotal / 1e6, now - m->t0);
 		m->done = 1;
 	} else {
@@ -314,9 +315,9 @@ typedef enum { GATE_VALUE, GATE_UPPER, GATE_LOWER } gate_on;
 typedef struct compute_opts {
 	const char *metric;
 	json_t *params, *inputs, *record; /* owned */
-	json_t *files;	 /* {input: path} of .npy files, decided later */
-	json_t *streams; /* ids of streams made for this command */
-	double above, below;		  /* NAN when not given */
+	json_t *files;	     /* {input: path} of .npy files, decided later */
+	json_t *streams;     /* ids of streams made for this command */
+	double above, below; /* NAN when not given */
 	gate_on on;
 	int async;
 } compute_opts;
@@ -411,8 +412,7 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 					    "got '%s'",
 					    optarg);
 			if (!strncmp(val, "ref:", 4) ||
-			    !strncmp(val, "stream:", 7) ||
-			    !npy_file(val)) {
+			    !strncmp(val, "stream:", 7) || !npy_file(val)) {
 				if (ctl_input_load(val, &v, errbuf) < 0)
 					return fail(EXIT_USAGE,
 						    "--input %s: %s", optarg,
@@ -616,8 +616,8 @@ static int upload_stream(const ctl *c, const char *input, const ctl_map *m,
 	json_decref(j);
 	snprintf(path, sizeof path, "/v1/streams/%s/batches", *id);
 	snprintf(label, sizeof label, "input %s", input);
-	if (!(j = call_ex(c, "POST", path, m->data, m->len,
-			  "application/x-npy", label, &st)))
+	if (!(j = call_ex(c, "POST", path, m->data, m->len, "application/x-npy",
+			  label, &st)))
 		return EXIT_SERVER;
 	if (st != 200)
 		code = server_error(j, st);
@@ -843,7 +843,7 @@ static int cmd_ref(const ctl *c, int argc, char **argv)
 		json_t *j = call_ex(c, "PUT", path, m.data, m.len,
 				    "application/x-npy", label, &st);
 		ctl_unmap(&m);
-		code = !j ? EXIT_SERVER
+		code = !j	   ? EXIT_SERVER
 		       : st >= 300 ? server_error(j, st)
 				   : (c->json_out ? dump(j) : show_refs(j),
 				      EXIT_OK);

@@ -704,7 +704,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (r->up)
-		return upload_step(conn, h, t, r, upload_data, upload_data_size);
+		return upload_step(conn, h, t, r, upload_data,
+				   upload_data_size);
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;

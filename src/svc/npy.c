@@ -281,10 +281,11 @@ int npy_head(const void *buf, size_t len, const char *what, npy_info *info,
 				"%s: unsupported .npy version %d", what, b[6]);
 	}
 	if (hl > NPY_HEADER_MAX)
-		return verr_set(err, E_BAD_NPY, "",
-				"%s: a header of %zu bytes; evald reads at most "
-				"%d",
-				what, hl, NPY_HEADER_MAX);
+		return verr_set(
+			err, E_BAD_NPY, "",
+			"%s: a header of %zu bytes; evald reads at most "
+			"%d",
+			what, hl, NPY_HEADER_MAX);
 	if (hl > len - off)
 		return 1;
 	if (parse_header((const char *)b + off, hl, what, &hd, err) < 0)
@@ -357,8 +358,8 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 	if (pool_reserve(p, (uint64_t)in.size * sizeof(double), 0, "", what,
 			 err) < 0)
 		return -1;
-	double *d = pool_alloc(p, (size_t)(in.size ? in.size : 1) *
-					  sizeof(double));
+	double *d =
+		pool_alloc(p, (size_t)(in.size ? in.size : 1) * sizeof(double));
 	if (!d)
 		return verr_set(err, E_OUT_OF_MEMORY, "",
 				"not enough memory for %s", what);
@@ -368,8 +369,7 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 		return verr_set(err, E_NON_FINITE, "",
 				"%s: element %lld is not finite", what,
 				(long long)bad);
-	if (evald_tensor_init(out, d, in.dtype, in.ndim, in.shape) !=
-	    EVALD_OK)
+	if (evald_tensor_init(out, d, in.dtype, in.ndim, in.shape) != EVALD_OK)
 		return verr_set(err, E_TOO_LARGE, "",
 				"%s: shape is too large to address", what);
 	return 0;

@@ -114,12 +114,12 @@ static int check_head(upload *u, verr *err)
 		return -1;
 	if (u->length >= 0 &&
 	    (uint64_t)u->length != in->data_off + u->data_bytes)
-		return verr_set(err, E_BAD_NPY, "",
-				"%s is %lld bytes, but its header and shape %s "
-				"make %llu",
-				WHAT, (long long)u->length, shp,
-				(unsigned long long)(in->data_off +
-						     u->data_bytes));
+		return verr_set(
+			err, E_BAD_NPY, "",
+			"%s is %lld bytes, but its header and shape %s "
+			"make %llu",
+			WHAT, (long long)u->length, shp,
+			(unsigned long long)(in->data_off + u->data_bytes));
 	int64_t rows = BLOCK_BYTES / 8 / d;
 	if (rows < 1)
 		rows = 1;
@@ -154,11 +154,11 @@ static int take(upload *u, const unsigned char *p, int64_t k, verr *err)
 {
 	int64_t bad = npy_widen(u->in.dtype, p, k, u->block + u->fill);
 	if (bad >= 0)
-		return verr_set(err, E_NON_FINITE, "",
-				"%s: element %lld (row %lld) is not finite",
-				WHAT, (long long)(u->widened + bad),
-				(long long)((u->widened + bad) /
-					    u->in.shape[1]));
+		return verr_set(
+			err, E_NON_FINITE, "",
+			"%s: element %lld (row %lld) is not finite", WHAT,
+			(long long)(u->widened + bad),
+			(long long)((u->widened + bad) / u->in.shape[1]));
 	u->fill += k;
 	u->widened += k;
 	return u->fill == u->block_elems ? flush(u, err) : 0;
