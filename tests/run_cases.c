@@ -1,12 +1,18 @@
 /* run_cases.c - replays every case folder through the dispatcher.
  *
  * tests/cases/<suite>/<case>/request.json holds {"method", "path", "body"
- * | "raw_body", "content_type"?}; expected.json holds {"status", "body",
+ * | "raw_body" | "raw_body_b64" (bytes no JSON string holds, such as a
+ * .npy's), "content_type"?}; expected.json holds {"status", "body",
  * "rtol", "atol"}.  The response must have that status, and every field of
  * expected "body" must be present in the response and equal: numbers within
  * atol + rtol·|expected| (null only equals null), strings and booleans
  * exactly, arrays element by element (same length), objects recursively
- * (extra response fields are allowed).  One TAP line per case.
+ * (extra response fields are allowed).  An error case may add
+ * "message_has": [strings], each of which the error's message must
+ * contain (a message is for people: its hints are held, not its wording);
+ * the message is /error/message of the body, or the one "message_in"
+ * names ("/results/0/error/message" in an evaluate answer).
+ * One TAP line per case.
  *
  * Usage: run_cases [SUBSTRING]  (only cases whose name contains it) */
 #include <dirent.h>
@@ -17,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "dispatch.h"
 #include "tap.h"
 
@@ -95,11 +102,24 @@ static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
 {
 	json_error_t je;
 	char *body = NULL;
+	size_t blen = 0;
 
 	json_t *raw = json_object_get(req, "raw_body");
+	const char *b64 =
+		json_string_value(json_object_get(req, "raw_body_b64"));
 	if (json_is_string(raw))
 		body = strdup(json_string_value(raw));
-	else if (json_object_get(req, "body"))
+	else if (b64) {
+		size_t bad;
+		body = malloc(base64_decoded_max(strlen(b64)) + 1);
+		if (!body || base64_decode(b64, strlen(b64), 1, (uint8_t *)body,
+					   &blen, &bad) < 0) {
+			snprintf(why, ylen, "raw_body_b64 is not base64");
+			free(body);
+			return 0;
+		}
+		body[blen] = '\0';
+	} else if (json_object_get(req, "body"))
 		body = json_dumps(json_object_get(req, "body"),
 				  JSON_COMPACT | JSON_REAL_PRECISION(17) |
 					  JSON_ENCODE_ANY);
@@ -116,7 +136,9 @@ static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
 		.content_type =
 			json_string_value(json_object_get(req, "content_type")),
 		.body = body ? body : "",
-		.len = body ? strlen(body) : 0,
+		.len = b64    ? blen
+		       : body ? strlen(body)
+			      : 0,
 	};
 	if (!rq.method || !rq.path) {
 		snprintf(why, ylen, "request.json needs method and path");
@@ -131,6 +153,42 @@ static int send(svc *s, json_t *req, svc_response *rs, json_t **got, char *why,
 	if (!*got) {
 		snprintf(why, ylen, "response is not JSON: %.200s", rs->body);
 		return 0;
+	}
+	return 1;
+}
+
+/* The value at a JSON Pointer of plain keys and indexes. */
+static json_t *at(json_t *v, const char *ptr)
+{
+	char key[128];
+	while (v && *ptr == '/') {
+		size_t n = strcspn(ptr + 1, "/");
+		snprintf(key, sizeof key, "%.*s", (int)n, ptr + 1);
+		v = json_is_array(v) ? json_array_get(v, strtoul(key, NULL, 10))
+				     : json_object_get(v, key);
+		ptr += 1 + n;
+	}
+	return v;
+}
+
+/* Every string of want is in the error message of got (at `in`). */
+static int message_has(json_t *want, const char *in, json_t *got, char *why,
+		       size_t ylen)
+{
+	const char *msg =
+		json_string_value(at(got, in ? in : "/error/message"));
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(want, i, v)
+	{
+		const char *s = json_string_value(v);
+		if (!s || !msg || !strstr(msg, s)) {
+			snprintf(why, ylen, "message %s does not contain %s",
+				 msg ? msg : "(none)",
+				 s ? s : "(not a string)");
+			return 0;
+		}
 	}
 	return 1;
 }
@@ -158,6 +216,10 @@ static void check(svc *s, json_t *req, json_t *exp, const char *label)
 	double atol = ja ? json_number_value(ja) : 0.0;
 	ok = compare(json_object_get(exp, "body"), got, rtol, atol, where,
 		     sizeof where, why, sizeof why);
+	ok = ok &&
+	     message_has(json_object_get(exp, "message_has"),
+			 json_string_value(json_object_get(exp, "message_in")),
+			 got, why, sizeof why);
 done:
 	tap_ok(ok, "%s", label);
 	if (!ok)

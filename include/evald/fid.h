@@ -68,9 +68,16 @@ typedef struct evald_fid_result {
 			   factored (Σx, or a prepared reference's), or -1 */
 	/* Bootstrap (evald_fid_bootstrap only; 0 otherwise). */
 	int64_t bootstrap;
-	double std;	     /* np.std (ddof 0) of the resampled FIDs */
-	double ci_lo, ci_hi; /* 2.5 and 97.5 percentiles, linear
-				interpolation as np.percentile */
+	double std; /* np.std (ddof 0) of the resampled FIDs */
+	/* The 95% interval around value, recentred percentile: the 2.5 and
+	 * 97.5 percentiles of the resampled FIDs moved by value − their
+	 * median, [value − (median − p2.5), value + (p97.5 − median)], the
+	 * lower end clipped at 0.  It always contains value; the plain
+	 * percentiles need not (FID is biased upward, resamples more so). */
+	double ci_lo, ci_hi;
+	double median;	       /* median of the resampled FIDs */
+	double pct_lo, pct_hi; /* their 2.5 and 97.5 percentiles, linear
+				  interpolation as np.percentile */
 } evald_fid_result;
 
 /* Check one side's statistics: mu [d] (input 0), sigma [d,d] (input 1),

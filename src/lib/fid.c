@@ -548,8 +548,20 @@ int evald_fid_bootstrap(const evald_tensor *x, const evald_tensor *y, int64_t b,
 		}
 	}
 	qsort(vals, (size_t)b, sizeof(double), cmp_double);
-	r->ci_lo = percentile(vals, b, 2.5);
-	r->ci_hi = percentile(vals, b, 97.5);
+	r->pct_lo = percentile(vals, b, 2.5);
+	r->pct_hi = percentile(vals, b, 97.5);
+	/* Clamped so that rounding in the interpolation can never put the
+	 * median outside the percentiles: containment rests on it. */
+	r->median = fmin(fmax(percentile(vals, b, 50.0), r->pct_lo), r->pct_hi);
+	/* A resample's FID sits above the full sets' FID (a resample holds
+	 * ~63% distinct rows, and FID grows as N shrinks), so the plain
+	 * percentile interval drifts above value and may exclude it.  The
+	 * replicates' spread about their median, laid about value instead,
+	 * keeps their width and skew and contains value by construction:
+	 * value − (median − p2.5) <= value <= value + (p97.5 − median).  FID
+	 * is >= 0, so clipping the lower end at 0 keeps value inside. */
+	r->ci_lo = fmax(0.0, r->value - (r->median - r->pct_lo));
+	r->ci_hi = r->value + (r->pct_hi - r->median);
 	r->std = std_ddof0(vals, b);
 	r->bootstrap = b;
 out:

@@ -14,6 +14,7 @@
 #include "codec.h"
 #include "dashboard.h"
 #include "dispatch.h"
+#include "hint.h"
 #include "jsonx.h"
 #include "registry.h"
 #include "resolve.h"
@@ -324,15 +325,21 @@ static json_t *run_evaluate(creq *q, const evald_progress *prog, verr *err)
 		if (!jsonx_is_object(&q->doc, item)) {
 			verr_set(&e, E_WRONG_TYPE, prefix,
 				 "each entry of metrics must be an object");
-		} else if (jsonx_check_keys(item, mkeys, prefix, NULL, &e) <
-			   0) {
+		} else if (hint_misplaced(
+				   json_is_string(jn)
+					   ? registry_find(
+						     json_string_value(jn))
+					   : NULL,
+				   item, mkeys, prefix,
+				   "\"params\" of this entry", &e) < 0 ||
+			   jsonx_check_keys(item, mkeys, prefix, NULL, &e) <
+				   0) {
 			/* e is filled */
 		} else if (!json_is_string(jn)) {
 			verr_set(&e, E_WRONG_TYPE, p,
 				 "name must be a metric name string");
 		} else if (!(m = registry_find(json_string_value(jn)))) {
-			verr_set(&e, E_UNKNOWN_METRIC, p,
-				 "no metric named '%s'", json_string_value(jn));
+			hint_unknown_metric(json_string_value(jn), p, &e);
 		} else {
 			json_t *in = json_object_get(item, "inputs");
 			snprintf(p, sizeof p, "%s/inputs", prefix);
@@ -446,7 +453,9 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 	}
 	if (svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, &err) < 0)
 		goto fail;
-	if (jsonx_check_keys(q->doc.root, m ? mkeys : ekeys, "", NULL, &err) <
+	if ((m ? hint_misplaced(m, q->doc.root, mkeys, "", "\"params\"", &err)
+	       : hint_misplaced_evaluate(q->doc.root, ekeys, &err)) < 0 ||
+	    jsonx_check_keys(q->doc.root, m ? mkeys : ekeys, "", NULL, &err) <
 		    0 ||
 	    (!m && evaluate_check(s, q->doc.root, &err) < 0) ||
 	    state_record_check(s, &q->doc,
@@ -569,9 +578,7 @@ static const metric *find_metric(const char *name, svc_response *rs)
 	verr e;
 
 	if (!m) {
-		verr_set(&e, E_UNKNOWN_METRIC, "",
-			 "no metric named '%s'; GET /v1/metrics lists them",
-			 name);
+		hint_unknown_metric(name, "", &e);
 		respond_error(rs, &e);
 	}
 	return m;
@@ -713,7 +720,7 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_ASYNC,
 	 .body = BODY_JSON,
-	 .what = "the request"},
+	 .what = "{\"inputs\": {...}, \"params\": {...}}"},
 	{.method = "POST",
 	 .pattern = "/v1/evaluate",
 	 .label = "/v1/evaluate",
@@ -721,7 +728,7 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_ASYNC,
 	 .body = BODY_JSON,
-	 .what = "the request"},
+	 .what = "{\"metrics\": [{\"name\": ...}], \"inputs\": {...}}"},
 	{.method = "GET",
 	 .pattern = "/v1/jobs/*",
 	 .label = "/v1/jobs/{id}",
@@ -978,6 +985,91 @@ static int check_type(const struct route *r, const char *ct, verr *e)
 			r->body == BODY_JSON_NPZ ? ".npy/.npz" : ".npy", ct);
 }
 
+/* What a row's body is, for a message. */
+static void body_need(const struct route *r, char *buf, size_t n)
+{
+	snprintf(buf, n, "a JSON body (%s)%s", r->what,
+		 r->body == BODY_JSON_NPZ   ? ", or a .npy/.npz as "
+					      "application/octet-stream"
+		 : r->body == BODY_JSON_NPY ? ", or a .npy as "
+					      "application/octet-stream"
+					    : "");
+}
+
+int svc_route_body_need(const char *method, const char *path, char *buf,
+			size_t n)
+{
+	const char *rest;
+	size_t restlen;
+	int row, pat;
+
+	route_find(method, path, &row, &pat, &rest, &restlen);
+	if (row < 0 || routes[row].body == BODY_NONE)
+		return -1;
+	size_t o = (size_t)snprintf(buf, n, "%s %s needs ", routes[row].method,
+				    routes[row].label);
+	if (o < n)
+		body_need(&routes[row], buf + o, n - o);
+	return 0;
+}
+
+/* The routes that take a .npz (npz) or a .npy, from the table. */
+static void binary_routes(int npz, char *buf, size_t n)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NROUTES && o < n; i++)
+		if (routes[i].body == BODY_JSON_NPZ ||
+		    (!npz && routes[i].body == BODY_JSON_NPY))
+			o += (size_t)snprintf(buf + o, n - o, "%s%s %s",
+					      o ? ", " : "", routes[i].method,
+					      routes[i].label);
+}
+
+/* A body sent as JSON that plainly is not JSON: say what it looks like and
+ * what to send, where the parser could only give a line and a column. */
+static int check_body(const struct route *r, const svc_request *rq, verr *e)
+{
+	hint_body k = hint_body_sniff(rq->body, rq->len);
+	char need[200], where[160];
+
+	if (k == HINT_BODY_JSON || !svc_is_json_type(rq->content_type))
+		return 0;
+	body_need(r, need, sizeof need);
+	switch (k) {
+	case HINT_BODY_EMPTY:
+		return verr_set(e, E_MALFORMED_JSON, "",
+				"the request body is empty; %s %s needs %s",
+				r->method, r->label, need);
+	case HINT_BODY_BOM:
+		return verr_set(e, E_MALFORMED_JSON, "",
+				"the body starts with a UTF-8 byte order mark "
+				"(EF BB BF), which JSON sent over HTTP must "
+				"not have; save the file without it");
+	case HINT_BODY_FORM:
+		return verr_set(e, E_MALFORMED_JSON, "",
+				"the body is form-encoded (name=value&...), "
+				"not JSON; %s %s needs %s",
+				r->method, r->label, need);
+	default: break;
+	}
+	int npz = k == HINT_BODY_NPZ;
+	const char *what = npz ? "a .npz (zip) archive" : "a .npy array";
+	if (r->body == BODY_JSON_NPZ || (!npz && r->body == BODY_JSON_NPY))
+		return verr_set(e, E_MALFORMED_JSON, "",
+				"the body is %s sent as JSON; send it with "
+				"Content-Type: application/octet-stream",
+				what);
+	binary_routes(npz, where, sizeof where);
+	return verr_set(e, E_MALFORMED_JSON, "",
+			"the body is %s, not JSON; %s %s needs %s, with arrays "
+			"as packed tensors {\"dtype\", \"shape\", \"data\"}; "
+			"the routes that take %s (as "
+			"application/octet-stream) are %s",
+			what, r->method, r->label, need,
+			npz ? "a .npz" : "a .npy", where);
+}
+
 /* Everything the row declares, checked before its handler runs. */
 static int preconditions(svc *s, const struct route *r, const svc_request *rq,
 			 verr *e)
@@ -991,7 +1083,8 @@ static int preconditions(svc *s, const struct route *r, const svc_request *rq,
 		return -1;
 	if ((r->flags & R_STORE) && state_need_store(s, e) < 0)
 		return -1;
-	if (r->body != BODY_NONE && check_type(r, rq->content_type, e) < 0)
+	if (r->body != BODY_NONE && (check_type(r, rq->content_type, e) < 0 ||
+				     check_body(r, rq, e) < 0))
 		return -1;
 	return 0;
 }

@@ -146,6 +146,12 @@ void svc_heavy_leave(svc *s, const gate_ticket *t);
  * write otherwise.  http.c asks before the body is read. */
 auth_level svc_route_auth(const char *method, const char *path);
 
+/* What the route method + path takes as a body ("POST /v1/streams needs
+ * a JSON body ({\"dim\": d})"), for http.c's answer to a request without one;
+ * -1 when no row matches or the row takes none. */
+int svc_route_body_need(const char *method, const char *path, char *buf,
+			size_t n);
+
 /* Answer one request.  Always fills rs with a complete response. */
 void svc_handle(svc *s, const svc_request *rq, svc_response *rs);
 

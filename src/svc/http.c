@@ -471,9 +471,17 @@ static int check_length(struct MHD_Connection *conn, http_server *h,
 			return 1;
 		}
 	} else if (has_body && !te) {
-		*ret = send_error(conn, r, E_LENGTH_REQUIRED, 0,
-				  "send a Content-Length header (or a chunked "
-				  "body) with the request");
+		/* Most often a client that sent no body at all: say that,
+		 * and what the route wants, before the header it lacks. */
+		char need[240], msg[400];
+		int known =
+			!svc_route_body_need(method, url, need, sizeof need);
+		snprintf(msg, sizeof msg,
+			 "the request has no body; %s%ssend one with its "
+			 "Content-Length (this request has neither a "
+			 "Content-Length nor a chunked Transfer-Encoding)",
+			 known ? need : "", known ? ": " : "");
+		*ret = send_error(conn, r, E_LENGTH_REQUIRED, 0, msg);
 		return 1;
 	}
 	return 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jsonx.h"
+#include "suggest.h"
 
 /* Where the parser is: the key or index the container at each depth is
  * parsing, for the JSON Pointer of an error. */
@@ -940,14 +941,23 @@ int jsonx_check_keys(const json_t *obj, const char *const allowed[],
 			ok = !strcmp(key, allowed[i]);
 		if (ok)
 			continue;
-		char p[300];
+		char p[300], near[170] = "";
+		suggest sg;
 		snprintf(p, sizeof p, "%s/%s", prefix, key);
+		suggest_init(&sg, key);
+		for (size_t i = 0; allowed[i]; i++)
+			suggest_add(&sg, allowed[i]);
+		if (sg.n) {
+			near[0] = ';';
+			near[1] = ' ';
+			suggest_text(&sg, near + 2, sizeof near - 2);
+		}
 		if (what)
 			return verr_set(err, E_UNKNOWN_FIELD, p,
-					"%s; '%s' is not one of them", what,
-					key);
+					"%s; '%s' is not one of them%s", what,
+					key, near);
 		return verr_set(err, E_UNKNOWN_FIELD, p,
-				"unexpected field '%s'", key);
+				"unexpected field '%s'%s", key, near);
 	}
 	return 0;
 }

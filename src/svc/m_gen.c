@@ -212,8 +212,14 @@ int m_fid(mcall *c, json_t *res, verr *err)
 	json_object_set_new(res, "d", json_integer((json_int_t)gx.d));
 	if (r.bootstrap > 0) {
 		double ci[2] = {r.ci_lo, r.ci_hi};
+		double pct[2] = {r.pct_lo, r.pct_hi};
 		int64_t two = 2;
 		mcall_put_array(c, res, "ci95", ci, 1, &two);
+		/* Named, so a gate reading ci95 knows what it reads. */
+		json_object_set_new(res, "ci_method",
+				    json_string("recentred_percentile"));
+		mcall_put_array(c, res, "ci95_percentile", pct, 1, &two);
+		mcall_put_number(c, res, "bootstrap_median", r.median);
 		mcall_put_number(c, res, "std", r.std);
 	}
 	fid_warnings(c, &r, gx.d);

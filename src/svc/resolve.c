@@ -12,6 +12,7 @@
 
 #include "bounds.h"
 #include "codec.h"
+#include "hint.h"
 #include "resolve.h"
 
 /* ------------------------------------------------------------ params */
@@ -267,9 +268,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 	{
 		if (registry_input_index(m, key) < 0) {
 			snprintf(p, sizeof p, "%s/inputs/%s", prefix, key);
-			return verr_set(err, E_UNKNOWN_INPUT, p,
-					"%s takes no input named '%s'", m->name,
-					key);
+			return hint_unknown_input(m, key, p, err);
 		}
 	}
 	if (jsonx_is_object(cx->doc, params))
@@ -278,10 +277,7 @@ int registry_resolve(const metric *m, json_t *inputs, json_t *shared_inputs,
 			if (registry_param_index(m, key) < 0) {
 				snprintf(p, sizeof p, "%s/params/%s", prefix,
 					 key);
-				return verr_set(err, E_UNKNOWN_PARAMETER, p,
-						"%s has no parameter '%s'; see "
-						"GET /v1/metrics/%s",
-						m->name, key, m->name);
+				return hint_unknown_param(m, key, p, err);
 			}
 		}
 	for (int i = 0; m->inputs[i].name; i++) {

@@ -151,8 +151,21 @@ def fid_bootstrap_ref(x, y, b, seed):
         vals.append(calculate_frechet_distance(*stats(x[ix]),
                                                *stats(y[iy])))
     vals = np.array(vals)
-    lo, hi = np.percentile(vals, [2.5, 97.5])
-    return float(lo), float(hi), float(np.std(vals))
+    return vals
+
+
+def fid_bootstrap_expect(x, y, b, seed):
+    """What evald answers: ci95 is the replicates' percentile interval
+    recentred on the value (moved by value - their median), lower end
+    clipped at 0; ci95_percentile the plain one."""
+    vals = fid_bootstrap_ref(x, y, b, seed)
+    v = float(calculate_frechet_distance(*stats(x), *stats(y)))
+    lo, med, hi = (float(q) for q in np.percentile(vals, [2.5, 50, 97.5]))
+    ci = [max(0.0, v - (med - lo)), v + (hi - med)]
+    assert ci[0] <= v <= ci[1]
+    return v, {"value": v, "ci95": ci, "ci_method": "recentred_percentile",
+               "ci95_percentile": [lo, hi], "bootstrap_median": med,
+               "std": float(np.std(vals))}
 
 
 def kid_subsets(n, m, size, subsets, seed):
@@ -354,16 +367,26 @@ fid_case("two_rows_each", x2, y2, enc(x2, "nested"), enc(y2, "nested"),
 xb = rng.normal(size=(40, 4))
 yb = rng.normal(size=(35, 4)) * 1.2 + 0.1
 for b, seed in [(25, 3), (8, 0)]:
-    lo, hi, sd = fid_bootstrap_ref(xb, yb, b, seed)
-    v = float(calculate_frechet_distance(*stats(xb), *stats(yb)))
+    v, exp = fid_bootstrap_expect(xb, yb, b, seed)
     params = {"bootstrap": b} if seed == 0 else {"bootstrap": b,
                                                  "seed": seed}
     cg.case("metrics", "gen.fid.bootstrap_b%d_seed%d" % (b, seed), FID,
             {"inputs": {"x": xb.tolist(), "y": cg.packed(yb)},
              "params": params},
-            expect={"value": v, "ci95": [lo, hi], "std": sd,
-                    "params": {"bootstrap": b, "seed": seed}},
+            expect=dict(exp, params={"bootstrap": b, "seed": seed}),
             rtol=1e-8, atol=1e-12)
+# Few samples for their dimension: FID's upward bias is large, resamples
+# (~63% distinct rows) are more biased still, and the plain percentile
+# interval lies wholly above the value.  ci95 must still contain it.
+small = np.random.default_rng(11)  # its own: the cases after keep theirs
+xs = small.normal(size=(30, 8))
+ys = small.normal(size=(30, 8))
+v, exp = fid_bootstrap_expect(xs, ys, 40, 5)
+assert exp["ci95_percentile"][0] > v, "the case must show the old flaw"
+cg.case("metrics", "gen.fid.bootstrap_small_n_contains_value", FID,
+        {"inputs": {"x": xs.tolist(), "y": ys.tolist()},
+         "params": {"bootstrap": 40, "seed": 5}},
+        expect=exp, rtol=1e-8, atol=1e-12)
 cg.case("metrics", "gen.fid.defaults_echoed", FID,
         {"inputs": {"x": x.tolist(), "y": y.tolist()}},
         expect={"params": {"bootstrap": 0, "seed": 0}})
