@@ -474,8 +474,8 @@ static int check_length(struct MHD_Connection *conn, http_server *h,
 		/* Most often a client that sent no body at all: say that,
 		 * and what the route wants, before the header it lacks. */
 		char need[240], msg[400];
-		int known =
-			!svc_route_body_need(method, url, need, sizeof need);
+		int known = !svc_route_body_need(method, r->path, need,
+						 sizeof need);
 		snprintf(msg, sizeof msg,
 			 "the request has no body; %s%ssend one with its "
 			 "Content-Length (this request has neither a "
