@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "refcache.h"
+#include "stats.h"
 
 struct refcache_entry {
 	refcache_entry *prev, *next; /* LRU order, most recent first */
@@ -178,4 +179,30 @@ void refcache_get_stats(refcache *c, refcache_stats *out)
 	out->bytes = c->bytes;
 	out->entries = c->entries;
 	pthread_mutex_unlock(&c->mu);
+}
+
+int refcache_prometheus(refcache *c, stats_buf *b)
+{
+	pthread_mutex_lock(&c->mu);
+	int rc = stats_printf(
+		b,
+		"# HELP evald_ref_cache_hits_total FIDs against a stored "
+		"reference that found it prepared.\n"
+		"# TYPE evald_ref_cache_hits_total counter\n"
+		"evald_ref_cache_hits_total %llu\n"
+		"# HELP evald_ref_cache_misses_total FIDs against a stored "
+		"reference that had to prepare it.\n"
+		"# TYPE evald_ref_cache_misses_total counter\n"
+		"evald_ref_cache_misses_total %llu\n"
+		"# HELP evald_ref_cache_bytes Memory held by prepared "
+		"references.\n"
+		"# TYPE evald_ref_cache_bytes gauge\n"
+		"evald_ref_cache_bytes %lld\n"
+		"# HELP evald_ref_cache_entries Prepared references held.\n"
+		"# TYPE evald_ref_cache_entries gauge\n"
+		"evald_ref_cache_entries %lld\n",
+		(unsigned long long)c->hits, (unsigned long long)c->misses,
+		(long long)c->bytes, (long long)c->entries);
+	pthread_mutex_unlock(&c->mu);
+	return rc;
 }

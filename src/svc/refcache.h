@@ -39,5 +39,9 @@ void refcache_release(refcache *c, refcache_entry *e);
 /* Forget every version of name (DELETE). */
 void refcache_drop(refcache *c, const char *name);
 void refcache_get_stats(refcache *c, refcache_stats *out);
+/* Append the evald_ref_cache_* lines of /metrics, read under the cache's
+ * lock.  Returns 0, -1 on allocation failure. */
+struct stats_buf;
+int refcache_prometheus(refcache *c, struct stats_buf *b);
 
 #endif

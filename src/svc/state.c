@@ -1,4 +1,6 @@
-/* state.c - series, references and streams over HTTP, on the store.
+/* state.c - series over HTTP and recording compute results into them, the
+ * store's failures as errors, and GET /metrics put together from the text
+ * each group of counters writes for itself.
  *
  * Every write is answered only after store_* returned, i.e. after the
  * commit is on disk. A full disk is 507 with a clear message; nothing is
@@ -11,6 +13,7 @@
 
 #include "bounds.h"
 #include "codec.h"
+#include "refcache.h"
 #include "respond.h"
 #include "state.h"
 #include "store.h"
@@ -391,8 +394,6 @@ fail:
 	respond_error(rs, &e);
 }
 
-/* ------------------------------------------------------------ metrics */
-
 static void score_line(void *ctx, const char *series, int has_value,
 		       double value)
 {
@@ -417,10 +418,24 @@ static void score_line(void *ctx, const char *series, int has_value,
 		stats_printf(ctx, "evald_score{series=\"%s\"} NaN\n", esc);
 }
 
+/* The evald_score lines of /metrics: the latest value of each series. */
+static int series_prometheus(svc *s, stats_buf *b)
+{
+	char errbuf[256];
+	if (stats_printf(b, "# HELP evald_score Latest recorded value of each "
+			    "series.\n# TYPE evald_score gauge\n") < 0)
+		return -1;
+	/* A store failure leaves the scores out; a scrape still answers. */
+	if (s->store)
+		store_series_latest(s->store, score_line, b, errbuf);
+	return 0;
+}
+
+/* ------------------------------------------------------------ metrics */
+
 void state_prometheus(svc *s, svc_response *rs)
 {
 	stats_buf b = {0};
-	char errbuf[256];
 
 	if (stats_render(&s->stats, &b) < 0)
 		goto oom;
@@ -434,33 +449,10 @@ void state_prometheus(svc *s, svc_response *rs)
 		     "evald_request_body_bytes %lld\n",
 		     jobs_queued(s->jobs),
 		     (long long)atomic_load(&s->body_bytes));
-	if (gate_prometheus(s->gate, &b) < 0)
+	if (gate_prometheus(s->gate, &b) < 0 ||
+	    refcache_prometheus(s->refs, &b) < 0 ||
+	    series_prometheus(s, &b) < 0)
 		goto oom;
-	refcache_stats rc;
-	refcache_get_stats(s->refs, &rc);
-	stats_printf(&b,
-		     "# HELP evald_ref_cache_hits_total FIDs against a stored "
-		     "reference that found it prepared.\n"
-		     "# TYPE evald_ref_cache_hits_total counter\n"
-		     "evald_ref_cache_hits_total %llu\n"
-		     "# HELP evald_ref_cache_misses_total FIDs against a "
-		     "stored reference that had to prepare it.\n"
-		     "# TYPE evald_ref_cache_misses_total counter\n"
-		     "evald_ref_cache_misses_total %llu\n"
-		     "# HELP evald_ref_cache_bytes Memory held by prepared "
-		     "references.\n"
-		     "# TYPE evald_ref_cache_bytes gauge\n"
-		     "evald_ref_cache_bytes %lld\n"
-		     "# HELP evald_ref_cache_entries Prepared references "
-		     "held.\n"
-		     "# TYPE evald_ref_cache_entries gauge\n"
-		     "evald_ref_cache_entries %lld\n",
-		     (unsigned long long)rc.hits, (unsigned long long)rc.misses,
-		     (long long)rc.bytes, (long long)rc.entries);
-	stats_printf(&b, "# HELP evald_score Latest recorded value of each "
-			 "series.\n# TYPE evald_score gauge\n");
-	if (s->store)
-		store_series_latest(s->store, score_line, &b, errbuf);
 	if (!b.s)
 		goto oom;
 	rs->status = 200;

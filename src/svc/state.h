@@ -48,28 +48,17 @@ void state_stream_batches(svc *s, const svc_request *rq, svc_response *rs,
 void state_stream_moments(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id);
 
-/* ?include=<what> or no include: 1, 0, or -1 with a 422 in err. */
-int state_include(const svc_request *rq, const char *what, verr *err);
+/* PUT /v1/references/{name} and POST /v1/streams/{id}/batches for rows
+ * already reduced to their moments m (a .npy body read as it arrived):
+ * the same checks, store writes, cache refresh and answer as those routes
+ * give the same rows sent as one .npy body.  m stays the caller's. */
+void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
+			   svc_response *rs);
+void state_stream_add_moments(svc *s, const char *id, const evald_moments *m,
+			      svc_response *rs);
 
-struct codec_ctx;
 struct pool;
 
-/* mu [d] and sigma [d,d] make valid statistics (shape, symmetry). */
-int state_check_stats(const evald_tensor *mu, const evald_tensor *sigma,
-		      const char *mu_path, const char *sigma_path, verr *err);
-
-/* Statistics (n, d, mu, sigma in the pool) of raw embeddings [N,d] given
- * as a JSON tensor, of a stored stream, or of a .npy (embeddings) / .npz
- * (mu, sigma) body. */
-int state_stats_from_embeddings(svc *s, const struct codec_ctx *cx, json_t *v,
-				const char *path, double *n, int64_t *d,
-				double **mu, double **sigma, verr *err);
-int state_stats_from_stream(svc *s, const char *id, const char *path,
-			    struct pool *pl, double *n, int64_t *d, double **mu,
-			    double **sigma, verr *err);
-int state_stats_from_binary(svc *s, const char *body, size_t len,
-			    struct pool *pl, double *n, int64_t *d, double **mu,
-			    double **sigma, verr *err);
 /* codec_resolver for {"reference"} and {"stream"} inputs; ctx is the svc. */
 struct codec_stats;
 int state_resolve_named(void *ctx, const char *kind, const char *name,
@@ -83,13 +72,9 @@ int state_ref_prepared(svc *s, const char *name, const char *path,
 /* application/octet-stream or application/x-npy (dispatch.c). */
 int state_is_binary_type(const char *content_type);
 
-/* The finishers and checks of streamed .npy uploads (upload.h): the same
- * answers as the rows sent whole to PUT /v1/references/{name} and POST
- * /v1/streams/{id}/batches. */
-void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
-			   svc_response *rs);
-void state_stream_add_moments(svc *s, const char *id, const evald_moments *m,
-			      svc_response *rs);
+/* The checks a streamed .npy upload (upload.h) makes before its first
+ * byte: the name is one a reference may have; the stream exists (*d its
+ * dimension, -1 for any). */
 int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err);
 int state_stream_upload_check(svc *s, const char *id, int64_t *d, verr *err);
 

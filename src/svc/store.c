@@ -1,4 +1,5 @@
-/* store.c - the store on SQLite (see store.h).
+/* store.c - the store on SQLite (see store.h): the schema and its
+ * migrations, series points, and named moments in one table.
  *
  * One connection; WAL journal with synchronous=FULL so a commit is on
  * disk before the request that made it is answered.  The data directory
@@ -58,6 +59,35 @@ static const char *const migrations[] = {
 	/* 1 -> 2: a fresh random version per PUT, so a prepared (cached)
 	 * reference can be told from its replacement. */
 	"ALTER TABLE refs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+	/* 2 -> 3: references and streams are one resource, named moments,
+	 * read and written by one set of functions.  `second` is sigma for
+	 * a reference and the comoment for a stream.  n becomes an integer:
+	 * a reference's n was a double, shown as an integer (truncated, and
+	 * 0 when outside [0, 2^53], which only a row stored before n was
+	 * checked can be), and that shown value is what is kept. */
+	"CREATE TABLE moments ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('reference', 'stream')),"
+	"  name TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  d INTEGER NOT NULL,"
+	"  created REAL NOT NULL,"
+	"  updated REAL NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 0,"
+	"  mean BLOB NOT NULL,"
+	"  second BLOB NOT NULL,"
+	"  PRIMARY KEY (kind, name));"
+	"INSERT INTO moments(kind, name, n, d, created, updated, version, "
+	"  mean, second) "
+	"SELECT 'reference', name, "
+	"  CASE WHEN n >= 0 AND n <= 9007199254740992.0 "
+	"    THEN CAST(n AS INTEGER) ELSE 0 END, "
+	"  d, created, created, version, mu, sigma FROM refs;"
+	"INSERT INTO moments(kind, name, n, d, created, updated, version, "
+	"  mean, second) "
+	"SELECT 'stream', id, CAST(n AS INTEGER), d, created, updated, 0, "
+	"  mean, comoment FROM streams;"
+	"DROP TABLE refs;"
+	"DROP TABLE streams;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -272,6 +302,30 @@ static int prepare(store *st, const char *sql, sqlite3_stmt **q, char *errbuf)
 	return rc ? db_error(st, rc, errbuf) : STORE_OK;
 }
 
+/* Step q through its rows, handing each to row(ctx, q) until it returns
+ * nonzero, then finalize q; *count (when not NULL) gets the rows handed.
+ * Pointers row reads from q are valid only during its call. */
+static int step_rows(store *st, sqlite3_stmt *q,
+		     int (*row)(void *ctx, sqlite3_stmt *q), void *ctx,
+		     int64_t *count, char *errbuf)
+{
+	int64_t n = 0;
+	int rc, r = STORE_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		n++;
+		if (row(ctx, q) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = db_error(st, rc, errbuf); /* before finalize resets it */
+	sqlite3_finalize(q);
+	if (count)
+		*count = n;
+	return r;
+}
+
 /* ------------------------------------------------------------ series */
 
 int store_series_append(store *st, const char *series, const store_point *p,
@@ -312,39 +366,60 @@ static void point_row(sqlite3_stmt *q, int col, store_point *p)
 	p->labels = (const char *)sqlite3_column_text(q, col + 3);
 }
 
+/* A caller's callback and its context, for the row readers below. */
+typedef struct series_to {
+	int (*fn)(void *ctx, const store_series_info *si);
+	void *ctx;
+} series_to;
+
+static int series_info_row(void *ctx, sqlite3_stmt *q)
+{
+	series_to *t = ctx;
+	store_series_info si;
+	si.name = (const char *)sqlite3_column_text(q, 0);
+	si.points = sqlite3_column_int64(q, 1);
+	point_row(q, 2, &si.latest);
+	return t->fn(t->ctx, &si);
+}
+
 int store_series_list(store *st,
 		      int (*fn)(void *ctx, const store_series_info *si),
 		      void *ctx, char *errbuf)
 {
+	series_to t = {fn, ctx};
 	sqlite3_stmt *q;
-	int rc, r;
+	int r;
 	pthread_mutex_lock(&st->mu);
-	if ((r = prepare(
-		     st,
-		     "SELECT s.series, s.cnt, p.step, p.value, p.ts, "
-		     "p.labels "
-		     "FROM (SELECT series, COUNT(*) AS cnt, MAX(id) AS last "
-		     "      FROM series_points GROUP BY series) s "
-		     "JOIN series_points p ON p.id = s.last ORDER BY "
-		     "s.series",
-		     &q, errbuf)))
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_series_info si;
-		si.name = (const char *)sqlite3_column_text(q, 0);
-		si.points = sqlite3_column_int64(q, 1);
-		point_row(q, 2, &si.latest);
-		if (fn(ctx, &si) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = db_error(st, rc, errbuf);
-	sqlite3_finalize(q);
-out:
+	if (!(r = prepare(
+		      st,
+		      "SELECT s.series, s.cnt, p.step, p.value, p.ts, "
+		      "p.labels "
+		      "FROM (SELECT series, COUNT(*) AS cnt, MAX(id) AS last "
+		      "      FROM series_points GROUP BY series) s "
+		      "JOIN series_points p ON p.id = s.last ORDER BY "
+		      "s.series",
+		      &q, errbuf)))
+		r = step_rows(st, q, series_info_row, &t, NULL, errbuf);
 	pthread_mutex_unlock(&st->mu);
 	return r;
+}
+
+typedef struct point_to {
+	int (*fn)(void *ctx, const store_point *p);
+	void *ctx;
+} point_to;
+
+static int point_row_to(void *ctx, sqlite3_stmt *q)
+{
+	point_to *t = ctx;
+	store_point p;
+	point_row(q, 0, &p);
+	return t->fn(t->ctx, &p);
+}
+
+static int any_row(void *ctx, sqlite3_stmt *q)
+{
+	return 1;
 }
 
 int store_series_points(store *st, const char *series, double since,
@@ -352,8 +427,10 @@ int store_series_points(store *st, const char *series, double since,
 			int (*fn)(void *ctx, const store_point *p), void *ctx,
 			char *errbuf)
 {
-	sqlite3_stmt *q, *e;
-	int rc, b = SQLITE_OK, r, n = 0;
+	point_to t = {fn, ctx};
+	sqlite3_stmt *q;
+	int64_t n = 0;
+	int b = SQLITE_OK, r;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
 			 "SELECT step, value, ts, labels FROM series_points "
@@ -363,42 +440,38 @@ int store_series_points(store *st, const char *series, double since,
 	bind_check(&b, sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC));
 	bind_check(&b, sqlite3_bind_double(q, 2, since));
 	bind_check(&b, sqlite3_bind_int64(q, 3, limit));
-	if (b) {
-		r = bind_failed(st, q, b, errbuf);
+	r = b ? bind_failed(st, q, b, errbuf)
+	      : step_rows(st, q, point_row_to, &t, &n, errbuf);
+	if (r != STORE_OK || n > 0 || since >= 0)
 		goto out;
-	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_point p;
-		point_row(q, 0, &p);
-		n++;
-		if (fn(ctx, &p) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = db_error(st, rc, errbuf);
-	sqlite3_finalize(q);
-	if (r == STORE_OK && n == 0 && since < 0) {
-		/* Distinguish an empty answer from an unknown series. */
-		if ((r = prepare(st,
-				 "SELECT 1 FROM series_points WHERE series = "
-				 "? LIMIT 1",
-				 &e, errbuf)))
-			goto out;
-		if ((b = sqlite3_bind_text(e, 1, series, -1, SQLITE_STATIC))) {
-			r = bind_failed(st, e, b, errbuf);
-			goto out;
-		}
-		rc = sqlite3_step(e);
-		r = rc == SQLITE_ROW	? STORE_OK
-		    : rc == SQLITE_DONE ? STORE_NOTFOUND
-					: db_error(st, rc, errbuf);
-		sqlite3_finalize(e);
-	}
+	/* Distinguish an empty answer from an unknown series. */
+	if ((r = prepare(st,
+			 "SELECT 1 FROM series_points WHERE series = ? LIMIT 1",
+			 &q, errbuf)))
+		goto out;
+	if ((b = sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC)))
+		r = bind_failed(st, q, b, errbuf);
+	else if ((r = step_rows(st, q, any_row, NULL, &n, errbuf)) ==
+			 STORE_OK &&
+		 n == 0)
+		r = STORE_NOTFOUND;
 out:
 	pthread_mutex_unlock(&st->mu);
 	return r;
+}
+
+typedef struct latest_to {
+	void (*fn)(void *ctx, const char *series, int has_value, double value);
+	void *ctx;
+} latest_to;
+
+static int latest_row(void *ctx, sqlite3_stmt *q)
+{
+	latest_to *t = ctx;
+	t->fn(t->ctx, (const char *)sqlite3_column_text(q, 0),
+	      sqlite3_column_type(q, 1) != SQLITE_NULL,
+	      sqlite3_column_double(q, 1));
+	return 0;
 }
 
 int store_series_latest(store *st,
@@ -406,60 +479,143 @@ int store_series_latest(store *st,
 				   double value),
 			void *ctx, char *errbuf)
 {
+	latest_to t = {fn, ctx};
 	sqlite3_stmt *q;
-	int rc, r;
+	int r;
 	pthread_mutex_lock(&st->mu);
-	if ((r = prepare(st,
-			 "SELECT p.series, p.value FROM series_points p JOIN "
-			 "(SELECT MAX(id) AS last FROM series_points GROUP BY "
-			 "series) s ON p.id = s.last ORDER BY p.series",
-			 &q, errbuf)))
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		   sqlite3_column_type(q, 1) != SQLITE_NULL,
-		   sqlite3_column_double(q, 1));
-	if (rc != SQLITE_DONE)
-		r = db_error(st, rc, errbuf);
-	sqlite3_finalize(q);
-out:
+	if (!(r = prepare(st,
+			  "SELECT p.series, p.value FROM series_points p JOIN "
+			  "(SELECT MAX(id) AS last FROM series_points GROUP BY "
+			  "series) s ON p.id = s.last ORDER BY p.series",
+			  &q, errbuf)))
+		r = step_rows(st, q, latest_row, &t, NULL, errbuf);
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
 
-/* ------------------------------------------------------------ blobs */
+/* ------------------------------------------------------------ moments */
 
-static double *blob_copy(sqlite3_stmt *q, int col, int64_t count)
+static const char *const kind_names[] = {
+	[STORE_REFERENCE] = "reference",
+	[STORE_STREAM] = "stream",
+};
+
+#define MOMENTS_META "kind, name, n, d, created, updated, version"
+
+/* count doubles of blob column col, malloc'd; an empty blob stands for
+ * zeros when the moments hold no rows (see store_moments_create).  NULL
+ * when the blob has another size or memory ran out. */
+static double *blob_copy(sqlite3_stmt *q, int col, int64_t count, int64_t n)
 {
 	const void *b = sqlite3_column_blob(q, col);
 	int bytes = sqlite3_column_bytes(q, col);
+	if (bytes == 0 && n == 0)
+		return calloc((size_t)(count ? count : 1), sizeof(double));
 	if (!b || bytes != count * (int64_t)sizeof(double))
 		return NULL;
-	if (count == 0)
-		return malloc(1);
 	double *d = malloc((size_t)bytes);
 	if (d)
 		memcpy(d, b, (size_t)bytes);
 	return d;
 }
 
-/* Bind count doubles as a blob.  Sizes past SQLite's per-value limit fail
- * here with SQLITE_TOOBIG, which bind_check keeps. */
+/* Bind count doubles as a blob, or an empty blob for NULL.  Sizes past
+ * SQLite's per-value limit fail here with SQLITE_TOOBIG, which bind_check
+ * keeps. */
 static int bind_doubles(sqlite3_stmt *q, int col, const double *v,
 			int64_t count)
 {
+	if (!v)
+		return sqlite3_bind_zeroblob(q, col, 0);
 	return sqlite3_bind_blob64(q, col, v,
 				   (sqlite3_uint64)count * sizeof(double),
 				   SQLITE_STATIC);
 }
 
-/* ------------------------------------------------------------ refs */
+/* Where a row of moments goes, for moments_row. */
+typedef struct moments_to {
+	store_moments *m; /* a single record (get), or NULL: each to fn */
+	int with_data;
+	int damaged; /* a blob of the wrong size, or no memory for it */
+	int (*fn)(void *ctx, const store_moments *m);
+	void *ctx;
+} moments_to;
 
-int store_ref_put(store *st, store_ref *r, char *errbuf)
+/* The row MOMENTS_META [, mean, second] of q, into c->m or to c's fn. */
+static int moments_row(void *ctx, sqlite3_stmt *q)
+{
+	moments_to *c = ctx;
+	store_moments one, *m = c->m ? c->m : &one;
+	const char *kind = (const char *)sqlite3_column_text(q, 0);
+
+	memset(m, 0, sizeof *m);
+	m->kind = kind && !strcmp(kind, kind_names[STORE_STREAM])
+			  ? STORE_STREAM
+			  : STORE_REFERENCE;
+	snprintf(m->name, sizeof m->name, "%s",
+		 (const char *)sqlite3_column_text(q, 1));
+	m->n = sqlite3_column_int64(q, 2);
+	m->d = sqlite3_column_int64(q, 3);
+	m->created = sqlite3_column_double(q, 4);
+	m->updated = sqlite3_column_double(q, 5);
+	m->version = sqlite3_column_int64(q, 6);
+	if (c->with_data) {
+		m->mean = blob_copy(q, 7, m->d, m->n);
+		m->second = blob_copy(q, 8, m->d * m->d, m->n);
+		if (!m->mean || !m->second) {
+			free(m->mean);
+			free(m->second);
+			m->mean = m->second = NULL;
+			c->damaged = 1;
+		}
+	}
+	if (!c->m)
+		return c->fn(c->ctx, m);
+	return 1; /* one record is all a get wants */
+}
+
+/* Read (kind, name) into *m.  Caller holds mu. */
+static int moments_get(store *st, store_kind kind, const char *name,
+		       int with_data, store_moments *m, char *errbuf)
+{
+	moments_to c = {.m = m, .with_data = with_data};
+	sqlite3_stmt *q;
+	int64_t found = 0;
+	int b = SQLITE_OK, r;
+
+	memset(m, 0, sizeof *m);
+	if ((r = prepare(st,
+			 with_data ? "SELECT " MOMENTS_META ", mean, second "
+				     "FROM moments WHERE kind = ? AND name = ?"
+				   : "SELECT " MOMENTS_META " FROM moments "
+				     "WHERE kind = ? AND name = ?",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_rows(st, q, moments_row, &c, &found, errbuf)))
+		return r;
+	if (!found)
+		return STORE_NOTFOUND;
+	if (c.damaged) {
+		snprintf(errbuf, 256,
+			 "store: %s %.140s is damaged or memory ran out",
+			 kind_names[kind], name);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+/* Write m whole, with a new version; replace: an existing record of its
+ * name is replaced, else it is STORE_EXISTS.  Caller holds mu. */
+static int moments_write(store *st, store_moments *m, int replace, char *errbuf)
 {
 	sqlite3_stmt *q;
 	uint64_t v;
-	int b = SQLITE_OK, ret;
+	int b = SQLITE_OK, r;
 
 	if (ids_random(&v, sizeof v) < 0) {
 		snprintf(errbuf, 256, "store: no random bytes: %s",
@@ -467,262 +623,105 @@ int store_ref_put(store *st, store_ref *r, char *errbuf)
 		return STORE_ERR;
 	}
 	/* 63 random bits, never 0 (the version of rows from before it). */
-	r->version = (int64_t)(v >> 1) | 1;
-	pthread_mutex_lock(&st->mu);
-	if ((ret = prepare(st,
-			   "INSERT OR REPLACE INTO refs(name, n, d, created, "
-			   "mu, sigma, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			   &q, errbuf)))
-		goto out;
-	bind_check(&b, sqlite3_bind_text(q, 1, r->name, -1, SQLITE_STATIC));
-	bind_check(&b, sqlite3_bind_double(q, 2, r->n));
-	bind_check(&b, sqlite3_bind_int64(q, 3, r->d));
-	bind_check(&b, sqlite3_bind_double(q, 4, r->created));
-	bind_check(&b, bind_doubles(q, 5, r->mu, r->d));
-	bind_check(&b, bind_doubles(q, 6, r->sigma, r->d * r->d));
-	bind_check(&b, sqlite3_bind_int64(q, 7, r->version));
-	ret = b ? bind_failed(st, q, b, errbuf)
-		: step_done(st, q, NULL, errbuf);
-out:
-	pthread_mutex_unlock(&st->mu);
-	return ret;
-}
-
-int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
-		  char *errbuf)
-{
-	sqlite3_stmt *q;
-	int rc, ret;
-	memset(r, 0, sizeof *r);
-	pthread_mutex_lock(&st->mu);
-	if ((ret = prepare(st,
-			   with_stats
-				   ? "SELECT name, n, d, created, version, mu, "
-				     "sigma FROM refs WHERE name = ?"
-				   : "SELECT name, n, d, created, version FROM "
-				     "refs WHERE name = ?",
-			   &q, errbuf)))
-		goto out;
-	if ((rc = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC))) {
-		ret = bind_failed(st, q, rc, errbuf);
-		goto out;
-	}
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		snprintf(r->name, sizeof r->name, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		r->n = sqlite3_column_double(q, 1);
-		r->d = sqlite3_column_int64(q, 2);
-		r->created = sqlite3_column_double(q, 3);
-		r->version = sqlite3_column_int64(q, 4);
-		if (with_stats) {
-			r->mu = blob_copy(q, 5, r->d);
-			r->sigma = blob_copy(q, 6, r->d * r->d);
-			if (!r->mu || !r->sigma) {
-				free(r->mu);
-				free(r->sigma);
-				r->mu = r->sigma = NULL;
-				snprintf(errbuf, 256,
-					 "store: reference %s is damaged or "
-					 "memory ran out",
-					 name);
-				ret = STORE_ERR;
-			}
-		}
+	m->version = (int64_t)(v >> 1) | 1;
+	if ((r = prepare(
+		     st,
+		     replace ? "INSERT OR REPLACE INTO moments(" MOMENTS_META
+			       ", mean, second) VALUES "
+			       "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			     : "INSERT INTO moments(" MOMENTS_META
+			       ", mean, second) VALUES "
+			       "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		     &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[m->kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, m->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 3, m->n));
+	bind_check(&b, sqlite3_bind_int64(q, 4, m->d));
+	bind_check(&b, sqlite3_bind_double(q, 5, m->created));
+	bind_check(&b, sqlite3_bind_double(q, 6, m->updated));
+	bind_check(&b, sqlite3_bind_int64(q, 7, m->version));
+	bind_check(&b, bind_doubles(q, 8, m->mean, m->d));
+	bind_check(&b, bind_doubles(q, 9, m->second, m->d * m->d));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	/* A plain INSERT can only break the primary key. */
+	if ((r = sqlite3_step(q)) == SQLITE_CONSTRAINT) {
+		snprintf(errbuf, 256, "store: %s %.140s exists",
+			 kind_names[m->kind], m->name);
+		r = STORE_EXISTS;
 	} else {
-		ret = rc == SQLITE_DONE ? STORE_NOTFOUND
-					: db_error(st, rc, errbuf);
+		r = r == SQLITE_DONE ? STORE_OK : db_error(st, r, errbuf);
 	}
 	sqlite3_finalize(q);
-out:
-	pthread_mutex_unlock(&st->mu);
-	return ret;
+	return r;
 }
 
-int store_ref_list(store *st, int (*fn)(void *ctx, const store_ref *r),
-		   void *ctx, char *errbuf)
+int store_moments_put(store *st, store_moments *m, char *errbuf)
 {
-	sqlite3_stmt *q;
-	int rc, r;
+	m->created = m->updated = now_s();
 	pthread_mutex_lock(&st->mu);
-	if ((r = prepare(st,
-			 "SELECT name, n, d, created, version FROM refs "
-			 "ORDER BY name",
-			 &q, errbuf)))
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_ref ref = {0};
-		snprintf(ref.name, sizeof ref.name, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		ref.n = sqlite3_column_double(q, 1);
-		ref.d = sqlite3_column_int64(q, 2);
-		ref.created = sqlite3_column_double(q, 3);
-		ref.version = sqlite3_column_int64(q, 4);
-		if (fn(ctx, &ref) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = db_error(st, rc, errbuf);
-	sqlite3_finalize(q);
-out:
+	int r = moments_write(st, m, 1, errbuf);
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
 
-static int delete_where(store *st, const char *sql, const char *key,
-			char *errbuf)
+int store_moments_create(store *st, store_moments *m, char *errbuf)
 {
-	sqlite3_stmt *q;
-	int64_t changed = 0;
-	int b, r;
-	pthread_mutex_lock(&st->mu);
-	if ((r = prepare(st, sql, &q, errbuf)))
-		goto out;
-	if ((b = sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC)))
-		r = bind_failed(st, q, b, errbuf);
-	else
-		r = step_done(st, q, &changed, errbuf);
-	if (r == STORE_OK && changed == 0)
-		r = STORE_NOTFOUND;
-out:
-	pthread_mutex_unlock(&st->mu);
-	return r;
-}
-
-int store_ref_delete(store *st, const char *name, char *errbuf)
-{
-	return delete_where(st, "DELETE FROM refs WHERE name = ?", name,
-			    errbuf);
-}
-
-/* ------------------------------------------------------------ streams */
-
-int store_stream_create(store *st, int64_t d, char id[33], char *errbuf)
-{
-	sqlite3_stmt *q;
-	double t = now_s();
-	int b = SQLITE_OK, r;
-
-	if (ids_hex128(id) < 0) {
+	if (ids_hex128(m->name) < 0) {
 		snprintf(errbuf, 256, "store: no random bytes: %s",
 			 strerror(errno));
 		return STORE_ERR;
 	}
+	/* NULL data is written as empty blobs, which read back as zeros:
+	 * a request of a few bytes must not make the store write 8·d²
+	 * bytes. */
+	m->n = 0;
+	m->mean = m->second = NULL;
+	m->created = m->updated = now_s();
+	pthread_mutex_lock(&st->mu);
+	int r = moments_write(st, m, 0, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+int store_moments_get(store *st, store_kind kind, const char *name,
+		      int with_data, store_moments *m, char *errbuf)
+{
+	pthread_mutex_lock(&st->mu);
+	int r = moments_get(st, kind, name, with_data, m, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+int store_moments_list(store *st, store_kind kind,
+		       int (*fn)(void *ctx, const store_moments *m), void *ctx,
+		       char *errbuf)
+{
+	moments_to c = {.fn = fn, .ctx = ctx};
+	sqlite3_stmt *q;
+	int b, r;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
-			 "INSERT INTO streams(id, d, n, created, updated, "
-			 "mean, comoment) VALUES (?, ?, 0, ?, ?, ?, ?)",
+			 "SELECT " MOMENTS_META " FROM moments WHERE kind = ? "
+			 "ORDER BY name",
 			 &q, errbuf)))
 		goto out;
-	bind_check(&b, sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC));
-	bind_check(&b, sqlite3_bind_int64(q, 2, d));
-	bind_check(&b, sqlite3_bind_double(q, 3, t));
-	bind_check(&b, sqlite3_bind_double(q, 4, t));
-	/* Empty blobs stand for the zero moments of an empty stream: a
-	 * request of a few bytes must not make the store write 8·d² bytes
-	 * (stream_get reads them back as zeros). */
-	bind_check(&b, sqlite3_bind_zeroblob(q, 5, 0));
-	bind_check(&b, sqlite3_bind_zeroblob(q, 6, 0));
-	r = b ? bind_failed(st, q, b, errbuf) : step_done(st, q, NULL, errbuf);
+	if ((b = sqlite3_bind_text(q, 1, kind_names[kind], -1, SQLITE_STATIC)))
+		r = bind_failed(st, q, b, errbuf);
+	else
+		r = step_rows(st, q, moments_row, &c, NULL, errbuf);
 out:
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
 
-/* The row of stream id into *s.  Caller holds mu. */
-static int stream_get(store *st, const char *id, int with_moments,
-		      store_stream *s, char *errbuf)
+int store_moments_update(store *st, store_kind kind, const char *name,
+			 int (*fn)(void *ctx, store_moments *m), void *ctx,
+			 char *errbuf)
 {
-	sqlite3_stmt *q;
-	int rc, ret;
-	memset(s, 0, sizeof *s);
-	if ((ret = prepare(st,
-			   with_moments
-				   ? "SELECT id, d, n, created, updated, mean, "
-				     "comoment FROM streams WHERE id = ?"
-				   : "SELECT id, d, n, created, updated FROM "
-				     "streams WHERE id = ?",
-			   &q, errbuf)))
-		return ret;
-	if ((rc = sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC)))
-		return bind_failed(st, q, rc, errbuf);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		snprintf(s->id, sizeof s->id, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		s->d = sqlite3_column_int64(q, 1);
-		s->n = sqlite3_column_double(q, 2);
-		s->created = sqlite3_column_double(q, 3);
-		s->updated = sqlite3_column_double(q, 4);
-		if (with_moments) {
-			/* A stream nothing was added to yet stores empty
-			 * blobs (see store_stream_create): zeros. */
-			int empty =
-				s->n == 0 && sqlite3_column_bytes(q, 6) == 0;
-			s->mean = empty ? calloc((size_t)s->d, sizeof(double))
-					: blob_copy(q, 5, s->d);
-			s->comoment = empty ? calloc((size_t)(s->d * s->d),
-						     sizeof(double))
-					    : blob_copy(q, 6, s->d * s->d);
-			if (!s->mean || !s->comoment) {
-				free(s->mean);
-				free(s->comoment);
-				s->mean = s->comoment = NULL;
-				snprintf(errbuf, 256,
-					 "store: stream %s is damaged or "
-					 "memory ran out",
-					 id);
-				ret = STORE_ERR;
-			}
-		}
-	} else {
-		ret = rc == SQLITE_DONE ? STORE_NOTFOUND
-					: db_error(st, rc, errbuf);
-	}
-	sqlite3_finalize(q);
-	return ret;
-}
-
-int store_stream_get(store *st, const char *id, int with_moments,
-		     store_stream *s, char *errbuf)
-{
-	pthread_mutex_lock(&st->mu);
-	int r = stream_get(st, id, with_moments, s, errbuf);
-	pthread_mutex_unlock(&st->mu);
-	return r;
-}
-
-/* Write the moments of an existing stream.  Caller holds mu. */
-static int stream_put(store *st, const store_stream *s, char *errbuf)
-{
-	sqlite3_stmt *q;
-	int64_t changed = 0;
-	int b = SQLITE_OK, r;
-	if ((r = prepare(st,
-			 "UPDATE streams SET n = ?, updated = ?, mean = ?, "
-			 "comoment = ? WHERE id = ?",
-			 &q, errbuf)))
-		return r;
-	bind_check(&b, sqlite3_bind_double(q, 1, s->n));
-	bind_check(&b, sqlite3_bind_double(q, 2, now_s()));
-	bind_check(&b, bind_doubles(q, 3, s->mean, s->d));
-	bind_check(&b, bind_doubles(q, 4, s->comoment, s->d * s->d));
-	bind_check(&b, sqlite3_bind_text(q, 5, s->id, -1, SQLITE_STATIC));
-	if (b)
-		return bind_failed(st, q, b, errbuf);
-	r = step_done(st, q, &changed, errbuf);
-	if (r == STORE_OK && changed == 0)
-		r = STORE_NOTFOUND;
-	return r;
-}
-
-int store_stream_update(store *st, const char *id,
-			int (*fn)(void *ctx, store_stream *s), void *ctx,
-			char *errbuf)
-{
-	store_stream s = {0};
+	store_moments m = {0};
 	int rc, r;
 
 	pthread_mutex_lock(&st->mu);
@@ -732,13 +731,14 @@ int store_stream_update(store *st, const char *id,
 		r = db_error(st, rc, errbuf);
 		goto out;
 	}
-	if ((r = stream_get(st, id, 1, &s, errbuf)) != STORE_OK)
+	if ((r = moments_get(st, kind, name, 1, &m, errbuf)) != STORE_OK)
 		goto rollback;
-	if (fn(ctx, &s) != 0) {
+	if (fn(ctx, &m) != 0) {
 		r = STORE_ABORTED;
 		goto rollback;
 	}
-	if ((r = stream_put(st, &s, errbuf)) != STORE_OK)
+	m.updated = now_s();
+	if ((r = moments_write(st, &m, 1, errbuf)) != STORE_OK)
 		goto rollback;
 	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
 		r = db_error(st, rc, errbuf);
@@ -749,12 +749,29 @@ rollback:
 	sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
 out:
 	pthread_mutex_unlock(&st->mu);
-	free(s.mean);
-	free(s.comoment);
+	free(m.mean);
+	free(m.second);
 	return r;
 }
 
-int store_stream_delete(store *st, const char *id, char *errbuf)
+int store_moments_delete(store *st, store_kind kind, const char *name,
+			 char *errbuf)
 {
-	return delete_where(st, "DELETE FROM streams WHERE id = ?", id, errbuf);
+	sqlite3_stmt *q;
+	int64_t changed = 0;
+	int b = SQLITE_OK, r;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st, "DELETE FROM moments WHERE kind = ? AND name = ?",
+			 &q, errbuf)))
+		goto out;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
+	r = b ? bind_failed(st, q, b, errbuf)
+	      : step_done(st, q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
+		r = STORE_NOTFOUND;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
 }

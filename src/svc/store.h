@@ -1,5 +1,6 @@
-/* store.h - the durable state behind the State routes: score series,
- * references (saved statistics) and streams (mergeable moments).
+/* store.h - the durable state behind the State routes: score series and
+ * named moments (references: saved statistics; streams: mergeable
+ * moments).
  *
  * The interface speaks plain C records only; the handlers (state*.c) turn
  * them into HTTP bodies.  store.c is the SQLite backend in --data-dir; a
@@ -9,11 +10,11 @@
  *  - Durability: a write returns only after it is on stable storage, so
  *    an answered request survives kill -9 of evald and a power cut.
  *  - Atomicity: each call that writes is one transaction; a failed call
- *    changes nothing.  store_stream_update's read, callback and write are
+ *    changes nothing.  store_moments_update's read, callback and write are
  *    one transaction that no other writer, in any thread or process, can
  *    come between.
  *  - Results: 0 (STORE_OK), STORE_NOTFOUND, STORE_EXISTS, STORE_ABORTED
- *    (see store_stream_update), or a failure (STORE_ERR, STORE_FULL when
+ *    (see store_moments_update), or a failure (STORE_ERR, STORE_FULL when
  *    out of space, STORE_TOOBIG for a value past the backend's size limit,
  *    STORE_BUSY from store_open) with a one-line message in errbuf (at
  *    least 256 bytes).  The handlers map these to HTTP statuses.
@@ -40,7 +41,7 @@ enum {
 	STORE_FULL = -4,
 	STORE_TOOBIG = -5,  /* a value is larger than the store keeps */
 	STORE_BUSY = -6,    /* store_open: another process has the directory */
-	STORE_ABORTED = -7, /* store_stream_update: the callback said no */
+	STORE_ABORTED = -7, /* store_moments_update: fn said no */
 };
 
 int store_open(const char *dir, store **out, char *errbuf);
@@ -82,52 +83,56 @@ int store_series_latest(store *st,
 				   double value),
 			void *ctx, char *errbuf);
 
-/* ----- references: name -> (n, d, mu[d], sigma[d*d]) */
-typedef struct store_ref {
-	char name[129];
-	double n;
+/* ----- named moments: references and streams, one record type.
+ *
+ * (kind, name) -> (n, d, mean[d], second[d*d]).  A reference's second
+ * moment is its covariance sigma (ddof 1), a stream's its comoment
+ * sum (x - mean)(x - mean)^T; the kinds are separate namespaces. */
+typedef enum store_kind {
+	STORE_REFERENCE,
+	STORE_STREAM,
+} store_kind;
+
+typedef struct store_moments {
+	store_kind kind;
+	char name[129]; /* a reference's name, a stream's id */
+	int64_t n;	/* rows behind the moments; 0 when the source did not
+			   say (a reference from a stats file) */
 	int64_t d;
-	double created;	 /* Unix seconds */
-	int64_t version; /* new and random on every put; 0 for references
-			    stored before versions existed */
-	double *mu;	 /* owned by the caller after store_ref_get */
-	double *sigma;
-} store_ref;
+	double created, updated; /* Unix seconds */
+	int64_t version;	 /* new and random on every write; 0 for rows
+				    from before versions existed */
+	double *mean;		 /* [d]; malloc'd by store_moments_get when
+				    asked, then the caller's */
+	double *second;		 /* [d*d], as mean */
+} store_moments;
 
-/* Insert or replace; sets r->version. */
-int store_ref_put(store *st, store_ref *r, char *errbuf);
-/* with_stats: also fill mu and sigma (malloc'd; caller frees). */
-int store_ref_get(store *st, const char *name, int with_stats, store_ref *r,
-		  char *errbuf);
-/* fn for every reference, in name order, without mu and sigma (NULL),
- * until it returns nonzero. */
-int store_ref_list(store *st, int (*fn)(void *ctx, const store_ref *r),
-		   void *ctx, char *errbuf);
-int store_ref_delete(store *st, const char *name, char *errbuf);
-
-/* ----- streams: id -> (d, n, mean[d], comoment[d*d]) */
-typedef struct store_stream {
-	char id[33];
-	int64_t d;
-	double n;
-	double created, updated;
-	double *mean; /* malloc'd by store_stream_get when asked */
-	double *comoment;
-} store_stream;
-
-/* id: 32 random hex characters and a NUL. */
-int store_stream_create(store *st, int64_t d, char id[33], char *errbuf);
-int store_stream_get(store *st, const char *id, int with_moments,
-		     store_stream *s, char *errbuf);
-/* Read stream id with its moments, let fn change s->n, s->mean and
- * s->comoment in place, and write them back, all in one transaction: no
- * other write to the store, from any thread or process, comes between the
- * read and the write.  fn returns 0 to write, anything else to leave the
- * stream as it was (STORE_ABORTED; fn keeps its own reason in ctx).  fn
- * runs with the store locked, so it should do no more than the merge. */
-int store_stream_update(store *st, const char *id,
-			int (*fn)(void *ctx, store_stream *s), void *ctx,
-			char *errbuf);
-int store_stream_delete(store *st, const char *id, char *errbuf);
+/* Insert or replace (m->kind, m->name) with m's n, d, mean and second;
+ * sets m->created, m->updated and m->version. */
+int store_moments_put(store *st, store_moments *m, char *errbuf);
+/* Insert empty moments (n 0, zero mean and second) of dimension m->d
+ * under a fresh name of 32 random hex characters, written to m->name;
+ * sets the times and the version. */
+int store_moments_create(store *st, store_moments *m, char *errbuf);
+/* with_data: also fill mean and second (malloc'd; caller frees). */
+int store_moments_get(store *st, store_kind kind, const char *name,
+		      int with_data, store_moments *m, char *errbuf);
+/* fn for every record of kind, in name order, without mean and second
+ * (NULL), until it returns nonzero. */
+int store_moments_list(store *st, store_kind kind,
+		       int (*fn)(void *ctx, const store_moments *m), void *ctx,
+		       char *errbuf);
+/* Read (kind, name) with its data, let fn change m->n, m->mean and
+ * m->second in place, and write them back (a new version and updated
+ * time), all in one transaction: no other write to the store, from any
+ * thread or process, comes between the read and the write.  fn returns 0
+ * to write, anything else to leave the record as it was (STORE_ABORTED;
+ * fn keeps its own reason in ctx).  fn runs with the store locked, so it
+ * should do no more than the merge. */
+int store_moments_update(store *st, store_kind kind, const char *name,
+			 int (*fn)(void *ctx, store_moments *m), void *ctx,
+			 char *errbuf);
+int store_moments_delete(store *st, store_kind kind, const char *name,
+			 char *errbuf);
 
 #endif
