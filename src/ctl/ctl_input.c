@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ctl_input.h"
+#include "jsonout.h"
 #include "npy.h"
 
 static int read_file(const char *path, char **data, size_t *len, char *errbuf)
@@ -269,10 +270,10 @@ int ctl_reference_body(const char *file, char **body, size_t *len,
 		if (!rows)
 			return -1;
 		json_t *o = json_pack("{s:o}", "embeddings", rows);
-		*body = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
+		/* The numbers as the file wrote them, not 17 digits each. */
+		int rc = o ? jsonout_dump(o, 0, body, len) : -1;
 		json_decref(o);
-		*len = *body ? strlen(*body) : 0;
-		return *body ? 0 : -1;
+		return rc;
 	}
 	free(*body);
 	snprintf(errbuf, 300,

@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "ctl_input.h"
+#include "jsonout.h"
 #include "npy.h"
+#include "numfmt.h"
 
 enum { EXIT_OK = 0, EXIT_THRESHOLD = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
 
@@ -62,14 +64,11 @@ static int fail(int code, const char *fmt, ...)
 }
 
 /* The shortest decimal that reads back as x (0.1, not
- * 0.10000000000000001): what a person would write, and still exact. */
-static const char *num(double x, char out[32])
+ * 0.10000000000000001): what a person would write, and still exact; the
+ * same form as the server's JSON (numfmt.h). */
+static const char *num(double x, char out[NUMFMT_SIZE])
 {
-	for (int p = 1; p <= 17; p++) {
-		snprintf(out, 32, "%.*g", p, x);
-		if (strtod(out, NULL) == x)
-			break;
-	}
+	numfmt_double(x, 0, out);
 	return out;
 }
 
@@ -265,10 +264,12 @@ static int server_error(json_t *j, long status)
 		    path && *path ? " at " : "", path && *path ? path : "");
 }
 
+/* --json: the answer indented, its numbers as the server wrote them. */
 static void dump(json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	if (s)
+	char *s;
+	size_t len;
+	if (jsonout_dump(j, 2, &s, &len) == 0)
 		puts(s);
 	free(s);
 }
@@ -468,11 +469,12 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 		return fail(EXIT_USAGE, "compute takes one METRIC name "
 					"(evalctl metrics lists them)");
 	o->metric = argv[optind];
+	char a[NUMFMT_SIZE], b[NUMFMT_SIZE];
 	if (!isnan(o->above) && !isnan(o->below) && o->below > o->above)
 		return fail(EXIT_USAGE,
-			    "--fail-below %g is above --fail-above %g: no "
+			    "--fail-below %s is above --fail-above %s: no "
 			    "value could pass",
-			    o->below, o->above);
+			    num(o->below, a), num(o->above, b));
 	if (o->record && !json_object_get(o->record, "series"))
 		return fail(EXIT_USAGE, "--step needs --record SERIES");
 	return EXIT_OK;
@@ -543,6 +545,7 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 				 o->params);
 	json_t *j = NULL, *res = NULL;
 	char *text = NULL, *name = escape_name(o->metric), path[600];
+	size_t len;
 	long st = 0;
 
 	*code = EXIT_SERVER;
@@ -552,11 +555,13 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 	}
 	if (o->record)
 		json_object_set(body, "record", o->record);
-	text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	if (jsonout_dump(body, 0, &text, &len) < 0) {
+		fail(0, "out of memory");
+		goto out;
+	}
 	snprintf(path, sizeof path, "/v1/metrics/%s%s", name,
 		 o->async ? "?async=1" : "");
-	if (!text || !(j = call(c, "POST", path, text, strlen(text),
-				"application/json", &st)))
+	if (!(j = call(c, "POST", path, text, len, "application/json", &st)))
 		goto out;
 	if (st == 202)
 		res = wait_job(c, json_string_value(json_object_get(j, "job")),
@@ -706,17 +711,15 @@ static void show_result(json_t *r)
 	{
 		if (!strcmp(k, "params") || !strcmp(k, "warnings"))
 			continue;
-		char nb[32];
+		char nb[NUMFMT_SIZE], *s;
+		size_t len;
 		if (json_is_number(v))
 			printf("%-14s %s\n", k, num(json_number_value(v), nb));
 		else if (json_is_string(v))
 			printf("%-14s %s\n", k, json_string_value(v));
-		else {
-			char *s = json_dumps(
-				v, JSON_COMPACT | JSON_REAL_PRECISION(10) |
-					   JSON_ENCODE_ANY);
-			printf("%-14s %.200s%s\n", k, s ? s : "",
-			       s && strlen(s) > 200 ? "..." : "");
+		else if (jsonout_dump(v, 0, &s, &len) == 0) {
+			printf("%-14s %.200s%s\n", k, s,
+			       len > 200 ? "..." : "");
 			free(s);
 		}
 	}
@@ -752,7 +755,7 @@ static int compute_gate(const compute_opts *o, json_t *res)
 			    "threshold (is reduction \"none\"?)",
 			    o->metric);
 	double x = json_number_value(v);
-	char a[32], b[32];
+	char a[NUMFMT_SIZE], b[NUMFMT_SIZE];
 	if (!isnan(o->above) && x > o->above)
 		return fail(EXIT_THRESHOLD, "%s %s = %s is above %s", o->metric,
 			    what[o->on], num(x, a), num(o->above, b));

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "bounds.h"
+#include "numfmt.h"
 
 int bounds_dim(int64_t max_dim, int64_t d, const char *path, verr *err)
 {
@@ -40,8 +41,9 @@ int bounds_count(double n, const char *path, verr *err)
 {
 	if (n >= 0 && n <= BOUNDS_MAX_COUNT && n == floor(n))
 		return 0;
+	char got[NUMFMT_SIZE];
+	numfmt_double(n, 0, got);
 	return verr_set(err, E_INVALID_VALUE, path,
-			"n is a row count: an integer from 0 to 2^53; got "
-			"%.17g",
-			n);
+			"n is a row count: an integer from 0 to 2^53; got %s",
+			got);
 }

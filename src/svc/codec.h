@@ -68,7 +68,8 @@ json_t *codec_array_json(const double *v, int ndim, const int64_t *shape,
 /* json_real or null for a non-finite value (sets *nonfinite). */
 json_t *codec_real_json(double v, int *nonfinite);
 
-/* Dump flags for every response: compact, 17 significant digits. */
+/* jansson's compact 17-digit text, which measures a result before it is
+ * sent (dispatch.c): never shorter than what jsonout writes. */
 #define CODEC_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17))
 
 #endif

@@ -176,7 +176,9 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 		goto fail;
 	json_object_set_new(res, "params", registry_params_json(&c));
 	json_object_set(res, "warnings", c.warnings);
-	json_object_set_new(res, "elapsed_ms", json_real(elapsed));
+	/* To the microsecond: the digits beyond are the clock's noise. */
+	json_object_set_new(res, "elapsed_ms",
+			    json_real(round(elapsed * 1000.0) / 1000.0));
 	json_decref(c.warnings);
 	json_decref(c.owned);
 	pool_free(pl);

@@ -49,6 +49,13 @@ static const char *ptype_name(ptype t)
 	return "?";
 }
 
+/* A bound of p as the catalog shows it: an integer parameter's bounds
+ * are integers (1, not 1.0), like the values it takes. */
+static json_t *bound_json(const param_spec *p, double v)
+{
+	return p->type == PT_INT ? json_integer((json_int_t)v) : json_real(v);
+}
+
 json_t *registry_entry_json(const metric *m)
 {
 	json_t *e = json_object(), *ins = json_array(), *ps = json_array();
@@ -77,9 +84,9 @@ json_t *registry_entry_json(const metric *m)
 		if (p->flags & PF_MIN)
 			json_object_set_new(
 				pj, p->flags & PF_MIN_OPEN ? "gt" : "min",
-				json_real(p->min));
+				bound_json(p, p->min));
 		if (p->flags & PF_MAX)
-			json_object_set_new(pj, "max", json_real(p->max));
+			json_object_set_new(pj, "max", bound_json(p, p->max));
 		json_array_append_new(ps, pj);
 	}
 	json_object_set_new(e, "name", json_string(m->name));

@@ -13,6 +13,7 @@
 #include "bounds.h"
 #include "codec.h"
 #include "hint.h"
+#include "numfmt.h"
 #include "resolve.h"
 
 /* ------------------------------------------------------------ params */
@@ -29,6 +30,28 @@ static int enum_index(const char *choices, const char *s)
 		c += len + (bar ? 1 : 0);
 	}
 	return -1;
+}
+
+/* The out_of_range refusal of num for ps, its numbers as people write
+ * them (1.1, not 1.1000000000000001). */
+static int out_of_range(const param_spec *ps, double num, const char *path,
+			verr *err)
+{
+	char got[NUMFMT_SIZE], b[NUMFMT_SIZE], lo[64] = "", hi[64] = "";
+
+	if (ps->flags & PF_MIN) {
+		numfmt_double(ps->min, 0, b);
+		snprintf(lo, sizeof lo, "%s %s",
+			 ps->flags & PF_MIN_OPEN ? ">" : ">=", b);
+	}
+	if (ps->flags & PF_MAX) {
+		numfmt_double(ps->max, 0, b);
+		snprintf(hi, sizeof hi, "%s<= %s",
+			 ps->flags & PF_MIN ? " and " : "", b);
+	}
+	numfmt_double(num, 0, got);
+	return verr_set(err, E_OUT_OF_RANGE, path, "%s must be %s%s; got %s",
+			ps->name, lo, hi, got);
 }
 
 static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
@@ -72,31 +95,21 @@ static int resolve_param(const param_spec *ps, json_t *v, const codec_ctx *cx,
 			return -1;
 		if (ps->type == PT_INT) {
 			if (out->num != floor(out->num) ||
-			    fabs(out->num) > 9007199254740992.0)
+			    fabs(out->num) > 9007199254740992.0) {
+				char got[NUMFMT_SIZE];
+				numfmt_double(out->num, 0, got);
 				return verr_set(err, E_INVALID_VALUE, path,
-						"%s must be an integer; got "
-						"%.17g",
-						ps->name, out->num);
+						"%s must be an integer; got %s",
+						ps->name, got);
+			}
 			out->i = (int64_t)out->num;
 		}
 		if (((ps->flags & PF_MIN) && (ps->flags & PF_MIN_OPEN) &&
 		     !(out->num > ps->min)) ||
 		    ((ps->flags & PF_MIN) && !(ps->flags & PF_MIN_OPEN) &&
 		     !(out->num >= ps->min)) ||
-		    ((ps->flags & PF_MAX) && !(out->num <= ps->max))) {
-			char lo[64] = "", hi[64] = "";
-			if (ps->flags & PF_MIN)
-				snprintf(lo, sizeof lo, "%s %.17g",
-					 ps->flags & PF_MIN_OPEN ? ">" : ">=",
-					 ps->min);
-			if (ps->flags & PF_MAX)
-				snprintf(hi, sizeof hi, "%s<= %.17g",
-					 ps->flags & PF_MIN ? " and " : "",
-					 ps->max);
-			return verr_set(err, E_OUT_OF_RANGE, path,
-					"%s must be %s%s; got %.17g", ps->name,
-					lo, hi, out->num);
-		}
+		    ((ps->flags & PF_MAX) && !(out->num <= ps->max)))
+			return out_of_range(ps, out->num, path, err);
 		return 0;
 	case PT_VECTOR:
 		if (jsonx_type(cx->doc, v) == JX_NUMBER)

@@ -1,9 +1,10 @@
-/* respond.c - response bodies: every answer is one JSON object. */
+/* respond.c - response bodies: every answer is one JSON object, written by
+ * jsonout (reals in their shortest round-trip form). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "jsonout.h"
 #include "respond.h"
 
 /* The fallbacks below cannot use error_json (that is what failed), so
@@ -16,6 +17,7 @@ static void respond_fallback(svc_response *rs, verr_code c, const char *body)
 	rs->err = d;
 	snprintf(rs->code, sizeof rs->code, "%s", d->name);
 	rs->body = strdup(body);
+	rs->len = rs->body ? strlen(rs->body) : 0;
 	rs->retry_after = d->retry_after;
 }
 
@@ -34,14 +36,13 @@ void respond_json(svc_response *rs, int status, json_t *body)
 				 "\"message\":\"the response could not be "
 				 "encoded; please report this\",\"path\":"
 				 "\"\"}}");
-	} else if (!(rs->body = json_dumps(body, CODEC_DUMP_FLAGS))) {
+	} else if (jsonout_dump(body, 0, &rs->body, &rs->len) < 0) {
 		/* A built value always encodes: only allocation fails here. */
 		respond_fallback(rs, E_OUT_OF_MEMORY,
 				 "{\"error\":{\"code\":\"out_of_memory\","
 				 "\"message\":\"out of memory\",\"path\":"
 				 "\"\"}}");
 	}
-	rs->len = rs->body ? strlen(rs->body) : 0;
 	json_decref(body);
 }
 

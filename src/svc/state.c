@@ -13,6 +13,8 @@
 
 #include "bounds.h"
 #include "codec.h"
+#include "jsonout.h"
+#include "numfmt.h"
 #include "refcache.h"
 #include "respond.h"
 #include "state.h"
@@ -224,15 +226,17 @@ static int series_points(svc *s, const char *name, double since,
 {
 	stats_buf b = {0};
 	json_t *page = NULL, *jn = json_string(name);
-	char *head = jn ? json_dumps(jn, JSON_ENCODE_ANY) : NULL;
-	char errbuf[256];
-	/* Room kept for the envelope and its ending. */
-	double budget = (double)s->cfg.max_response - 80.0 -
-			(head ? (double)strlen(head) : 0.0);
+	char *head = NULL, errbuf[256], since_text[NUMFMT_SIZE];
+	size_t hlen = 0, tlen;
+	double budget;
 	long long got = 0;
 	int truncated = 0, rc;
 
+	if (jn)
+		jsonout_dump(jn, 0, &head, &hlen); /* head NULL if it fails */
 	json_decref(jn);
+	/* Room kept for the envelope and its ending. */
+	budget = (double)s->cfg.max_response - 80.0 - (double)hlen;
 	if (!head || stats_printf(&b, "{\"name\":%s,\"points\":[", head) < 0)
 		goto oom;
 	for (;;) {
@@ -254,10 +258,10 @@ static int series_points(svc *s, const char *name, double since,
 		size_t i, np = json_array_size(page);
 		for (i = 0; i < np && !truncated; i++) {
 			json_t *pt = json_array_get(page, i);
-			char *t = json_dumps(pt, CODEC_DUMP_FLAGS);
-			if (!t)
+			char *t;
+			if (jsonout_dump(pt, 0, &t, &tlen) < 0)
 				goto oom;
-			double need = (double)(b.len + strlen(t) + 1);
+			double need = (double)(b.len + tlen + 1);
 			if (s->cfg.max_response > 0 && need > budget) {
 				free(t);
 				/* Not even one point fits: a cut answer
@@ -284,11 +288,12 @@ static int series_points(svc *s, const char *name, double since,
 		if (truncated || np < (size_t)want || got >= limit)
 			break;
 	}
+	numfmt_double(since, NUMFMT_REAL, since_text);
 	if (stats_printf(&b, "]") < 0 ||
 	    (truncated && stats_printf(&b,
 				       ",\"truncated\":true,"
-				       "\"next_since\":%.17g",
-				       since) < 0) ||
+				       "\"next_since\":%s",
+				       since_text) < 0) ||
 	    stats_printf(&b, "}") < 0)
 		goto oom;
 	free(head);
