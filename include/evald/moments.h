@@ -3,7 +3,8 @@
  * An evald_moments holds the row count n, the mean [d] and the comoment
  * M = Σ (x − mean)(x − mean)ᵀ [d,d] of the rows seen so far; the sample
  * covariance (ddof 1) is M / (n − 1).  Rows are added in batches of any
- * size through a bounded buffer (centred blocks, BLAS dsyrk), and two
+ * size through a bounded buffer (blocks centred on the mean so far, one
+ * triangle of BLAS products), and two
  * accumulators merge exactly with the pairwise update of Chan, Golub and
  * LeVeque (1979):
  *
@@ -45,6 +46,22 @@ void evald_moments_free(evald_moments *m);
  * is bounded (a block of at most ~8 MB) whatever nrows is. */
 int evald_moments_add_rows(evald_moments *m, const void *rows,
 			   evald_dtype dtype, int64_t nrows, evald_err *err);
+
+/* An accumulation of rows that arrive in pieces (a network upload): the
+ * same result as adding them all in one evald_moments_add_rows call, bit
+ * for bit when every piece but the last holds a multiple of
+ * evald_moments_block_rows(d) rows, but the O(d²) fix-ups are done once,
+ * at evald_moments_end, instead of once per piece.  Between begin and end
+ * m must not be read; end makes it whole again (after a failed push too,
+ * with the rows pushed before) and frees the accumulation. */
+typedef struct evald_moments_acc evald_moments_acc;
+int evald_moments_begin(evald_moments *m, evald_moments_acc **acc,
+			evald_err *err);
+int evald_moments_push(evald_moments_acc *acc, const void *rows,
+		       evald_dtype dtype, int64_t nrows, evald_err *err);
+void evald_moments_end(evald_moments_acc *acc);
+/* Rows per block of the accumulation (16 MiB of float64 at most). */
+int64_t evald_moments_block_rows(int64_t d);
 
 /* Add the rows of x [N, d] (input 0 in err). */
 int evald_moments_add(evald_moments *m, const evald_tensor *x, evald_err *err);

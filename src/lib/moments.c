@@ -1,11 +1,12 @@
 /* moments.c - mergeable mean/comoment accumulators (see moments.h).
  *
- * Rows go through a bounded block buffer: each block is centred on its own
- * mean, its comoment is added with one dsyrk, and the block is folded into
- * the running moments with Chan's update (a rank-1 dsyr).  Centring per
- * block keeps the data's offset out of the sums of squares, so a set with
- * a large common mean loses no digits.  During a call only the upper
- * triangle is updated; it is mirrored once at the end. */
+ * Rows go through a bounded block buffer, centred on one shift (the mean
+ * so far), and each block's products are added to the upper triangle of
+ * the comoment with dsyrk/dgemm panels; the shift's rank-1 correction and
+ * the mirror of the triangle come once per accumulation (struct
+ * evald_moments_acc below).  Centring keeps the data's offset out of the
+ * sums of squares, so a set with a large common mean loses no digits;
+ * merges of accumulators use Chan's pairwise update. */
 #include <cblas.h>
 #include <limits.h>
 #include <math.h>
@@ -15,10 +16,12 @@
 
 #include "internal.h"
 
-/* Block rows: ~8 MB of float64 per block, at most 4096 rows. */
-static int64_t block_rows(int64_t d)
+/* Block rows: 16 MiB of float64 per block, at most 4096 rows.  Large
+ * blocks keep the BLAS calls long (k >= 1024 at d = 2048), where their
+ * packing costs nothing next to their flops. */
+int64_t evald_moments_block_rows(int64_t d)
 {
-	int64_t b = ((int64_t)1 << 20) / d;
+	int64_t b = ((int64_t)1 << 21) / (d > 0 ? d : 1);
 	if (b > 4096)
 		b = 4096;
 	return b < 1 ? 1 : b;
@@ -81,34 +84,31 @@ void evald_moments_free(evald_moments *m)
 	m->d = m->n = 0;
 }
 
-/* Fold the b rows in z [b, d] (overwritten: centred) into m's upper
- * triangle.  bm and delta are scratch vectors of length d. */
-static void fold_block(evald_moments *m, double *z, int64_t b, double *bm,
-		       double *delta)
+/* C's upper triangle += Zᵀ Z for the b centred rows Z [b, d].  dsyrk
+ * runs at about two thirds of dgemm's rate in OpenBLAS, so past a few
+ * hundred columns the triangle is cut into row panels: the panel's
+ * diagonal square by dsyrk, the rest of the panel by one dgemm.  The
+ * flops are the triangle's either way (bench/distances). */
+static void syrk_upper(int64_t d, int64_t b, const double *z, double *c)
 {
-	int64_t d = m->d;
+	const int64_t panel = 512;
 
-	memset(bm, 0, d * sizeof(double));
-	for (int64_t r = 0; r < b; r++)
-		for (int64_t j = 0; j < d; j++)
-			bm[j] += z[r * d + j];
-	for (int64_t j = 0; j < d; j++)
-		bm[j] /= (double)b;
-	for (int64_t r = 0; r < b; r++)
-		for (int64_t j = 0; j < d; j++)
-			z[r * d + j] -= bm[j];
-	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)b, 1.0,
-		    z, (int)d, 1.0, m->comoment, (int)d);
-
-	double na = (double)m->n, nb = (double)b, n = na + nb;
-	for (int64_t j = 0; j < d; j++)
-		delta[j] = bm[j] - m->mean[j];
-	if (m->n > 0)
-		cblas_dsyr(CblasRowMajor, CblasUpper, (int)d, na * nb / n,
-			   delta, 1, m->comoment, (int)d);
-	for (int64_t j = 0; j < d; j++)
-		m->mean[j] += delta[j] * (nb / n);
-	m->n += b;
+	if (d < 2 * panel) {
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d,
+			    (int)b, 1.0, z, (int)d, 1.0, c, (int)d);
+		return;
+	}
+	for (int64_t i = 0; i < d; i += panel) {
+		int64_t t = d - i < panel ? d - i : panel;
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)t,
+			    (int)b, 1.0, z + i, (int)d, 1.0, c + i * d + i,
+			    (int)d);
+		if (i + t < d)
+			cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+				    (int)t, (int)(d - i - t), (int)b, 1.0,
+				    z + i, (int)d, z + i + t, (int)d, 1.0,
+				    c + i * d + i + t, (int)d);
+	}
 }
 
 /* Where rows come from: contiguous f64, contiguous f32, or gathered f64. */
@@ -118,60 +118,118 @@ typedef struct row_src {
 	const int64_t *idx; /* gather indices, or NULL */
 } row_src;
 
-static void copy_rows(const row_src *s, int64_t d, int64_t r0, int64_t b,
-		      double *z)
+static const double *row_of(const row_src *s, int64_t d, int64_t r, double *tmp)
 {
-	if (s->idx) {
-		const double *x = s->base;
-		for (int64_t r = 0; r < b; r++)
-			memcpy(z + r * d, x + s->idx[r0 + r] * d,
-			       d * sizeof(double));
-	} else if (s->dtype == EVALD_F32) {
-		const float *x = (const float *)s->base + r0 * d;
-		for (int64_t i = 0; i < b * d; i++)
-			z[i] = x[i];
-	} else {
-		memcpy(z, (const double *)s->base + r0 * d,
-		       b * d * sizeof(double));
+	if (s->idx)
+		return (const double *)s->base + s->idx[r] * d;
+	if (s->dtype == EVALD_F64)
+		return (const double *)s->base + r * d;
+	const float *x = (const float *)s->base + r * d;
+	for (int64_t j = 0; j < d; j++)
+		tmp[j] = x[j];
+	return tmp;
+}
+
+/* An accumulation in progress (see evald_moments_begin).  Every row is
+ * centred on one fixed shift s - the mean so far, or for an empty
+ * accumulator the first block's own mean - so the sums of squares never
+ * see the data's common offset, and the blocks add up with no per-block
+ * correction:
+ *
+ *     M = M_a + Σ (x − s)(x − s)ᵀ − δδᵀ / n,   δ = Σ (x − s),
+ *
+ * exact when s is the old mean (n_a > 0) or n_a = 0.  The O(d²) fix-ups
+ * (that rank-1 term and mirroring the triangle) happen once, at the end,
+ * not once per block or per call. */
+struct evald_moments_acc {
+	evald_moments *m;
+	int64_t bmax;
+	double *z;     /* [bmax, d]: centred rows */
+	double *shift; /* [d] */
+	double *delta; /* [d]: Σ (x − shift) */
+	double *tmp;   /* [d]: a float32 row widened */
+	int64_t n0, nb;
+	int have_shift;
+};
+
+int evald_moments_begin(evald_moments *m, evald_moments_acc **out,
+			evald_err *err)
+{
+	evald_moments_acc *a = calloc(1, sizeof *a);
+	int64_t d = m->d;
+
+	*out = NULL;
+	if (!a)
+		goto oom;
+	a->m = m;
+	a->bmax = evald_moments_block_rows(d);
+	a->z = evi_xalloc(a->bmax * d, sizeof(double));
+	a->shift = evi_xalloc(d, sizeof(double));
+	a->delta = evi_xalloc(d, sizeof(double));
+	a->tmp = evi_xalloc(d, sizeof(double));
+	if (!a->z || !a->shift || !a->delta || !a->tmp)
+		goto oom;
+	memset(a->delta, 0, d * sizeof(double));
+	a->n0 = m->n;
+	if (m->n > 0) {
+		memcpy(a->shift, m->mean, d * sizeof(double));
+		a->have_shift = 1;
+	}
+	*out = a;
+	return EVALD_OK;
+oom:
+	if (a) {
+		free(a->z);
+		free(a->shift);
+		free(a->delta);
+		free(a->tmp);
+		free(a);
+	}
+	return evald_fail(err, EVALD_ENOMEM, -1,
+			  "out of memory for the moments block buffer");
+}
+
+/* Centre rows r0 .. r0+b of s into a->z, summing what is subtracted. */
+static void centre_block(evald_moments_acc *a, const row_src *s, int64_t r0,
+			 int64_t b)
+{
+	int64_t d = a->m->d;
+	double *z = a->z, *sh = a->shift, *dl = a->delta;
+
+	if (!a->have_shift) {
+		/* An empty accumulator: the first block's mean is the shift. */
+		memset(sh, 0, d * sizeof(double));
+		for (int64_t r = 0; r < b; r++) {
+			const double *x = row_of(s, d, r0 + r, a->tmp);
+			for (int64_t j = 0; j < d; j++)
+				sh[j] += x[j];
+		}
+		for (int64_t j = 0; j < d; j++)
+			sh[j] /= (double)b;
+		a->have_shift = 1;
+	}
+	for (int64_t r = 0; r < b; r++) {
+		const double *x = row_of(s, d, r0 + r, a->tmp);
+		double *zr = z + r * d;
+		for (int64_t j = 0; j < d; j++) {
+			zr[j] = x[j] - sh[j];
+			dl[j] += zr[j];
+		}
 	}
 }
 
-static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
-		      evald_err *err)
+static void push(evald_moments_acc *a, const row_src *s, int64_t nrows)
 {
-	int64_t d = m->d, bmax = block_rows(d);
-	int64_t b0 = nrows < bmax ? nrows : bmax;
-	double *z = NULL, *bm = NULL, *delta = NULL;
-	int rc = EVALD_OK;
-
-	if (nrows == 0)
-		return EVALD_OK;
-	z = evi_xalloc(b0 * d, sizeof(double));
-	bm = evi_xalloc(d, sizeof(double));
-	delta = evi_xalloc(d, sizeof(double));
-	if (!z || !bm || !delta) {
-		rc = evald_fail(err, EVALD_ENOMEM, -1,
-				"out of memory for the moments block buffer");
-		goto out;
+	for (int64_t r0 = 0; r0 < nrows; r0 += a->bmax) {
+		int64_t b = nrows - r0 < a->bmax ? nrows - r0 : a->bmax;
+		centre_block(a, s, r0, b);
+		syrk_upper(a->m->d, b, a->z, a->m->comoment);
+		a->nb += b;
 	}
-	for (int64_t r0 = 0; r0 < nrows; r0 += b0) {
-		int64_t b = nrows - r0 < b0 ? nrows - r0 : b0;
-		copy_rows(s, d, r0, b, z);
-		fold_block(m, z, b, bm, delta);
-	}
-	evi_mirror(m->comoment, d, 1);
-out:
-	free(z);
-	free(bm);
-	free(delta);
-	return rc;
 }
 
-int evald_moments_add_rows(evald_moments *m, const void *rows,
-			   evald_dtype dtype, int64_t nrows, evald_err *err)
+static int check_rows(evald_dtype dtype, int64_t nrows, evald_err *err)
 {
-	row_src s = {dtype, rows, NULL};
-
 	if (dtype != EVALD_F64 && dtype != EVALD_F32)
 		return evald_fail(err, EVALD_EINVAL, 0,
 				  "embeddings must be float32 or float64 rows; "
@@ -180,7 +238,70 @@ int evald_moments_add_rows(evald_moments *m, const void *rows,
 	if (nrows < 0)
 		return evald_fail(err, EVALD_EINVAL, 0,
 				  "negative row count %lld", (long long)nrows);
-	return accumulate(m, &s, nrows, err);
+	return EVALD_OK;
+}
+
+int evald_moments_push(evald_moments_acc *a, const void *rows,
+		       evald_dtype dtype, int64_t nrows, evald_err *err)
+{
+	row_src s = {dtype, rows, NULL};
+	int rc = check_rows(dtype, nrows, err);
+
+	if (rc == EVALD_OK)
+		push(a, &s, nrows);
+	return rc;
+}
+
+void evald_moments_end(evald_moments_acc *a)
+{
+	evald_moments *m;
+	int64_t d;
+
+	if (!a)
+		return;
+	m = a->m;
+	d = m->d;
+	if (a->nb > 0) {
+		double n = (double)(a->n0 + a->nb);
+		/* The rank-1 correction, then the mean: s + δ/n when s was
+		 * the old mean, and the first block's mean + δ/n_b (n = n_b)
+		 * when there was none. */
+		cblas_dsyr(CblasRowMajor, CblasUpper, (int)d, -1.0 / n,
+			   a->delta, 1, m->comoment, (int)d);
+		for (int64_t j = 0; j < d; j++)
+			m->mean[j] = a->shift[j] + a->delta[j] / n;
+		m->n = a->n0 + a->nb;
+		evi_mirror(m->comoment, d, 1);
+	}
+	free(a->z);
+	free(a->shift);
+	free(a->delta);
+	free(a->tmp);
+	free(a);
+}
+
+static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
+		      evald_err *err)
+{
+	evald_moments_acc *a;
+	int rc;
+
+	if (nrows == 0)
+		return EVALD_OK;
+	if ((rc = evald_moments_begin(m, &a, err)) != EVALD_OK)
+		return rc;
+	push(a, s, nrows);
+	evald_moments_end(a);
+	return EVALD_OK;
+}
+
+int evald_moments_add_rows(evald_moments *m, const void *rows,
+			   evald_dtype dtype, int64_t nrows, evald_err *err)
+{
+	row_src s = {dtype, rows, NULL};
+	int rc = check_rows(dtype, nrows, err);
+
+	return rc == EVALD_OK ? accumulate(m, &s, nrows, err) : rc;
 }
 
 int evald_moments_add(evald_moments *m, const evald_tensor *x, evald_err *err)

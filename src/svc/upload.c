@@ -1,13 +1,18 @@
 /* upload.c - a .npy body streamed into moments (see upload.h).
  *
- * The header is collected until it parses (it is at most 1 MiB), checked
- * against every bound before a row is read, and then the data is widened
- * straight from the pieces libmicrohttpd hands over into one block of
- * float64 rows; an element split between two pieces waits in `carry`.  A
- * full block goes to evald_moments_add_rows (one dsyrk per 512 rows or
- * so), so the accumulation of one block overlaps the arrival of the next
- * as far as the socket buffers go.  The block is large (16 MiB) because
- * each add call also mirrors the d×d comoment once. */
+ * The header is collected until it parses (it is at most 1 MiB) and
+ * checked against every bound before a row is read.  The data then goes,
+ * as raw bytes, into one of two buffers of evald_moments_block_rows(d)
+ * rows: the connection's thread fills one while a worker thread of the
+ * upload checks, widens and pushes the other into one evald_moments
+ * accumulation.  So receiving and the BLAS products overlap (the BLAS
+ * threads never wait for the network while there is a full buffer), and
+ * the O(d²) fix-ups happen once, when the body ends.  The blocks are the
+ * library's own, so the moments are bit for bit those of the same rows
+ * sent whole.  A worker's error (a value that is not finite) is reported
+ * at the next buffer handed over, or at the end. */
+#include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +22,7 @@
 #include "respond.h"
 #include "upload.h"
 
-#define WHAT	    "the .npy body"
-#define BLOCK_BYTES (16 << 20)
+#define WHAT "the .npy body"
 
 struct upload {
 	svc *s;
@@ -31,12 +35,24 @@ struct upload {
 	int have_head;
 	npy_info in;
 	uint64_t data_bytes, got;
-	unsigned char carry[8];
-	int carry_len;
-	double *block;
-	int64_t block_elems, fill; /* capacity and use of block, elements */
-	int64_t widened;	   /* elements widened so far */
 	evald_moments m;
+	evald_moments_acc *acc; /* from the header on */
+	/* Two raw buffers of whole rows: `cur` is being filled by the
+	 * connection's thread, a `ready` one is the worker's. */
+	size_t cap;
+	unsigned char *raw[2];
+	size_t len[2];
+	int ready[2];
+	int cur;
+	double *wide;	    /* widened rows, for dtypes pushed as float64 */
+	int64_t done_elems; /* elements accumulated, for error messages */
+	pthread_t worker;
+	int worker_on;
+	pthread_mutex_t mu; /* guards ready, closing, failed, werr */
+	pthread_cond_t cv;
+	int closing; /* no more buffers will come */
+	int failed;
+	verr werr;
 };
 
 int upload_is_npy_type(const char *ct)
@@ -60,6 +76,8 @@ int upload_new(svc *s, const upload_route *r, const char *arg, int64_t length,
 				"out of memory for an upload");
 	u->s = s;
 	u->route = *r;
+	pthread_mutex_init(&u->mu, NULL);
+	pthread_cond_init(&u->cv, NULL);
 	snprintf(u->arg, sizeof u->arg, "%s", arg ? arg : "");
 	u->length = length;
 	u->want_d = d;
@@ -71,11 +89,30 @@ void upload_free(upload *u)
 {
 	if (!u)
 		return;
+	if (u->worker_on) {
+		/* Abandoned (the client left, an error): the worker drops
+		 * what it has not started and stops. */
+		pthread_mutex_lock(&u->mu);
+		u->closing = 1;
+		u->failed = 1;
+		u->ready[0] = u->ready[1] = 0;
+		pthread_cond_broadcast(&u->cv);
+		pthread_mutex_unlock(&u->mu);
+		pthread_join(u->worker, NULL);
+	}
 	free(u->head);
-	free(u->block);
+	free(u->raw[0]);
+	free(u->raw[1]);
+	free(u->wide);
+	evald_moments_end(u->acc);
 	evald_moments_free(&u->m);
+	pthread_mutex_destroy(&u->mu);
+	pthread_cond_destroy(&u->cv);
 	free(u);
 }
+
+static int direct(evald_dtype dt);
+static void *work(void *arg);
 
 /* Everything the header implies, refused before a row is read. */
 static int check_head(upload *u, verr *err)
@@ -120,54 +157,157 @@ static int check_head(upload *u, verr *err)
 			"make %llu",
 			WHAT, (long long)u->length, shp,
 			(unsigned long long)(in->data_off + u->data_bytes));
-	int64_t rows = BLOCK_BYTES / 8 / d;
-	if (rows < 1)
-		rows = 1;
+	int64_t rows = evald_moments_block_rows(d);
 	if (rows > n)
 		rows = n > 0 ? n : 1;
-	u->block_elems = rows * d;
-	u->block = malloc((size_t)u->block_elems * sizeof(double));
-	if (!u->block)
+	u->cap = (size_t)(rows * d) * (size_t)in->itemsize;
+	u->raw[0] = malloc(u->cap);
+	u->raw[1] = malloc(u->cap);
+	if (!direct(in->dtype))
+		u->wide = malloc((size_t)(rows * d) * sizeof(double));
+	if (!u->raw[0] || !u->raw[1] || (!direct(in->dtype) && !u->wide))
 		return verr_set(err, E_OUT_OF_MEMORY, "",
-				"out of memory for an upload block");
-	if (evald_moments_init(&u->m, d, &le) != EVALD_OK)
+				"out of memory for the upload's buffers");
+	if (evald_moments_init(&u->m, d, &le) != EVALD_OK ||
+	    evald_moments_begin(&u->m, &u->acc, &le) != EVALD_OK)
 		return verr_from_lib(err, &le, "");
+	if (pthread_create(&u->worker, NULL, work, u) != 0)
+		return verr_set(err, E_OUT_OF_MEMORY, "",
+				"cannot start the upload's worker thread");
+	u->worker_on = 1;
 	return 0;
 }
 
-static int flush(upload *u, verr *err)
+/* float32 and float64 rows are pushed as they came (the library widens
+ * float32 block by block); other dtypes are widened here first. */
+static int direct(evald_dtype dt)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return dt == EVALD_F32 || dt == EVALD_F64;
+#else
+	(void)dt;
+	return 0; /* .npy is little-endian: widen byte by byte */
+#endif
+}
+
+/* The index of the first element of p [n] that is not finite, or -1. */
+static int64_t first_non_finite(evald_dtype dt, const void *p, int64_t n)
+{
+	if (dt == EVALD_F32) {
+		const float *x = p;
+		for (int64_t i = 0; i < n; i++)
+			if (!isfinite(x[i]))
+				return i;
+	} else {
+		const double *x = p;
+		for (int64_t i = 0; i < n; i++)
+			if (!isfinite(x[i]))
+				return i;
+	}
+	return -1;
+}
+
+/* Check, widen if need be, and push one buffer of whole rows. */
+static int accumulate(upload *u, const unsigned char *p, size_t len, verr *err)
+{
+	evald_dtype dt = u->in.dtype;
+	int64_t d = u->in.shape[1], n = (int64_t)(len / (size_t)u->in.itemsize);
+	int64_t bad;
 	evald_err le;
-	int64_t d = u->in.shape[1];
+	int rc;
 
-	if (!u->fill)
-		return 0;
-	if (evald_moments_add_rows(&u->m, u->block, EVALD_F64, u->fill / d,
-				   &le) != EVALD_OK)
+	if (direct(dt)) {
+		bad = first_non_finite(dt, p, n);
+		rc = bad < 0 ? evald_moments_push(u->acc, p, dt, n / d, &le)
+			     : EVALD_OK;
+	} else {
+		bad = npy_widen(dt, p, n, u->wide);
+		rc = bad < 0 ? evald_moments_push(u->acc, u->wide, EVALD_F64,
+						  n / d, &le)
+			     : EVALD_OK;
+	}
+	if (bad >= 0)
+		return verr_set(err, E_NON_FINITE, "",
+				"%s: element %lld (row %lld) is not finite",
+				WHAT, (long long)(u->done_elems + bad),
+				(long long)((u->done_elems + bad) / d));
+	if (rc != EVALD_OK)
 		return verr_from_lib(err, &le, "");
-	u->fill = 0;
+	u->done_elems += n;
 	return 0;
 }
 
-/* Widen k whole elements at p into the block. */
-static int take(upload *u, const unsigned char *p, int64_t k, verr *err)
+/* The upload's worker: buffers in the order they were filled. */
+static void *work(void *arg)
 {
-	int64_t bad = npy_widen(u->in.dtype, p, k, u->block + u->fill);
-	if (bad >= 0)
-		return verr_set(
-			err, E_NON_FINITE, "",
-			"%s: element %lld (row %lld) is not finite", WHAT,
-			(long long)(u->widened + bad),
-			(long long)((u->widened + bad) / u->in.shape[1]));
-	u->fill += k;
-	u->widened += k;
-	return u->fill == u->block_elems ? flush(u, err) : 0;
+	upload *u = arg;
+	int i = 0;
+
+	pthread_mutex_lock(&u->mu);
+	for (;;) {
+		while (!u->ready[i] && !u->closing)
+			pthread_cond_wait(&u->cv, &u->mu);
+		if (!u->ready[i])
+			break;
+		int skip = u->failed;
+		pthread_mutex_unlock(&u->mu);
+		verr e;
+		int rc = skip ? 0 : accumulate(u, u->raw[i], u->len[i], &e);
+		pthread_mutex_lock(&u->mu);
+		if (rc < 0 && !u->failed) {
+			u->failed = 1;
+			u->werr = e;
+		}
+		u->ready[i] = 0;
+		u->len[i] = 0;
+		pthread_cond_broadcast(&u->cv);
+		i ^= 1;
+	}
+	pthread_mutex_unlock(&u->mu);
+	return NULL;
+}
+
+/* Give the filled buffer to the worker and wait until the other is free.
+ * 0, or -1 with the worker's error. */
+static int hand_over(upload *u, verr *err)
+{
+	int failed;
+
+	pthread_mutex_lock(&u->mu);
+	if (!u->failed) {
+		u->ready[u->cur] = 1;
+		pthread_cond_broadcast(&u->cv);
+		u->cur ^= 1;
+		while (u->ready[u->cur] && !u->failed)
+			pthread_cond_wait(&u->cv, &u->mu);
+	}
+	failed = u->failed;
+	if (failed)
+		*err = u->werr;
+	pthread_mutex_unlock(&u->mu);
+	return failed ? -1 : 0;
+}
+
+/* Wait for the worker to finish everything handed over. */
+static int drain(upload *u, verr *err)
+{
+	if (u->len[u->cur] && hand_over(u, err) < 0)
+		return -1;
+	pthread_mutex_lock(&u->mu);
+	u->closing = 1;
+	pthread_cond_broadcast(&u->cv);
+	pthread_mutex_unlock(&u->mu);
+	pthread_join(u->worker, NULL);
+	u->worker_on = 0;
+	if (u->failed) {
+		*err = u->werr;
+		return -1;
+	}
+	return 0;
 }
 
 static int data_in(upload *u, const unsigned char *p, size_t n, verr *err)
 {
-	int isz = u->in.itemsize;
-
 	if (n > u->data_bytes - u->got)
 		return verr_set(err, E_BAD_NPY, "",
 				"%s goes on past the %llu bytes of data its "
@@ -175,28 +315,14 @@ static int data_in(upload *u, const unsigned char *p, size_t n, verr *err)
 				WHAT, (unsigned long long)u->data_bytes);
 	u->got += n;
 	while (n) {
-		if (u->carry_len || n < (size_t)isz) {
-			size_t c = (size_t)(isz - u->carry_len);
-			if (c > n)
-				c = n;
-			memcpy(u->carry + u->carry_len, p, c);
-			u->carry_len += (int)c;
-			p += c;
-			n -= c;
-			if (u->carry_len == isz) {
-				u->carry_len = 0;
-				if (take(u, u->carry, 1, err) < 0)
-					return -1;
-			}
-			continue;
-		}
-		int64_t k = (int64_t)(n / (size_t)isz);
-		if (k > u->block_elems - u->fill)
-			k = u->block_elems - u->fill;
-		if (take(u, p, k, err) < 0)
+		size_t room = u->cap - u->len[u->cur];
+		size_t k = n < room ? n : room;
+		memcpy(u->raw[u->cur] + u->len[u->cur], p, k);
+		u->len[u->cur] += k;
+		p += k;
+		n -= k;
+		if (u->len[u->cur] == u->cap && hand_over(u, err) < 0)
 			return -1;
-		p += (size_t)k * (size_t)isz;
-		n -= (size_t)k * (size_t)isz;
 	}
 	return 0;
 }
@@ -245,7 +371,7 @@ void upload_end(upload *u, svc_response *rs)
 		respond_error(rs, &e);
 		return;
 	}
-	if (u->got < u->data_bytes || u->carry_len) {
+	if (u->got < u->data_bytes) {
 		verr_set(&e, E_BAD_NPY, "",
 			 "%s ended after %llu of the %llu bytes of data its "
 			 "header declares",
@@ -254,9 +380,11 @@ void upload_end(upload *u, svc_response *rs)
 		respond_error(rs, &e);
 		return;
 	}
-	if (flush(u, &e) < 0) {
+	if (drain(u, &e) < 0) {
 		respond_error(rs, &e);
 		return;
 	}
+	evald_moments_end(u->acc);
+	u->acc = NULL;
 	u->route.finish(u->s, u->arg, &u->m, rs);
 }
