@@ -670,94 +670,85 @@ static MHD_RESULT upload_step(struct MHD_Connection *conn, http_server *h,
 	return send_response(conn, r, &rs);
 }
 
-static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
-			     const char *url, const char *method,
-			     const char *version, const char *upload_data,
-			     size_t *upload_data_size, void **con_cls)
+/* The first call of a request: its headers are in.  Refuse what the
+ * headers alone decide, start a streamed upload, or count the body. */
+static MHD_RESULT on_headers(struct MHD_Connection *conn, http_server *h,
+			     conn_track *t, const char *url, const char *method,
+			     req *r)
 {
-	http_server *h = cls;
-	req *r = *con_cls;
-	conn_track *t = track_of(conn);
+	MHD_RESULT ret;
+	const char *cl = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int body = te || (cl && strcmp(cl, "0"));
 
-	(void)version;
-	if (!r && !(r = *con_cls = req_new(h, url)))
+	r->started = 1;
+	snprintf(r->method, sizeof r->method, "%s", method);
+	if (r->refused)
 		return MHD_NO;
-	if (!r->started) {
-		MHD_RESULT ret;
-		const char *cl = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		const char *te = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND,
-			MHD_HTTP_HEADER_TRANSFER_ENCODING);
-		int body = te || (cl && strcmp(cl, "0"));
+	if (track_phase(h, t, body ? PH_BODY : PH_BUSY,
+			body ? h->body_timeout : 0))
+		return MHD_NO;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, r);
+	if (precheck(conn, h, method, url, r, &ret) ||
+	    start_upload(conn, h, t, method, url, r, &ret) ||
+	    (!r->up && check_length(conn, h, method, r, &ret)))
+		return ret;
+	return MHD_YES;
+}
 
-		r->started = 1;
-		snprintf(r->method, sizeof r->method, "%s", method);
-		if (r->refused)
-			return MHD_NO;
-		if (track_phase(h, t, body ? PH_BODY : PH_BUSY,
-				body ? h->body_timeout : 0))
-			return MHD_NO;
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg,
-					  r);
-		if (precheck(conn, h, method, url, r, &ret) ||
-		    start_upload(conn, h, t, method, url, r, &ret) ||
-		    (!r->up && check_length(conn, h, method, r, &ret)))
-			return ret;
-		return MHD_YES;
+/* The next n bytes of a body read whole. */
+static MHD_RESULT body_step(struct MHD_Connection *conn, http_server *h, req *r,
+			    const char *data, size_t n)
+{
+	if (r->len + n > (size_t)h->max_body) {
+		/* Only a chunked body gets here (a Content-Length is checked
+		 * up front): refuse it now, not at its end, which may never
+		 * come. */
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 "the body is larger than this server accepts (%lld "
+			 "bytes, --max-body)",
+			 (long long)h->max_body);
+		refuse_raw(h, conn, r, E_BODY_TOO_LARGE, 0, msg);
+		return MHD_NO;
 	}
-	if (r->status) {
-		/* Already answered from the headers; discard the body. */
-		*upload_data_size = 0;
-		return MHD_YES;
+	/* A chunked body is counted as it grows (a Content-Length was
+	 * counted whole from the headers). */
+	if (!MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+	    body_reserve(h, r, (int64_t)n) < 0) {
+		refuse_raw(h, conn, r, E_OVERLOADED, h->svc->cfg.retry_after,
+			   busy_msg);
+		return MHD_NO;
 	}
-	if (r->up)
-		return upload_step(conn, h, t, r, upload_data,
-				   upload_data_size);
-	if (*upload_data_size) {
-		size_t n = *upload_data_size;
-		*upload_data_size = 0;
-		if (r->len + n > (size_t)h->max_body) {
-			/* Only a chunked body gets here (a Content-Length is
-			 * checked up front): refuse it now, not at its end,
-			 * which may never come. */
-			char msg[160];
-			snprintf(msg, sizeof msg,
-				 "the body is larger than this server accepts "
-				 "(%lld bytes, --max-body)",
-				 (long long)h->max_body);
-			refuse_raw(h, conn, r, E_BODY_TOO_LARGE, 0, msg);
+	if (r->len + n + 1 > r->cap) {
+		size_t nc = r->cap ? r->cap : 65536;
+		while (nc < r->len + n + 1)
+			nc *= 2;
+		char *nb = realloc(r->body, nc);
+		if (!nb) {
+			refuse_raw(h, conn, r, E_OUT_OF_MEMORY, 0,
+				   "out of memory for the request body; "
+				   "retry later");
 			return MHD_NO;
 		}
-		/* A chunked body is counted as it grows (a Content-Length
-		 * was counted whole from the headers). */
-		if (!MHD_lookup_connection_value(
-			    conn, MHD_HEADER_KIND,
-			    MHD_HTTP_HEADER_CONTENT_LENGTH) &&
-		    body_reserve(h, r, (int64_t)n) < 0) {
-			refuse_raw(h, conn, r, E_OVERLOADED,
-				   h->svc->cfg.retry_after, busy_msg);
-			return MHD_NO;
-		}
-		if (r->len + n + 1 > r->cap) {
-			size_t nc = r->cap ? r->cap : 65536;
-			while (nc < r->len + n + 1)
-				nc *= 2;
-			char *nb = realloc(r->body, nc);
-			if (!nb) {
-				refuse_raw(h, conn, r, E_OUT_OF_MEMORY, 0,
-					   "out of memory for the request "
-					   "body; retry later");
-				return MHD_NO;
-			}
-			r->body = nb;
-			r->cap = nc;
-		}
-		memcpy(r->body + r->len, upload_data, n);
-		r->len += n;
-		return MHD_YES;
+		r->body = nb;
+		r->cap = nc;
 	}
-	/* The body is complete: no deadline while it is computed. */
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	return MHD_YES;
+}
+
+/* The body is complete: compute the answer (cancelled if the client
+ * leaves or the drain runs out) and send it. */
+static MHD_RESULT answer(struct MHD_Connection *conn, http_server *h,
+			 conn_track *t, const char *url, const char *method,
+			 req *r)
+{
+	/* No deadline while it is computed. */
 	if (track_phase(h, t, PH_BUSY, 0))
 		return MHD_NO;
 
@@ -801,6 +792,38 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
 	if (w.why == WHY_GONE)
 		snprintf(rs.code, sizeof rs.code, "client_gone");
 	return send_response(conn, r, &rs);
+}
+
+/* libmicrohttpd's handler: called once with the headers, once per piece
+ * of the body, and once more when the body is complete. */
+static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn,
+			     const char *url, const char *method,
+			     const char *version, const char *upload_data,
+			     size_t *upload_data_size, void **con_cls)
+{
+	http_server *h = cls;
+	req *r = *con_cls;
+	conn_track *t = track_of(conn);
+
+	(void)version;
+	if (!r && !(r = *con_cls = req_new(h, url)))
+		return MHD_NO;
+	if (!r->started)
+		return on_headers(conn, h, t, url, method, r);
+	if (r->status) {
+		/* Already answered from the headers; discard the body. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->up)
+		return upload_step(conn, h, t, r, upload_data,
+				   upload_data_size);
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		return body_step(conn, h, r, upload_data, n);
+	}
+	return answer(conn, h, t, url, method, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -252,8 +252,13 @@ int store_open(const char *dir, store **out, char *errbuf)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	/* WAL + FULL: every commit is fsynced before it returns. */
+	/* WAL + FULL: every commit is fsynced before it returns.  A new
+	 * store gets 16 KiB pages (set before WAL, ignored for an existing
+	 * file): a reference's moments are a 32 MiB blob at d = 2048, and in
+	 * 4 KiB overflow pages writing one took 40 000 pwrite and 32 000
+	 * pread calls, half a second. */
 	if ((rc = sqlite3_exec(st->db,
+			       "PRAGMA page_size=16384;"
 			       "PRAGMA journal_mode=WAL;"
 			       "PRAGMA synchronous=FULL;"
 			       "PRAGMA foreign_keys=ON;",
