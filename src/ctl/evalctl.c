@@ -129,7 +129,10 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	if (ultotal <= 0 || m->done || now - m->shown < 0.2)
 		return 0;
 	m->shown = now;
-	if (ulnow >= ultotal) {
+	if (ulnow >= ultotal && ultotal < 1000000) {
+		fprintf(stderr, "\r%s: computing...\033[K", m->label);
+		m->done = 1;
+	} else if (ulnow >= ultotal) {
 		fprintf(stderr,
 			"\r%s: %.0f MB sent in %.1f s; computing...\033[K",
 			m->label, (double)ultotal / 1e6, now - m->t0);
@@ -545,6 +548,7 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 				 o->params);
 	json_t *j = NULL, *res = NULL;
 	char *text = NULL, *name = escape_name(o->metric), path[600];
+	char label[128];
 	size_t len;
 	long st = 0;
 
@@ -561,7 +565,11 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 	}
 	snprintf(path, sizeof path, "/v1/metrics/%s%s", name,
 		 o->async ? "?async=1" : "");
-	if (!(j = call(c, "POST", path, text, len, "application/json", &st)))
+	/* On a terminal: the body's upload, then "computing..." until the
+	 * answer (a job draws its own progress bar). */
+	snprintf(label, sizeof label, "%.100s", o->metric);
+	if (!(j = call_ex(c, "POST", path, text, len, "application/json",
+			  o->async ? NULL : label, &st)))
 		goto out;
 	if (st == 202)
 		res = wait_job(c, json_string_value(json_object_get(j, "job")),
