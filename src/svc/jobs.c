@@ -428,6 +428,24 @@ out:
 	return o;
 }
 
+int jobs_prometheus(jobs *js, stats_buf *b)
+{
+	pthread_mutex_lock(&js->mu);
+	int queued = js->queued;
+	int64_t held = js->held;
+	pthread_mutex_unlock(&js->mu);
+	return stats_printf(b,
+			    "# HELP evald_job_queue_depth Async jobs waiting "
+			    "to run.\n"
+			    "# TYPE evald_job_queue_depth gauge\n"
+			    "evald_job_queue_depth %d\n"
+			    "# HELP evald_job_results_bytes Memory held by "
+			    "finished jobs kept for polling (--job-results).\n"
+			    "# TYPE evald_job_results_bytes gauge\n"
+			    "evald_job_results_bytes %lld\n",
+			    queued, (long long)held);
+}
+
 int jobs_queued(jobs *js)
 {
 	pthread_mutex_lock(&js->mu);

@@ -16,6 +16,7 @@
 
 #include <evald/progress.h>
 
+#include "stats.h"
 #include "verr.h"
 
 typedef struct jobs jobs;
@@ -57,7 +58,9 @@ json_t *jobs_get(jobs *js, const char *id);
  * state after the call (new reference) or NULL when there is no such job. */
 json_t *jobs_cancel(jobs *js, const char *id);
 
-/* Jobs waiting to run, for /metrics. */
+/* Jobs waiting to run. */
 int jobs_queued(jobs *js);
+/* The queue's gauges in Prometheus text, read under the table's lock. */
+int jobs_prometheus(jobs *js, stats_buf *b);
 
 #endif

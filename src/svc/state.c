@@ -444,17 +444,15 @@ void state_prometheus(svc *s, svc_response *rs)
 
 	if (stats_render(&s->stats, &b) < 0)
 		goto oom;
-	stats_printf(&b,
-		     "# HELP evald_job_queue_depth Async jobs waiting to run.\n"
-		     "# TYPE evald_job_queue_depth gauge\n"
-		     "evald_job_queue_depth %d\n"
-		     "# HELP evald_request_body_bytes Bytes of request bodies "
-		     "held (--max-bodies).\n"
-		     "# TYPE evald_request_body_bytes gauge\n"
-		     "evald_request_body_bytes %lld\n",
-		     jobs_queued(s->jobs),
-		     (long long)atomic_load(&s->body_bytes));
-	if (gate_prometheus(s->gate, &b) < 0 ||
+	/* The body bytes are one atomic of the svc itself. */
+	if (stats_printf(&b,
+			 "# HELP evald_request_body_bytes Bytes of request "
+			 "bodies held (--max-bodies).\n"
+			 "# TYPE evald_request_body_bytes gauge\n"
+			 "evald_request_body_bytes %lld\n",
+			 (long long)atomic_load(&s->body_bytes)) < 0 ||
+	    jobs_prometheus(s->jobs, &b) < 0 ||
+	    gate_prometheus(s->gate, &b) < 0 ||
 	    refcache_prometheus(s->refs, &b) < 0 ||
 	    series_prometheus(s, &b) < 0)
 		goto oom;
