@@ -402,7 +402,7 @@ fail:
 static void score_line(void *ctx, const char *series, int has_value,
 		       double value)
 {
-	char esc[600];
+	char esc[600], num[NUMFMT_SIZE];
 	size_t o = 0;
 	/* Label values escape backslash, quote and newline (format 0.0.4). */
 	for (const char *c = series; *c && o < sizeof esc - 3; c++) {
@@ -416,11 +416,11 @@ static void score_line(void *ctx, const char *series, int has_value,
 		esc[o++] = *c;
 	}
 	esc[o] = '\0';
+	/* The shortest form, as in every JSON answer. */
 	if (has_value)
-		stats_printf(ctx, "evald_score{series=\"%s\"} %.17g\n", esc,
-			     value);
-	else
-		stats_printf(ctx, "evald_score{series=\"%s\"} NaN\n", esc);
+		numfmt_double(value, 0, num);
+	stats_printf(ctx, "evald_score{series=\"%s\"} %s\n", esc,
+		     has_value ? num : "NaN");
 }
 
 /* The evald_score lines of /metrics: the latest value of each series. */
