@@ -292,8 +292,9 @@ static int class_nll(const evald_tensor *input, const evald_tensor *target,
 #undef LOGP
 		}
 	}
-	return lu_finish(out, buf, nv, red, L.ndim, L.shape,
-			 L.probs ? -1.0 : denom);
+	/* Probability targets average over the elements, class indices
+	 * over the weights they select. */
+	return lu_finish(out, buf, nv, red, L.ndim, L.shape, !L.probs, denom);
 fail:
 	free(buf);
 	return rc;

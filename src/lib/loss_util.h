@@ -234,13 +234,16 @@ static inline int lu_out_finish(lu_out *o, evald_result *out, int ndim,
 	return EVALD_OK;
 }
 
-/* Reduce n values in buf (ownership passes here).  A mean divides by
- * `denom` instead of n when denom >= 0 (cross_entropy's weighted mean). */
+/* Reduce n values in buf (ownership passes here).  With `by_denom`, a
+ * mean divides by `denom` instead of n: cross_entropy's and nll's
+ * weighted mean, the sum of the selected targets' weights, which may be
+ * negative or zero (as in torch, whose answer is then negative, or
+ * inf/NaN).  Its sign must never decide whether it is used. */
 static inline int lu_finish(evald_result *out, double *buf, int64_t n,
 			    evald_reduction red, int ndim, const int64_t *shape,
-			    double denom)
+			    int by_denom, double denom)
 {
-	if (red == EVALD_REDUCE_MEAN && denom >= 0.0) {
+	if (red == EVALD_REDUCE_MEAN && by_denom) {
 		double s = evald_sum(buf, n);
 		free(buf);
 		memset(out, 0, sizeof *out);

@@ -506,6 +506,20 @@ ok("nll", "raw_scores", {"input": W(lg), "target": W(ti)}, None,
    F.nll_loss(T(lg), L(ti)))
 ok("nll", "all_ignored_mean", {"input": W(lp), "target": allig},
    {"weight": wc.tolist()}, None, extra={"value": None})
+# Class weights whose selected sum is negative: torch divides the weighted
+# sum by that sum all the same (a negative mean).  evald once took the
+# negative sum for its "probability targets" signal and divided by N.
+wneg = np.array([1.0, -2.0, 1.5, 0.5])
+tneg = np.array([1, 1, 2, 0, 1, 3])
+ok("cross_entropy", "negative_weight_sum", {"input": W(lg), "target":
+                                            W(tneg)},
+   {"weight": wneg.tolist()}, ce(lg, tneg, weight=wneg))
+ok("cross_entropy", "negative_weight_sum_smoothing",
+   {"input": W(lg), "target": W(tneg)},
+   {"weight": wneg.tolist(), "label_smoothing": 0.1},
+   ce(lg, tneg, weight=wneg, label_smoothing=0.1))
+ok("nll", "negative_weight_sum", {"input": W(lp), "target": W(tneg)},
+   {"weight": wneg.tolist()}, F.nll_loss(T(lp), L(tneg), weight=T(wneg)))
 ok("nll", "single_element", {"input": [[-0.5, -1.2]], "target": [0]},
    {"reduction": "sum"}, 0.5)
 
