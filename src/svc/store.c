@@ -3,6 +3,7 @@
  * through the table the backend filled (store_backend.h).  The route
  * handlers never learn which backend serves them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
@@ -29,6 +30,8 @@ const char *store_url_dir(const char *url)
 void store_url_redact(const char *url, char *buf, size_t len)
 {
 	const char *at, *colon, *user = strstr(url, "://");
+	char *pw;
+
 	snprintf(buf, len, "%s", url);
 	if (!user || !is_pg_url(url))
 		return;
@@ -37,9 +40,22 @@ void store_url_redact(const char *url, char *buf, size_t len)
 	 * '@' of the authority (which ends at the first '/'). */
 	at = strchr(user, '@');
 	colon = strchr(user, ':');
-	if (!at || !colon || colon > at || memchr(user, '/', at - user))
-		return;
-	snprintf(buf, len, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	if (at && colon && colon < at && !memchr(user, '/', at - user))
+		snprintf(buf, len, "%.*s***%s", (int)(colon + 1 - url), url,
+			 at);
+	/* ...or ?password=... in the query. */
+	pw = strstr(buf, "password=");
+	if (pw && (pw[-1] == '?' || pw[-1] == '&')) {
+		char *copy = strdup(buf);
+		size_t head = (size_t)(pw - buf) + 9;
+		if (!copy) {
+			snprintf(buf, len, "(a PostgreSQL URL)");
+			return;
+		}
+		snprintf(buf, len, "%.*s***%s", (int)head, copy,
+			 copy + head + strcspn(copy + head, "&"));
+		free(copy);
+	}
 }
 
 int store_open_conns(const char *url, int conns, store **out, char *errbuf)

@@ -42,6 +42,8 @@
  * and a /readyz probe before it trusts the last connect instead. */
 #define POOL_WAIT_S 30
 #define PING_WAIT_S 2
+/* Seconds between connects while the server is down. */
+#define RETRY_S 0.5
 /* A bind message (all of a write's values) must stay under the server's
  * 1 GB; keep a margin for the rest of it. */
 #define PG_MAX_VALUE ((int64_t)(1 << 30) - (1 << 20))
@@ -199,6 +201,10 @@ typedef struct pg_store {
 	pthread_mutex_t schema_mu; /* one migration at a time here */
 	atomic_int schema_ok;	   /* the schema is this evald's */
 	atomic_int down;	   /* the last connect failed (logged) */
+	/* While down: the reason, and when the next connect may be tried
+	 * (CLOCK_MONOTONIC seconds); under mu. */
+	char why[200];
+	double retry_at;
 } pg_store;
 
 static const store_ops pg_ops;
@@ -428,9 +434,20 @@ out:
 
 /* ------------------------------------------------------------ the pool */
 
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void note_down(pg_store *ps, const char *why)
 {
 	char esc[300];
+	pthread_mutex_lock(&ps->mu);
+	snprintf(ps->why, sizeof ps->why, "%s", why);
+	ps->retry_at = mono_s() + RETRY_S;
+	pthread_mutex_unlock(&ps->mu);
 	if (!atomic_exchange(&ps->down, 1))
 		log_msg(LOG_WARN, "event=store_unavailable reason=%s",
 			log_esc(esc, sizeof esc, why));
@@ -457,11 +474,23 @@ static int migrate(pg_store *ps, PGconn *c, char *errbuf)
 	if ((r = exec(c, "BEGIN", errbuf)))
 		goto out;
 	if ((r = exec(c, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")",
-		      errbuf)) ||
-	    (r = exec(c,
-		      "CREATE TABLE IF NOT EXISTS schema_version ("
-		      "version INTEGER NOT NULL)",
 		      errbuf)))
+		goto fail;
+	/* Looked up rather than CREATE ... IF NOT EXISTS: a role that may
+	 * not create tables can still use a database at the latest
+	 * version. */
+	res = PQexec(c, "SELECT to_regclass('schema_version') IS NULL");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		r = pg_fail(c, res, errbuf);
+		PQclear(res);
+		goto fail;
+	}
+	version = !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (version && (r = exec(c,
+				 "CREATE TABLE schema_version ("
+				 "version INTEGER NOT NULL)",
+				 errbuf)))
 		goto fail;
 	res = PQexec(c, "SELECT coalesce(max(version), 0) FROM "
 			"schema_version");
@@ -576,8 +605,10 @@ static int pg_connect(pg_store *ps, pg_conn *pc, char *errbuf)
 	PQsetNoticeProcessor(c, notice, NULL);
 	if ((r = setup(ps, c, errbuf)) != STORE_OK) {
 		PQfinish(c);
-		if (r == STORE_UNAVAILABLE)
-			note_down(ps, errbuf);
+		if (r == STORE_UNAVAILABLE) {
+			const char *w = strstr(errbuf, "unavailable: ");
+			note_down(ps, w ? w + 13 : errbuf);
+		}
 		return r;
 	}
 	note_up(ps);
@@ -640,6 +671,25 @@ static pg_conn *pool_take(pg_store *ps, int wait_s)
 	return pc;
 }
 
+/* Right after a failed connect, the next call fails at once with its
+ * reason instead of trying again: a server that is down is not asked
+ * by every thread, and a host that does not answer does not hold each
+ * one for connect_timeout. */
+static int connect_later(pg_store *ps, char *errbuf)
+{
+	int later = 0;
+	if (!atomic_load(&ps->down))
+		return 0;
+	pthread_mutex_lock(&ps->mu);
+	if (mono_s() < ps->retry_at) {
+		snprintf(errbuf, 256, "store: PostgreSQL is unavailable: %s",
+			 ps->why);
+		later = 1;
+	}
+	pthread_mutex_unlock(&ps->mu);
+	return later;
+}
+
 /* Make the taken pc connected and fit for use, or hand it back. */
 static int pool_ready(pg_store *ps, pg_conn *pc, char *errbuf)
 {
@@ -647,6 +697,10 @@ static int pool_ready(pg_store *ps, pg_conn *pc, char *errbuf)
 	if (pc->c && !idle_usable(pc->c)) {
 		PQfinish(pc->c);
 		pc->c = NULL;
+	}
+	if (!pc->c && connect_later(ps, errbuf)) {
+		pool_put(ps, pc, STORE_UNAVAILABLE);
+		return STORE_UNAVAILABLE;
 	}
 	if (!pc->c && (r = pg_connect(ps, pc, errbuf)) != STORE_OK) {
 		pool_put(ps, pc, r);
