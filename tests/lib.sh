@@ -64,7 +64,8 @@ need() {
 #   pg_db DIR      # the URL of a database named after DIR, created if
 #                  # missing (what start_in uses with EVALD_TEST_STORE=pg)
 #   pg_sql SQL [DB] # run SQL with psql, rows on stdout
-#   pg_down; pg_up # stop (fast) and start the same server again
+#   pg_down [MODE]; pg_up # stop (fast, or immediate: a crash) and
+#                  # start the same server again
 #   pg_stop        # stop and remove it; cleanup does this too
 pg_dir=""
 pg_bin=""
@@ -92,7 +93,7 @@ pg_start() {
 	pg_up || { echo "Bail out! PostgreSQL did not start: $(tail -n 3 "$pg_dir/log")"; exit 1; }
 }
 pg_up() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-k $pg_dir -c listen_addresses=''" -l "$pg_dir/log" -w start >/dev/null; }
-pg_down() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null; }
+pg_down() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -m "${1:-fast}" -w stop >/dev/null; }
 pg_stop() {
 	[ -n "$pg_dir" ] || return 0
 	pg_down 2>/dev/null
