@@ -6,6 +6,7 @@
 #   need curl                   # skip the whole test without it
 #   start [evald flags...]      # a daemon on 127.0.0.1:<free port>, store in $tmp/data
 #   start_in DIR [evald flags...] # the same with its store in DIR
+#   pg_start; pg_url DB         # a private PostgreSQL (see below)
 #   req METHOD PATH [curl args] # prints the status, body in $tmp/body
 #   ok $? "description"
 #   done_testing
@@ -42,6 +43,7 @@ cleanup() {
 		wait "$pid" 2>/dev/null
 	fi
 	[ -n "$cleanup_hook" ] && $cleanup_hook
+	pg_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -53,15 +55,81 @@ need() {
 	exit 0
 }
 
+# A private PostgreSQL server for a test, on a Unix socket in its own
+# directory (no TCP port to collide with), started as the postgres user
+# when run as root (the server refuses root):
+#   pg_start       # initdb and start; the whole test skips, with the
+#                  # reason, when the server binaries are not installed
+#   pg_url [DB]    # its URL for --store, database DB (default postgres)
+#   pg_db DIR      # the URL of a database named after DIR, created if
+#                  # missing (what start_in uses with EVALD_TEST_STORE=pg)
+#   pg_sql SQL [DB] # run SQL with psql, rows on stdout
+#   pg_down [MODE]; pg_up # stop (fast, or immediate: a crash) and
+#                  # start the same server again
+#   pg_stop        # stop and remove it; cleanup does this too
+pg_dir=""
+pg_bin=""
+pg_as() {
+	if [ "$(id -u)" = 0 ]; then
+		(cd / && runuser -u postgres -- "$@")
+	else
+		"$@"
+	fi
+}
+pg_start() {
+	for _b in /usr/lib/postgresql/*/bin; do
+		[ -x "$_b/initdb" ] && pg_bin=$_b
+	done
+	if [ -z "$pg_bin" ]; then
+		echo "1..0 # SKIP the PostgreSQL server is not installed (apt-get install postgresql)"
+		exit 0
+	fi
+	pg_dir=$(mktemp -d)
+	[ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
+	if ! pg_as "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U evald >"$pg_dir/initdb.log" 2>&1; then
+		echo "Bail out! initdb failed: $(tail -n 3 "$pg_dir/initdb.log")"
+		exit 1
+	fi
+	pg_up || { echo "Bail out! PostgreSQL did not start: $(tail -n 3 "$pg_dir/log")"; exit 1; }
+}
+pg_up() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-k $pg_dir -c listen_addresses=''" -l "$pg_dir/log" -w start >/dev/null; }
+pg_down() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -m "${1:-fast}" -w stop >/dev/null; }
+pg_stop() {
+	[ -n "$pg_dir" ] || return 0
+	pg_down 2>/dev/null
+	rm -rf "$pg_dir"
+	pg_dir=""
+}
+pg_url() { echo "postgresql:///${1:-postgres}?host=$pg_dir&user=evald"; }
+pg_sql() { "$pg_bin/psql" -h "$pg_dir" -U evald -d "${2:-postgres}" -tAXq -c "$1"; }
+pg_db() {
+	_db=evald_$(basename "$1" | tr -c 'a-zA-Z0-9_\n' _)
+	[ "$(pg_sql "SELECT 1 FROM pg_database WHERE datname = '$_db'")" = 1 ] ||
+		"$pg_bin/createdb" -h "$pg_dir" -U evald "$_db"
+	pg_url "$_db"
+}
+
+# EVALD_TEST_STORE=pg (the *-pg.test wrappers): the daemons of start and
+# start_in keep their store in PostgreSQL, one database per DIR, so a
+# test's assertions are written once for both backends.  test_store says
+# which one runs, for the parts that only one has.
+test_store=${EVALD_TEST_STORE:-sqlite}
+
 # start [flags]: evald on a free loopback port with its store in
 # $tmp/data; sets pid, port, URL (empty port: it did not start).  The log
-# goes to $tmp/log.  start_in DIR [flags]: the same with the store in DIR.
+# goes to $tmp/log.  start_in DIR [flags]: the same with the store in DIR
+# (or, with EVALD_TEST_STORE=pg, in a database named after it).
 start() { start_in "$tmp/data" "$@"; }
 start_in() {
 	_dir=$1
 	shift
+	if [ "$test_store" = pg ]; then
+		set -- --store "$(pg_db "$_dir")" "$@"
+	else
+		set -- --data-dir "$_dir" "$@"
+	fi
 	: >"$tmp/log"
-	"$EVALD" --listen 127.0.0.1:0 --data-dir "$_dir" "$@" 2>"$tmp/log" &
+	"$EVALD" --listen 127.0.0.1:0 "$@" 2>"$tmp/log" &
 	pid=$!
 	port=""
 	for _ in $(seq 200); do
@@ -104,3 +172,7 @@ done_testing() {
 	[ "$failed" = 0 ]
 	exit $?
 }
+
+if [ "$test_store" = pg ]; then
+	pg_start
+fi

@@ -350,6 +350,48 @@ static void test_ownership(const char *dir)
 	       errbuf);
 }
 
+/* store_open picks the backend by the URL alone; a URL is logged without
+ * its password. */
+static void test_urls(const char *dir)
+{
+	char errbuf[256], sq[64], shown[256];
+	store *st = NULL;
+
+	tap_ok(store_url_dir("sqlite:/a/b") &&
+		       !strcmp(store_url_dir("sqlite:/a/b"), "/a/b") &&
+		       !strcmp(store_url_dir("var"), "var") &&
+		       !store_url_dir("postgresql:///x") &&
+		       !store_url_dir("postgres://h/x"),
+	       "sqlite:DIR and a plain DIR are directories, PostgreSQL "
+	       "URLs are not");
+	snprintf(sq, sizeof sq, "sqlite:%s", dir);
+	tap_ok(store_open(sq, &st, errbuf) == STORE_OK && st &&
+		       store_ping(st, errbuf) == STORE_OK,
+	       "sqlite:DIR opens the embedded store, which is ready");
+	store_close(st);
+	errbuf[0] = '\0';
+	tap_ok(store_open("mysql://h/x", &st, errbuf) == STORE_ERR && !st &&
+		       strstr(errbuf, "unknown store URL scheme"),
+	       "an unknown scheme is refused: %s", errbuf);
+	errbuf[0] = '\0';
+	tap_ok(store_open("postgresql:///x?nosuchparameter=1", &st, errbuf) ==
+			       STORE_ERR &&
+		       !st && strstr(errbuf, "nosuchparameter"),
+	       "a URL libpq cannot parse is refused at once: %s", errbuf);
+	store_url_redact("postgresql://evald:s3cret@db:5432/x?sslmode=require",
+			 shown, sizeof shown);
+	tap_ok(!strcmp(shown,
+		       "postgresql://evald:***@db:5432/x?sslmode=require"),
+	       "a password is not shown: %s", shown);
+	store_url_redact("postgresql:///x?user=e&password=pw&host=/s", shown,
+			 sizeof shown);
+	tap_ok(!strcmp(shown, "postgresql:///x?user=e&password=***&host=/s"),
+	       "nor one in the query: %s", shown);
+	store_url_redact("postgres://evald@db/x", shown, sizeof shown);
+	tap_ok(!strcmp(shown, "postgres://evald@db/x"),
+	       "a URL without one is shown as is");
+}
+
 static char *fresh_dir(char *dir)
 {
 	strcpy(dir, "/tmp/evald-store-XXXXXX");
@@ -425,6 +467,13 @@ int main(void)
 		return tap_done();
 	}
 	test_ownership(dir);
+	cleanup(dir);
+
+	if (!fresh_dir(dir)) {
+		tap_ok(0, "temporary directory");
+		return tap_done();
+	}
+	test_urls(dir);
 	cleanup(dir);
 	return tap_done();
 }

@@ -62,8 +62,10 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 	}
 	stats_init(&s->stats);
 	errbuf[0] = '\0';
-	int rc = cfg->data_dir ? store_open(cfg->data_dir, &s->store, errbuf)
-			       : STORE_OK;
+	int rc = cfg->data_dir
+			 ? store_open_conns(cfg->data_dir, cfg->store_conns,
+					    &s->store, errbuf)
+			 : STORE_OK;
 	/* Another daemon owns the directory: serving beside it would lose
 	 * writes, so this one must not start at all. */
 	if (rc == STORE_BUSY)
@@ -545,9 +547,15 @@ static void r_healthz(svc *s, const svc_request *rq, svc_response *rs,
 static void r_readyz(svc *s, const svc_request *rq, svc_response *rs,
 		     const char *arg)
 {
+	char why[256];
 	verr e;
-	if (atomic_load(&s->ready)) {
+	if (atomic_load(&s->ready) && store_ping(s->store, why) == STORE_OK) {
 		respond_json(rs, 200, json_pack("{s:s}", "status", "ready"));
+		return;
+	}
+	if (atomic_load(&s->ready)) {
+		state_store_error(STORE_UNAVAILABLE, why, &e);
+		respond_error(rs, &e);
 		return;
 	}
 	verr_set(&e, E_NOT_READY, "",

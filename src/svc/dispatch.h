@@ -42,7 +42,10 @@ typedef struct svc_config {
 	int job_ttl;		/* seconds a finished job is kept */
 	int64_t max_bodies;	/* bytes of request bodies held at once */
 	int64_t max_upload;	/* data bytes of one streamed .npy */
-	const char *data_dir;	/* store location; NULL = no store */
+	const char *data_dir;	/* store URL or directory (store_open);
+				   NULL = no store */
+	int store_conns;	/* a database server's connections; 0 =
+				   store.c's default */
 	auth auth;		/* tokens; empty = open */
 } svc_config;
 

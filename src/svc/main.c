@@ -19,6 +19,7 @@
 #include "dispatch.h"
 #include "http.h"
 #include "log.h"
+#include "migrate.h"
 #include "registry.h"
 #include "sd.h"
 #include "settings.h"
@@ -69,11 +70,23 @@ int main(int argc, char **argv)
 	int blas = (int)(cores > 0 ? cores : 1) / cfg.svc.max_jobs;
 	evald_set_threads(blas > 0 ? blas : 1);
 
-	if (mkdir_p(cfg.data_dir) < 0) {
+	char errbuf[256], shown[1100];
+	const char *dir = store_url_dir(cfg.store);
+	store_url_redact(cfg.store, shown, sizeof shown);
+	if (cfg.migrate_from[0]) {
+		if (migrate_run(cfg.migrate_from, cfg.store, stdout, errbuf)) {
+			fprintf(stderr,
+				"evald: --migrate-from %s into %s: %s\n",
+				cfg.migrate_from, shown, errbuf);
+			return 1;
+		}
+		return 0;
+	}
+	if (dir && mkdir_p(dir) < 0) {
 		log_msg(LOG_ERROR,
 			"event=start_failed reason=\"cannot create data dir "
 			"%s: %s\"",
-			cfg.data_dir, strerror(errno));
+			dir, strerror(errno));
 		return 1;
 	}
 	/* Block the stop signals in every thread; main waits for them. */
@@ -83,8 +96,12 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	char errbuf[256];
-	cfg.svc.data_dir = cfg.data_dir;
+	/* A connection for every thread that may use the store at once
+	 * (http.c's pool), up to what a database server should give one
+	 * replica. */
+	int conns = cfg.threads + cfg.svc.max_jobs + cfg.svc.max_queue;
+	cfg.svc.data_dir = cfg.store;
+	cfg.svc.store_conns = conns < 16 ? conns : 16;
 	if (svc_init(&s, &cfg.svc, errbuf) < 0) {
 		log_msg(LOG_ERROR, "event=start_failed reason=\"%s\"", errbuf);
 		return 1;
@@ -93,10 +110,17 @@ int main(int argc, char **argv)
 		/* A store that cannot be opened now will not open by itself
 		 * later: stop, so the service manager reports it, rather than
 		 * serve with /readyz failing for ever. */
-		log_msg(LOG_ERROR,
-			"event=start_failed reason=\"cannot open the store in "
-			"--data-dir %s (is it writable by this user?): %s\"",
-			cfg.data_dir, errbuf);
+		if (dir)
+			log_msg(LOG_ERROR,
+				"event=start_failed reason=\"cannot open the "
+				"store in --data-dir %s (is it writable by "
+				"this user?): %s\"",
+				dir, errbuf);
+		else
+			log_msg(LOG_ERROR,
+				"event=start_failed reason=\"cannot open the "
+				"store %s: %s\"",
+				shown, errbuf);
 		svc_close(&s);
 		return 1;
 	}
@@ -119,13 +143,14 @@ int main(int argc, char **argv)
 		svc_close(&s);
 		return 1;
 	}
+	char esc[1200];
 	log_msg(LOG_INFO,
 		"event=started version=%s listen=%s%s port=%d threads=%d "
-		"max_jobs=%d blas_threads=%d max_body=%lld",
+		"max_jobs=%d blas_threads=%d max_body=%lld store=%s",
 		PACKAGE_VERSION, lfd >= 0 ? "systemd-socket:" : "",
 		lfd >= 0 ? "" : cfg.listen, http_port(h), cfg.threads,
 		cfg.svc.max_jobs, blas > 0 ? blas : 1,
-		(long long)cfg.svc.max_body);
+		(long long)cfg.svc.max_body, log_esc(esc, sizeof esc, shown));
 	sd_notify_msg("READY=1\nSTATUS=serving");
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;

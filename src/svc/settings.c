@@ -36,6 +36,13 @@ static const opt opts[] = {
 	 "address to serve on, ADDR:PORT (default 127.0.0.1:8640)"},
 	{"data-dir", "EVALD_DATA_DIR", OPT_STR, F(data_dir),
 	 "directory of the embedded store (default ./var)"},
+	{"store", "EVALD_STORE", OPT_STR, F(store),
+	 "where the state lives: sqlite:DIR (the same as --data-dir DIR) or "
+	 "a PostgreSQL URL postgresql://... that several evald may share "
+	 "(default sqlite: of --data-dir)"},
+	{"migrate-from", "EVALD_MIGRATE_FROM", OPT_STR, F(migrate_from),
+	 "copy the embedded store sqlite:DIR into --store (a PostgreSQL URL), "
+	 "verify the copy, print a summary and exit"},
 	{"threads", "EVALD_THREADS", OPT_INT, F(threads),
 	 "HTTP worker threads (default: number of cores)"},
 	{"max-body", "EVALD_MAX_BODY", OPT_SIZE, F(svc.max_body),
@@ -326,6 +333,26 @@ int settings_load(settings *cfg, int argc, char **argv)
 	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
 		fprintf(stderr,
 			"evald: --tls-cert and --tls-key go together\n");
+		return -1;
+	}
+	if (!cfg->store[0])
+		snprintf(cfg->store, sizeof cfg->store, "sqlite:%s",
+			 cfg->data_dir);
+	if (strncmp(cfg->store, "sqlite:", 7) &&
+	    strncmp(cfg->store, "postgresql://", 13) &&
+	    strncmp(cfg->store, "postgres://", 11)) {
+		fprintf(stderr,
+			"evald: invalid value for --store: expected sqlite:DIR "
+			"or postgresql://...\n");
+		return -1;
+	}
+	if (!strncmp(cfg->store, "sqlite:", 7) && !cfg->store[7]) {
+		fprintf(stderr, "evald: --store sqlite: needs a directory\n");
+		return -1;
+	}
+	if (cfg->migrate_from[0] && !strncmp(cfg->store, "sqlite:", 7)) {
+		fprintf(stderr, "evald: --migrate-from copies into PostgreSQL: "
+				"give --store postgresql://...\n");
 		return -1;
 	}
 	if (cfg->threads < 1)

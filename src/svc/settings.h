@@ -7,7 +7,10 @@
 typedef struct settings {
 	char listen[256]; /* ADDR:PORT or [ADDR6]:PORT */
 	char data_dir[1024];
-	int threads; /* HTTP worker threads */
+	char store[1040];	 /* store URL (store.h): --store, or
+				    sqlite:--data-dir */
+	char migrate_from[1024]; /* "": serve */
+	int threads;		 /* HTTP worker threads */
 	int log_level;
 	int conn_timeout;   /* seconds an idle connection may stay */
 	int conn_limit;	    /* simultaneous connections */

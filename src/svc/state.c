@@ -39,6 +39,9 @@ int state_store_error(int rc, const char *errbuf, verr *err)
 				"%s; nothing was written (a d x d matrix of "
 				"doubles must fit: lower --max-dim)",
 				errbuf);
+	if (rc == STORE_UNAVAILABLE)
+		return verr_set(err, E_STORE_UNAVAILABLE, "",
+				"%s; try again shortly", errbuf);
 	return verr_set(err, E_STORE_ERROR, "", "%s", errbuf);
 }
 

@@ -3,9 +3,11 @@
  * moments).
  *
  * The interface speaks plain C records only; the handlers (state*.c) turn
- * them into HTTP bodies.  store.c is the SQLite backend in --data-dir; a
- * second backend is one more file defining every function below, and
- * every backend keeps this contract:
+ * them into HTTP bodies.  store_open picks the backend from the URL's
+ * scheme (store.c): store_sqlite.c, an embedded SQLite database in a
+ * directory, or store_pg.c, a PostgreSQL database that several evald
+ * processes share.  A third backend is one more file filling the table in
+ * store_backend.h, and every backend keeps this contract:
  *
  *  - Durability: a write returns only after it is on stable storage, so
  *    an answered request survives kill -9 of evald and a power cut.
@@ -16,19 +18,25 @@
  *  - Results: 0 (STORE_OK), STORE_NOTFOUND, STORE_EXISTS, STORE_ABORTED
  *    (see store_moments_update), or a failure (STORE_ERR, STORE_FULL when
  *    out of space, STORE_TOOBIG for a value past the backend's size limit,
- *    STORE_BUSY from store_open) with a one-line message in errbuf (at
- *    least 256 bytes).  The handlers map these to HTTP statuses.
+ *    STORE_BUSY from store_open, STORE_UNAVAILABLE while a database server
+ *    cannot be reached: worth retrying, the call wrote nothing or, when the
+ *    connection broke during its commit, may have) with a one-line message
+ *    in errbuf (at least 256 bytes).  The handlers map these to HTTP
+ *    statuses.
  *  - Threads: every call is safe from any thread at once.  A callback
  *    (fn) may run with the store locked: it must not call the store, and
  *    the pointers in the record it is handed are valid only during the
  *    call.  Listing functions hand fn one record at a time, in the order
- *    stated, and stop (returning STORE_OK) when it returns nonzero, so a
- *    caller bounds its own memory.
- *  - Ownership: one open store owns its data: a second store_open of it,
- *    from any process, fails with STORE_BUSY until the first is closed. */
+ *    stated (names in byte order), and stop (returning STORE_OK) when it
+ *    returns nonzero, so a caller bounds its own memory.
+ *  - Ownership: an embedded store is owned by one open store: a second
+ *    store_open of its directory, from any process, fails with STORE_BUSY
+ *    until the first is closed.  A database server's store is shared on
+ *    purpose: any number of evald processes may open it at once. */
 #ifndef EVALD_STORE_H
 #define EVALD_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct store store;
@@ -42,10 +50,29 @@ enum {
 	STORE_TOOBIG = -5,  /* a value is larger than the store keeps */
 	STORE_BUSY = -6,    /* store_open: another process has the directory */
 	STORE_ABORTED = -7, /* store_moments_update: fn said no */
+	STORE_UNAVAILABLE = -8, /* the database server cannot be reached */
 };
 
-int store_open(const char *dir, store **out, char *errbuf);
+/* url: sqlite:DIR or a plain DIR (the embedded store in DIR, which must
+ * exist), or a libpq URI postgresql://... or postgres://....  A database
+ * server that is down does not fail the open: the store connects when it
+ * can, answering STORE_UNAVAILABLE until then.  conns: how many threads
+ * may use a server's store at once (connections kept; 0 for a default);
+ * store_open is store_open_conns with 0. */
+int store_open(const char *url, store **out, char *errbuf);
+int store_open_conns(const char *url, int conns, store **out, char *errbuf);
 void store_close(store *st);
+/* STORE_OK when the store can serve now, else why not (for /readyz). */
+int store_ping(store *st, char *errbuf);
+/* DIR of a sqlite:DIR URL or a plain DIR, or NULL for another scheme. */
+const char *store_url_dir(const char *url);
+/* url as it may be logged: a password in it replaced by "***". */
+void store_url_redact(const char *url, char *buf, size_t len);
+/* Copy every series point and named moments record of src into st,
+ * keeping their times and versions and each series' order, as one
+ * transaction of st: all or nothing (evald --migrate-from).  STORE_ERR
+ * when st's backend cannot take a copy. */
+int store_import(store *st, store *src, char *errbuf);
 
 /* ----- series: (series, step?, labels?, value, ts) points */
 typedef struct store_point {

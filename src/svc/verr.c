@@ -62,6 +62,8 @@ const verr_def verr_table[E__COUNT] = {
 	[E_NOT_READY] = {E_NOT_READY, "not_ready", 503, 1},
 	[E_SHUTTING_DOWN] = {E_SHUTTING_DOWN, "shutting_down", 503, 1},
 	[E_NO_ENTROPY] = {E_NO_ENTROPY, "no_entropy", 503, 1},
+	[E_STORE_UNAVAILABLE] = {E_STORE_UNAVAILABLE, "store_unavailable", 503,
+				 2},
 	[E_STORAGE_FULL] = {E_STORAGE_FULL, "storage_full", 507, 0},
 };
 

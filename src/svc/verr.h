@@ -70,6 +70,7 @@ typedef enum verr_code {
 	E_NOT_READY,
 	E_SHUTTING_DOWN,
 	E_NO_ENTROPY,
+	E_STORE_UNAVAILABLE,
 	/* 507 */
 	E_STORAGE_FULL,
 	E__COUNT

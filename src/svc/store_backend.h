@@ -1,0 +1,54 @@
+/* store_backend.h - what a store backend gives store.c: one table of its
+ * functions, reached through the first member of its own store record.
+ *
+ * Each backend's record starts with `store base` (base.ops its table), so
+ * store.c calls st->ops->fn(st, ...) and the backend casts st back to its
+ * own type.  The functions keep the contract at the top of store.h. */
+#ifndef EVALD_STORE_BACKEND_H
+#define EVALD_STORE_BACKEND_H
+
+#include "store.h"
+
+typedef struct store_ops {
+	const char *name; /* "sqlite", "postgresql": for messages */
+	void (*close)(store *st);
+	int (*ping)(store *st, char *errbuf);
+	int (*series_append)(store *st, const char *series,
+			     const store_point *p, char *errbuf);
+	int (*series_list)(store *st,
+			   int (*fn)(void *ctx, const store_series_info *si),
+			   void *ctx, char *errbuf);
+	int (*series_points)(store *st, const char *series, double since,
+			     int64_t limit,
+			     int (*fn)(void *ctx, const store_point *p),
+			     void *ctx, char *errbuf);
+	int (*series_latest)(store *st,
+			     void (*fn)(void *ctx, const char *series,
+					int has_value, double value),
+			     void *ctx, char *errbuf);
+	int (*moments_put)(store *st, store_moments *m, char *errbuf);
+	int (*moments_create)(store *st, store_moments *m, char *errbuf);
+	int (*moments_get)(store *st, store_kind kind, const char *name,
+			   int with_data, store_moments *m, char *errbuf);
+	int (*moments_list)(store *st, store_kind kind,
+			    int (*fn)(void *ctx, const store_moments *m),
+			    void *ctx, char *errbuf);
+	int (*moments_update)(store *st, store_kind kind, const char *name,
+			      int (*fn)(void *ctx, store_moments *m), void *ctx,
+			      char *errbuf);
+	int (*moments_delete)(store *st, store_kind kind, const char *name,
+			      char *errbuf);
+	/* NULL when the backend cannot be a --migrate-from target. */
+	int (*import)(store *st, store *src, char *errbuf);
+} store_ops;
+
+struct store {
+	const store_ops *ops;
+};
+
+/* The backends' openers, for store.c.  dir: a directory; conninfo: a
+ * libpq connection URI; conns: connections to keep (at least 1). */
+int store_sqlite_open(const char *dir, store **out, char *errbuf);
+int store_pg_open(const char *conninfo, int conns, store **out, char *errbuf);
+
+#endif

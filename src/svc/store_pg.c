@@ -1,0 +1,1383 @@
+/* store_pg.c - the store on PostgreSQL (see store.h): one database shared
+ * by any number of evald processes, each with a pool of connections.
+ *
+ * Every call takes a connection from the pool for its whole transaction
+ * (a connection has one), so calls from different threads run side by
+ * side.  Durability is the server's commit (synchronous_commit on, which
+ * a session that finds it off turns back on); atomicity is one
+ * transaction per call; store_moments_update reads its row with SELECT
+ * ... FOR UPDATE, which makes a writer in any other process wait for our
+ * commit and then read what we wrote.  Nothing is locked beyond rows: two
+ * evald on one database is the point of this backend.
+ *
+ * The server may be down when evald starts, or go away and come back:
+ * connections are made when a call needs one, a call that cannot get one
+ * answers STORE_UNAVAILABLE, and a pooled connection the server closed
+ * (its socket is readable while it sits idle: the server's goodbye) is
+ * dropped before use, so a restart costs no failed request.
+ *
+ * The schema is versioned in the table schema_version: migrations[i]
+ * brings a database from version i to i+1.  The first connection applies
+ * the missing ones in one transaction under an advisory lock, so replicas
+ * starting at once migrate one after the other and the later ones find
+ * nothing to do.  Values travel in binary (exact doubles); mean and
+ * second are bytea of native doubles, as the SQLite backend keeps them. */
+#include <endian.h>
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ids.h"
+#include "log.h"
+#include "store.h"
+#include "store_backend.h"
+
+/* Seconds a call waits for a free connection before STORE_UNAVAILABLE,
+ * and a /readyz probe before it trusts the last connect instead. */
+#define POOL_WAIT_S 30
+#define PING_WAIT_S 2
+/* Seconds between connects while the server is down. */
+#define RETRY_S 0.5
+/* A bind message (all of a write's values) must stay under the server's
+ * 1 GB; keep a margin for the rest of it. */
+#define PG_MAX_VALUE ((int64_t)(1 << 30) - (1 << 20))
+/* pg_advisory_xact_lock key of migrations: "evald" in ASCII. */
+#define SCHEMA_LOCK "435728135268"
+
+/* Type oids of the parameters (pg_type.h is the server's header). */
+#define OID_BYTEA  17
+#define OID_INT8   20
+#define OID_TEXT   25
+#define OID_FLOAT8 701
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the schema of the SQLite backend's version 3.  Names
+	 * sort in byte order (COLLATE "C") as SQLite's do, whatever the
+	 * database's locale; the moments are stored uncompressed, as
+	 * doubles do not compress and d x d of them would be tried. */
+	"CREATE TABLE series_points ("
+	"  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  series TEXT COLLATE \"C\" NOT NULL,"
+	"  step BIGINT,"
+	"  labels TEXT,"
+	"  value DOUBLE PRECISION,"
+	"  ts DOUBLE PRECISION NOT NULL);"
+	"CREATE INDEX series_points_by_series ON series_points(series, id);"
+	"CREATE TABLE moments ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('reference', 'stream')),"
+	"  name TEXT COLLATE \"C\" NOT NULL,"
+	"  n BIGINT NOT NULL,"
+	"  d BIGINT NOT NULL,"
+	"  created DOUBLE PRECISION NOT NULL,"
+	"  updated DOUBLE PRECISION NOT NULL,"
+	"  version BIGINT NOT NULL DEFAULT 0,"
+	"  mean BYTEA NOT NULL,"
+	"  second BYTEA NOT NULL,"
+	"  PRIMARY KEY (kind, name));"
+	"ALTER TABLE moments ALTER COLUMN mean SET STORAGE EXTERNAL,"
+	"  ALTER COLUMN second SET STORAGE EXTERNAL;",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+#define MOMENTS_META "kind, name, n, d, created, updated, version"
+
+/* The prepared statements every connection has, by index. */
+enum {
+	S_APPEND,
+	S_SERIES_LIST,
+	S_POINTS,
+	S_SERIES_ANY,
+	S_LATEST,
+	S_PUT,
+	S_INSERT,
+	S_GET,
+	S_GET_DATA,
+	S_GET_LOCKED,
+	S_LIST,
+	S_UPDATE,
+	S_DELETE,
+	S_PING,
+	S__COUNT
+};
+
+#define T OID_TEXT
+#define I OID_INT8
+#define F OID_FLOAT8
+#define B OID_BYTEA
+static const struct {
+	const char *sql;
+	int n;
+	Oid types[9];
+} stmts[S__COUNT] = {
+	[S_APPEND] = {"INSERT INTO series_points(series, step, labels, value, "
+		      "ts) VALUES ($1, $2, $3, $4, $5)",
+		      5,
+		      {T, I, T, F, F}},
+	[S_SERIES_LIST] = {"SELECT s.series, s.cnt, p.step, p.value, p.ts, "
+			   "p.labels FROM (SELECT series, COUNT(*) AS cnt, "
+			   "MAX(id) AS last FROM series_points GROUP BY "
+			   "series) s JOIN series_points p ON p.id = s.last "
+			   "ORDER BY s.series",
+			   0,
+			   {0}},
+	[S_POINTS] = {"SELECT step, value, ts, labels FROM series_points "
+		      "WHERE series = $1 AND ts > $2 ORDER BY id LIMIT $3",
+		      3,
+		      {T, F, I}},
+	[S_SERIES_ANY] = {"SELECT 1 FROM series_points WHERE series = $1 "
+			  "LIMIT 1",
+			  1,
+			  {T}},
+	[S_LATEST] = {"SELECT p.series, p.value FROM series_points p JOIN "
+		      "(SELECT MAX(id) AS last FROM series_points GROUP BY "
+		      "series) s ON p.id = s.last ORDER BY p.series",
+		      0,
+		      {0}},
+	[S_PUT] = {"INSERT INTO moments(" MOMENTS_META ", mean, second) "
+		   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+		   "ON CONFLICT (kind, name) DO UPDATE SET n = EXCLUDED.n, "
+		   "d = EXCLUDED.d, created = EXCLUDED.created, "
+		   "updated = EXCLUDED.updated, version = EXCLUDED.version, "
+		   "mean = EXCLUDED.mean, second = EXCLUDED.second",
+		   9,
+		   {T, T, I, I, F, F, I, B, B}},
+	[S_INSERT] = {"INSERT INTO moments(" MOMENTS_META ", mean, second) "
+		      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		      9,
+		      {T, T, I, I, F, F, I, B, B}},
+	[S_GET] = {"SELECT " MOMENTS_META " FROM moments WHERE kind = $1 AND "
+		   "name = $2",
+		   2,
+		   {T, T}},
+	[S_GET_DATA] = {"SELECT " MOMENTS_META ", mean, second FROM moments "
+			"WHERE kind = $1 AND name = $2",
+			2,
+			{T, T}},
+	[S_GET_LOCKED] = {"SELECT " MOMENTS_META ", mean, second FROM "
+			  "moments WHERE kind = $1 AND name = $2 FOR UPDATE",
+			  2,
+			  {T, T}},
+	[S_LIST] = {"SELECT " MOMENTS_META " FROM moments WHERE kind = $1 "
+		    "ORDER BY name",
+		    1,
+		    {T}},
+	[S_UPDATE] = {"UPDATE moments SET n = $3, updated = $4, version = $5, "
+		      "mean = $6, second = $7 WHERE kind = $1 AND name = $2",
+		      7,
+		      {T, T, I, F, I, B, B}},
+	[S_DELETE] = {"DELETE FROM moments WHERE kind = $1 AND name = $2",
+		      2,
+		      {T, T}},
+	[S_PING] = {"SELECT 1", 0, {0}},
+};
+#undef T
+#undef I
+#undef F
+#undef B
+
+static const char *const kind_names[] = {
+	[STORE_REFERENCE] = "reference",
+	[STORE_STREAM] = "stream",
+};
+
+typedef struct pg_conn {
+	PGconn *c; /* NULL: not connected */
+	int busy;  /* handed to a call */
+} pg_conn;
+
+typedef struct pg_store {
+	store base;
+	char *conninfo;
+	pthread_mutex_t mu;   /* the busy flags */
+	pthread_cond_t freed; /* a connection was handed back */
+	int nconns;
+	pg_conn *conns;
+	pthread_mutex_t schema_mu; /* one migration at a time here */
+	atomic_int schema_ok;	   /* the schema is this evald's */
+	atomic_int down;	   /* the last connect failed (logged) */
+	/* While down: the reason, and when the next connect may be tried
+	 * (CLOCK_MONOTONIC seconds); under mu. */
+	char why[200];
+	double retry_at;
+} pg_store;
+
+static const store_ops pg_ops;
+
+/* Parameters of one statement; numbers are kept here in network order,
+ * so a pg_params is filled in place and never copied. */
+typedef struct pg_params {
+	int n;
+	const char *v[9];
+	int len[9];
+	int fmt[9];
+	uint64_t num[9];
+} pg_params;
+
+static void p_text(pg_params *p, const char *s)
+{
+	p->v[p->n] = s;
+	p->len[p->n] = 0;
+	p->fmt[p->n++] = 0;
+}
+
+static void p_null(pg_params *p)
+{
+	p_text(p, NULL);
+}
+
+static void p_i64(pg_params *p, int64_t x)
+{
+	p->num[p->n] = htobe64((uint64_t)x);
+	p->v[p->n] = (const char *)&p->num[p->n];
+	p->len[p->n] = 8;
+	p->fmt[p->n++] = 1;
+}
+
+static void p_f64(pg_params *p, double x)
+{
+	uint64_t u;
+	memcpy(&u, &x, sizeof u);
+	p_i64(p, (int64_t)u);
+}
+
+/* count doubles as bytea; NULL as an empty one. */
+static void p_doubles(pg_params *p, const double *v, int64_t count)
+{
+	p->v[p->n] = v ? (const char *)v : "";
+	p->len[p->n] = v ? (int)(count * (int64_t)sizeof(double)) : 0;
+	p->fmt[p->n++] = 1;
+}
+
+static int64_t r_i64(const PGresult *r, int col)
+{
+	uint64_t u;
+	memcpy(&u, PQgetvalue(r, 0, col), sizeof u);
+	return (int64_t)be64toh(u);
+}
+
+static double r_f64(const PGresult *r, int col)
+{
+	uint64_t u = (uint64_t)r_i64(r, col);
+	double x;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
+static int r_null(const PGresult *r, int col)
+{
+	return PQgetisnull(r, 0, col);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* libpq's messages end in a newline and may span lines: keep one. */
+static void one_line(char *buf, size_t len, const char *msg)
+{
+	snprintf(buf, len, "%s", msg && *msg ? msg : "unknown error");
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = *(p + 1) ? ' ' : '\0';
+}
+
+/* The server's SQLSTATEs that say "try again" rather than "this request
+ * is wrong": connection trouble, shutdown and start-up, too many
+ * connections, a read-only server (a standby after failover), and a
+ * transaction the server gave up on to resolve a conflict. */
+static int transient(const char *state)
+{
+	static const char *const codes[] = {"57P01", "57P02", "57P03", "53300",
+					    "25006", "40001", "40P01"};
+	if (!state)
+		return 0;
+	if (!strncmp(state, "08", 2))
+		return 1;
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+		if (!strcmp(state, codes[i]))
+			return 1;
+	return 0;
+}
+
+/* What the failed res (NULL: the connection's own error) means, with its
+ * message in errbuf. */
+static int pg_fail(PGconn *c, const PGresult *res, char *errbuf)
+{
+	const char *state =
+		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	char why[200];
+
+	one_line(why, sizeof why, msg && *msg ? msg : PQerrorMessage(c));
+	if (PQstatus(c) != CONNECTION_OK || transient(state)) {
+		snprintf(errbuf, 256, "store: PostgreSQL is unavailable: %s",
+			 why);
+		return STORE_UNAVAILABLE;
+	}
+	snprintf(errbuf, 256, "store: %s", why);
+	if (state && !strcmp(state, "23505"))
+		return STORE_EXISTS;
+	if (state && !strcmp(state, "53100"))
+		return STORE_FULL;
+	if (state && !strcmp(state, "54000"))
+		return STORE_TOOBIG;
+	return STORE_ERR;
+}
+
+/* Run sql (no parameters) that returns no rows to keep. */
+static int exec(PGconn *c, const char *sql, char *errbuf)
+{
+	PGresult *res = PQexec(c, sql);
+	ExecStatusType s = PQresultStatus(res);
+	int r = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK
+			? STORE_OK
+			: pg_fail(c, res, errbuf);
+	PQclear(res);
+	return r;
+}
+
+/* COMMIT, which answers ROLLBACK (not an error) for a transaction that
+ * failed: only a "COMMIT" tag is a commit. */
+static int commit(PGconn *c, char *errbuf)
+{
+	PGresult *res = PQexec(c, "COMMIT");
+	int r = STORE_OK;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		r = pg_fail(c, res, errbuf);
+	else if (strcmp(PQcmdStatus(res), "COMMIT")) {
+		snprintf(errbuf, 256, "store: the transaction was rolled back");
+		r = STORE_ERR;
+	}
+	PQclear(res);
+	return r;
+}
+
+static void rollback(PGconn *c)
+{
+	PQclear(PQexec(c, "ROLLBACK"));
+}
+
+static void stmt_name(char *buf, size_t len, int s)
+{
+	snprintf(buf, len, "evald_%d", s);
+}
+
+/* Run prepared statement s to completion; *changed (when not NULL) gets
+ * the rows it wrote. */
+static int run(PGconn *c, int s, const pg_params *p, int64_t *changed,
+	       char *errbuf)
+{
+	char name[32];
+	PGresult *res;
+	ExecStatusType st;
+	int r = STORE_OK;
+
+	stmt_name(name, sizeof name, s);
+	res = PQexecPrepared(c, name, p ? p->n : 0, p ? p->v : NULL,
+			     p ? p->len : NULL, p ? p->fmt : NULL, 1);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		r = pg_fail(c, res, errbuf);
+	else if (changed)
+		*changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return r;
+}
+
+/* Run prepared statement s and hand its rows one at a time (single-row
+ * mode: a listing is never held whole) to row(ctx, res), reading row 0,
+ * until it returns nonzero; the rest is read and dropped so the
+ * connection is ready for the next statement.  *count (when not NULL)
+ * gets the rows handed. */
+static int rows(PGconn *c, int s, const pg_params *p,
+		int (*row)(void *ctx, const PGresult *res), void *ctx,
+		int64_t *count, char *errbuf)
+{
+	char name[32];
+	PGresult *res;
+	int64_t n = 0;
+	int r = STORE_OK, stop = 0;
+
+	stmt_name(name, sizeof name, s);
+	if (!PQsendQueryPrepared(c, name, p ? p->n : 0, p ? p->v : NULL,
+				 p ? p->len : NULL, p ? p->fmt : NULL, 1)) {
+		r = pg_fail(c, NULL, errbuf);
+		goto out;
+	}
+	PQsetSingleRowMode(c);
+	while ((res = PQgetResult(c))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_SINGLE_TUPLE) {
+			if (!stop && r == STORE_OK) {
+				n++;
+				stop = row(ctx, res) != 0;
+			}
+		} else if (st != PGRES_TUPLES_OK && r == STORE_OK) {
+			r = pg_fail(c, res, errbuf);
+		}
+		PQclear(res);
+	}
+out:
+	if (count)
+		*count = n;
+	return r;
+}
+
+/* ------------------------------------------------------------ the pool */
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void note_down(pg_store *ps, const char *why)
+{
+	char esc[300];
+	pthread_mutex_lock(&ps->mu);
+	snprintf(ps->why, sizeof ps->why, "%s", why);
+	ps->retry_at = mono_s() + RETRY_S;
+	pthread_mutex_unlock(&ps->mu);
+	if (!atomic_exchange(&ps->down, 1))
+		log_msg(LOG_WARN, "event=store_unavailable reason=%s",
+			log_esc(esc, sizeof esc, why));
+}
+
+static void note_up(pg_store *ps)
+{
+	if (atomic_exchange(&ps->down, 0))
+		log_msg(LOG_INFO, "event=store_reconnected");
+}
+
+/* Bring the database to this evald's schema (see the top of the file). */
+static int migrate(pg_store *ps, PGconn *c, char *errbuf)
+{
+	char sql[96];
+	PGresult *res;
+	int version, r;
+
+	pthread_mutex_lock(&ps->schema_mu);
+	if (atomic_load(&ps->schema_ok)) {
+		pthread_mutex_unlock(&ps->schema_mu);
+		return STORE_OK;
+	}
+	if ((r = exec(c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = exec(c, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")",
+		      errbuf)))
+		goto fail;
+	/* Looked up rather than CREATE ... IF NOT EXISTS: a role that may
+	 * not create tables can still use a database at the latest
+	 * version. */
+	res = PQexec(c, "SELECT to_regclass('schema_version') IS NULL");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		r = pg_fail(c, res, errbuf);
+		PQclear(res);
+		goto fail;
+	}
+	version = !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (version && (r = exec(c,
+				 "CREATE TABLE schema_version ("
+				 "version INTEGER NOT NULL)",
+				 errbuf)))
+		goto fail;
+	res = PQexec(c, "SELECT coalesce(max(version), 0) FROM "
+			"schema_version");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		r = pg_fail(c, res, errbuf);
+		PQclear(res);
+		goto fail;
+	}
+	version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (version > NMIGRATIONS) {
+		snprintf(errbuf, 256,
+			 "store: database schema version %d is newer than "
+			 "this evald (%d); upgrade evald",
+			 version, NMIGRATIONS);
+		r = STORE_ERR;
+		goto fail;
+	}
+	snprintf(sql, sizeof sql,
+		 "DELETE FROM schema_version; INSERT INTO schema_version "
+		 "VALUES (%d)",
+		 NMIGRATIONS);
+	for (int v = version; v < NMIGRATIONS; v++)
+		if ((r = exec(c, migrations[v], errbuf)))
+			goto fail;
+	if (version < NMIGRATIONS && (r = exec(c, sql, errbuf)))
+		goto fail;
+	if ((r = commit(c, errbuf)))
+		goto out;
+	atomic_store(&ps->schema_ok, 1);
+	goto out;
+fail:
+	rollback(c);
+out:
+	pthread_mutex_unlock(&ps->schema_mu);
+	return r;
+}
+
+/* Make a session fit for use: durable commits, the schema, the
+ * statements. */
+static int setup(pg_store *ps, PGconn *c, char *errbuf)
+{
+	char name[32];
+	int r;
+
+	/* A commit must be on disk before it is answered: a role or
+	 * database that turned that off is overruled for our writes. */
+	PGresult *res = PQexec(c, "SHOW synchronous_commit");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		r = pg_fail(c, res, errbuf);
+		PQclear(res);
+		return r;
+	}
+	r = !strcmp(PQgetvalue(res, 0, 0), "off")
+		    ? exec(c, "SET synchronous_commit TO on", errbuf)
+		    : STORE_OK;
+	PQclear(res);
+	if (r || (r = migrate(ps, c, errbuf)))
+		return r;
+	for (int s = 0; s < S__COUNT; s++) {
+		stmt_name(name, sizeof name, s);
+		res = PQprepare(c, name, stmts[s].sql, stmts[s].n,
+				stmts[s].types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			r = pg_fail(c, res, errbuf);
+		PQclear(res);
+		if (r)
+			return r;
+	}
+	return STORE_OK;
+}
+
+/* The server's notices ("relation ... already exists, skipping") go to
+ * the debug log, not as bare lines into stderr's logfmt. */
+static void notice(void *arg, const char *msg)
+{
+	char line[300], esc[400];
+	one_line(line, sizeof line, msg);
+	log_msg(LOG_DEBUG, "event=store_notice message=%s",
+		log_esc(esc, sizeof esc, line));
+}
+
+static int pg_connect(pg_store *ps, pg_conn *pc, char *errbuf)
+{
+	/* Defaults before dbname, so the URL's own settings win: a dead
+	 * host fails a connect in 5 s, and a connection to a host that went
+	 * away (no FIN, no RST) is found dead by keepalives in about a
+	 * minute instead of the kernel's two hours. */
+	static const char *const keys[] = {
+		"connect_timeout",  "keepalives",
+		"keepalives_idle",  "keepalives_interval",
+		"keepalives_count", "application_name",
+		"dbname",	    NULL};
+	const char *vals[] = {"5", "1",	    "30",	  "10",
+			      "3", "evald", ps->conninfo, NULL};
+	char why[200];
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	int r;
+
+	if (!c) {
+		snprintf(errbuf, 256, "store: out of memory");
+		return STORE_ERR;
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		one_line(why, sizeof why, PQerrorMessage(c));
+		PQfinish(c);
+		snprintf(errbuf, 256, "store: PostgreSQL is unavailable: %s",
+			 why);
+		note_down(ps, why);
+		return STORE_UNAVAILABLE;
+	}
+	PQsetNoticeProcessor(c, notice, NULL);
+	if ((r = setup(ps, c, errbuf)) != STORE_OK) {
+		PQfinish(c);
+		if (r == STORE_UNAVAILABLE) {
+			const char *w = strstr(errbuf, "unavailable: ");
+			note_down(ps, w ? w + 13 : errbuf);
+		}
+		return r;
+	}
+	note_up(ps);
+	pc->c = c;
+	return STORE_OK;
+}
+
+/* An idle connection has nothing to say: input waiting on one is the
+ * server hanging up (a shutdown's FATAL message, then end of file). */
+static int idle_usable(PGconn *c)
+{
+	struct pollfd pfd = {.fd = PQsocket(c), .events = POLLIN};
+	if (PQstatus(c) != CONNECTION_OK ||
+	    PQtransactionStatus(c) != PQTRANS_IDLE || pfd.fd < 0)
+		return 0;
+	return poll(&pfd, 1, 0) == 0;
+}
+
+static void pool_put(pg_store *ps, pg_conn *pc, int r)
+{
+	/* After trouble the connection may be fine or half-dead, or in a
+	 * transaction: a new one costs a few milliseconds, a bad one a
+	 * failed request. */
+	if (pc->c &&
+	    (r == STORE_UNAVAILABLE || PQstatus(pc->c) != CONNECTION_OK ||
+	     PQtransactionStatus(pc->c) != PQTRANS_IDLE)) {
+		PQfinish(pc->c);
+		pc->c = NULL;
+	}
+	pthread_mutex_lock(&ps->mu);
+	pc->busy = 0;
+	pthread_cond_signal(&ps->freed);
+	pthread_mutex_unlock(&ps->mu);
+}
+
+/* A free connection, waiting up to wait_s for one; NULL past that. */
+static pg_conn *pool_take(pg_store *ps, int wait_s)
+{
+	struct timespec until;
+	pg_conn *pc = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_s;
+	pthread_mutex_lock(&ps->mu);
+	while (!pc) {
+		/* A connected one first: connecting costs round trips. */
+		for (int i = 0; i < ps->nconns && !pc; i++)
+			if (!ps->conns[i].busy && ps->conns[i].c)
+				pc = &ps->conns[i];
+		for (int i = 0; i < ps->nconns && !pc; i++)
+			if (!ps->conns[i].busy)
+				pc = &ps->conns[i];
+		if (!pc && pthread_cond_timedwait(&ps->freed, &ps->mu,
+						  &until) == ETIMEDOUT)
+			break;
+	}
+	if (pc)
+		pc->busy = 1;
+	pthread_mutex_unlock(&ps->mu);
+	return pc;
+}
+
+/* Right after a failed connect, the next call fails at once with its
+ * reason instead of trying again: a server that is down is not asked
+ * by every thread, and a host that does not answer does not hold each
+ * one for connect_timeout. */
+static int connect_later(pg_store *ps, char *errbuf)
+{
+	int later = 0;
+	if (!atomic_load(&ps->down))
+		return 0;
+	pthread_mutex_lock(&ps->mu);
+	if (mono_s() < ps->retry_at) {
+		snprintf(errbuf, 256, "store: PostgreSQL is unavailable: %s",
+			 ps->why);
+		later = 1;
+	}
+	pthread_mutex_unlock(&ps->mu);
+	return later;
+}
+
+/* Make the taken pc connected and fit for use, or hand it back. */
+static int pool_ready(pg_store *ps, pg_conn *pc, char *errbuf)
+{
+	int r;
+	if (pc->c && !idle_usable(pc->c)) {
+		PQfinish(pc->c);
+		pc->c = NULL;
+	}
+	if (!pc->c && connect_later(ps, errbuf)) {
+		pool_put(ps, pc, STORE_UNAVAILABLE);
+		return STORE_UNAVAILABLE;
+	}
+	if (!pc->c && (r = pg_connect(ps, pc, errbuf)) != STORE_OK) {
+		pool_put(ps, pc, r);
+		return r;
+	}
+	return STORE_OK;
+}
+
+/* A connection for one call. */
+static int pool_get(pg_store *ps, pg_conn **out, char *errbuf)
+{
+	pg_conn *pc = pool_take(ps, POOL_WAIT_S);
+	if (!pc) {
+		snprintf(errbuf, 256,
+			 "store: all %d PostgreSQL connections stayed busy "
+			 "for %d s",
+			 ps->nconns, POOL_WAIT_S);
+		return STORE_UNAVAILABLE;
+	}
+	*out = pc;
+	return pool_ready(ps, pc, errbuf);
+}
+
+static void pg_close(store *base)
+{
+	pg_store *ps = (pg_store *)base;
+	if (!ps)
+		return;
+	for (int i = 0; i < ps->nconns; i++)
+		PQfinish(ps->conns[i].c);
+	free(ps->conns);
+	free(ps->conninfo);
+	pthread_cond_destroy(&ps->freed);
+	pthread_mutex_destroy(&ps->mu);
+	pthread_mutex_destroy(&ps->schema_mu);
+	free(ps);
+}
+
+int store_pg_open(const char *conninfo, int conns, store **out, char *errbuf)
+{
+	char *err = NULL, why[200];
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+	pthread_condattr_t ca;
+	pg_store *ps;
+	pg_conn *pc;
+	int r;
+
+	*out = NULL;
+	if (!opts) {
+		one_line(why, sizeof why, err ? err : "out of memory");
+		PQfreemem(err);
+		snprintf(errbuf, 256, "store: not a PostgreSQL URL: %s", why);
+		return STORE_ERR;
+	}
+	PQconninfoFree(opts);
+	ps = calloc(1, sizeof *ps);
+	if (!ps || !(ps->conninfo = strdup(conninfo)) ||
+	    !(ps->conns = calloc((size_t)conns, sizeof *ps->conns))) {
+		if (ps)
+			free(ps->conninfo);
+		free(ps);
+		snprintf(errbuf, 256, "store: out of memory");
+		return STORE_ERR;
+	}
+	ps->base.ops = &pg_ops;
+	ps->nconns = conns;
+	pthread_mutex_init(&ps->mu, NULL);
+	pthread_mutex_init(&ps->schema_mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ps->freed, &ca);
+	pthread_condattr_destroy(&ca);
+	/* Connect once now: a database that answers must have a schema this
+	 * evald can use, or start-up fails; one that does not answer is
+	 * waited for (STORE_UNAVAILABLE until it does). */
+	r = pool_get(ps, &pc, errbuf);
+	if (r == STORE_OK)
+		pool_put(ps, pc, r);
+	else if (r != STORE_UNAVAILABLE) {
+		pg_close(&ps->base);
+		return r;
+	}
+	errbuf[0] = '\0';
+	*out = &ps->base;
+	return STORE_OK;
+}
+
+static int pg_ping(store *base, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_conn *pc = pool_take(ps, PING_WAIT_S);
+	int r;
+
+	/* Every connection busy serving: the last connect tells. */
+	if (!pc) {
+		if (!atomic_load(&ps->down))
+			return STORE_OK;
+		snprintf(errbuf, 256,
+			 "store: PostgreSQL is unavailable (the last connect "
+			 "failed)");
+		return STORE_UNAVAILABLE;
+	}
+	if ((r = pool_ready(ps, pc, errbuf)))
+		return r;
+	r = run(pc->c, S_PING, NULL, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* ------------------------------------------------------------ series */
+
+static int pg_series_append(store *base, const char *series,
+			    const store_point *p, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+
+	p_text(&q, series);
+	if (p->has_step)
+		p_i64(&q, p->step);
+	else
+		p_null(&q);
+	if (p->labels)
+		p_text(&q, p->labels);
+	else
+		p_null(&q);
+	if (p->has_value)
+		p_f64(&q, p->value);
+	else
+		p_null(&q);
+	p_f64(&q, p->ts);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = run(pc->c, S_APPEND, &q, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* The point in columns col.. (step, value, ts, labels) of res's row; its
+ * labels point into res. */
+static void point_row(const PGresult *res, int col, store_point *p)
+{
+	p->has_step = !r_null(res, col);
+	p->step = p->has_step ? r_i64(res, col) : 0;
+	p->has_value = !r_null(res, col + 1);
+	p->value = p->has_value ? r_f64(res, col + 1) : 0.0;
+	p->ts = r_f64(res, col + 2);
+	p->labels = r_null(res, col + 3) ? NULL : PQgetvalue(res, 0, col + 3);
+}
+
+typedef struct series_to {
+	int (*fn)(void *ctx, const store_series_info *si);
+	void *ctx;
+} series_to;
+
+static int series_info_row(void *ctx, const PGresult *res)
+{
+	series_to *t = ctx;
+	store_series_info si;
+	si.name = PQgetvalue(res, 0, 0);
+	si.points = r_i64(res, 1);
+	point_row(res, 2, &si.latest);
+	return t->fn(t->ctx, &si);
+}
+
+static int pg_series_list(store *base,
+			  int (*fn)(void *ctx, const store_series_info *si),
+			  void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	series_to t = {fn, ctx};
+	pg_conn *pc;
+	int r;
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_SERIES_LIST, NULL, series_info_row, &t, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+typedef struct point_to {
+	int (*fn)(void *ctx, const store_point *p);
+	void *ctx;
+} point_to;
+
+static int point_row_to(void *ctx, const PGresult *res)
+{
+	point_to *t = ctx;
+	store_point p;
+	point_row(res, 0, &p);
+	return t->fn(t->ctx, &p);
+}
+
+static int any_row(void *ctx, const PGresult *res)
+{
+	return 1;
+}
+
+static int pg_series_points(store *base, const char *series, double since,
+			    int64_t limit,
+			    int (*fn)(void *ctx, const store_point *p),
+			    void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	point_to t = {fn, ctx};
+	pg_params q = {0};
+	pg_conn *pc;
+	int64_t n = 0;
+	int r;
+
+	p_text(&q, series);
+	p_f64(&q, since);
+	if (limit >= 0)
+		p_i64(&q, limit);
+	else
+		p_null(&q); /* LIMIT NULL: all, as SQLite's LIMIT -1 */
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_POINTS, &q, point_row_to, &t, &n, errbuf);
+	if (r == STORE_OK && n == 0 && since < 0) {
+		/* Distinguish an empty answer from an unknown series. */
+		q.n = 1;
+		r = rows(pc->c, S_SERIES_ANY, &q, any_row, NULL, &n, errbuf);
+		if (r == STORE_OK && n == 0)
+			r = STORE_NOTFOUND;
+	}
+	pool_put(ps, pc, r);
+	return r;
+}
+
+typedef struct latest_to {
+	void (*fn)(void *ctx, const char *series, int has_value, double value);
+	void *ctx;
+} latest_to;
+
+static int latest_row(void *ctx, const PGresult *res)
+{
+	latest_to *t = ctx;
+	int has = !r_null(res, 1);
+	t->fn(t->ctx, PQgetvalue(res, 0, 0), has, has ? r_f64(res, 1) : 0.0);
+	return 0;
+}
+
+static int pg_series_latest(store *base,
+			    void (*fn)(void *ctx, const char *series,
+				       int has_value, double value),
+			    void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	latest_to t = {fn, ctx};
+	pg_conn *pc;
+	int r;
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_LATEST, NULL, latest_row, &t, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* ------------------------------------------------------------ moments */
+
+/* count doubles of bytea column col, malloc'd; an empty one stands for
+ * zeros when the moments hold no rows (see store_moments_create).  NULL
+ * when it has another size or memory ran out. */
+static double *bytes_copy(const PGresult *res, int col, int64_t count,
+			  int64_t n)
+{
+	int bytes = PQgetlength(res, 0, col);
+	if (bytes == 0 && n == 0)
+		return calloc((size_t)(count ? count : 1), sizeof(double));
+	if (bytes != count * (int64_t)sizeof(double))
+		return NULL;
+	double *d = malloc((size_t)bytes);
+	if (d)
+		memcpy(d, PQgetvalue(res, 0, col), (size_t)bytes);
+	return d;
+}
+
+typedef struct moments_to {
+	store_moments *m; /* a single record (get), or NULL: each to fn */
+	int with_data;
+	int damaged; /* data of the wrong size, or no memory for it */
+	int (*fn)(void *ctx, const store_moments *m);
+	void *ctx;
+} moments_to;
+
+/* The row MOMENTS_META [, mean, second] of res, into c->m or to c's fn. */
+static int moments_row(void *ctx, const PGresult *res)
+{
+	moments_to *c = ctx;
+	store_moments one, *m = c->m ? c->m : &one;
+
+	memset(m, 0, sizeof *m);
+	m->kind = !strcmp(PQgetvalue(res, 0, 0), kind_names[STORE_STREAM])
+			  ? STORE_STREAM
+			  : STORE_REFERENCE;
+	snprintf(m->name, sizeof m->name, "%s", PQgetvalue(res, 0, 1));
+	m->n = r_i64(res, 2);
+	m->d = r_i64(res, 3);
+	m->created = r_f64(res, 4);
+	m->updated = r_f64(res, 5);
+	m->version = r_i64(res, 6);
+	if (c->with_data) {
+		m->mean = bytes_copy(res, 7, m->d, m->n);
+		m->second = bytes_copy(res, 8, m->d * m->d, m->n);
+		if (!m->mean || !m->second) {
+			free(m->mean);
+			free(m->second);
+			m->mean = m->second = NULL;
+			c->damaged = 1;
+		}
+	}
+	if (!c->m)
+		return c->fn(c->ctx, m);
+	return 1;
+}
+
+/* Read (kind, name) into *m with statement s (S_GET, S_GET_DATA or
+ * S_GET_LOCKED). */
+static int moments_get(PGconn *c, int s, store_kind kind, const char *name,
+		       store_moments *m, char *errbuf)
+{
+	moments_to t = {.m = m, .with_data = s != S_GET};
+	pg_params q = {0};
+	int64_t found = 0;
+	int r;
+
+	memset(m, 0, sizeof *m);
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	if ((r = rows(c, s, &q, moments_row, &t, &found, errbuf)))
+		return r;
+	if (!found)
+		return STORE_NOTFOUND;
+	if (t.damaged) {
+		snprintf(errbuf, 256,
+			 "store: %s %.140s is damaged or memory ran out",
+			 kind_names[kind], name);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+static int too_big(const store_moments *m, char *errbuf)
+{
+	if (m->d * m->d * (int64_t)sizeof(double) <= PG_MAX_VALUE)
+		return STORE_OK;
+	snprintf(errbuf, 256,
+		 "store: a value is larger than the store's limit of %lld "
+		 "bytes",
+		 (long long)PG_MAX_VALUE);
+	return STORE_TOOBIG;
+}
+
+static int new_version(store_moments *m, char *errbuf)
+{
+	uint64_t v;
+	if (ids_random(&v, sizeof v) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	/* 63 random bits, never 0 (the version of rows from before it). */
+	m->version = (int64_t)(v >> 1) | 1;
+	return STORE_OK;
+}
+
+/* Write m whole, as it is, with s: S_PUT (replace) or S_INSERT
+ * (STORE_EXISTS when the name is taken). */
+static int moments_write(PGconn *c, int s, const store_moments *m, char *errbuf)
+{
+	pg_params q = {0};
+	int r;
+
+	if ((r = too_big(m, errbuf)))
+		return r;
+	p_text(&q, kind_names[m->kind]);
+	p_text(&q, m->name);
+	p_i64(&q, m->n);
+	p_i64(&q, m->d);
+	p_f64(&q, m->created);
+	p_f64(&q, m->updated);
+	p_i64(&q, m->version);
+	p_doubles(&q, m->mean, m->d);
+	p_doubles(&q, m->second, m->d * m->d);
+	r = run(c, s, &q, NULL, errbuf);
+	if (r == STORE_EXISTS)
+		snprintf(errbuf, 256, "store: %s %.140s exists",
+			 kind_names[m->kind], m->name);
+	return r;
+}
+
+static int write_new(pg_store *ps, int s, store_moments *m, char *errbuf)
+{
+	pg_conn *pc;
+	int r;
+	m->created = m->updated = now_s();
+	if ((r = new_version(m, errbuf)) || (r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = moments_write(pc->c, s, m, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_moments_put(store *base, store_moments *m, char *errbuf)
+{
+	return write_new((pg_store *)base, S_PUT, m, errbuf);
+}
+
+static int pg_moments_create(store *base, store_moments *m, char *errbuf)
+{
+	if (ids_hex128(m->name) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	/* Empty data reads back as zeros (see bytes_copy). */
+	m->n = 0;
+	m->mean = m->second = NULL;
+	return write_new((pg_store *)base, S_INSERT, m, errbuf);
+}
+
+static int pg_moments_get(store *base, store_kind kind, const char *name,
+			  int with_data, store_moments *m, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_conn *pc;
+	int r;
+	memset(m, 0, sizeof *m);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = moments_get(pc->c, with_data ? S_GET_DATA : S_GET, kind, name, m,
+			errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_moments_list(store *base, store_kind kind,
+			   int (*fn)(void *ctx, const store_moments *m),
+			   void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	moments_to t = {.fn = fn, .ctx = ctx};
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+	p_text(&q, kind_names[kind]);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_LIST, &q, moments_row, &t, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_moments_update(store *base, store_kind kind, const char *name,
+			     int (*fn)(void *ctx, store_moments *m), void *ctx,
+			     char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	store_moments m = {0};
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	/* FOR UPDATE: a writer of this row in any process waits here until
+	 * we commit, then reads what we wrote. */
+	if ((r = moments_get(pc->c, S_GET_LOCKED, kind, name, &m, errbuf)))
+		goto rollback;
+	if (fn(ctx, &m) != 0) {
+		r = STORE_ABORTED;
+		goto rollback;
+	}
+	m.updated = now_s();
+	if ((r = new_version(&m, errbuf)) || (r = too_big(&m, errbuf)))
+		goto rollback;
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	p_i64(&q, m.n);
+	p_f64(&q, m.updated);
+	p_i64(&q, m.version);
+	p_doubles(&q, m.mean, m.d);
+	p_doubles(&q, m.second, m.d * m.d);
+	if ((r = run(pc->c, S_UPDATE, &q, NULL, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		goto rollback;
+	goto out;
+rollback:
+	rollback(pc->c);
+out:
+	pool_put(ps, pc, r);
+	free(m.mean);
+	free(m.second);
+	return r;
+}
+
+static int pg_moments_delete(store *base, store_kind kind, const char *name,
+			     char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	int64_t changed = 0;
+	pg_conn *pc;
+	int r;
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = run(pc->c, S_DELETE, &q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
+		r = STORE_NOTFOUND;
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* ------------------------------------------------------------ import */
+
+/* Names collected from a listing, so the source is not called from its
+ * own callback. */
+typedef struct names {
+	char **v;
+	size_t n, cap;
+	int oom;
+} names;
+
+static int names_add(names *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v) {
+			l->oom = 1;
+			return 1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n] = strdup(s))) {
+		l->oom = 1;
+		return 1;
+	}
+	l->n++;
+	return 0;
+}
+
+static void names_free(names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static int series_name(void *ctx, const store_series_info *si)
+{
+	return names_add(ctx, si->name);
+}
+
+static int moments_name(void *ctx, const store_moments *m)
+{
+	return names_add(ctx, m->name);
+}
+
+typedef struct import_to {
+	PGconn *c;
+	const char *series;
+	int r;
+	char *errbuf;
+} import_to;
+
+static int import_point(void *ctx, const store_point *p)
+{
+	import_to *t = ctx;
+	pg_params q = {0};
+	p_text(&q, t->series);
+	if (p->has_step)
+		p_i64(&q, p->step);
+	else
+		p_null(&q);
+	if (p->labels)
+		p_text(&q, p->labels);
+	else
+		p_null(&q);
+	if (p->has_value)
+		p_f64(&q, p->value);
+	else
+		p_null(&q);
+	p_f64(&q, p->ts);
+	t->r = run(t->c, S_APPEND, &q, NULL, t->errbuf);
+	return t->r != STORE_OK;
+}
+
+static int import_moments(PGconn *c, store *src, store_kind kind, char *errbuf)
+{
+	names l = {0};
+	store_moments m;
+	int r;
+
+	if ((r = store_moments_list(src, kind, moments_name, &l, errbuf)))
+		goto out;
+	for (size_t i = 0; i < l.n && !l.oom; i++) {
+		if ((r = store_moments_get(src, kind, l.v[i], 1, &m, errbuf)))
+			goto out;
+		r = moments_write(c, S_INSERT, &m, errbuf);
+		free(m.mean);
+		free(m.second);
+		if (r)
+			goto out;
+	}
+out:
+	if (r == STORE_OK && l.oom) {
+		snprintf(errbuf, 256, "store: out of memory");
+		r = STORE_ERR;
+	}
+	names_free(&l);
+	return r;
+}
+
+static int pg_import(store *base, store *src, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	import_to t = {.errbuf = errbuf};
+	names l = {0};
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	t.c = pc->c;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = store_series_list(src, series_name, &l, errbuf)))
+		goto rollback;
+	if (l.oom) {
+		snprintf(errbuf, 256, "store: out of memory");
+		r = STORE_ERR;
+		goto rollback;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		t.series = l.v[i];
+		t.r = STORE_OK;
+		r = store_series_points(src, l.v[i], -1, -1, import_point, &t,
+					errbuf);
+		if (r || (r = t.r))
+			goto rollback;
+	}
+	if ((r = import_moments(pc->c, src, STORE_REFERENCE, errbuf)) ||
+	    (r = import_moments(pc->c, src, STORE_STREAM, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		goto rollback;
+	goto out;
+rollback:
+	rollback(pc->c);
+out:
+	names_free(&l);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static const store_ops pg_ops = {
+	.name = "postgresql",
+	.close = pg_close,
+	.ping = pg_ping,
+	.series_append = pg_series_append,
+	.series_list = pg_series_list,
+	.series_points = pg_series_points,
+	.series_latest = pg_series_latest,
+	.moments_put = pg_moments_put,
+	.moments_create = pg_moments_create,
+	.moments_get = pg_moments_get,
+	.moments_list = pg_moments_list,
+	.moments_update = pg_moments_update,
+	.moments_delete = pg_moments_delete,
+	.import = pg_import,
+};
