@@ -40,6 +40,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_response = 256LL << 20;
 	cfg->job_results = 256LL << 20;
 	cfg->job_ttl = 3600;
+	cfg->job_lease = 15;
 	cfg->max_bodies = 1LL << 30;
 	cfg->max_upload = 32LL << 30;
 }
@@ -72,6 +73,11 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 		return -1;
 	atomic_store(&s->ready, s->store != NULL);
 	s->refs = refcache_new(cfg->ref_cache);
+	/* Replicas on one server's store share their jobs through it. */
+	if (store_jobs_shared(s->store)) {
+		jc.shared = s->store;
+		jc.lease = cfg->job_lease;
+	}
 	s->jobs = s->refs ? jobs_start(&jc) : NULL;
 	if (!s->jobs) {
 		snprintf(errbuf, 256, "cannot start job workers");

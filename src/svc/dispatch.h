@@ -40,6 +40,7 @@ typedef struct svc_config {
 	int64_t max_response;	/* bytes of one response body */
 	int64_t job_results;	/* bytes of finished job results kept */
 	int job_ttl;		/* seconds a finished job is kept */
+	int job_lease;		/* seconds a replica's jobs are its own */
 	int64_t max_bodies;	/* bytes of request bodies held at once */
 	int64_t max_upload;	/* data bytes of one streamed .npy */
 	const char *data_dir;	/* store URL or directory (store_open);

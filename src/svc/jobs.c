@@ -4,7 +4,16 @@
  * computes.  Progress and the cancel flag are atomics, so a computation
  * reports progress without taking the lock.  Finished jobs also sit on a
  * FIFO in the order they finished, so retention drops the oldest in O(1)
- * each; every table call first forgets what is past --job-ttl. */
+ * each; every table call first forgets what is past --job-ttl.
+ *
+ * With a store the replicas share, every job is also written there when
+ * it is queued, starts and ends, and a heartbeat thread renews the lease
+ * of this replica's unfinished jobs (picking up cancels made through
+ * another replica) every --job-lease/3 seconds.  A finished job then
+ * lives only in the store, so every replica answers the same for it; a
+ * job another replica holds is read from the store, and one whose lease
+ * ran out is reported failed (worker_lost).  Store calls are never made
+ * under the mutex. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +25,9 @@
 
 #include "ids.h"
 #include "jobs.h"
+#include "jsonout.h"
+#include "log.h"
+#include "store.h"
 
 typedef enum { J_QUEUED, J_RUNNING, J_DONE, J_FAILED, J_CANCELLED } jstate;
 
@@ -53,6 +65,9 @@ struct jobs {
 	int stopping;
 	pthread_t *threads;
 	int nthreads;
+	pthread_t beat; /* the shared store's heartbeat */
+	int beat_on;
+	pthread_cond_t beat_cv;
 };
 
 static void set_progress(job *j, double f)
@@ -98,9 +113,8 @@ static double mono_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Unlink a finished job from the table and the FIFO and free it.  Caller
- * holds mu. */
-static void forget(jobs *js, job *j)
+/* Unlink j from the table of every job.  Caller holds mu. */
+static void unlink_job(jobs *js, job *j)
 {
 	if (j->prev)
 		j->prev->next = j->next;
@@ -108,6 +122,13 @@ static void forget(jobs *js, job *j)
 		js->all = j->next;
 	if (j->next)
 		j->next->prev = j->prev;
+}
+
+/* Unlink a finished job from the table and the FIFO and free it.  Caller
+ * holds mu. */
+static void forget(jobs *js, job *j)
+{
+	unlink_job(js, j);
 	if (j->fin_prev)
 		j->fin_prev->fin_next = j->fin_next;
 	else
@@ -186,6 +207,79 @@ static int64_t result_bytes(const json_t *v)
 	}
 }
 
+/* ------------------------------------------------ the shared store */
+
+static double unix_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* What a job is, as the store keeps it. */
+typedef struct snap {
+	char id[JOBS_ID_SIZE];
+	char label[64];
+	jstate state;
+	double progress;
+	time_t created;
+} snap;
+
+static void snap_of(const job *j, snap *s)
+{
+	memcpy(s->id, j->id, sizeof s->id);
+	memcpy(s->label, j->label, sizeof s->label);
+	s->state = j->state;
+	s->progress = get_progress((job *)j);
+	s->created = j->created;
+}
+
+/* Write s (with `text`, its result or error JSON) to the shared store;
+ * *cancel gets a cancel asked through another replica.  0, or -1 (the
+ * store is unreachable: logged; the job goes on here). */
+static int mirror(jobs *js, const snap *s, const char *text, int *cancel)
+{
+	store_job sj;
+	char errbuf[256];
+
+	memset(&sj, 0, sizeof sj);
+	memcpy(sj.id, s->id, sizeof sj.id);
+	snprintf(sj.label, sizeof sj.label, "%s", s->label);
+	sj.state = (store_job_state)s->state;
+	sj.progress = s->progress;
+	sj.created = (double)s->created;
+	sj.lease_until = unix_s() + js->cfg.lease;
+	sj.result = (char *)text;
+	if (store_job_put(js->cfg.shared, &sj, cancel, errbuf) != STORE_OK) {
+		log_msg(LOG_WARN, "event=job_not_shared id=%s reason=\"%s\"",
+			s->id, errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The JSON text a finished job leaves in the store. */
+static char *final_text(const json_t *result, const verr *err, int rc)
+{
+	char *text = NULL;
+	size_t len;
+	json_t *e = NULL;
+
+	if (rc == 0 && result) {
+		if (jsonout_dump(result, 0, &text, &len) < 0)
+			text = NULL;
+		return text;
+	}
+	if (rc == 0 || !err->code[0])
+		return NULL;
+	e = json_pack("{s:s, s:s, s:s, s:i}", "code", err->code, "message",
+		      err->msg, "path", err->path, "status", err->status);
+	if (e && jsonout_dump(e, 0, &text, &len) < 0)
+		text = NULL;
+	json_decref(e);
+	return text;
+}
+
 static void *worker(void *arg)
 {
 	jobs *js = arg;
@@ -202,7 +296,15 @@ static void *worker(void *arg)
 			js->todo_tail = NULL;
 		js->queued--;
 		j->state = J_RUNNING;
+		snap sn;
+		snap_of(j, &sn);
 		pthread_mutex_unlock(&js->mu);
+		if (js->cfg.shared) {
+			int c = 0;
+			mirror(js, &sn, NULL, &c);
+			if (c)
+				atomic_store(&j->cancel, 1);
+		}
 
 		evald_progress prog = {on_progress, j};
 		json_t *result = NULL;
@@ -228,7 +330,27 @@ static void *worker(void *arg)
 			rc = -1;
 		}
 
+		/* The end goes to the shared store first: once it is there,
+		 * the job need not be kept here. */
+		int shared_end = 0;
+		if (js->cfg.shared) {
+			char *text = final_text(result, &err, rc);
+			sn.state = rc == 0		     ? J_DONE
+				   : atomic_load(&j->cancel) ? J_CANCELLED
+							     : J_FAILED;
+			sn.progress = rc == 0 ? 1.0 : get_progress(j);
+			shared_end = (rc != 0 || text) &&
+				     mirror(js, &sn, text, NULL) == 0;
+			free(text);
+		}
 		pthread_mutex_lock(&js->mu);
+		if (shared_end) {
+			/* The store has it; never in the finished FIFO. */
+			json_decref(result);
+			unlink_job(js, j);
+			job_free(j);
+			continue;
+		}
 		if (rc == 0) {
 			j->state = J_DONE;
 			j->result = result;
@@ -242,6 +364,55 @@ static void *worker(void *arg)
 			json_decref(result);
 		}
 		finish(js, j, bytes);
+	}
+	pthread_mutex_unlock(&js->mu);
+	return NULL;
+}
+
+static job *find(jobs *js, const char *id);
+static void cancel_queued(jobs *js, job *j);
+
+/* The shared store's heartbeat: renew the leases of this replica's
+ * unfinished jobs, take up cancels asked through other replicas, and
+ * forget finished jobs past --job-ttl. */
+static void *heartbeat(void *arg)
+{
+	jobs *js = arg;
+	int every = js->cfg.lease / 3 > 1 ? js->cfg.lease / 3 : 1;
+	char errbuf[256];
+
+	pthread_mutex_lock(&js->mu);
+	while (!js->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += every;
+		pthread_cond_timedwait(&js->beat_cv, &js->mu, &until);
+		if (js->stopping)
+			break;
+		int n = 0;
+		for (job *j = js->all; j; j = j->next)
+			n += j->state == J_QUEUED || j->state == J_RUNNING;
+		snap *sv = n ? calloc((size_t)n, sizeof *sv) : NULL;
+		int k = 0;
+		for (job *j = js->all; sv && j; j = j->next)
+			if (j->state == J_QUEUED || j->state == J_RUNNING)
+				snap_of(j, &sv[k++]);
+		pthread_mutex_unlock(&js->mu);
+		for (int i = 0; i < k; i++) {
+			int c = 0;
+			if (mirror(js, &sv[i], NULL, &c) < 0 || !c)
+				continue;
+			pthread_mutex_lock(&js->mu);
+			job *j = find(js, sv[i].id);
+			if (j && j->state == J_RUNNING)
+				atomic_store(&j->cancel, 1);
+			else if (j && j->state == J_QUEUED)
+				cancel_queued(js, j);
+			pthread_mutex_unlock(&js->mu);
+		}
+		free(sv);
+		store_job_prune(js->cfg.shared, unix_s() - js->cfg.ttl, errbuf);
+		pthread_mutex_lock(&js->mu);
 	}
 	pthread_mutex_unlock(&js->mu);
 	return NULL;
@@ -265,6 +436,15 @@ jobs *jobs_start(const jobs_config *cfg)
 			break;
 		js->nthreads++;
 	}
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&js->beat_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (cfg->shared && cfg->lease < 1)
+		js->cfg.lease = 1;
+	js->beat_on = cfg->shared &&
+		      pthread_create(&js->beat, NULL, heartbeat, js) == 0;
 	return js;
 }
 
@@ -277,9 +457,13 @@ void jobs_stop(jobs *js)
 	for (job *j = js->all; j; j = j->next)
 		atomic_store(&j->cancel, 1);
 	pthread_cond_broadcast(&js->cv);
+	pthread_cond_broadcast(&js->beat_cv);
 	pthread_mutex_unlock(&js->mu);
 	for (int i = 0; i < js->nthreads; i++)
 		pthread_join(js->threads[i], NULL);
+	if (js->beat_on)
+		pthread_join(js->beat, NULL);
+	pthread_cond_destroy(&js->beat_cv);
 	for (job *j = js->all, *next; j; j = next) {
 		next = j->next;
 		job_free(j);
@@ -336,7 +520,11 @@ int jobs_submit(jobs *js, const char *label, job_fn fn, void *arg,
 	js->todo_tail = j;
 	js->queued++;
 	pthread_cond_signal(&js->cv);
+	snap sn;
+	snap_of(j, &sn);
 	pthread_mutex_unlock(&js->mu);
+	if (js->cfg.shared)
+		mirror(js, &sn, NULL, NULL);
 	return 0;
 }
 
@@ -380,19 +568,122 @@ static json_t *state_json(const jobs *js, job *j)
 	return o;
 }
 
+/* A job as another replica (or an earlier life of this one) left it in
+ * the shared store; new reference.  Unfinished with its lease run out:
+ * its replica is gone, and so is the job. */
+static json_t *stored_json(const store_job *sj)
+{
+	double late = unix_s() - sj->lease_until;
+	int lost = sj->state <= STORE_JOB_RUNNING && late > 0;
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:f, s:I}", "id", sj->id, "metric", sj->label,
+		"status", lost ? "failed" : state_names[sj->state], "progress",
+		sj->progress, "created", (json_int_t)sj->created);
+
+	if (!o)
+		return NULL;
+	if (lost) {
+		char msg[200];
+		verr e;
+		snprintf(msg, sizeof msg,
+			 "the replica running this job stopped %.0f s ago "
+			 "(its --job-lease ran out); submit the job again",
+			 late);
+		verr_set(&e, E_WORKER_LOST, "", "%s", msg);
+		json_object_set_new(o, "error",
+				    json_pack("{s:s, s:s, s:s, s:i}", "code",
+					      e.code, "message", e.msg, "path",
+					      e.path, "status", e.status));
+	} else if (sj->result && (sj->state == STORE_JOB_DONE ||
+				  sj->state == STORE_JOB_FAILED)) {
+		json_t *v = json_loads(sj->result, JSON_DECODE_ANY, NULL);
+		if (v)
+			json_object_set_new(o,
+					    sj->state == STORE_JOB_DONE
+						    ? "result"
+						    : "error",
+					    v);
+	}
+	return o;
+}
+
+/* The shared store's record of id: 0 with *o (new reference), or -1 when
+ * there is none (or the store cannot say). */
+static int stored(jobs *js, const char *id, store_job *sj, json_t **o)
+{
+	char errbuf[256];
+
+	*o = NULL;
+	if (!js->cfg.shared ||
+	    store_job_get(js->cfg.shared, id, sj, errbuf) != STORE_OK)
+		return -1;
+	*o = stored_json(sj);
+	return *o ? 0 : -1;
+}
+
 json_t *jobs_get(jobs *js, const char *id)
 {
+	store_job sj;
+	json_t *o;
+
 	pthread_mutex_lock(&js->mu);
 	prune(js);
 	job *j = find(js, id);
-	json_t *o = j ? state_json(js, j) : NULL;
+	o = j ? state_json(js, j) : NULL;
 	pthread_mutex_unlock(&js->mu);
+	if (!o && stored(js, id, &sj, &o) == 0)
+		free(sj.result);
+	return o;
+}
+
+/* Unlink a queued job from the queue and end it cancelled.  Caller
+ * holds mu. */
+static void cancel_queued(jobs *js, job *j)
+{
+	job **pp = &js->todo, *prev = NULL;
+	for (; *pp && *pp != j; pp = &(*pp)->next_todo)
+		prev = *pp;
+	if (*pp) {
+		*pp = j->next_todo;
+		if (js->todo_tail == j)
+			js->todo_tail = prev;
+		js->queued--;
+	}
+	j->state = J_CANCELLED;
+	finish(js, j, 0);
+}
+
+/* DELETE of a job this replica does not hold: raise its flag in the
+ * shared store (its replica stops it at its next heartbeat), or forget
+ * it when it is over (finished, or its replica gone). */
+static json_t *cancel_stored(jobs *js, const char *id)
+{
+	char errbuf[256];
+	store_job_state st;
+	store_job sj;
+	json_t *o;
+
+	if (!js->cfg.shared ||
+	    store_job_cancel(js->cfg.shared, id, &st, errbuf) != STORE_OK ||
+	    stored(js, id, &sj, &o) < 0)
+		return NULL;
+	const char *status = json_string_value(json_object_get(o, "status"));
+	if (status &&
+	    (!strcmp(status, "queued") || !strcmp(status, "running"))) {
+		json_object_set_new(o, "status", json_string("cancelling"));
+	} else {
+		store_job_delete(js->cfg.shared, id, errbuf);
+		json_object_set_new(o, "deleted", json_true());
+	}
+	free(sj.result);
 	return o;
 }
 
 json_t *jobs_cancel(jobs *js, const char *id)
 {
 	json_t *o = NULL;
+	snap sn;
+	int ended = 0, forgotten = 0;
 
 	pthread_mutex_lock(&js->mu);
 	prune(js);
@@ -400,19 +691,11 @@ json_t *jobs_cancel(jobs *js, const char *id)
 	if (!j)
 		goto out;
 	if (j->state == J_QUEUED) {
-		/* Unlink from the queue; it never runs. */
-		job **pp = &js->todo, *prev = NULL;
-		for (; *pp && *pp != j; pp = &(*pp)->next_todo)
-			prev = *pp;
-		if (*pp) {
-			*pp = j->next_todo;
-			if (js->todo_tail == j)
-				js->todo_tail = prev;
-			js->queued--;
-		}
-		j->state = J_CANCELLED;
+		/* It never runs. */
+		cancel_queued(js, j);
 		o = state_json(js, j);
-		finish(js, j, 0);
+		snap_of(j, &sn);
+		ended = 1;
 	} else if (j->state == J_RUNNING) {
 		atomic_store(&j->cancel, 1);
 		o = state_json(js, j);
@@ -422,9 +705,19 @@ json_t *jobs_cancel(jobs *js, const char *id)
 		o = state_json(js, j);
 		json_object_set_new(o, "deleted", json_true());
 		forget(js, j);
+		forgotten = 1;
 	}
 out:
 	pthread_mutex_unlock(&js->mu);
+	if (!j)
+		return cancel_stored(js, id);
+	if (js->cfg.shared) {
+		char errbuf[256];
+		if (ended)
+			mirror(js, &sn, NULL, NULL);
+		if (forgotten)
+			store_job_delete(js->cfg.shared, id, errbuf);
+	}
 	return o;
 }
 

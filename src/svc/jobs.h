@@ -36,6 +36,12 @@ typedef struct jobs_config {
 				result plus sizeof(job); a result larger
 				than this alone fails the job with 413 */
 	int ttl;	     /* seconds a finished job is kept (--job-ttl) */
+	/* A store the replicas share (store_jobs_shared), or NULL: then
+	 * every job is also written there, any replica answers for it, and
+	 * a finished job lives only there.  lease: seconds a replica's
+	 * jobs stay its own without a heartbeat (--job-lease). */
+	struct store *shared;
+	int lease;
 } jobs_config;
 
 jobs *jobs_start(const jobs_config *cfg);

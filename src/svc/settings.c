@@ -93,6 +93,10 @@ static const opt opts[] = {
 	{"max-bodies", "EVALD_MAX_BODIES", OPT_SIZE, F(svc.max_bodies),
 	 "bytes of request bodies held at once, over all connections and "
 	 "queued jobs; more get 503 (default 1G)"},
+	{"job-lease", "EVALD_JOB_LEASE", OPT_INT, F(svc.job_lease),
+	 "with a shared (PostgreSQL) store: seconds after which a job whose "
+	 "replica stopped renewing it is reported failed, worker_lost "
+	 "(default 15)"},
 	{"job-ttl", "EVALD_JOB_TTL", OPT_INT, F(svc.job_ttl),
 	 "seconds a finished async job is kept for polling (default 3600)"},
 	{"timeout", "EVALD_TIMEOUT", OPT_INT, F(conn_timeout),

@@ -172,3 +172,48 @@ int store_moments_delete(store *st, store_kind kind, const char *name,
 {
 	return st->ops->moments_delete(st, kind, name, errbuf);
 }
+
+/* ------------------------------------------------------- shared jobs */
+
+int store_jobs_shared(store *st)
+{
+	return st && st->ops->job_put != NULL;
+}
+
+static int no_jobs(store *st, char *errbuf)
+{
+	snprintf(errbuf, 256, "store: a %s store keeps no shared jobs",
+		 st->ops->name);
+	return STORE_ERR;
+}
+
+int store_job_put(store *st, const store_job *j, int *cancel, char *errbuf)
+{
+	return st->ops->job_put ? st->ops->job_put(st, j, cancel, errbuf)
+				: no_jobs(st, errbuf);
+}
+
+int store_job_get(store *st, const char *id, store_job *j, char *errbuf)
+{
+	return st->ops->job_get ? st->ops->job_get(st, id, j, errbuf)
+				: no_jobs(st, errbuf);
+}
+
+int store_job_cancel(store *st, const char *id, store_job_state *state,
+		     char *errbuf)
+{
+	return st->ops->job_cancel ? st->ops->job_cancel(st, id, state, errbuf)
+				   : no_jobs(st, errbuf);
+}
+
+int store_job_delete(store *st, const char *id, char *errbuf)
+{
+	return st->ops->job_delete ? st->ops->job_delete(st, id, errbuf)
+				   : no_jobs(st, errbuf);
+}
+
+int store_job_prune(store *st, double before, char *errbuf)
+{
+	return st->ops->job_prune ? st->ops->job_prune(st, before, errbuf)
+				  : no_jobs(st, errbuf);
+}

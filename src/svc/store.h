@@ -162,4 +162,46 @@ int store_moments_update(store *st, store_kind kind, const char *name,
 int store_moments_delete(store *st, store_kind kind, const char *name,
 			 char *errbuf);
 
+/* ----- jobs shared by the replicas of one store
+ *
+ * A backend several evald processes share (PostgreSQL) keeps every async
+ * job here, so that any replica answers GET and DELETE /v1/jobs/{id} for
+ * a job another one runs.  The replica running a job renews its lease;
+ * a job whose lease has run out belongs to a replica that died.  A
+ * backend only one process opens (SQLite) keeps none: store_jobs_shared
+ * is 0 and the other functions answer STORE_ERR. */
+typedef enum store_job_state {
+	STORE_JOB_QUEUED,
+	STORE_JOB_RUNNING,
+	STORE_JOB_DONE,
+	STORE_JOB_FAILED,
+	STORE_JOB_CANCELLED,
+} store_job_state;
+
+typedef struct store_job {
+	char id[33];
+	char label[64];
+	store_job_state state;
+	double progress;    /* 0..1 */
+	double created;	    /* Unix seconds */
+	double lease_until; /* Unix seconds; past it, its replica is gone */
+	int cancel;	    /* asked for, through any replica */
+	/* JSON text: the result of a done job, the error of a failed one,
+	 * else NULL.  Filled (malloc'd) by store_job_get; the caller's. */
+	char *result;
+} store_job;
+
+int store_jobs_shared(store *st);
+/* Insert or update j.  Its cancel flag is only ever raised, never
+ * cleared; *cancel (when not NULL) gets the stored flag, so the replica
+ * running a job learns of a DELETE made through another. */
+int store_job_put(store *st, const store_job *j, int *cancel, char *errbuf);
+int store_job_get(store *st, const char *id, store_job *j, char *errbuf);
+/* Raise id's cancel flag; *state gets the job's state. */
+int store_job_cancel(store *st, const char *id, store_job_state *state,
+		     char *errbuf);
+int store_job_delete(store *st, const char *id, char *errbuf);
+/* Forget the finished jobs last written before `before` (Unix s). */
+int store_job_prune(store *st, double before, char *errbuf);
+
 #endif

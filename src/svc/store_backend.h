@@ -40,6 +40,14 @@ typedef struct store_ops {
 			      char *errbuf);
 	/* NULL when the backend cannot be a --migrate-from target. */
 	int (*import)(store *st, store *src, char *errbuf);
+	/* Shared jobs (store.h); all NULL for a backend one process owns. */
+	int (*job_put)(store *st, const store_job *j, int *cancel,
+		       char *errbuf);
+	int (*job_get)(store *st, const char *id, store_job *j, char *errbuf);
+	int (*job_cancel)(store *st, const char *id, store_job_state *state,
+			  char *errbuf);
+	int (*job_delete)(store *st, const char *id, char *errbuf);
+	int (*job_prune)(store *st, double before, char *errbuf);
 } store_ops;
 
 struct store {

@@ -82,6 +82,19 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (kind, name));"
 	"ALTER TABLE moments ALTER COLUMN mean SET STORAGE EXTERNAL,"
 	"  ALTER COLUMN second SET STORAGE EXTERNAL;",
+	/* 1 -> 2: async jobs, shared by the replicas (store.h).  state is
+	 * store_job_state; result the JSON text of a result or an error. */
+	"CREATE TABLE jobs ("
+	"  id TEXT COLLATE \"C\" PRIMARY KEY,"
+	"  label TEXT NOT NULL,"
+	"  state BIGINT NOT NULL,"
+	"  progress DOUBLE PRECISION NOT NULL,"
+	"  created DOUBLE PRECISION NOT NULL,"
+	"  updated DOUBLE PRECISION NOT NULL,"
+	"  lease_until DOUBLE PRECISION NOT NULL,"
+	"  cancel BIGINT NOT NULL DEFAULT 0,"
+	"  result TEXT);"
+	"CREATE INDEX jobs_by_updated ON jobs(updated) WHERE state >= 2;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -103,6 +116,11 @@ enum {
 	S_UPDATE,
 	S_DELETE,
 	S_PING,
+	S_JOB_PUT,
+	S_JOB_GET,
+	S_JOB_CANCEL,
+	S_JOB_DELETE,
+	S_JOB_PRUNE,
 	S__COUNT
 };
 
@@ -175,6 +193,29 @@ static const struct {
 		      2,
 		      {T, T}},
 	[S_PING] = {"SELECT 1", 0, {0}},
+	/* A cancel raised through another replica is kept, and returned. */
+	[S_JOB_PUT] = {"INSERT INTO jobs(id, label, state, progress, created, "
+		       "updated, lease_until, cancel, result) VALUES ($1, $2, "
+		       "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE "
+		       "SET label = EXCLUDED.label, state = EXCLUDED.state, "
+		       "progress = EXCLUDED.progress, updated = "
+		       "EXCLUDED.updated, lease_until = EXCLUDED.lease_until, "
+		       "cancel = GREATEST(jobs.cancel, EXCLUDED.cancel), "
+		       "result = EXCLUDED.result RETURNING cancel",
+		       9,
+		       {T, T, I, F, F, F, F, I, T}},
+	[S_JOB_GET] = {"SELECT id, label, state, progress, created, "
+		       "lease_until, cancel, result FROM jobs WHERE id = $1",
+		       1,
+		       {T}},
+	[S_JOB_CANCEL] = {"UPDATE jobs SET cancel = 1 WHERE id = $1 "
+			  "RETURNING state",
+			  1,
+			  {T}},
+	[S_JOB_DELETE] = {"DELETE FROM jobs WHERE id = $1", 1, {T}},
+	[S_JOB_PRUNE] = {"DELETE FROM jobs WHERE state >= 2 AND updated < $1",
+			 1,
+			 {F}},
 };
 #undef T
 #undef I
@@ -1221,6 +1262,143 @@ static int pg_moments_delete(store *base, store_kind kind, const char *name,
 	return r;
 }
 
+/* ------------------------------------------------------- shared jobs */
+
+static int job_cancel_row(void *ctx, const PGresult *res)
+{
+	*(int64_t *)ctx = r_i64(res, 0);
+	return 1;
+}
+
+static int pg_job_put(store *base, const store_job *j, int *cancel,
+		      char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	int64_t flag = 0;
+	pg_conn *pc;
+	int r;
+
+	p_text(&q, j->id);
+	p_text(&q, j->label);
+	p_i64(&q, j->state);
+	p_f64(&q, j->progress);
+	p_f64(&q, j->created);
+	p_f64(&q, now_s());
+	p_f64(&q, j->lease_until);
+	p_i64(&q, j->cancel != 0);
+	if (j->result)
+		p_text(&q, j->result);
+	else
+		p_null(&q);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_JOB_PUT, &q, job_cancel_row, &flag, NULL, errbuf);
+	pool_put(ps, pc, r);
+	if (cancel)
+		*cancel = flag != 0;
+	return r;
+}
+
+typedef struct job_to {
+	store_job *j;
+	int oom;
+} job_to;
+
+static int job_row(void *ctx, const PGresult *res)
+{
+	job_to *t = ctx;
+	store_job *j = t->j;
+
+	snprintf(j->id, sizeof j->id, "%s", PQgetvalue(res, 0, 0));
+	snprintf(j->label, sizeof j->label, "%s", PQgetvalue(res, 0, 1));
+	j->state = (store_job_state)r_i64(res, 2);
+	j->progress = r_f64(res, 3);
+	j->created = r_f64(res, 4);
+	j->lease_until = r_f64(res, 5);
+	j->cancel = r_i64(res, 6) != 0;
+	if (!r_null(res, 7)) {
+		j->result = strdup(PQgetvalue(res, 0, 7));
+		t->oom = !j->result;
+	}
+	return 1;
+}
+
+static int pg_job_get(store *base, const char *id, store_job *j, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	job_to t = {.j = j};
+	int64_t found = 0;
+	pg_conn *pc;
+	int r;
+
+	memset(j, 0, sizeof *j);
+	p_text(&q, id);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_JOB_GET, &q, job_row, &t, &found, errbuf);
+	pool_put(ps, pc, r);
+	if (r == STORE_OK && !found)
+		return STORE_NOTFOUND;
+	if (r == STORE_OK && t.oom) {
+		snprintf(errbuf, 256, "store: out of memory for job %.40s", id);
+		return STORE_ERR;
+	}
+	return r;
+}
+
+static int pg_job_cancel(store *base, const char *id, store_job_state *state,
+			 char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	int64_t st = -1, found = 0;
+	pg_conn *pc;
+	int r;
+
+	p_text(&q, id);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_JOB_CANCEL, &q, job_cancel_row, &st, &found, errbuf);
+	pool_put(ps, pc, r);
+	if (r == STORE_OK && !found)
+		return STORE_NOTFOUND;
+	*state = (store_job_state)st;
+	return r;
+}
+
+static int pg_job_delete(store *base, const char *id, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	int64_t changed = 0;
+	pg_conn *pc;
+	int r;
+
+	p_text(&q, id);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = run(pc->c, S_JOB_DELETE, &q, &changed, errbuf);
+	pool_put(ps, pc, r);
+	return r == STORE_OK && !changed ? STORE_NOTFOUND : r;
+}
+
+static int pg_job_prune(store *base, double before, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+
+	p_f64(&q, before);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = run(pc->c, S_JOB_PRUNE, &q, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
 /* ------------------------------------------------------------ import */
 
 /* Names collected from a listing, so the source is not called from its
@@ -1380,4 +1558,9 @@ static const store_ops pg_ops = {
 	.moments_update = pg_moments_update,
 	.moments_delete = pg_moments_delete,
 	.import = pg_import,
+	.job_put = pg_job_put,
+	.job_get = pg_job_get,
+	.job_cancel = pg_job_cancel,
+	.job_delete = pg_job_delete,
+	.job_prune = pg_job_prune,
 };

@@ -64,6 +64,7 @@ const verr_def verr_table[E__COUNT] = {
 	[E_NO_ENTROPY] = {E_NO_ENTROPY, "no_entropy", 503, 1},
 	[E_STORE_UNAVAILABLE] = {E_STORE_UNAVAILABLE, "store_unavailable", 503,
 				 2},
+	[E_WORKER_LOST] = {E_WORKER_LOST, "worker_lost", 503, 1},
 	[E_STORAGE_FULL] = {E_STORAGE_FULL, "storage_full", 507, 0},
 };
 

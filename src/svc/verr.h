@@ -71,6 +71,7 @@ typedef enum verr_code {
 	E_SHUTTING_DOWN,
 	E_NO_ENTROPY,
 	E_STORE_UNAVAILABLE,
+	E_WORKER_LOST,
 	/* 507 */
 	E_STORAGE_FULL,
 	E__COUNT
