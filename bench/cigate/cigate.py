@@ -31,6 +31,11 @@ Then, each on a fresh default evald:
   twice   two gates started at once on one default evald: both succeed
           with the same value
 
+Both sides run with the same BLAS: Debian's OpenBLAS, its kernel chosen
+for the CPU.  OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines
+set (to Haswell: half the AVX-512 rate), are removed for evald and the
+anchor alike, and the kernel each side uses is printed.
+
 Environment: BUILDDIR (default: the source tree), EVALD, EVALCTL,
 ANCHOR_PYTHON (default /usr/bin/python3), DATA (a directory to keep the
 generated files in between runs; default: a scratch directory removed on
@@ -114,6 +119,24 @@ class Unmeasurable(Exception):
     pass
 
 
+BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def clean_env():
+    return {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
+
+
+def blas_core(env):
+    """The kernel Debian's OpenBLAS picks in env (evald and numpy load the
+    same library, so they pick the same)."""
+    r = subprocess.run(
+        [ANCHOR_PYTHON, "-c", "import ctypes; l = ctypes.CDLL("
+         "'libopenblas.so.0'); l.openblas_get_corename.restype = "
+         "ctypes.c_char_p; print(l.openblas_get_corename().decode())"],
+        env=env, capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
 class Daemon:
     """A default evald on a free loopback port, stopped on close."""
 
@@ -124,7 +147,7 @@ class Daemon:
         self.p = subprocess.Popen(
             [EVALD, "--listen", "127.0.0.1:0", "--data-dir",
              os.path.join(self.dir, "data")],
-            stderr=self.log, stdout=subprocess.DEVNULL)
+            stderr=self.log, stdout=subprocess.DEVNULL, env=clean_env())
         for _ in range(200):
             self.log.seek(0)
             m = re.search(r"event=started.* port=(\d+)", self.log.read())
@@ -143,7 +166,7 @@ class Daemon:
     def ctl(self, *args):
         t0 = time.perf_counter()
         r = subprocess.run([EVALCTL, "--url", self.url] + list(args),
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=clean_env())
         dt = time.perf_counter() - t0
         if r.returncode != 0:
             raise Unmeasurable("evalctl %s: exit %d: %s" %
@@ -157,8 +180,7 @@ class Daemon:
 
 
 def anchor(script, *args):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env = clean_env()
     r = subprocess.run([ANCHOR_PYTHON, "-c", script] + list(args),
                        capture_output=True, text=True, env=env)
     if r.returncode != 0:
@@ -286,6 +308,12 @@ def main():
                     help="rows of the RSS comparison set (0: skip)")
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args()
+    removed = [k for k in BLAS_VARS if k in os.environ]
+    if removed:
+        print("# removed for both sides: %s (kernel %s with them)" % (
+            ", ".join("%s=%s" % (k, os.environ[k]) for k in removed),
+            blas_core(dict(os.environ))))
+    print("# OpenBLAS kernel, both sides: %s" % blas_core(clean_env()))
     for exe in (EVALD, EVALCTL):
         if not os.access(exe, os.X_OK):
             print("cigate: %s is not built (make)" % exe, file=sys.stderr)
