@@ -252,66 +252,11 @@ static void usage(FILE *f)
 	fprintf(f, "  --help\n  --version\n");
 }
 
-int settings_load(settings *cfg, int argc, char **argv)
+/* What the flags mean together, once all are read: the token files
+ * loaded, the address and store parsed, the bounds in range.  0, or -1
+ * after saying why on stderr (a usage error). */
+static int settings_check(settings *cfg)
 {
-	struct option lo[NOPTS + 3];
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
-	memset(cfg, 0, sizeof *cfg);
-	if (cores < 1)
-		cores = 1;
-	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1:8640");
-	snprintf(cfg->data_dir, sizeof cfg->data_dir, "var");
-	cfg->threads = (int)cores;
-	cfg->log_level = LOG_INFO;
-	cfg->conn_timeout = 30;
-	cfg->conn_limit = 512;
-	cfg->header_timeout = 10;
-	cfg->body_timeout = 300;
-	cfg->per_ip_limit = 64;
-	cfg->drain_timeout = 30;
-	svc_config_defaults(&cfg->svc);
-	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
-
-	for (size_t i = 0; i < NOPTS; i++) {
-		const char *v = getenv(opts[i].env);
-		if (v && *v && set(cfg, &opts[i], v, opts[i].env) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < NOPTS; i++)
-		lo[i] = (struct option){opts[i].flag, required_argument, NULL,
-					(int)i + 1};
-	lo[NOPTS] = (struct option){"help", no_argument, NULL, 'h'};
-	lo[NOPTS + 1] = (struct option){"version", no_argument, NULL, 'V'};
-	lo[NOPTS + 2] = (struct option){0};
-	optind = 1;
-	for (;;) {
-		int c = getopt_long(argc, argv, "h", lo, NULL);
-		if (c == -1)
-			break;
-		if (c == 'h') {
-			usage(stdout);
-			return 1;
-		}
-		if (c == 'V') {
-			printf("evald %s\n", PACKAGE_VERSION);
-			return 1;
-		}
-		if (c < 1 || c > (int)NOPTS) {
-			usage(stderr);
-			return -1;
-		}
-		char src[64];
-		snprintf(src, sizeof src, "--%s", opts[c - 1].flag);
-		if (set(cfg, &opts[c - 1], optarg, src) < 0)
-			return -1;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "evald: unexpected argument '%s'\n",
-			argv[optind]);
-		usage(stderr);
-		return -1;
-	}
 	char errbuf[256];
 	if (cfg->token_file[0] &&
 	    auth_load_token(cfg->token_file, cfg->svc.auth.write_token,
@@ -379,4 +324,67 @@ int settings_load(settings *cfg, int argc, char **argv)
 		return -1;
 	}
 	return 0;
+}
+
+int settings_load(settings *cfg, int argc, char **argv)
+{
+	struct option lo[NOPTS + 3];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(cfg, 0, sizeof *cfg);
+	if (cores < 1)
+		cores = 1;
+	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1:8640");
+	snprintf(cfg->data_dir, sizeof cfg->data_dir, "var");
+	cfg->threads = (int)cores;
+	cfg->log_level = LOG_INFO;
+	cfg->conn_timeout = 30;
+	cfg->conn_limit = 512;
+	cfg->header_timeout = 10;
+	cfg->body_timeout = 300;
+	cfg->per_ip_limit = 64;
+	cfg->drain_timeout = 30;
+	svc_config_defaults(&cfg->svc);
+	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *v = getenv(opts[i].env);
+		if (v && *v && set(cfg, &opts[i], v, opts[i].env) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < NOPTS; i++)
+		lo[i] = (struct option){opts[i].flag, required_argument, NULL,
+					(int)i + 1};
+	lo[NOPTS] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[NOPTS + 1] = (struct option){"version", no_argument, NULL, 'V'};
+	lo[NOPTS + 2] = (struct option){0};
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, "h", lo, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("evald %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		if (c < 1 || c > (int)NOPTS) {
+			usage(stderr);
+			return -1;
+		}
+		char src[64];
+		snprintf(src, sizeof src, "--%s", opts[c - 1].flag);
+		if (set(cfg, &opts[c - 1], optarg, src) < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "evald: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return settings_check(cfg);
 }
