@@ -761,11 +761,15 @@ int main(int argc, char **argv)
 	}
 	end_block(&b, &marker);
 	fclose(f);
+	/* end_block empties the lines; the arrays themselves go here. */
+	free(b.line);
+	free(b.no);
 	if (marker) {
 		failures++;
 		printf("FAIL %s: a not-run marker with no block after it\n",
 		       file);
 	}
+	free(marker);
 	printf("COUNT %s %d %d\n", file, ran, notrun);
 	return failures ? 1 : 0;
 }

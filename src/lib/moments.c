@@ -152,8 +152,11 @@ struct evald_moments_acc {
 	int have_shift;
 };
 
-int evald_moments_begin(evald_moments *m, evald_moments_acc **out,
-			evald_err *err)
+/* An accumulation whose blocks hold at most `rows` rows (a single call
+ * that adds fewer rows than a block needs no more: a bootstrap adds a
+ * few hundred rows thousands of times). */
+static int acc_new(evald_moments *m, int64_t rows, evald_moments_acc **out,
+		   evald_err *err)
 {
 	evald_moments_acc *a = calloc(1, sizeof *a);
 	int64_t d = m->d;
@@ -163,6 +166,8 @@ int evald_moments_begin(evald_moments *m, evald_moments_acc **out,
 		goto oom;
 	a->m = m;
 	a->bmax = evald_moments_block_rows(d);
+	if (rows > 0 && rows < a->bmax)
+		a->bmax = rows;
 	a->z = evi_xalloc(a->bmax * d, sizeof(double));
 	a->shift = evi_xalloc(d, sizeof(double));
 	a->delta = evi_xalloc(d, sizeof(double));
@@ -187,6 +192,12 @@ oom:
 	}
 	return evald_fail(err, EVALD_ENOMEM, -1,
 			  "out of memory for the moments block buffer");
+}
+
+int evald_moments_begin(evald_moments *m, evald_moments_acc **out,
+			evald_err *err)
+{
+	return acc_new(m, 0, out, err);
 }
 
 /* Centre rows r0 .. r0+b of s into a->z, summing what is subtracted. */
@@ -288,7 +299,7 @@ static int accumulate(evald_moments *m, const row_src *s, int64_t nrows,
 
 	if (nrows == 0)
 		return EVALD_OK;
-	if ((rc = evald_moments_begin(m, &a, err)) != EVALD_OK)
+	if ((rc = acc_new(m, nrows, &a, err)) != EVALD_OK)
 		return rc;
 	push(a, s, nrows);
 	evald_moments_end(a);

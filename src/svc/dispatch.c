@@ -69,8 +69,12 @@ int svc_init(svc *s, const svc_config *cfg, char *errbuf)
 			 : STORE_OK;
 	/* Another daemon owns the directory: serving beside it would lose
 	 * writes, so this one must not start at all. */
-	if (rc == STORE_BUSY)
+	if (rc == STORE_BUSY) {
+		gate_free(s->gate);
+		s->gate = NULL;
+		stats_destroy(&s->stats);
 		return -1;
+	}
 	atomic_store(&s->ready, s->store != NULL);
 	s->refs = refcache_new(cfg->ref_cache);
 	/* Replicas on one server's store share their jobs through it. */

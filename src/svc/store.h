@@ -194,7 +194,8 @@ typedef struct store_job {
 int store_jobs_shared(store *st);
 /* Insert or update j.  Its cancel flag is only ever raised, never
  * cleared; *cancel (when not NULL) gets the stored flag, so the replica
- * running a job learns of a DELETE made through another. */
+ * running a job learns of a DELETE made through another.  A job already
+ * finished (done, failed, cancelled) is left as it is. */
 int store_job_put(store *st, const store_job *j, int *cancel, char *errbuf);
 int store_job_get(store *st, const char *id, store_job *j, char *errbuf);
 /* Raise id's cancel flag; *state gets the job's state. */

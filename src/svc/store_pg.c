@@ -193,7 +193,9 @@ static const struct {
 		      2,
 		      {T, T}},
 	[S_PING] = {"SELECT 1", 0, {0}},
-	/* A cancel raised through another replica is kept, and returned. */
+	/* A cancel raised through another replica is kept, and returned.
+	 * A finished job is never written again: a heartbeat's snapshot
+	 * taken while it ran may arrive after its end. */
 	[S_JOB_PUT] = {"INSERT INTO jobs(id, label, state, progress, created, "
 		       "updated, lease_until, cancel, result) VALUES ($1, $2, "
 		       "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE "
@@ -201,7 +203,8 @@ static const struct {
 		       "progress = EXCLUDED.progress, updated = "
 		       "EXCLUDED.updated, lease_until = EXCLUDED.lease_until, "
 		       "cancel = GREATEST(jobs.cancel, EXCLUDED.cancel), "
-		       "result = EXCLUDED.result RETURNING cancel",
+		       "result = EXCLUDED.result WHERE jobs.state < 2 "
+		       "RETURNING cancel",
 		       9,
 		       {T, T, I, F, F, F, F, I, T}},
 	[S_JOB_GET] = {"SELECT id, label, state, progress, created, "
