@@ -3,7 +3,8 @@
 # Paths: the benchmarks run from the source tree; BUILDDIR (default: the
 # source tree) holds the built evald and .libs/, EVALD may name the binary.
 # Every process a benchmark starts is remembered and stopped on exit, and
-# all scratch files live in one temporary directory removed on exit.
+# all scratch files live in one temporary directory removed on exit; so
+# does a private PostgreSQL (tests/pg.sh) when a benchmark starts one.
 
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILDDIR=${BUILDDIR:-$SRCDIR}
@@ -20,6 +21,7 @@ bench_cleanup()
 	for p in $BENCH_PIDS; do
 		wait "$p" 2>/dev/null
 	done
+	pg_stop
 	rm -rf "$BENCH_TMP"
 }
 trap bench_cleanup EXIT
@@ -30,6 +32,15 @@ die()
 	echo "$(basename "$0"): $*" >&2
 	exit 1
 }
+
+# A private PostgreSQL, as the tests start it (tests/pg.sh): pg_start,
+# pg_db NAME (a --store URL), pg_sql SQL [DB]; stopped and removed on exit.
+pg_fail()
+{
+	die "$2"
+}
+# shellcheck source=../tests/pg.sh
+. "$SRCDIR/tests/pg.sh"
 
 # need TOOL "how to install it"
 need()
@@ -82,6 +93,53 @@ start_evald()
 		sleep 0.05
 	done
 	die "evald does not answer on $EVALD_URL"
+}
+
+# nginx_start DIR PATH: starts nginx with its prefix, configuration, logs
+# and temp files in DIR, not as a daemon (it is stopped on exit), on a
+# random loopback port; the http { } block's contents come on stdin, with
+# @PORT@ for the port.  Waits until GET PATH answers; sets NGINX_PID and
+# NGINX_PORT.  The system's nginx configuration is never read.
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+nginx_start()
+{
+	_nd=$1
+	_npath=$2
+	mkdir -p "$_nd/tmp"
+	cat >"$_nd/http.conf.in"
+	for _ in 1 2 3 4 5; do
+		NGINX_PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		{
+			cat <<EOF
+# throwaway configuration written by bench/$(basename "$0")
+worker_processes auto;
+daemon off;
+pid $_nd/nginx.pid;
+error_log $_nd/error.log warn;
+events { worker_connections 1024; }
+http {
+	client_body_temp_path $_nd/tmp/body;
+	proxy_temp_path $_nd/tmp/proxy;
+	fastcgi_temp_path $_nd/tmp/fastcgi;
+	uwsgi_temp_path $_nd/tmp/uwsgi;
+	scgi_temp_path $_nd/tmp/scgi;
+EOF
+			sed "s/@PORT@/$NGINX_PORT/g" "$_nd/http.conf.in"
+			echo "}"
+		} >"$_nd/nginx.conf"
+		"$NGINX" -p "$_nd" -e "$_nd/error.log" -c "$_nd/nginx.conf" \
+			2>"$_nd/stderr.log" &
+		NGINX_PID=$!
+		BENCH_PIDS="$BENCH_PIDS $NGINX_PID"
+		for _ in $(seq 50); do
+			curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$_npath" &&
+				return 0
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_pid "$NGINX_PID" # port taken? try another
+	done
+	die "nginx did not start: $(cat "$_nd/stderr.log" "$_nd/error.log" 2>/dev/null)"
 }
 
 # stop_pid PID: stop one process this script started and forget it.

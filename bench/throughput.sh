@@ -25,7 +25,6 @@ THREADS=2
 CONNS=32
 TARGET=0.50
 
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 need wrk "install it with: apt-get install wrk"
 need "$NGINX" "install it with: apt-get install nginx-light (any nginx will do)"
 need curl "install it with: apt-get install curl"
@@ -36,8 +35,8 @@ need_evald
 # so both servers write the same amount per response.
 start_nginx()
 {
-	local d=$BENCH_TMP/nginx port
-	mkdir -p "$d/www" "$d/tmp"
+	local d=$BENCH_TMP/nginx
+	mkdir -p "$d/www"
 	# Workers may run as nobody: let them reach the file.
 	chmod 755 "$BENCH_TMP" "$d" "$d/www"
 	printf '%s' '{"value":0.203125,"metric":"mse","params":{"reduction":"mean","half":false},"warnings":[],"elapsed_ms":0.0033689998090267181}' \
@@ -45,43 +44,16 @@ start_nginx()
 	chmod 644 "$d/www/small.json"
 	local access="access_log $d/access.log;"
 	[ "${NGINX_LOG:-on}" = off ] && access="access_log off;"
-	for _ in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 40000))
-		cat >"$d/nginx.conf" <<EOF
-# throwaway configuration written by bench/throughput.sh
-worker_processes auto;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-events { worker_connections 1024; }
-http {
+	nginx_start "$d" /small.json <<EOF
 	default_type application/json;
 	$access
 	keepalive_requests 1000000;
-	client_body_temp_path $d/tmp/body;
-	proxy_temp_path $d/tmp/proxy;
-	fastcgi_temp_path $d/tmp/fastcgi;
-	uwsgi_temp_path $d/tmp/uwsgi;
-	scgi_temp_path $d/tmp/scgi;
 	server {
-		listen 127.0.0.1:$port;
+		listen 127.0.0.1:@PORT@;
 		root $d/www;
 	}
-}
 EOF
-		"$NGINX" -p "$d" -e "$d/error.log" -c "$d/nginx.conf" \
-			2>"$d/stderr.log" &
-		NGINX_PID=$!
-		BENCH_PIDS="$BENCH_PIDS $NGINX_PID"
-		NGINX_URL=http://127.0.0.1:$port/small.json
-		for _ in $(seq 50); do
-			curl -sf -o /dev/null "$NGINX_URL" && return 0
-			kill -0 "$NGINX_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		stop_pid "$NGINX_PID" # port taken? try another
-	done
-	die "nginx did not start: $(cat "$d/stderr.log" "$d/error.log" 2>/dev/null)"
+	NGINX_URL=http://127.0.0.1:$NGINX_PORT/small.json
 }
 
 # ------------------------------------------------------------------- wrk
