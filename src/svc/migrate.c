@@ -41,51 +41,6 @@ static uint64_t fnv_str(uint64_t h, const char *s)
 	return s ? fnv(h, s, strlen(s) + 1) : h;
 }
 
-/* Names from a listing, so the store is not called from its callback. */
-typedef struct names {
-	char **v;
-	size_t n, cap;
-	int oom;
-} names;
-
-static int names_add(names *l, const char *s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->oom = 1;
-			return 1;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	if (!(l->v[l->n] = strdup(s))) {
-		l->oom = 1;
-		return 1;
-	}
-	l->n++;
-	return 0;
-}
-
-static void names_free(names *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-static int series_name(void *ctx, const store_series_info *si)
-{
-	return names_add(ctx, si->name);
-}
-
-static int moments_name(void *ctx, const store_moments *m)
-{
-	return names_add(ctx, m->name);
-}
-
 typedef struct point_sum {
 	migrate_sum *sum;
 	const char *series;
@@ -113,11 +68,11 @@ static int sum_point(void *ctx, const store_point *p)
 static int sum_moments(store *st, store_kind kind, migrate_sum *sum,
 		       char *errbuf)
 {
-	names l = {0};
+	store_names l = {0};
 	store_moments m;
 	int r;
 
-	if ((r = store_moments_list(st, kind, moments_name, &l, errbuf)))
+	if ((r = store_names_moments(st, kind, &l, errbuf)))
 		goto out;
 	for (size_t i = 0; i < l.n && !l.oom; i++) {
 		if ((r = store_moments_get(st, kind, l.v[i], 1, &m, errbuf)))
@@ -146,17 +101,17 @@ out:
 		snprintf(errbuf, 256, "out of memory");
 		r = STORE_ERR;
 	}
-	names_free(&l);
+	store_names_free(&l);
 	return r;
 }
 
 int migrate_summarize(store *st, migrate_sum *sum, char *errbuf)
 {
-	names l = {0};
+	store_names l = {0};
 	int r;
 
 	memset(sum, 0, sizeof *sum);
-	if ((r = store_series_list(st, series_name, &l, errbuf)))
+	if ((r = store_names_series(st, &l, errbuf)))
 		goto out;
 	for (size_t i = 0; i < l.n && !l.oom; i++) {
 		point_sum ps = {sum, l.v[i], 0};
@@ -173,7 +128,7 @@ int migrate_summarize(store *st, migrate_sum *sum, char *errbuf)
 	if ((r = sum_moments(st, STORE_REFERENCE, sum, errbuf)) == STORE_OK)
 		r = sum_moments(st, STORE_STREAM, sum, errbuf);
 out:
-	names_free(&l);
+	store_names_free(&l);
 	return r;
 }
 

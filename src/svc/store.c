@@ -217,3 +217,66 @@ int store_job_prune(store *st, double before, char *errbuf)
 	return st->ops->job_prune ? st->ops->job_prune(st, before, errbuf)
 				  : no_jobs(st, errbuf);
 }
+
+/* ------------------------------------------------------------ names */
+
+static int names_add(store_names *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v) {
+			l->oom = 1;
+			return 1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n] = strdup(s))) {
+		l->oom = 1;
+		return 1;
+	}
+	l->n++;
+	return 0;
+}
+
+static int series_name(void *ctx, const store_series_info *si)
+{
+	return names_add(ctx, si->name);
+}
+
+static int moments_name(void *ctx, const store_moments *m)
+{
+	return names_add(ctx, m->name);
+}
+
+static int names_done(store_names *l, int r, char *errbuf)
+{
+	if (r == STORE_OK && l->oom) {
+		snprintf(errbuf, 256, "store: out of memory for a listing");
+		return STORE_ERR;
+	}
+	return r;
+}
+
+int store_names_series(store *st, store_names *l, char *errbuf)
+{
+	return names_done(l, store_series_list(st, series_name, l, errbuf),
+			  errbuf);
+}
+
+int store_names_moments(store *st, store_kind kind, store_names *l,
+			char *errbuf)
+{
+	return names_done(l,
+			  store_moments_list(st, kind, moments_name, l, errbuf),
+			  errbuf);
+}
+
+void store_names_free(store_names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}

@@ -162,6 +162,21 @@ int store_moments_update(store *st, store_kind kind, const char *name,
 int store_moments_delete(store *st, store_kind kind, const char *name,
 			 char *errbuf);
 
+/* ----- names, for a caller that calls the store once per record (a
+ * listing's callback may not call the store) */
+typedef struct store_names {
+	char **v;
+	size_t n, cap;
+	int oom;
+} store_names;
+
+/* Every series name, or every record name of kind, in listing order,
+ * into l (store_names_free it); running out of memory is STORE_ERR. */
+int store_names_series(store *st, store_names *l, char *errbuf);
+int store_names_moments(store *st, store_kind kind, store_names *l,
+			char *errbuf);
+void store_names_free(store_names *l);
+
 /* ----- jobs shared by the replicas of one store
  *
  * A backend several evald processes share (PostgreSQL) keeps every async

@@ -1404,52 +1404,6 @@ static int pg_job_prune(store *base, double before, char *errbuf)
 
 /* ------------------------------------------------------------ import */
 
-/* Names collected from a listing, so the source is not called from its
- * own callback. */
-typedef struct names {
-	char **v;
-	size_t n, cap;
-	int oom;
-} names;
-
-static int names_add(names *l, const char *s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->oom = 1;
-			return 1;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	if (!(l->v[l->n] = strdup(s))) {
-		l->oom = 1;
-		return 1;
-	}
-	l->n++;
-	return 0;
-}
-
-static void names_free(names *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-static int series_name(void *ctx, const store_series_info *si)
-{
-	return names_add(ctx, si->name);
-}
-
-static int moments_name(void *ctx, const store_moments *m)
-{
-	return names_add(ctx, m->name);
-}
-
 typedef struct import_to {
 	PGconn *c;
 	const char *series;
@@ -1481,11 +1435,11 @@ static int import_point(void *ctx, const store_point *p)
 
 static int import_moments(PGconn *c, store *src, store_kind kind, char *errbuf)
 {
-	names l = {0};
+	store_names l = {0};
 	store_moments m;
 	int r;
 
-	if ((r = store_moments_list(src, kind, moments_name, &l, errbuf)))
+	if ((r = store_names_moments(src, kind, &l, errbuf)))
 		goto out;
 	for (size_t i = 0; i < l.n && !l.oom; i++) {
 		if ((r = store_moments_get(src, kind, l.v[i], 1, &m, errbuf)))
@@ -1501,7 +1455,7 @@ out:
 		snprintf(errbuf, 256, "store: out of memory");
 		r = STORE_ERR;
 	}
-	names_free(&l);
+	store_names_free(&l);
 	return r;
 }
 
@@ -1509,7 +1463,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 {
 	pg_store *ps = (pg_store *)base;
 	import_to t = {.errbuf = errbuf};
-	names l = {0};
+	store_names l = {0};
 	pg_conn *pc;
 	int r;
 
@@ -1518,7 +1472,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 	t.c = pc->c;
 	if ((r = exec(pc->c, "BEGIN", errbuf)))
 		goto out;
-	if ((r = store_series_list(src, series_name, &l, errbuf)))
+	if ((r = store_names_series(src, &l, errbuf)))
 		goto rollback;
 	if (l.oom) {
 		snprintf(errbuf, 256, "store: out of memory");
@@ -1541,7 +1495,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 rollback:
 	rollback(pc->c);
 out:
-	names_free(&l);
+	store_names_free(&l);
 	pool_put(ps, pc, r);
 	return r;
 }
