@@ -593,6 +593,30 @@ static int watch_tick(void *ctx, double frac)
 	return 0;
 }
 
+/* The request as svc_handle sees it, from the headers (no body yet),
+ * with a watch that cancels its computation if the client leaves: *w and
+ * *cancel must live as long as *rq. */
+static void request_of(struct MHD_Connection *conn, http_server *h,
+		       const char *method, const char *url, req *r, watch *w,
+		       evald_progress *cancel, svc_request *rq)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	*w = (watch){.h = h, .fd = ci ? ci->connect_fd : -1};
+	*cancel = (evald_progress){watch_tick, w};
+	*rq = (svc_request){
+		.method = method,
+		.path = url,
+		.query = &r->query,
+		.content_type = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+		.authorization = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.cancel = cancel,
+	};
+}
+
 /* A .npy streamed into moments (upload.h) holds no body, so --max-body
  * and --max-bodies do not apply to it (--max-upload does).  It waits in
  * line for its heavy slot here, before a body byte is read and with no
@@ -606,24 +630,14 @@ static int start_upload(struct MHD_Connection *conn, http_server *h,
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *te = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	watch w = {.h = h, .fd = ci ? ci->connect_fd : -1};
-	evald_progress cancel = {watch_tick, &w};
+	watch w;
+	evald_progress cancel;
+	svc_request rq;
 	svc_response rs;
 
 	if ((strcmp(method, "POST") && strcmp(method, "PUT")) || (!cl && !te))
 		return 0;
-	svc_request rq = {
-		.method = method,
-		.path = url,
-		.query = &r->query,
-		.content_type = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-		.authorization = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-		.cancel = &cancel,
-	};
+	request_of(conn, h, method, url, r, &w, &cancel, &rq);
 	if (track_phase(h, t, PH_BUSY, 0)) {
 		*ret = MHD_NO;
 		return 1;
@@ -752,24 +766,14 @@ static MHD_RESULT answer(struct MHD_Connection *conn, http_server *h,
 	if (track_phase(h, t, PH_BUSY, 0))
 		return MHD_NO;
 
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-		conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	watch w = {.h = h, .fd = ci ? ci->connect_fd : -1};
-	evald_progress cancel = {watch_tick, &w};
-	svc_request rq = {
-		.method = method,
-		.path = url,
-		.query = &r->query,
-		.content_type = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-		.authorization = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-		.body = r->body ? r->body : "",
-		.len = r->len,
-		.steal_body = r->body ? &r->body : NULL,
-		.reserved = r->reserved,
-		.cancel = &cancel,
-	};
+	watch w;
+	evald_progress cancel;
+	svc_request rq;
+	request_of(conn, h, method, url, r, &w, &cancel, &rq);
+	rq.body = r->body ? r->body : "";
+	rq.len = r->len;
+	rq.steal_body = r->body ? &r->body : NULL;
+	rq.reserved = r->reserved;
 	svc_response rs;
 	svc_handle(h->svc, &rq, &rs);
 	/* The body is no longer needed; release it before the response is
