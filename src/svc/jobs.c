@@ -258,6 +258,22 @@ static int mirror(jobs *js, const snap *s, const char *text, int *cancel)
 	return 0;
 }
 
+/* A failed job's "error": the envelope's fields and the status. */
+static json_t *error_json(const verr *e)
+{
+	return json_pack("{s:s, s:s, s:s, s:i}", "code", e->code, "message",
+			 e->msg, "path", e->path, "status", e->status);
+}
+
+/* What GET /v1/jobs/{id} says of every job, local or stored. */
+static json_t *head_json(const char *id, const char *label, const char *status,
+			 double progress, double created)
+{
+	return json_pack("{s:s, s:s, s:s, s:f, s:I}", "id", id, "metric", label,
+			 "status", status, "progress", progress, "created",
+			 (json_int_t)created);
+}
+
 /* The JSON text a finished job leaves in the store. */
 static char *final_text(const json_t *result, const verr *err, int rc)
 {
@@ -272,8 +288,7 @@ static char *final_text(const json_t *result, const verr *err, int rc)
 	}
 	if (rc == 0 || !err->code[0])
 		return NULL;
-	e = json_pack("{s:s, s:s, s:s, s:i}", "code", err->code, "message",
-		      err->msg, "path", err->path, "status", err->status);
+	e = error_json(err);
 	if (e && jsonout_dump(e, 0, &text, &len) < 0)
 		text = NULL;
 	json_decref(e);
@@ -548,10 +563,8 @@ static int position_of(const jobs *js, const job *j)
 
 static json_t *state_json(const jobs *js, job *j)
 {
-	json_t *o =
-		json_pack("{s:s, s:s, s:s, s:f, s:I}", "id", j->id, "metric",
-			  j->label, "status", state_names[j->state], "progress",
-			  get_progress(j), "created", (json_int_t)j->created);
+	json_t *o = head_json(j->id, j->label, state_names[j->state],
+			      get_progress(j), (double)j->created);
 	if (!o)
 		return NULL;
 	if (j->state == J_QUEUED)
@@ -560,11 +573,7 @@ static json_t *state_json(const jobs *js, job *j)
 	if (j->state == J_DONE && j->result)
 		json_object_set(o, "result", j->result);
 	if (j->state == J_FAILED)
-		json_object_set_new(o, "error",
-				    json_pack("{s:s, s:s, s:s, s:i}", "code",
-					      j->err.code, "message",
-					      j->err.msg, "path", j->err.path,
-					      "status", j->err.status));
+		json_object_set_new(o, "error", error_json(&j->err));
 	return o;
 }
 
@@ -575,25 +584,19 @@ static json_t *stored_json(const store_job *sj)
 {
 	double late = unix_s() - sj->lease_until;
 	int lost = sj->state <= STORE_JOB_RUNNING && late > 0;
-	json_t *o = json_pack(
-		"{s:s, s:s, s:s, s:f, s:I}", "id", sj->id, "metric", sj->label,
-		"status", lost ? "failed" : state_names[sj->state], "progress",
-		sj->progress, "created", (json_int_t)sj->created);
+	json_t *o = head_json(sj->id, sj->label,
+			      lost ? "failed" : state_names[sj->state],
+			      sj->progress, sj->created);
 
 	if (!o)
 		return NULL;
 	if (lost) {
-		char msg[200];
 		verr e;
-		snprintf(msg, sizeof msg,
-			 "the replica running this job stopped %.0f s ago "
-			 "(its --job-lease ran out); submit the job again",
+		verr_set(&e, E_WORKER_LOST, "",
+			 "the replica running this job stopped %.0f s ago (its "
+			 "--job-lease ran out); submit the job again",
 			 late);
-		verr_set(&e, E_WORKER_LOST, "", "%s", msg);
-		json_object_set_new(o, "error",
-				    json_pack("{s:s, s:s, s:s, s:i}", "code",
-					      e.code, "message", e.msg, "path",
-					      e.path, "status", e.status));
+		json_object_set_new(o, "error", error_json(&e));
 	} else if (sj->result && (sj->state == STORE_JOB_DONE ||
 				  sj->state == STORE_JOB_FAILED)) {
 		json_t *v = json_loads(sj->result, JSON_DECODE_ANY, NULL);
