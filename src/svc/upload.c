@@ -119,13 +119,14 @@ static int check_head(upload *u, verr *err)
 {
 	const svc_config *c = &u->s->cfg;
 	const npy_info *in = &u->in;
-	char shp[96] = "(";
+	/* Room for EVALD_MAX_DIMS entries of 19 digits: a zero dimension
+	 * lets the others be as large as an int64. */
+	char shp[EVALD_MAX_DIMS * 21 + 3];
+	evald_tensor t = {.ndim = in->ndim};
 	evald_err le;
 
-	for (int i = 0; i < in->ndim; i++)
-		snprintf(shp + strlen(shp), sizeof shp - strlen(shp), "%s%lld",
-			 i ? ", " : "", (long long)in->shape[i]);
-	strcat(shp, ")");
+	memcpy(t.shape, in->shape, sizeof t.shape);
+	evald_shape_str(&t, shp, sizeof shp);
 	if (in->ndim != 2 || in->shape[1] < 1)
 		return verr_set(err, E_SHAPE_MISMATCH, "",
 				"%s must hold embeddings [N, d] with d >= 1; "
