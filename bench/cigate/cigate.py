@@ -115,6 +115,19 @@ print(time.perf_counter() - t0, repr(float(v)))
 '''
 
 
+# The anchor's own product, alone: what np.cov's dot(X, X.T) costs per
+# flop of one triangle (NumPy sends a product with its own transpose to
+# dsyrk), on the same widened data, in the same process kind.
+ANCHOR_TRIANGLE = r'''
+import sys, time, numpy as np
+x = np.load(sys.argv[1]).astype(np.float64)
+x -= x.mean(axis=0)
+t0 = time.perf_counter()
+c = x.T @ x
+print(time.perf_counter() - t0)
+'''
+
+
 class Unmeasurable(Exception):
     pass
 
@@ -247,6 +260,7 @@ def run(args, tmp, data):
             outs.append((p.returncode, o, e))
         twice = all(rc == 0 for rc, _, _ in outs) and \
             fid_of(outs[0][1]) == fid_of(outs[1][1])
+        res["anchor_triangle_s"] = float(anchor(ANCHOR_TRIANGLE, train)[0])
         res["twice"] = {"ok": twice,
                         "exits": [rc for rc, _, _ in outs]}
     finally:
@@ -286,6 +300,10 @@ def report(res):
     print("median put:  evald %.2f s (%.0f GFLOP/s of the triangle's "
           "%.2g flops), ratio %.2fx (target >= 2x)" %
           (e_put, flops / e_put / 1e9, flops, put))
+    tri = res["anchor_triangle_s"]
+    print("anchor's x.T @ x alone: %.2f s (%.0f GFLOP/s of the same "
+          "triangle): the floor of any exact put here" %
+          (tri, flops / tri / 1e9))
     print("median gate: ratio %.2fx (target >= 3x); largest FID rel diff "
           "%.1e" % (gate, max(r["rel_diff"] for r in rows)))
     print("two gates at once: %s (exits %s)" %
