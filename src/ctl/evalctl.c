@@ -313,8 +313,10 @@ static void show_metrics(json_t *j)
 
 /* ------------------------------------------------------------ compute */
 
-/* Which number of the result a threshold applies to. */
-typedef enum { GATE_VALUE, GATE_UPPER, GATE_LOWER } gate_on;
+/* Which number of the result a threshold applies to: "value", a bound of
+ * "ci95", or another top-level number the metric returns (a test's
+ * "pvalue", a curve's "auc"), so any scalar a metric reports can gate. */
+typedef enum { GATE_VALUE, GATE_UPPER, GATE_LOWER, GATE_FIELD } gate_on;
 
 typedef struct compute_opts {
 	const char *metric;
@@ -323,6 +325,7 @@ typedef struct compute_opts {
 	json_t *streams;     /* ids of streams made for this command */
 	double above, below; /* NAN when not given */
 	gate_on on;
+	const char *field; /* GATE_FIELD: the result's key (in argv) */
 	int async;
 } compute_opts;
 
@@ -333,6 +336,18 @@ static void compute_opts_free(compute_opts *o)
 	json_decref(o->params);
 	json_decref(o->inputs);
 	json_decref(o->record);
+}
+
+/* A result key as metrics name them: [a-z0-9_], not empty. */
+static int field_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
 }
 
 static int parse_number(const char *s, double *out)
@@ -454,10 +469,14 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 				o->on = GATE_UPPER;
 			else if (!strcmp(optarg, "lower"))
 				o->on = GATE_LOWER;
-			else
+			else if (field_name_ok(optarg)) {
+				o->on = GATE_FIELD;
+				o->field = optarg;
+			} else
 				return fail(EXIT_USAGE,
-					    "--gate-on takes value, upper or "
-					    "lower, got '%s'",
+					    "--gate-on takes value, upper, "
+					    "lower or the name of a number in "
+					    "the result, got '%s'",
 					    optarg);
 			break;
 		case 'a': o->async = 1; break;
@@ -740,13 +759,21 @@ static void show_result(json_t *r)
  * EXIT_USAGE when it cannot apply (no scalar, no interval). */
 static int compute_gate(const compute_opts *o, json_t *res)
 {
-	static const char *const what[] = {"value", "upper bound of ci95",
-					   "lower bound of ci95"};
+	const char *what[] = {"value", "upper bound of ci95",
+			      "lower bound of ci95", o->field};
 	json_t *v = json_object_get(res, "value");
 
 	if (isnan(o->above) && isnan(o->below))
 		return EXIT_OK;
-	if (o->on != GATE_VALUE) {
+	if (o->on == GATE_FIELD) {
+		v = json_object_get(res, o->field);
+		if (!json_is_number(v))
+			return fail(EXIT_USAGE,
+				    "--gate-on %s: %s returned no number "
+				    "named '%s' (evalctl --json shows the "
+				    "result's fields)",
+				    o->field, o->metric, o->field);
+	} else if (o->on != GATE_VALUE) {
 		json_t *ci = json_object_get(res, "ci95");
 		if (!json_is_array(ci) || json_array_size(ci) != 2)
 			return fail(EXIT_USAGE,
@@ -916,7 +943,7 @@ static void usage(void)
 	       "  compute METRIC [--param k=v]... [--input NAME=SOURCE]...\n"
 	       "          [--record SERIES [--step N]] [--async]\n"
 	       "          [--fail-above X] [--fail-below Y] "
-	       "[--gate-on value|upper|lower]\n"
+	       "[--gate-on value|upper|lower|FIELD]\n"
 	       "                                compute one metric; SOURCE is "
 	       "FILE (.npy .npz .csv .json),\n"
 	       "                                ref:NAME or stream:ID\n"
