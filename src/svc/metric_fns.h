@@ -28,6 +28,8 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_PAIR12(X, L) X(L, input1) X(L, input2) X(L, target)
+#define I_TRIPLET(X, L) X(L, anchor) X(L, positive) X(L, negative)
 
 /* Every loss's params start with reduction (mcall_reduction). */
 #define P_RED(X, L)      X(L, reduction)
@@ -44,6 +46,11 @@
 #define P_DICE(X, L)     P_RED(X, L) X(L, activation) X(L, smooth_nr) \
 			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background)
 #define P_PERC(X, L)     P_RED(X, L) X(L, weights) X(L, normalize) X(L, distance)
+#define P_KL(X, L)       P_RED(X, L) X(L, log_target)
+#define P_PNLL(X, L)     P_RED(X, L) X(L, log_input) X(L, full) X(L, eps)
+#define P_MARGIN(X, L)   P_RED(X, L) X(L, margin)
+#define P_MMARGIN(X, L)  P_RED(X, L) X(L, p) X(L, margin) X(L, weight)
+#define P_TRIPLET(X, L)  P_RED(X, L) X(L, margin) X(L, p) X(L, eps) X(L, swap)
 #define P_NONE(X, L)
 #define P_NDCG(X, L)     X(L, k)
 #define P_FID(X, L)      X(L, bootstrap) X(L, seed)
@@ -71,6 +78,8 @@ SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
 SLOT_ENUM(I_SLICED);
+SLOT_ENUM(I_PAIR12);
+SLOT_ENUM(I_TRIPLET);
 SLOT_ENUM(P_RED);
 SLOT_ENUM(P_MSE);
 SLOT_ENUM(P_HUBER);
@@ -84,6 +93,11 @@ SLOT_ENUM(P_SFOCAL);
 SLOT_ENUM(P_FOCAL);
 SLOT_ENUM(P_DICE);
 SLOT_ENUM(P_PERC);
+SLOT_ENUM(P_KL);
+SLOT_ENUM(P_PNLL);
+SLOT_ENUM(P_MARGIN);
+SLOT_ENUM(P_MMARGIN);
+SLOT_ENUM(P_TRIPLET);
 SLOT_ENUM(P_NONE);
 SLOT_ENUM(P_NDCG);
 SLOT_ENUM(P_FID);
@@ -114,6 +128,17 @@ int m_sigmoid_focal(mcall *c, json_t *res, verr *err);
 /* m_seg.c */
 int m_dice(mcall *c, json_t *res, verr *err);
 int m_perceptual(mcall *c, json_t *res, verr *err);
+/* m_margin.c */
+int m_kl_div(mcall *c, json_t *res, verr *err);
+int m_poisson_nll(mcall *c, json_t *res, verr *err);
+int m_margin_ranking(mcall *c, json_t *res, verr *err);
+int m_hinge_embedding(mcall *c, json_t *res, verr *err);
+int m_soft_margin(mcall *c, json_t *res, verr *err);
+int m_multilabel_soft_margin(mcall *c, json_t *res, verr *err);
+int m_multi_margin(mcall *c, json_t *res, verr *err);
+int m_multilabel_margin(mcall *c, json_t *res, verr *err);
+int m_cosine_embedding(mcall *c, json_t *res, verr *err);
+int m_triplet_margin(mcall *c, json_t *res, verr *err);
 /* m_rank.c */
 int m_average_precision(mcall *c, json_t *res, verr *err);
 int m_ndcg(mcall *c, json_t *res, verr *err);

@@ -6,6 +6,8 @@
  * and metric_fn in metric_fns.h and a family file; registry_check() refuses
  * at start-up a row that disagrees with its function or its enums. */
 #include <evald/loss.h>
+#include <evald/loss_margin.h>
+#include <evald/loss_prob.h>
 #include <evald/ot.h>
 #include <evald/reduce.h>
 
@@ -33,6 +35,11 @@
 	X(EVALD_REDUCE_MEAN, "mean")                                           \
 	X(EVALD_REDUCE_SUM, "sum")                                             \
 	X(EVALD_REDUCE_NONE, "none")
+#define KL_REDUCTION_ENUM(X)                                                   \
+	X(EVALD_KL_MEAN, "mean")                                               \
+	X(EVALD_KL_SUM, "sum")                                                 \
+	X(EVALD_KL_NONE, "none")                                               \
+	X(EVALD_KL_BATCHMEAN, "batchmean")
 #define TUKEY_SCALE_ENUM(X)                                                    \
 	X(EVALD_TUKEY_MAD, "mad")                                              \
 	X(EVALD_TUKEY_NONE, "none")
@@ -50,6 +57,7 @@
 	X(EVALD_OT_COSINE, "cosine")
 
 REG_ENUM(reduction, REDUCTION_ENUM);
+REG_ENUM(kl_reduction, KL_REDUCTION_ENUM);
 REG_ENUM(tukey_scale, TUKEY_SCALE_ENUM);
 REG_ENUM(activation, ACTIVATION_ENUM);
 REG_ENUM(perc_distance, PERC_DISTANCE_ENUM);
@@ -64,14 +72,17 @@ REG_ENUM(ot_metric, OT_METRIC_ENUM);
 
 SLOT_NAMES(I_PAIR); SLOT_NAMES(I_PAIR_W); SLOT_NAMES(I_GNLL);
 SLOT_NAMES(I_RANK); SLOT_NAMES(I_XY); SLOT_NAMES(I_IS); SLOT_NAMES(I_1D);
-SLOT_NAMES(I_OT); SLOT_NAMES(I_SLICED);
+SLOT_NAMES(I_OT); SLOT_NAMES(I_SLICED); SLOT_NAMES(I_PAIR12);
+SLOT_NAMES(I_TRIPLET);
 SLOT_NAMES(P_RED); SLOT_NAMES(P_MSE); SLOT_NAMES(P_HUBER); SLOT_NAMES(P_SL1);
 SLOT_NAMES(P_GNLL); SLOT_NAMES(P_TUKEY); SLOT_NAMES(P_BCEL);
 SLOT_NAMES(P_NLL); SLOT_NAMES(P_CE); SLOT_NAMES(P_SFOCAL);
 SLOT_NAMES(P_FOCAL); SLOT_NAMES(P_DICE); SLOT_NAMES(P_PERC);
 SLOT_NAMES(P_NONE); SLOT_NAMES(P_NDCG); SLOT_NAMES(P_FID); SLOT_NAMES(P_KID);
 SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
-SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED);
+SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED); SLOT_NAMES(P_KL);
+SLOT_NAMES(P_PNLL); SLOT_NAMES(P_MARGIN); SLOT_NAMES(P_MMARGIN);
+SLOT_NAMES(P_TRIPLET);
 
 /* ------------------------------------------------------------ inputs */
 
@@ -121,6 +132,49 @@ static const input_spec in_perc[] = {
 	 .shape = "list of [N,C,H,W] per layer", .required = REQUIRED},
 	{.name = "target", .kind = IN_TENSOR_LIST,
 	 .shape = "list of [N,C,H,W] per layer", .required = REQUIRED},
+	END};
+static const input_spec in_kl[] = {
+	TENSOR("input", "[...] (log-probabilities)", REQUIRED),
+	TENSOR("target", "broadcastable with input (probabilities, or "
+			 "log-probabilities with log_target)", REQUIRED),
+	END};
+static const input_spec in_bcast[] = {
+	TENSOR("input", "[...]", REQUIRED),
+	TENSOR("target", "broadcastable with input", REQUIRED),
+	END};
+static const input_spec in_soft_margin[] = {
+	TENSOR("input", "[...]", REQUIRED),
+	TENSOR("target", "broadcastable to input (±1)", REQUIRED),
+	END};
+static const input_spec in_ranking[] = {
+	TENSOR("input1", "[...]", REQUIRED),
+	TENSOR("input2", "as many dims as input1, broadcastable", REQUIRED),
+	TENSOR("target", "as many dims as input1, broadcastable (±1)",
+	       REQUIRED),
+	END};
+static const input_spec in_mlsm[] = {
+	TENSOR("input", "[N,C] or [C] (logits)", REQUIRED),
+	TENSOR("target", "broadcastable to input (labels in [0,1])", REQUIRED),
+	TENSOR("weight", "broadcastable to input, e.g. [C]", OPTIONAL),
+	END};
+static const input_spec in_multi_margin[] = {
+	TENSOR("input", "[N,C] or [C]", REQUIRED),
+	TENSOR("target", "[N] or a number (class indices)", REQUIRED),
+	END};
+static const input_spec in_mlm[] = {
+	TENSOR("input", "[N,C] or [C]", REQUIRED),
+	TENSOR("target", "like input: class indices, then -1 padding",
+	       REQUIRED),
+	END};
+static const input_spec in_cosine[] = {
+	TENSOR("input1", "[N,D] or [D]", REQUIRED),
+	TENSOR("input2", "[N,D] or [D], broadcastable with input1", REQUIRED),
+	TENSOR("target", "[N] or a number (±1)", REQUIRED),
+	END};
+static const input_spec in_triplet[] = {
+	TENSOR("anchor", "[N,D] or [D]", REQUIRED),
+	TENSOR("positive", "like anchor, broadcastable", REQUIRED),
+	TENSOR("negative", "like anchor, broadcastable", REQUIRED),
 	END};
 static const input_spec in_rank[] = {
 	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
@@ -285,6 +339,55 @@ static const param_spec p_perc[] = {
 	 CHOICES(perc_distance),
 	 .doc = "l2: squared difference; l1: absolute difference."},
 	END};
+static const param_spec p_kl[] = {
+	{.name = "reduction", .type = PT_ENUM, .def = "\"mean\"",
+	 CHOICES(kl_reduction),
+	 .doc = "mean (over every element, as torch), sum, none (returns "
+		"\"values\") or batchmean (the sum divided by input's dim 0)."},
+	{.name = "log_target", .type = PT_BOOL, .def = "false",
+	 .doc = "target holds log-probabilities."},
+	END};
+static const param_spec p_pnll[] = {
+	REDUCTION,
+	{.name = "log_input", .type = PT_BOOL, .def = "true",
+	 .doc = "input is the log of the rate (loss exp(x) − y·x); false: "
+		"the rate itself (x − y·log(x + eps))."},
+	{.name = "full", .type = PT_BOOL, .def = "false",
+	 .doc = "Add the Stirling term y·log y − y + ½log(2πy) where y > 1."},
+	{.name = "eps", .type = PT_NUMBER, .def = "1e-08",
+	 .doc = "Added to the rate inside the log when log_input is false."},
+	END};
+static const param_spec p_margin0[] = {
+	REDUCTION,
+	{.name = "margin", .type = PT_NUMBER, .def = "0.0",
+	 .doc = "Margin the loss enforces."},
+	END};
+static const param_spec p_margin1[] = {
+	REDUCTION,
+	{.name = "margin", .type = PT_NUMBER, .def = "1.0",
+	 .doc = "Margin of the hinge where target is -1."},
+	END};
+static const param_spec p_multi_margin[] = {
+	REDUCTION,
+	{.name = "p", .type = PT_INT, .def = "1", .min = 1, .max = 2,
+	 .flags = PF_MIN | PF_MAX, .doc = "Power of the hinge: 1 or 2."},
+	{.name = "margin", .type = PT_NUMBER, .def = "1.0",
+	 .doc = "Margin between the target's score and the others'."},
+	{.name = "weight", .type = PT_VECTOR, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "Per-class weight, length C, applied by the target class."},
+	END};
+static const param_spec p_triplet[] = {
+	REDUCTION,
+	{.name = "margin", .type = PT_NUMBER, .def = "1.0",
+	 .doc = "Margin between the positive and the negative distance."},
+	{.name = "p", .type = PT_NUMBER, .def = "2.0",
+	 .doc = "Order of the pairwise distance (0 counts non-zeros)."},
+	{.name = "eps", .type = PT_NUMBER, .def = "1e-06",
+	 .doc = "Added to every difference, as torch.pairwise_distance."},
+	{.name = "swap", .type = PT_BOOL, .def = "false",
+	 .doc = "Use min(d(a,n), d(p,n)) as the negative distance."},
+	END};
 static const param_spec p_none[] = {END};
 static const param_spec p_ndcg[] = {
 	{.name = "k", .type = PT_INT, .def = "null", .min = 1,
@@ -418,6 +521,56 @@ const metric registry[] = {
 	 .reference = "LPIPS (Zhang et al., CVPR 2018)",
 	 .inputs = in_perc, .params = p_perc, .run = m_perceptual,
 	 SLOTS(I_PAIR, P_PERC)},
+	{.name = "kl_div", LOSS,
+	 .summary = "Kullback-Leibler divergence on log-probabilities.",
+	 .reference = "torch.nn.functional.kl_div",
+	 .inputs = in_kl, .params = p_kl, .run = m_kl_div,
+	 SLOTS(I_PAIR, P_KL)},
+	{.name = "poisson_nll", LOSS,
+	 .summary = "Poisson negative log-likelihood.",
+	 .reference = "torch.nn.functional.poisson_nll_loss",
+	 .inputs = in_bcast, .params = p_pnll, .run = m_poisson_nll,
+	 SLOTS(I_PAIR, P_PNLL)},
+	{.name = "margin_ranking", LOSS,
+	 .summary = "Margin ranking loss of two scores.",
+	 .reference = "torch.nn.functional.margin_ranking_loss",
+	 .inputs = in_ranking, .params = p_margin0, .run = m_margin_ranking,
+	 SLOTS(I_PAIR12, P_MARGIN)},
+	{.name = "hinge_embedding", LOSS,
+	 .summary = "Hinge embedding loss.",
+	 .reference = "torch.nn.functional.hinge_embedding_loss",
+	 .inputs = in_bcast, .params = p_margin1, .run = m_hinge_embedding,
+	 SLOTS(I_PAIR, P_MARGIN)},
+	{.name = "soft_margin", LOSS,
+	 .summary = "Two-class logistic loss.",
+	 .reference = "torch.nn.functional.soft_margin_loss",
+	 .inputs = in_soft_margin, .params = p_red, .run = m_soft_margin,
+	 SLOTS(I_PAIR, P_RED)},
+	{.name = "multilabel_soft_margin", LOSS,
+	 .summary = "Multi-label one-versus-all logistic loss.",
+	 .reference = "torch.nn.functional.multilabel_soft_margin_loss",
+	 .inputs = in_mlsm, .params = p_red, .run = m_multilabel_soft_margin,
+	 SLOTS(I_PAIR_W, P_RED)},
+	{.name = "multi_margin", LOSS,
+	 .summary = "Multi-class hinge loss.",
+	 .reference = "torch.nn.functional.multi_margin_loss",
+	 .inputs = in_multi_margin, .params = p_multi_margin,
+	 .run = m_multi_margin, SLOTS(I_PAIR, P_MMARGIN)},
+	{.name = "multilabel_margin", LOSS,
+	 .summary = "Multi-label hinge loss.",
+	 .reference = "torch.nn.functional.multilabel_margin_loss",
+	 .inputs = in_mlm, .params = p_red, .run = m_multilabel_margin,
+	 SLOTS(I_PAIR, P_RED)},
+	{.name = "cosine_embedding", LOSS,
+	 .summary = "Cosine embedding loss of vector pairs.",
+	 .reference = "torch.nn.functional.cosine_embedding_loss",
+	 .inputs = in_cosine, .params = p_margin0, .run = m_cosine_embedding,
+	 SLOTS(I_PAIR12, P_MARGIN)},
+	{.name = "triplet_margin", LOSS,
+	 .summary = "Triplet margin loss.",
+	 .reference = "torch.nn.functional.triplet_margin_loss",
+	 .inputs = in_triplet, .params = p_triplet, .run = m_triplet_margin,
+	 SLOTS(I_TRIPLET, P_TRIPLET)},
 	{.name = "average_precision", .family = "rank",
 	 .summary = "Average precision of a ranking.",
 	 .reference = "sklearn.metrics.average_precision_score",
