@@ -28,6 +28,8 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_CTC(X, L)    X(L, log_probs) X(L, targets) X(L, input_lengths) \
+		       X(L, target_lengths)
 
 /* Every loss's params start with reduction (mcall_reduction). */
 #define P_RED(X, L)      X(L, reduction)
@@ -42,8 +44,10 @@
 #define P_SFOCAL(X, L)   P_RED(X, L) X(L, alpha) X(L, gamma)
 #define P_FOCAL(X, L)    P_SFOCAL(X, L) X(L, size_average)
 #define P_DICE(X, L)     P_RED(X, L) X(L, activation) X(L, smooth_nr) \
-			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background)
+			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background) \
+			 X(L, batch) X(L, weight) X(L, jaccard)
 #define P_PERC(X, L)     P_RED(X, L) X(L, weights) X(L, normalize) X(L, distance)
+#define P_CTC(X, L)      P_RED(X, L) X(L, blank) X(L, zero_infinity)
 #define P_NONE(X, L)
 #define P_NDCG(X, L)     X(L, k)
 #define P_FID(X, L)      X(L, bootstrap) X(L, seed)
@@ -71,6 +75,7 @@ SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
 SLOT_ENUM(I_SLICED);
+SLOT_ENUM(I_CTC);
 SLOT_ENUM(P_RED);
 SLOT_ENUM(P_MSE);
 SLOT_ENUM(P_HUBER);
@@ -84,6 +89,7 @@ SLOT_ENUM(P_SFOCAL);
 SLOT_ENUM(P_FOCAL);
 SLOT_ENUM(P_DICE);
 SLOT_ENUM(P_PERC);
+SLOT_ENUM(P_CTC);
 SLOT_ENUM(P_NONE);
 SLOT_ENUM(P_NDCG);
 SLOT_ENUM(P_FID);
@@ -114,6 +120,9 @@ int m_sigmoid_focal(mcall *c, json_t *res, verr *err);
 /* m_seg.c */
 int m_dice(mcall *c, json_t *res, verr *err);
 int m_perceptual(mcall *c, json_t *res, verr *err);
+/* m_seq.c */
+int m_ctc(mcall *c, json_t *res, verr *err);
+int c_ctc(mcall *c, mcost *k, verr *err);
 /* m_rank.c */
 int m_average_precision(mcall *c, json_t *res, verr *err);
 int m_ndcg(mcall *c, json_t *res, verr *err);
