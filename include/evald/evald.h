@@ -5,6 +5,7 @@
 #ifndef EVALD_EVALD_H
 #define EVALD_EVALD_H
 
+#include "ctc.h"
 #include "error.h"
 #include "fid.h"
 #include "gen.h"

@@ -130,10 +130,14 @@ int evald_focal(const evald_tensor *input, const evald_tensor *target,
 		evald_result *out, evald_err *err);
 
 /* torchvision sigmoid_focal_loss: bce_with_logits(x, y)·(1 - p_t)^γ,
- * times α_t = α·y + (1-α)·(1-y) when alpha >= 0.  target in [0,1]. */
+ * times α_t = α·y + (1-α)·(1-y).  target in [0,1].  alpha NULL, or a 0-d
+ * tensor holding a negative number, leaves α_t out (torchvision's alpha <
+ * 0); a 0-d tensor is one α for every element; a 1-D tensor (an extension
+ * of torchvision) holds one α >= 0 per class of the last dim, broadcast as
+ * alpha[c] against target[..., c] (length 1 is one α for all). */
 int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
-			double alpha, double gamma, evald_reduction red,
-			evald_result *out, evald_err *err);
+			const evald_tensor *alpha, double gamma,
+			evald_reduction red, evald_result *out, evald_err *err);
 
 /* ---------------------------------------------------- segmentation, LPIPS */
 
@@ -149,16 +153,25 @@ typedef struct evald_dice_opts {
 	int squared_pred;	     /* square input and target in the
 					denominator */
 	int include_background;	     /* 0: drop class 0 (ignored if C = 1) */
+	int batch;   /* sum over the batch too: one value per class */
+	int jaccard; /* denominator 2·(Σ y + Σ p - Σ y·p), MONAI's form */
+	/* Per-class weights >= 0 multiplying each class's loss before the
+	 * reduction (MONAI's `weight`): NULL for none, a 0-d tensor for one
+	 * weight, or one per kept class.  Ignored when one class is kept. */
+	const evald_tensor *weight;
 } evald_dice_opts;
 
-/* MONAI DiceLoss: per sample n and class c, over the remaining dims,
- * f = 1 - (2·Σ y·p + smooth_nr) / (Σ y + Σ p + smooth_dr).  input
- * [N,C,...]; target the same shape, or class indices [N,...] or
- * [N,1,...] (one-hot encoded to C classes; with C = 1 used as given).
- * Values (reduction none) are [N,C'] with C' the classes kept.
+/* MONAI DiceLoss (1.3): per sample n and class c, over the remaining dims,
+ * f = 1 - (2·Σ y·p + smooth_nr) / (Σ y + Σ p + smooth_dr), or over the
+ * batch dim too with opt->batch.  input [N,C,...]; target the same shape
+ * (any real values: soft labels are used as given), or class indices
+ * [N,...] or [N,1,...] (one-hot encoded to C classes; with C = 1 used as
+ * given).  Values (reduction none) are [N,C'] with C' the classes kept
+ * ([C'] with batch), each times its class weight.
  * `dice` (caller-provided, at least C doubles, or NULL) receives, per kept
- * class, the mean over the batch of the coefficient 1 - f; *ndice (optional)
- * the number of classes written. */
+ * class, the mean over the batch of the unweighted coefficient 1 - f (with
+ * batch, the one coefficient); *ndice (optional) the number of classes
+ * written.  err->input is 3 for a bad opt->weight. */
 int evald_dice(const evald_tensor *input, const evald_tensor *target,
 	       const evald_dice_opts *opt, evald_reduction red,
 	       evald_result *out, double *dice, int64_t *ndice, evald_err *err);

@@ -90,20 +90,56 @@ int evald_bce_with_logits(const evald_tensor *input, const evald_tensor *target,
 	return lu_out_finish(&o, out, input->ndim, input->shape);
 }
 
-int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
-			double alpha, double gamma, evald_reduction red,
-			evald_result *out, evald_err *err)
+/* sigmoid_focal's alpha: NULL or negative 0-d disables it; otherwise a
+ * 0-d tensor or a vector along the last dim, its entries >= 0. */
+static int sfocal_alpha(const evald_tensor *alpha, const evald_tensor *input,
+			lu_bcast *ai, const evald_tensor **use, evald_err *err)
 {
+	char s[96];
+	int rc;
+
+	*use = NULL;
+	if (!alpha || (alpha->ndim == 0 && alpha->data[0] < 0.0))
+		return 0;
+	if (alpha->ndim > 1 || (alpha->ndim == 1 && input->ndim == 0))
+		return evald_fail(err, EVALD_ESHAPE, 2,
+				  "alpha has shape %s; it must be a number or "
+				  "a vector with one weight per class of the "
+				  "input's last dim",
+				  evald_shape_str(alpha, s, sizeof s));
+	if ((rc = lu_bcast_init(ai, alpha, input->ndim, input->shape, 2,
+				"alpha", err)))
+		return rc;
+	for (int64_t i = 0; i < alpha->size; i++) {
+		double a = alpha->data[i];
+		if (!isfinite(a))
+			return evald_fail(err, EVALD_EINVAL, 2,
+					  "alpha must be a finite number");
+		if (alpha->ndim == 1 && a < 0.0)
+			return evald_fail(err, EVALD_EINVAL, 2,
+					  "alpha[%lld] is %.17g; per-class "
+					  "weights must be >= 0 (only a single "
+					  "negative number disables alpha)",
+					  (long long)i, a);
+	}
+	*use = alpha;
+	return 0;
+}
+
+int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
+			const evald_tensor *alpha, double gamma,
+			evald_reduction red, evald_result *out, evald_err *err)
+{
+	const evald_tensor *a = NULL;
+	lu_bcast ai;
 	lu_out o;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = lu_same_shape(input, target, err)) ||
-	    (rc = lu_unit_range(target, 1, "target", err)))
+	    (rc = lu_unit_range(target, 1, "target", err)) ||
+	    (rc = sfocal_alpha(alpha, input, &ai, &a, err)))
 		return rc;
-	if (!isfinite(alpha))
-		return evald_fail(err, EVALD_EINVAL, 2,
-				  "alpha must be a finite number");
 	if (!(gamma >= 0.0) || !isfinite(gamma))
 		return evald_fail(err, EVALD_EINVAL, 3,
 				  "gamma must be >= 0; got %.17g", gamma);
@@ -116,8 +152,10 @@ int evald_sigmoid_focal(const evald_tensor *input, const evald_tensor *target,
 		 * directly: no cancellation when p_t is close to 1. */
 		double q = y * sigmoid(-x) + (1.0 - y) * sigmoid(x);
 		double v = ce * pow(q, gamma);
-		if (alpha >= 0.0)
-			v *= alpha * y + (1.0 - alpha) * (1.0 - y);
+		if (a) {
+			double al = lu_bcast_get(&ai, a, 0.0);
+			v *= al * y + (1.0 - al) * (1.0 - y);
+		}
 		lu_out_put(&o, i, v);
 	}
 	return lu_out_finish(&o, out, input->ndim, input->shape);

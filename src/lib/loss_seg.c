@@ -83,23 +83,13 @@ static double *dice_activate(const evald_tensor *input, evald_activation act,
 	return p;
 }
 
-int evald_dice(const evald_tensor *input, const evald_tensor *target,
-	       const evald_dice_opts *opt, evald_reduction red,
-	       evald_result *out, double *dice, int64_t *ndice, evald_err *err)
+static int dice_check(const evald_tensor *input, const evald_dice_opts *opt,
+		      evald_err *err)
 {
-	double *p = NULL, *buf = NULL;
-	int64_t N, C, S, c0, Ck, shape[2];
-	int kind = DT_DENSE, rc;
-
-	memset(out, 0, sizeof *out);
-	if (ndice)
-		*ndice = 0;
 	if (input->ndim < 2)
 		return evald_fail(err, EVALD_ESHAPE, 0,
 				  "input has %d dims; it must be [N, C, ...]",
 				  input->ndim);
-	if ((rc = lu_nonempty(input, 0, "input", err)))
-		return rc;
 	if (!(opt->smooth_nr >= 0.0) || !isfinite(opt->smooth_nr) ||
 	    !(opt->smooth_dr >= 0.0) || !isfinite(opt->smooth_dr))
 		return evald_fail(err, EVALD_EINVAL, 2,
@@ -108,11 +98,87 @@ int evald_dice(const evald_tensor *input, const evald_tensor *target,
 		return evald_fail(err, EVALD_EINVAL, 2,
 				  "activation must be none, sigmoid or "
 				  "softmax");
-	if ((rc = dice_target_kind(input, target, &kind, err)))
+	return lu_nonempty(input, 0, "input", err);
+}
+
+/* MONAI's class weights: one number or one per kept class, all >= 0. */
+static int dice_weight(const evald_tensor *w, int64_t Ck, evald_err *err)
+{
+	char s[96];
+
+	if (!w)
+		return 0;
+	if (w->ndim > 1 || (w->ndim == 1 && w->shape[0] != Ck && Ck != 1))
+		return evald_fail(err, EVALD_ESHAPE, 3,
+				  "weight has shape %s; it must be a number or "
+				  "one weight per class kept (%lld; without "
+				  "class 0 when include_background is false)",
+				  evald_shape_str(w, s, sizeof s),
+				  (long long)Ck);
+	for (int64_t i = 0; i < w->size; i++)
+		if (!(w->data[i] >= 0.0) || !isfinite(w->data[i]))
+			return evald_fail(err, EVALD_EINVAL, 3,
+					  "weight[%lld] is %.17g; class "
+					  "weights must be >= 0 (as in MONAI)",
+					  (long long)i, w->data[i]);
+	return 0;
+}
+
+/* Σ y·p, Σ y (or y²) and Σ p (or p²) over the spatial dims of sample n,
+ * class c, into sums[0..2]. */
+static void dice_sums(const double *p, const evald_tensor *target, int kind,
+		      const evald_dice_opts *opt, int64_t n, int64_t c,
+		      int64_t C, int64_t S, double *sums)
+{
+	const double *pc = p + (n * C + c) * S;
+	const double *tc = target->data + (n * C + c) * S;
+	const double *yi = target->data + n * S;
+	lu_acc I = {0}, G = {0}, P = {0};
+
+	for (int64_t k = 0; k < S; k++) {
+		double t = kind == DT_DENSE	? tc[k]
+			   : yi[k] == (double)c ? 1.0
+						: 0.0;
+		lu_acc_add(&I, t * pc[k]);
+		lu_acc_add(&G, opt->squared_pred ? t * t : t);
+		lu_acc_add(&P, opt->squared_pred ? pc[k] * pc[k] : pc[k]);
+	}
+	sums[0] += lu_acc_sum(&I);
+	sums[1] += lu_acc_sum(&G);
+	sums[2] += lu_acc_sum(&P);
+}
+
+/* The coefficient (2·I + smooth_nr) / (den + smooth_dr). */
+static double dice_coef(const double *sums, const evald_dice_opts *opt)
+{
+	double den = sums[1] + sums[2];
+
+	if (opt->jaccard)
+		den = 2.0 * (den - sums[0]);
+	return (2.0 * sums[0] + opt->smooth_nr) / (den + opt->smooth_dr);
+}
+
+int evald_dice(const evald_tensor *input, const evald_tensor *target,
+	       const evald_dice_opts *opt, evald_reduction red,
+	       evald_result *out, double *dice, int64_t *ndice, evald_err *err)
+{
+	double *p = NULL, *buf = NULL, sums[3];
+	int64_t N, C, S, c0, Ck, Nb, shape[2];
+	int kind = DT_DENSE, rc;
+
+	memset(out, 0, sizeof *out);
+	if (ndice)
+		*ndice = 0;
+	if ((rc = dice_check(input, opt, err)) ||
+	    (rc = dice_target_kind(input, target, &kind, err)))
 		return rc;
 	N = input->shape[0];
 	C = input->shape[1];
 	S = input->size / (N * C);
+	c0 = !opt->include_background && C > 1 ? 1 : 0;
+	Ck = C - c0;
+	if ((rc = dice_weight(Ck > 1 ? opt->weight : NULL, Ck, err)))
+		return rc;
 	if (kind == DT_INDEX)
 		for (int64_t i = 0; i < target->size; i++) {
 			int64_t y;
@@ -120,47 +186,37 @@ int evald_dice(const evald_tensor *input, const evald_tensor *target,
 						 err)))
 				return rc;
 		}
-	c0 = !opt->include_background && C > 1 ? 1 : 0;
-	Ck = C - c0;
+	Nb = opt->batch ? 1 : N; /* rows of the result */
 	p = dice_activate(input, opt->activation, N, C, S);
-	buf = evi_xalloc(N * Ck, sizeof *buf);
+	buf = evi_xalloc(Nb * Ck, sizeof *buf);
 	if (!p || !buf) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto fail;
 	}
-	if (dice)
-		for (int64_t c = 0; c < Ck; c++)
-			dice[c] = 0.0;
-	for (int64_t n = 0; n < N; n++) {
+	for (int64_t c = 0; dice && c < Ck; c++)
+		dice[c] = 0.0;
+	for (int64_t r = 0; r < Nb; r++) {
 		for (int64_t c = c0; c < C; c++) {
-			const double *pc = p + (n * C + c) * S;
-			const double *tc = target->data + (n * C + c) * S;
-			const double *yi = target->data + n * S;
-			lu_acc I = {0}, G = {0}, P = {0};
-			for (int64_t k = 0; k < S; k++) {
-				double t = kind == DT_DENSE	? tc[k]
-					   : yi[k] == (double)c ? 1.0
-								: 0.0;
-				lu_acc_add(&I, t * pc[k]);
-				lu_acc_add(&G, opt->squared_pred ? t * t : t);
-				lu_acc_add(&P, opt->squared_pred ? pc[k] * pc[k]
-								 : pc[k]);
-			}
-			double d = (2.0 * lu_acc_sum(&I) + opt->smooth_nr) /
-				   (lu_acc_sum(&G) + lu_acc_sum(&P) +
-				    opt->smooth_dr);
-			buf[n * Ck + c - c0] = 1.0 - d;
+			const evald_tensor *w = Ck > 1 ? opt->weight : NULL;
+			sums[0] = sums[1] = sums[2] = 0.0;
+			for (int64_t n = r; n < (opt->batch ? N : r + 1); n++)
+				dice_sums(p, target, kind, opt, n, c, C, S,
+					  sums);
+			double d = dice_coef(sums, opt);
+			buf[r * Ck + c - c0] =
+				(1.0 - d) *
+				(!w ? 1.0 : w->data[w->size > 1 ? c - c0 : 0]);
 			if (dice)
-				dice[c - c0] += d;
+				dice[c - c0] += d / (double)Nb;
 		}
 	}
-	for (int64_t c = 0; dice && c < Ck; c++)
-		dice[c] /= (double)N;
 	if (ndice)
 		*ndice = Ck;
 	free(p);
-	shape[0] = N;
+	shape[0] = Nb;
 	shape[1] = Ck;
+	if (opt->batch)
+		return evald_result_reduce(out, buf, Ck, red, 1, &Ck);
 	return evald_result_reduce(out, buf, N * Ck, red, 2, shape);
 fail:
 	free(p);

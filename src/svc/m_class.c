@@ -131,7 +131,7 @@ int m_sigmoid_focal(mcall *c, json_t *res, verr *err)
 	evald_result r;
 	evald_err le = {0};
 
-	if (evald_sigmoid_focal(&x->t, &y->t, alpha->num, gamma->num,
+	if (evald_sigmoid_focal(&x->t, &y->t, vec_param(alpha), gamma->num,
 				mcall_reduction(c), &r, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return mcall_put_loss(c, res, &r);

@@ -7,10 +7,21 @@
 
 #include "metric_fns.h"
 
+/* A PT_VECTOR param as a tensor: NULL when null; a number becomes a 0-d
+ * tensor over the param's own storage. */
+static const evald_tensor *vec_param(pval *p)
+{
+	if (p->is_null)
+		return NULL;
+	if (!p->is_vec)
+		evald_tensor_init(&p->vec, &p->num, EVALD_F64, 0, NULL);
+	return &p->vec;
+}
+
 int m_dice(mcall *c, json_t *res, verr *err)
 {
 	input_val *x = IN(c, I_PAIR, input), *y = IN(c, I_PAIR, target);
-	pval *act = P(c, P_DICE, activation);
+	pval *act = P(c, P_DICE, activation), *w = P(c, P_DICE, weight);
 	evald_dice_opts o = {
 		/* "none|sigmoid|softmax" is the order of evald_activation. */
 		.activation = (evald_activation)act->choice,
@@ -18,8 +29,11 @@ int m_dice(mcall *c, json_t *res, verr *err)
 		.smooth_dr = P(c, P_DICE, smooth_dr)->num,
 		.squared_pred = P(c, P_DICE, squared_pred)->b,
 		.include_background = P(c, P_DICE, include_background)->b,
+		.batch = P(c, P_DICE, batch)->b,
+		.jaccard = P(c, P_DICE, jaccard)->b,
+		.weight = vec_param(w),
 	};
-	const char *const paths[] = {x->path, y->path, act->path};
+	const char *const paths[] = {x->path, y->path, act->path, w->path};
 	evald_result r;
 	evald_err le = {0};
 	int64_t C = x->t.ndim >= 2 ? x->t.shape[1] : 1, nd = 0;
@@ -35,6 +49,9 @@ int m_dice(mcall *c, json_t *res, verr *err)
 	if (C == 1 && o.activation == EVALD_ACT_SOFTMAX)
 		mcall_warn(c, "input has a single channel: softmax is not "
 			      "applied (as in MONAI)");
+	if (nd == 1 && o.weight)
+		mcall_warn(c, "only one class is kept: weight is ignored (as "
+			      "in MONAI)");
 	if (C == 1 && !o.include_background)
 		mcall_warn(c, "input has a single channel: "
 			      "include_background=false is ignored (as in "

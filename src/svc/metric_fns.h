@@ -28,6 +28,8 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_CTC(X, L)    X(L, log_probs) X(L, targets) X(L, input_lengths) \
+		       X(L, target_lengths)
 #define I_PAIR12(X, L) X(L, input1) X(L, input2) X(L, target)
 #define I_TRIPLET(X, L) X(L, anchor) X(L, positive) X(L, negative)
 
@@ -44,8 +46,10 @@
 #define P_SFOCAL(X, L)   P_RED(X, L) X(L, alpha) X(L, gamma)
 #define P_FOCAL(X, L)    P_SFOCAL(X, L) X(L, size_average)
 #define P_DICE(X, L)     P_RED(X, L) X(L, activation) X(L, smooth_nr) \
-			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background)
+			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background) \
+			 X(L, batch) X(L, weight) X(L, jaccard)
 #define P_PERC(X, L)     P_RED(X, L) X(L, weights) X(L, normalize) X(L, distance)
+#define P_CTC(X, L)      P_RED(X, L) X(L, blank) X(L, zero_infinity)
 #define P_KL(X, L)       P_RED(X, L) X(L, log_target)
 #define P_PNLL(X, L)     P_RED(X, L) X(L, log_input) X(L, full) X(L, eps)
 #define P_MARGIN(X, L)   P_RED(X, L) X(L, margin)
@@ -73,6 +77,7 @@ SLOT_ENUM(I_PAIR);
 SLOT_ENUM(I_PAIR_W);
 SLOT_ENUM(I_GNLL);
 SLOT_ENUM(I_RANK);
+SLOT_ENUM(I_CTC);
 SLOT_ENUM(I_XY);
 SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
@@ -86,6 +91,7 @@ SLOT_ENUM(P_HUBER);
 SLOT_ENUM(P_SL1);
 SLOT_ENUM(P_GNLL);
 SLOT_ENUM(P_TUKEY);
+SLOT_ENUM(P_CTC);
 SLOT_ENUM(P_BCEL);
 SLOT_ENUM(P_NLL);
 SLOT_ENUM(P_CE);
@@ -116,6 +122,9 @@ int m_mse(mcall *c, json_t *res, verr *err);
 int m_mae(mcall *c, json_t *res, verr *err);
 int m_huber(mcall *c, json_t *res, verr *err);
 int m_smooth_l1(mcall *c, json_t *res, verr *err);
+/* m_seq.c */
+int m_ctc(mcall *c, json_t *res, verr *err);
+int c_ctc(mcall *c, mcost *k, verr *err);
 int m_gaussian_nll(mcall *c, json_t *res, verr *err);
 int m_tukey(mcall *c, json_t *res, verr *err);
 /* m_class.c */

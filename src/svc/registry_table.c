@@ -82,7 +82,7 @@ SLOT_NAMES(P_NONE); SLOT_NAMES(P_NDCG); SLOT_NAMES(P_FID); SLOT_NAMES(P_KID);
 SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
 SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED); SLOT_NAMES(P_KL);
 SLOT_NAMES(P_PNLL); SLOT_NAMES(P_MARGIN); SLOT_NAMES(P_MMARGIN);
-SLOT_NAMES(P_TRIPLET);
+SLOT_NAMES(P_TRIPLET); SLOT_NAMES(I_CTC); SLOT_NAMES(P_CTC);
 
 /* ------------------------------------------------------------ inputs */
 
@@ -175,6 +175,13 @@ static const input_spec in_triplet[] = {
 	TENSOR("anchor", "[N,D] or [D]", REQUIRED),
 	TENSOR("positive", "like anchor, broadcastable", REQUIRED),
 	TENSOR("negative", "like anchor, broadcastable", REQUIRED),
+	END};
+static const input_spec in_ctc[] = {
+	TENSOR("log_probs", "[T,N,C] or [T,C] (log-probabilities)", REQUIRED),
+	TENSOR("targets", "[N,S] padded, or 1-D concatenated (or [S])",
+	       REQUIRED),
+	TENSOR("input_lengths", "[N] (or a number)", REQUIRED),
+	TENSOR("target_lengths", "[N] (or a number)", REQUIRED),
 	END};
 static const input_spec in_rank[] = {
 	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
@@ -272,9 +279,10 @@ static const param_spec p_tukey[] = {
 	END};
 static const param_spec p_bcel[] = {
 	REDUCTION,
-	{.name = "pos_weight", .type = PT_VECTOR, .def = "null",
+	{.name = "pos_weight", .type = PT_TENSOR, .def = "null",
 	 .flags = PF_NULLABLE,
-	 .doc = "Weight of positive examples, a number or one per class (last "
+	 .doc = "Weight of positive examples: a number, or a tensor that "
+		"broadcasts to target's shape (e.g. one per class of the last "
 		"dim)."},
 	END};
 static const param_spec p_ce[] = {
@@ -308,9 +316,10 @@ static const param_spec p_focal[] = {
 	END};
 static const param_spec p_sfocal[] = {
 	REDUCTION,
-	{.name = "alpha", .type = PT_NUMBER, .def = "0.25",
-	 .doc = "Weight of positives (1−alpha for negatives); negative "
-		"disables."},
+	{.name = "alpha", .type = PT_VECTOR, .def = "0.25",
+	 .doc = "Weight of positives (1−alpha for negatives): a number "
+		"(negative disables) or one weight >= 0 per class of the "
+		"last dim."},
 	{.name = "gamma", .type = PT_NUMBER, .def = "2.0", .min = 0,
 	 .flags = NONNEG, .doc = "Focusing exponent."},
 	END};
@@ -327,6 +336,15 @@ static const param_spec p_dice[] = {
 	 .doc = "Square input and target in the denominator."},
 	{.name = "include_background", .type = PT_BOOL, .def = "true",
 	 .doc = "When false, class 0 is left out."},
+	{.name = "batch", .type = PT_BOOL, .def = "false",
+	 .doc = "Sum over the batch dim too before the ratio: one loss per "
+		"class."},
+	{.name = "weight", .type = PT_VECTOR, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "Class weights >= 0 multiplying each class's loss: a number "
+		"or one per kept class."},
+	{.name = "jaccard", .type = PT_BOOL, .def = "false",
+	 .doc = "Jaccard form: the denominator is 2·(Σy + Σp − Σy·p)."},
 	END};
 static const param_spec p_perc[] = {
 	REDUCTION,
@@ -387,6 +405,14 @@ static const param_spec p_triplet[] = {
 	 .doc = "Added to every difference, as torch.pairwise_distance."},
 	{.name = "swap", .type = PT_BOOL, .def = "false",
 	 .doc = "Use min(d(a,n), d(p,n)) as the negative distance."},
+	END};
+static const param_spec p_ctc[] = {
+	REDUCTION,
+	{.name = "blank", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Class index of the blank label, in [0,C)."},
+	{.name = "zero_infinity", .type = PT_BOOL, .def = "false",
+	 .doc = "When true, a sample no alignment fits costs 0 instead of "
+		"+inf."},
 	END};
 static const param_spec p_none[] = {END};
 static const param_spec p_ndcg[] = {
@@ -521,6 +547,11 @@ const metric registry[] = {
 	 .reference = "LPIPS (Zhang et al., CVPR 2018)",
 	 .inputs = in_perc, .params = p_perc, .run = m_perceptual,
 	 SLOTS(I_PAIR, P_PERC)},
+	{.name = "ctc", .family = "loss", .flags = MF_LOSS | MF_HEAVY,
+	 .summary = "Connectionist temporal classification loss.",
+	 .reference = "torch.nn.functional.ctc_loss",
+	 .inputs = in_ctc, .params = p_ctc, .run = m_ctc, .cost = c_ctc,
+	 SLOTS(I_CTC, P_CTC)},
 	{.name = "kl_div", LOSS,
 	 .summary = "Kullback-Leibler divergence on log-probabilities.",
 	 .reference = "torch.nn.functional.kl_div",

@@ -4,7 +4,9 @@
 Reference values:
   - torch 1.13 (float64 tensors) for mse, mae, huber, smooth_l1, gaussian_nll,
     bce, bce_with_logits, cross_entropy and nll;
-  - torchvision 0.14 `sigmoid_focal_loss` for sigmoid_focal;
+  - torchvision 0.14 `sigmoid_focal_loss` for sigmoid_focal (with a
+    per-class alpha vector, an extension, its formula with alpha[c]
+    broadcast along the last dim, written out in torch);
   - for focal, tukey, dice and perceptual no Debian package holds the
     reference (MONAI and LPIPS are not packaged), so the reference formula is
     written below in torch/numpy, following the published code: the focal
@@ -372,6 +374,43 @@ zi = W(rng.integers(-5, 5, (3, 4)), np.int32)
 ti = W((rng.random((3, 4)) < 0.5), np.int64)
 ok("bce_with_logits", "packed_int", {"input": zi, "target": ti}, None,
    F.binary_cross_entropy_with_logits(T(zi), T(ti)))
+# pos_weight broadcast against target by torch's rules (any shape that
+# broadcasts to it, never larger).  A generator of its own, so that the
+# cases above keep their values.
+rb = np.random.default_rng(20261202)
+
+
+def bcel(x, t, pw, red="mean", w=None):
+    return F.binary_cross_entropy_with_logits(
+        T(x), T(t), weight=None if w is None else T(w), pos_weight=T(pw),
+        reduction=red)
+
+
+for nm, shp in [("row_2d", (1, 3)), ("column", (4, 1)), ("full", (4, 3))]:
+    pwb = rb.random(shp) * 3 + 0.2
+    for red in REDS:
+        ok("bce_with_logits", "pos_weight_%s_%s" % (nm, red),
+           {"input": W(zl), "target": W(ts)},
+           {"reduction": red, "pos_weight": pwb.tolist()},
+           bcel(zl, ts, pwb, red))
+z3 = rb.normal(size=(2, 3, 4)) * 2
+t3 = (rb.random((2, 3, 4)) < 0.5).astype(np.float64)
+for nm, shp in [("last_dim", (4,)), ("middle", (3, 1)), ("batch", (2, 1, 1)),
+                ("lead_1", (1, 3, 4))]:
+    pwb = rb.random(shp) * 3 + 0.2
+    ok("bce_with_logits", "pos_weight_3d_" + nm,
+       {"input": W(z3), "target": W(t3)},
+       {"reduction": "none", "pos_weight": pwb.tolist()},
+       bcel(z3, t3, pwb, "none"))
+pwb = (rb.random((3, 1)) * 3 + 0.2).astype(np.float32)
+wb3 = rb.random(4) + 0.5
+ok("bce_with_logits", "pos_weight_3d_packed_weight",
+   {"input": W(z3), "target": W(t3), "weight": W(wb3)},
+   {"reduction": "sum", "pos_weight": cg.packed(pwb)},
+   bcel(z3, t3, pwb.astype(np.float64), "sum", wb3))
+ok("bce_with_logits", "pos_weight_0d_packed",
+   {"input": W(z3), "target": W(t3)},
+   {"pos_weight": cg.packed(np.float64(3.5))}, bcel(z3, t3, 3.5))
 
 # ============================================================ cross_entropy
 N, C = 6, 4
@@ -611,14 +650,53 @@ ok("sigmoid_focal", "packed", {"input": W(zs, np.float32),
                                "target": W(ts_, np.uint8)},
    {"reduction": "sum"}, sfl(W(zs, np.float32), ts_, red="sum"))
 
+
+def sfl_vec(x, t, alpha, gamma=2.0, red="mean"):
+    """torchvision's formula with alpha a per-class vector (an extension:
+    torchvision's `alpha >= 0` test takes a number), alpha[c] broadcast
+    against target[..., c]."""
+    loss = torchvision.ops.sigmoid_focal_loss(T(x), T(t), alpha=-1,
+                                              gamma=gamma, reduction="none")
+    a = T(alpha)
+    loss = loss * (a * T(t) + (1 - a) * (1 - T(t)))
+    return {"mean": loss.mean, "sum": loss.sum, "none": lambda: loss}[red]()
+
+
+ra = np.random.default_rng(20261203)
+av = ra.random(4)
+for red in REDS:
+    ok("sigmoid_focal", "alpha_vector_" + red,
+       {"input": W(zs), "target": W(ts_)},
+       {"reduction": red, "alpha": av.tolist()}, sfl_vec(zs, ts_, av, red=red))
+ok("sigmoid_focal", "alpha_vector_soft_targets_gamma_0",
+   {"input": W(zs), "target": W(tsoft)},
+   {"reduction": "none", "alpha": av.tolist(), "gamma": 0.0},
+   sfl_vec(zs, tsoft, av, 0.0, "none"))
+za3 = ra.normal(size=(2, 3, 5)) * 2
+ta3 = (ra.random((2, 3, 5)) < 0.4).astype(np.float64)
+av5 = np.array([0.0, 0.25, 0.5, 1.0, 1.5])   # 0 and > 1 taken as given
+ok("sigmoid_focal", "alpha_vector_3d", {"input": W(za3), "target": W(ta3)},
+   {"reduction": "none", "alpha": av5.tolist()},
+   sfl_vec(za3, ta3, av5, red="none"))
+ok("sigmoid_focal", "alpha_vector_packed",
+   {"input": W(za3, np.float32), "target": W(ta3, np.uint8)},
+   {"reduction": "sum", "alpha": cg.packed(av5.astype(np.float32))},
+   sfl_vec(W(za3, np.float32), ta3, av5.astype(np.float32), red="sum"))
+ok("sigmoid_focal", "alpha_vector_length_1",
+   {"input": W(zs), "target": W(ts_)}, {"alpha": [0.75]},
+   sfl(zs, ts_, alpha=0.75))
+
 # ====================================================================== dice
 
 
 def dice_ref(x, t, activation="none", smooth_nr=1e-5, smooth_dr=1e-5,
-             squared_pred=False, include_background=True, red="mean"):
-    """MONAI DiceLoss.forward (sigmoid/softmax, to_onehot_y for index
-    targets, include_background, squared_pred, per sample and class), with
-    reduction none as [N, C] instead of [N, C, 1, ...]."""
+             squared_pred=False, include_background=True, red="mean",
+             batch=False, weight=None, jaccard=False):
+    """MONAI 1.3 DiceLoss.forward (sigmoid/softmax, to_onehot_y for index
+    targets, include_background, squared_pred, batch, jaccard, weight, per
+    sample and class), with reduction none as [N, C] ([C] with batch)
+    instead of [N, C, 1, ...].  Also returns the unweighted coefficient
+    per class (mean over the batch)."""
     x = T(x)
     t = T(t)
     C = x.shape[1]
@@ -636,6 +714,8 @@ def dice_ref(x, t, activation="none", smooth_nr=1e-5, smooth_dr=1e-5,
     if not include_background and C > 1:
         x, t = x[:, 1:], t[:, 1:]
     axes = list(range(2, x.ndim))
+    if batch:
+        axes = [0] + axes
 
     def s(a):
         return a.sum(axes) if axes else a
@@ -643,10 +723,19 @@ def dice_ref(x, t, activation="none", smooth_nr=1e-5, smooth_dr=1e-5,
     inter = s(t * x)
     g = s(t * t) if squared_pred else s(t)
     p = s(x * x) if squared_pred else s(x)
-    coef = (2.0 * inter + smooth_nr) / (g + p + smooth_dr)
+    den = g + p
+    if jaccard:
+        den = 2.0 * (den - inter)
+    coef = (2.0 * inter + smooth_nr) / (den + smooth_dr)
     f = 1.0 - coef
+    ncls = t.shape[1]
+    if weight is not None and ncls != 1:
+        w = torch.as_tensor(weight, dtype=torch.float64)
+        if w.ndim == 0:
+            w = torch.as_tensor([float(w)] * ncls)
+        f = f * w.to(f)
     out = {"mean": f.mean, "sum": f.sum, "none": lambda: f}[red]()
-    return out, coef.mean(0)
+    return out, coef if batch else coef.mean(0)
 
 
 def dice_case(name, x, t, params=None, rtol=1e-9):
@@ -709,6 +798,56 @@ xdp = W(logits_d, np.float32)
 v, cf = dice_ref(xdp, yd, activation="softmax")
 ok("dice", "packed", {"input": xdp, "target": W(yd, np.uint8)},
    {"activation": "softmax"}, v, extra={"dice": cf.numpy().tolist()})
+# MONAI 1.3's batch, weight and jaccard, and soft labels with them (a
+# generator of its own so the cases above keep their values).
+rd = np.random.default_rng(20261204)
+wd = rd.random(C) + 0.25
+for red in REDS:
+    dice_case("batch_" + red, xd, ohd, {"batch": True, "reduction": red})
+    dice_case("weight_vector_" + red, logits_d, yd,
+              {"activation": "softmax", "weight": wd.tolist(),
+               "reduction": red})
+    dice_case("jaccard_" + red, xd, ohd, {"jaccard": True, "reduction": red})
+dice_case("batch_indices_softmax", logits_d, yd,
+          {"activation": "softmax", "batch": True, "reduction": "none"})
+dice_case("batch_empty_class", xd, yd, {"batch": True,
+                                        "include_background": False,
+                                        "reduction": "none"})
+dice_case("weight_number", xd, ohd, {"weight": 2.5, "reduction": "sum"})
+dice_case("weight_zero_class", xd, ohd, {"weight": [1.0, 0.0, 2.0],
+                                         "reduction": "none"})
+dice_case("weight_no_background", xd, yd,
+          {"weight": wd[1:].tolist(), "include_background": False,
+           "reduction": "none"})
+wd32 = wd.astype(np.float32)
+v, cf = dice_ref(xd, ohd, weight=wd32.astype(np.float64), red="none")
+ok("dice", "weight_packed", {"input": W(xd), "target": W(ohd)},
+   {"weight": cg.packed(wd32), "reduction": "none"}, v,
+   extra={"dice": cf.numpy().tolist()})
+dice_case("jaccard_squared_pred", logits_d, ohd,
+          {"activation": "sigmoid", "jaccard": True, "squared_pred": True,
+           "reduction": "none"})
+dice_case("jaccard_batch_weight", logits_d, yd,
+          {"activation": "softmax", "jaccard": True, "batch": True,
+           "weight": wd.tolist(), "smooth_nr": 0.0, "smooth_dr": 1e-3})
+tsd = rd.random((N, C, H, Wd))
+tsd /= tsd.sum(1, keepdims=True)        # soft labels: a distribution
+for nm, kw in [("soft_labels_batch", {"batch": True}),
+               ("soft_labels_jaccard", {"jaccard": True}),
+               ("soft_labels_squared_jaccard", {"jaccard": True,
+                                                "squared_pred": True}),
+               ("soft_labels_weight_softmax", {"activation": "softmax",
+                                               "weight": wd.tolist()})]:
+    dice_case(nm, logits_d if "activation" in kw else xd, tsd,
+              dict(kw, reduction="none"))
+# One class kept: MONAI ignores the weight (evald says so).
+x2c = rd.random((2, 2, 3, 3))
+y2c = rd.integers(0, 2, (2, 3, 3))
+v2, c2 = dice_ref(x2c, y2c, include_background=False, weight=[5.0])
+ok("dice", "weight_one_class_kept", {"input": W(x2c), "target": W(y2c)},
+   {"include_background": False, "weight": [5.0]}, v2,
+   extra={"dice": c2.numpy().tolist(), "warnings": [
+       "only one class is kept: weight is ignored (as in MONAI)"]})
 
 # ================================================================ perceptual
 
@@ -834,9 +973,13 @@ bad("bce", "shape_mismatch", {"input": [0.5, 0.5], "target": [0, 1, 1]},
 bad("bce_with_logits", "pos_weight_length",
     {"input": [[0.5, 0.5]], "target": [[0, 1]]}, "shape_mismatch",
     "/params/pos_weight", {"pos_weight": [1.0, 2.0, 3.0]})
-bad("bce_with_logits", "pos_weight_2d",
+bad("bce_with_logits", "pos_weight_larger_than_target",
     {"input": [[0.5, 0.5]], "target": [[0, 1]]}, "shape_mismatch",
-    "/params/pos_weight", {"pos_weight": [[1.0, 2.0]]})
+    "/params/pos_weight", {"pos_weight": [[[1.0, 2.0]]]})
+bad("bce_with_logits", "pos_weight_not_broadcastable",
+    {"input": [[0.5, 0.5], [0.5, 0.5]], "target": [[0, 1], [1, 1]]},
+    "shape_mismatch", "/params/pos_weight",
+    {"pos_weight": [[1.0], [2.0], [3.0]]})
 bad("bce_with_logits", "target_outside", {"input": [0.5, 3.0],
                                           "target": [0, -1]},
     "out_of_range", "/inputs/target")
@@ -912,7 +1055,29 @@ bad("sigmoid_focal", "shape_mismatch", {"input": [0.1, 0.2],
     "shape_mismatch", "/inputs/target")
 bad("sigmoid_focal", "gamma_negative", {"input": [0.1], "target": [1]},
     "out_of_range", "/params/gamma", {"gamma": -0.5})
+bad("sigmoid_focal", "alpha_vector_length", {"input": [[0.1, 0.2]],
+                                             "target": [[0, 1]]},
+    "shape_mismatch", "/params/alpha", {"alpha": [0.25, 0.5, 0.75]})
+bad("sigmoid_focal", "alpha_vector_negative", {"input": [[0.1, 0.2]],
+                                               "target": [[0, 1]]},
+    "invalid_value", "/params/alpha", {"alpha": [0.25, -0.5]})
+bad("sigmoid_focal", "alpha_2d", {"input": [[0.1, 0.2]], "target": [[0, 1]]},
+    "shape_mismatch", "/params/alpha", {"alpha": [[0.25, 0.5]]})
+bad("sigmoid_focal", "alpha_vector_scalar_input", {"input": 0.1,
+                                                   "target": 1},
+    "shape_mismatch", "/params/alpha", {"alpha": [0.25]})
 dz = np.zeros((1, 3, 2, 2)).tolist()
+bad("dice", "weight_length", {"input": dz, "target": dz}, "shape_mismatch",
+    "/params/weight", {"weight": [1.0, 2.0]})
+bad("dice", "weight_length_1", {"input": dz, "target": dz},
+    "shape_mismatch", "/params/weight", {"weight": [1.0]})
+bad("dice", "weight_includes_background", {"input": dz, "target": dz},
+    "shape_mismatch", "/params/weight",
+    {"weight": [1.0, 2.0, 3.0], "include_background": False})
+bad("dice", "weight_negative", {"input": dz, "target": dz}, "invalid_value",
+    "/params/weight", {"weight": [1.0, -2.0, 3.0]})
+bad("dice", "weight_2d", {"input": dz, "target": dz}, "shape_mismatch",
+    "/params/weight", {"weight": [[1.0, 2.0, 3.0]]})
 bad("dice", "target_shape", {"input": dz, "target": np.zeros((1, 2, 2, 2))
                              .tolist()}, "shape_mismatch", "/inputs/target")
 bad("dice", "index_out_of_range", {"input": dz, "target": [[[0, 1], [2, 3]]]},
