@@ -5,6 +5,8 @@
 #ifndef EVALD_EVALD_H
 #define EVALD_EVALD_H
 
+#include "classify.h"
+#include "confusion.h"
 #include "ctc.h"
 #include "error.h"
 #include "fid.h"

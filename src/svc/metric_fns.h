@@ -28,6 +28,8 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_CLS(X, L)    X(L, y_true) X(L, y_pred) X(L, sample_weight)
+#define I_TOPK(X, L)   X(L, y_true) X(L, y_score) X(L, sample_weight)
 #define I_CTC(X, L)    X(L, log_probs) X(L, targets) X(L, input_lengths) \
 		       X(L, target_lengths)
 #define I_PAIR12(X, L) X(L, input1) X(L, input2) X(L, target)
@@ -68,6 +70,15 @@
 #define P_SINKHORN(X, L) P_OT(X, L) X(L, reg) X(L, max_iter) X(L, tol)
 #define P_W1D(X, L)      X(L, p)
 #define P_SLICED(X, L)   X(L, n_projections) X(L, p) X(L, seed)
+#define P_ACC(X, L)      X(L, normalize)
+#define P_BACC(X, L)     X(L, adjusted)
+#define P_TOPK(X, L)     X(L, k) X(L, normalize) X(L, labels)
+/* precision, recall, f1 and jaccard; fbeta adds beta after them. */
+#define P_PRF(X, L)      X(L, average) X(L, pos_label) X(L, labels) \
+			 X(L, zero_division)
+#define P_FBETA(X, L)    P_PRF(X, L) X(L, beta)
+#define P_CM(X, L)       X(L, labels) X(L, normalize)
+#define P_KAPPA(X, L)    X(L, labels) X(L, weights)
 
 /* enum { L_name0, L_name1, ..., L_COUNT_ } for slot list L. */
 #define SLOT_ENUM_(L, name) L##_##name,
@@ -82,6 +93,8 @@ SLOT_ENUM(I_XY);
 SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
+SLOT_ENUM(I_CLS);
+SLOT_ENUM(I_TOPK);
 SLOT_ENUM(I_SLICED);
 SLOT_ENUM(I_PAIR12);
 SLOT_ENUM(I_TRIPLET);
@@ -114,6 +127,13 @@ SLOT_ENUM(P_EMD);
 SLOT_ENUM(P_SINKHORN);
 SLOT_ENUM(P_W1D);
 SLOT_ENUM(P_SLICED);
+SLOT_ENUM(P_ACC);
+SLOT_ENUM(P_BACC);
+SLOT_ENUM(P_TOPK);
+SLOT_ENUM(P_PRF);
+SLOT_ENUM(P_FBETA);
+SLOT_ENUM(P_CM);
+SLOT_ENUM(P_KAPPA);
 
 /* ------------------------------------------------------------ functions */
 
@@ -164,5 +184,19 @@ int m_sinkhorn(mcall *c, json_t *res, verr *err);
 int m_wasserstein_1d(mcall *c, json_t *res, verr *err);
 int m_sliced_wasserstein(mcall *c, json_t *res, verr *err);
 int m_energy_distance(mcall *c, json_t *res, verr *err);
+/* m_score.c */
+int m_precision(mcall *c, json_t *res, verr *err);
+int m_recall(mcall *c, json_t *res, verr *err);
+int m_f1(mcall *c, json_t *res, verr *err);
+int m_fbeta(mcall *c, json_t *res, verr *err);
+int m_jaccard(mcall *c, json_t *res, verr *err);
+/* m_score2.c */
+int m_accuracy(mcall *c, json_t *res, verr *err);
+int m_balanced_accuracy(mcall *c, json_t *res, verr *err);
+int m_top_k_accuracy(mcall *c, json_t *res, verr *err);
+int m_confusion_matrix(mcall *c, json_t *res, verr *err);
+int m_matthews_corrcoef(mcall *c, json_t *res, verr *err);
+int m_cohen_kappa(mcall *c, json_t *res, verr *err);
+int m_hamming_loss(mcall *c, json_t *res, verr *err);
 
 #endif

@@ -5,12 +5,14 @@
  * To add a metric, add its row here (every field named), its slot lists
  * and metric_fn in metric_fns.h and a family file; registry_check() refuses
  * at start-up a row that disagrees with its function or its enums. */
+#include <evald/confusion.h>
 #include <evald/loss.h>
 #include <evald/loss_margin.h>
 #include <evald/loss_prob.h>
 #include <evald/ot.h>
 #include <evald/reduce.h>
 
+#include "cls_labels.h"
 #include "metric_fns.h"
 #include "registry.h"
 
@@ -55,6 +57,20 @@
 	X(EVALD_OT_SQEUCLIDEAN, "sqeuclidean")                                 \
 	X(EVALD_OT_CITYBLOCK, "cityblock")                                     \
 	X(EVALD_OT_COSINE, "cosine")
+#define AVERAGE_ENUM(X)                                                        \
+	X(EVALD_AVG_BINARY, "binary")                                          \
+	X(EVALD_AVG_MICRO, "micro")                                            \
+	X(EVALD_AVG_MACRO, "macro")                                            \
+	X(EVALD_AVG_WEIGHTED, "weighted")                                      \
+	X(CLS_AVG_SAMPLES, "samples")                                          \
+	X(EVALD_AVG_NONE, "none")
+#define CM_NORMALIZE_ENUM(X)                                                   \
+	X(CLS_CM_TRUE, "true")                                                 \
+	X(CLS_CM_PRED, "pred")                                                 \
+	X(CLS_CM_ALL, "all")
+#define KAPPA_WEIGHTS_ENUM(X)                                                  \
+	X(EVALD_KAPPA_LINEAR, "linear")                                        \
+	X(EVALD_KAPPA_QUADRATIC, "quadratic")
 
 REG_ENUM(reduction, REDUCTION_ENUM);
 REG_ENUM(kl_reduction, KL_REDUCTION_ENUM);
@@ -62,6 +78,9 @@ REG_ENUM(tukey_scale, TUKEY_SCALE_ENUM);
 REG_ENUM(activation, ACTIVATION_ENUM);
 REG_ENUM(perc_distance, PERC_DISTANCE_ENUM);
 REG_ENUM(ot_metric, OT_METRIC_ENUM);
+REG_ENUM(average, AVERAGE_ENUM);
+REG_ENUM(cm_normalize, CM_NORMALIZE_ENUM);
+REG_ENUM(kappa_weights, KAPPA_WEIGHTS_ENUM);
 
 /* ------------------------------------------------------------ slot lists */
 
@@ -72,6 +91,9 @@ REG_ENUM(ot_metric, OT_METRIC_ENUM);
 
 SLOT_NAMES(I_PAIR); SLOT_NAMES(I_PAIR_W); SLOT_NAMES(I_GNLL);
 SLOT_NAMES(I_RANK); SLOT_NAMES(I_XY); SLOT_NAMES(I_IS); SLOT_NAMES(I_1D);
+SLOT_NAMES(I_CLS); SLOT_NAMES(I_TOPK); SLOT_NAMES(P_ACC); SLOT_NAMES(P_BACC);
+SLOT_NAMES(P_TOPK); SLOT_NAMES(P_PRF); SLOT_NAMES(P_FBETA); SLOT_NAMES(P_CM);
+SLOT_NAMES(P_KAPPA);
 SLOT_NAMES(I_OT); SLOT_NAMES(I_SLICED); SLOT_NAMES(I_PAIR12);
 SLOT_NAMES(I_TRIPLET);
 SLOT_NAMES(P_RED); SLOT_NAMES(P_MSE); SLOT_NAMES(P_HUBER); SLOT_NAMES(P_SL1);
@@ -221,6 +243,21 @@ static const input_spec in_sliced[] = {
 	TENSOR("x_weights", "[n]", OPTIONAL),
 	TENSOR("y_weights", "[m]", OPTIONAL),
 	TENSOR("projections", "[k,d]", OPTIONAL),
+	END};
+static const input_spec in_cls[] = {
+	TENSOR("y_true", "[N] labels", REQUIRED),
+	TENSOR("y_pred", "[N] labels", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_cls_ml[] = {
+	TENSOR("y_true", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
+	TENSOR("y_pred", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_topk[] = {
+	TENSOR("y_true", "[N] labels", REQUIRED),
+	TENSOR("y_score", "[N,C], or [N] for two classes", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
 	END};
 
 /* ------------------------------------------------------------ params */
@@ -479,9 +516,67 @@ static const param_spec p_sliced[] = {
 	 .doc = "Seed of the directions."},
 	END};
 
+#define LABELS(d)                                                              \
+	{.name = "labels", .type = PT_VECTOR, .def = "null",                   \
+	 .flags = PF_NULLABLE, .doc = d}
+#define PRF_PARAMS                                                             \
+	{.name = "average", .type = PT_ENUM, .def = "\"binary\"",               \
+	 CHOICES(average),                                                     \
+	 .doc = "binary: the pos_label class only; micro: from the summed "    \
+		"counts; macro: mean over labels; weighted: mean weighted by "  \
+		"support; samples: mean over rows (multilabel only); none: "  \
+		"one value per label (\"values\", \"labels\")."},              \
+	{.name = "pos_label", .type = PT_NUMBER, .def = "1",                   \
+	 .doc = "The positive label of average binary."},                      \
+	LABELS("Labels scored, in this order (others still count as wrong "    \
+	       "answers); null: every label of y_true and y_pred, sorted. "    \
+	       "Column indices for multilabel input."),                        \
+	{.name = "zero_division", .type = PT_JSON, .def = "\"warn\"",          \
+	 .doc = "Value of a 0/0 ratio: \"warn\" (0 with a warning), 0 or 1."}
+
+static const param_spec p_acc[] = {
+	{.name = "normalize", .type = PT_BOOL, .def = "true",
+	 .doc = "true: the (weighted) fraction right; false: their count."},
+	END};
+static const param_spec p_bacc[] = {
+	{.name = "adjusted", .type = PT_BOOL, .def = "false",
+	 .doc = "Rescale so chance is 0 and perfect is 1."},
+	END};
+static const param_spec p_topk[] = {
+	{.name = "k", .type = PT_INT, .def = "2", .min = 1, .flags = PF_MIN,
+	 .doc = "A sample counts when its label is among the k best scores."},
+	{.name = "normalize", .type = PT_BOOL, .def = "true",
+	 .doc = "true: the (weighted) fraction of hits; false: their count."},
+	LABELS("All classes, sorted, one per y_score column; null: the "
+	       "labels of y_true."),
+	END};
+static const param_spec p_prf[] = {PRF_PARAMS, END};
+static const param_spec p_fbeta[] = {
+	PRF_PARAMS,
+	{.name = "beta", .type = PT_NUMBER, .def = "1.0", .min = 0,
+	 .flags = NONNEG, .doc = "Weight of recall against precision."},
+	END};
+static const param_spec p_cm[] = {
+	LABELS("Rows and columns, in this order (samples of other labels "
+	       "are left out); null: every label, sorted."),
+	{.name = "normalize", .type = PT_ENUM, .def = "null",
+	 .flags = PF_NULLABLE, CHOICES(cm_normalize),
+	 .doc = "true: rows sum to 1; pred: columns; all: the whole matrix; "
+		"null: counts."},
+	END};
+static const param_spec p_kappa[] = {
+	LABELS("Labels of the matrix (samples of others are left out); "
+	       "null: every label."),
+	{.name = "weights", .type = PT_ENUM, .def = "null",
+	 .flags = PF_NULLABLE, CHOICES(kappa_weights),
+	 .doc = "Disagreement weights: null (0/1), linear |i-j| or "
+		"quadratic (i-j)^2."},
+	END};
+
 /* ------------------------------------------------------------ metrics */
 
 #define LOSS .family = "loss", .flags = MF_LOSS
+#define CLS .family = "classification"
 
 const metric registry[] = {
 	{.name = "mse", LOSS, .summary = "Mean squared error.",
@@ -652,6 +747,63 @@ const metric registry[] = {
 	 .reference = "scipy.stats.energy_distance",
 	 .inputs = in_1d, .params = p_none, .run = m_energy_distance,
 	 SLOTS(I_1D, P_NONE)},
+	{.name = "accuracy", CLS,
+	 .summary = "Fraction of right labels (subset accuracy for multilabel).",
+	 .reference = "sklearn.metrics.accuracy_score",
+	 .inputs = in_cls_ml, .params = p_acc, .run = m_accuracy,
+	 SLOTS(I_CLS, P_ACC)},
+	{.name = "balanced_accuracy", CLS,
+	 .summary = "Mean recall over classes.",
+	 .reference = "sklearn.metrics.balanced_accuracy_score",
+	 .inputs = in_cls, .params = p_bacc, .run = m_balanced_accuracy,
+	 SLOTS(I_CLS, P_BACC)},
+	{.name = "top_k_accuracy", CLS,
+	 .summary = "Fraction of samples whose label is among the k best scores.",
+	 .reference = "sklearn.metrics.top_k_accuracy_score",
+	 .inputs = in_topk, .params = p_topk, .run = m_top_k_accuracy,
+	 SLOTS(I_TOPK, P_TOPK)},
+	{.name = "precision", CLS, .summary = "Precision, tp / (tp + fp).",
+	 .reference = "sklearn.metrics.precision_score",
+	 .inputs = in_cls_ml, .params = p_prf, .run = m_precision,
+	 SLOTS(I_CLS, P_PRF)},
+	{.name = "recall", CLS, .summary = "Recall, tp / (tp + fn).",
+	 .reference = "sklearn.metrics.recall_score",
+	 .inputs = in_cls_ml, .params = p_prf, .run = m_recall,
+	 SLOTS(I_CLS, P_PRF)},
+	{.name = "f1", CLS,
+	 .summary = "F1, the harmonic mean of precision and recall.",
+	 .reference = "sklearn.metrics.f1_score",
+	 .inputs = in_cls_ml, .params = p_prf, .run = m_f1,
+	 SLOTS(I_CLS, P_PRF)},
+	{.name = "fbeta", CLS, .summary = "F-beta score.",
+	 .reference = "sklearn.metrics.fbeta_score",
+	 .inputs = in_cls_ml, .params = p_fbeta, .run = m_fbeta,
+	 SLOTS(I_CLS, P_FBETA)},
+	{.name = "confusion_matrix", CLS,
+	 .summary = "Counts of (true, predicted) label pairs.",
+	 .reference = "sklearn.metrics.confusion_matrix",
+	 .inputs = in_cls, .params = p_cm, .run = m_confusion_matrix,
+	 SLOTS(I_CLS, P_CM)},
+	{.name = "matthews_corrcoef", CLS,
+	 .summary = "Matthews correlation coefficient.",
+	 .reference = "sklearn.metrics.matthews_corrcoef",
+	 .inputs = in_cls, .params = p_none, .run = m_matthews_corrcoef,
+	 SLOTS(I_CLS, P_NONE)},
+	{.name = "cohen_kappa", CLS,
+	 .summary = "Cohen's kappa, agreement beyond chance.",
+	 .reference = "sklearn.metrics.cohen_kappa_score",
+	 .inputs = in_cls, .params = p_kappa, .run = m_cohen_kappa,
+	 SLOTS(I_CLS, P_KAPPA)},
+	{.name = "hamming_loss", CLS,
+	 .summary = "Fraction of wrong labels.",
+	 .reference = "sklearn.metrics.hamming_loss",
+	 .inputs = in_cls_ml, .params = p_none, .run = m_hamming_loss,
+	 SLOTS(I_CLS, P_NONE)},
+	{.name = "jaccard", CLS,
+	 .summary = "Jaccard index, tp / (tp + fp + fn).",
+	 .reference = "sklearn.metrics.jaccard_score",
+	 .inputs = in_cls_ml, .params = p_prf, .run = m_jaccard,
+	 SLOTS(I_CLS, P_PRF)},
 	{0},
 };
 // clang-format on

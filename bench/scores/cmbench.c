@@ -1,0 +1,90 @@
+/* cmbench.c - the library call alone: evald_cm_add over n labels and
+ * evald_cm_score (accuracy, then macro F1), timed in process.
+ *
+ *   cmbench TRUE.i32 PRED.u8 K ROUNDS
+ *
+ * The files hold raw little-endian int32 / uint8 labels in [0, K); they
+ * are widened to float64 once (what the service's decoder does) outside
+ * the timing.  Prints one line per round: "acc_s f1_s acc f1". */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <evald/confusion.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)*len + 1);
+	if (buf && fread(buf, 1, (size_t)*len, f) != (size_t)*len) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* One score from freshly added counts; returns seconds. */
+static double timed(const evald_tensor *t, const evald_tensor *p, int64_t k,
+		    evald_cm_kind kind, evald_average avg, double *value)
+{
+	evald_cm_opts o = {.average = avg, .beta = 1.0};
+	double *counts = calloc((size_t)(k * k), sizeof *counts), t0 = now();
+	evald_result r;
+	if (!counts || evald_cm_add(counts, k, t, p, NULL, NULL) ||
+	    evald_cm_score(counts, k, kind, &o, &r, NULL, NULL))
+		exit(1);
+	t0 = now() - t0;
+	*value = r.value;
+	free(counts);
+	return t0;
+}
+
+int main(int argc, char **argv)
+{
+	long lt, lp;
+	int32_t *ti;
+	uint8_t *pi;
+	if (argc != 5 || !(ti = slurp(argv[1], &lt)) ||
+	    !(pi = slurp(argv[2], &lp))) {
+		fprintf(stderr, "usage: cmbench TRUE.i32 PRED.u8 K ROUNDS\n");
+		return 2;
+	}
+	int64_t n = lt / 4, k = atoll(argv[3]);
+	double *td = malloc((size_t)n * sizeof *td);
+	double *pd = malloc((size_t)n * sizeof *pd);
+	evald_tensor t, p;
+	if (!td || !pd || lp != n)
+		return 1;
+	for (int64_t i = 0; i < n; i++) {
+		td[i] = ti[i];
+		pd[i] = pi[i];
+	}
+	evald_tensor_init(&t, td, EVALD_I32, 1, &n);
+	evald_tensor_init(&p, pd, EVALD_U8, 1, &n);
+	for (int r = 0; r < atoi(argv[4]); r++) {
+		double acc, f1;
+		double sa = timed(&t, &p, k, EVALD_CM_ACCURACY, EVALD_AVG_MACRO,
+				  &acc);
+		double sf =
+			timed(&t, &p, k, EVALD_CM_FBETA, EVALD_AVG_MACRO, &f1);
+		printf("%.6f %.6f %.17g %.17g\n", sa, sf, acc, f1);
+	}
+	return 0;
+}

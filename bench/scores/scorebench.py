@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""scorebench.py - accuracy and macro F1 of 10^7 labels (10 classes):
+evald against scikit-learn's accuracy_score / f1_score on the same data.
+
+    bench/scores/scorebench.py [--n N] [--rounds R]
+
+It writes y_true (int32) and y_pred (uint8) once, as the packed tensors a
+client sends, starts a fresh evald on a free loopback port, sends one
+warm-up request per metric, then runs ROUNDS rounds of: one timed request
+per metric to evald (curl's time_total: upload, decode, count and score,
+answer), the same two calls of sklearn in this process (data already in
+memory as numpy int32/uint8 arrays), and the library call alone
+(evald_cm_add + evald_cm_score, bench/scores/cmbench.c built against the
+tree's libevald).  It prints each round, the medians, and the ratios
+sklearn / evald (service and library); the target is >= 5x for the
+service.  Values must agree (to 1e-12).
+
+Environment: EVALD (binary; default BUILDDIR/evald), BUILDDIR (default:
+the source tree), CC.  Scratch files live in one mktemp directory,
+removed on exit; the evald started here is stopped on exit.
+Exit status: 0 target met, 3 missed, 1 could not measure.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(os.path.dirname(HERE))
+BUILDDIR = os.environ.get("BUILDDIR", SRCDIR)
+EVALD = os.environ.get("EVALD", os.path.join(BUILDDIR, "evald"))
+K = 10
+
+
+def packed(a):
+    return {"dtype": str(a.dtype), "shape": list(a.shape),
+            "data": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def start_evald(tmp):
+    log = open(os.path.join(tmp, "evald.log"), "w")
+    data = os.path.join(tmp, "var")
+    os.makedirs(data)
+    proc = subprocess.Popen([EVALD, "--listen", "127.0.0.1:0", "--data-dir",
+                             data, "--max-body", "1G"],
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=log)
+    for _ in range(200):
+        with open(log.name) as f:
+            for line in f:
+                if "event=started" in line:
+                    port = [w[5:] for w in line.split()
+                            if w.startswith("port=")][0]
+                    return proc, "http://127.0.0.1:" + port
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.terminate()
+    sys.exit("evald did not start: " + open(log.name).read()[-800:])
+
+
+def post(url, body, tmp):
+    ans = os.path.join(tmp, "answer.json")
+    p = subprocess.run(["curl", "-sS", "-o", ans, "-w",
+                        "%{http_code} %{time_total}", "-H",
+                        "Content-Type: application/json", "-H", "Expect:",
+                        "--data-binary", "@" + body, url],
+                       capture_output=True, text=True, check=True)
+    code, secs = p.stdout.split()
+    with open(ans) as f:
+        answer = json.load(f)
+    if code != "200":
+        sys.exit("evald answered %s: %s" % (code, answer))
+    return float(secs), answer["value"]
+
+
+def build_cmbench(tmp):
+    exe = os.path.join(tmp, "cmbench")
+    lib = os.path.join(BUILDDIR, ".libs")
+    cmd = [os.environ.get("CC", "cc"), "-std=c11", "-O2",
+           "-I" + os.path.join(SRCDIR, "include"),
+           os.path.join(HERE, "cmbench.c"), "-L" + lib, "-levald",
+           "-Wl,-rpath," + lib, "-o", exe]
+    subprocess.run(cmd, check=True)
+    return exe
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10**7)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="evald-scores.")
+    proc = None
+    try:
+        rng = np.random.default_rng(20261202)
+        yt = rng.integers(0, K, size=args.n).astype(np.int32)
+        yp = np.where(rng.random(args.n) < 0.7, yt,
+                      rng.integers(0, K, size=args.n)).astype(np.uint8)
+        yt.tofile(os.path.join(tmp, "t.i32"))
+        yp.tofile(os.path.join(tmp, "p.u8"))
+        bodies = {}
+        for name, params in [("accuracy", {}),
+                             ("f1", {"average": "macro"})]:
+            bodies[name] = os.path.join(tmp, name + ".json")
+            with open(bodies[name], "w") as f:
+                json.dump({"inputs": {"y_true": packed(yt),
+                                      "y_pred": packed(yp)},
+                           "params": params}, f)
+        exe = build_cmbench(tmp)
+        proc, url = start_evald(tmp)
+        skl = {"accuracy": lambda: accuracy_score(yt, yp),
+               "f1": lambda: f1_score(yt, yp, average="macro")}
+        times = {m: {"evald": [], "lib": [], "sklearn": []} for m in skl}
+        for m in skl:                                    # warm-up
+            post(url + "/v1/metrics/" + m, bodies[m], tmp)
+        print("round  metric    evald_s  lib_s    sklearn_s")
+        for r in range(args.rounds):
+            lib = subprocess.run([exe, os.path.join(tmp, "t.i32"),
+                                  os.path.join(tmp, "p.u8"), str(K), "1"],
+                                 capture_output=True, text=True,
+                                 check=True).stdout.split()
+            libt = {"accuracy": float(lib[0]), "f1": float(lib[1])}
+            libv = {"accuracy": float(lib[2]), "f1": float(lib[3])}
+            for m in skl:
+                es, ev = post(url + "/v1/metrics/" + m, bodies[m], tmp)
+                t0 = time.perf_counter()
+                sv = skl[m]()
+                ss = time.perf_counter() - t0
+                for v in (ev, libv[m]):
+                    if abs(v - sv) > 1e-12 * abs(sv):
+                        sys.exit("%s differs: %r vs sklearn %r" % (m, v, sv))
+                times[m]["evald"].append(es)
+                times[m]["lib"].append(libt[m])
+                times[m]["sklearn"].append(ss)
+                print("%5d  %-8s  %.4f   %.4f   %.4f" % (r, m, es, libt[m],
+                                                          ss))
+        met = True
+        for m in skl:
+            med = {k: statistics.median(v) for k, v in times[m].items()}
+            ratio = med["sklearn"] / med["evald"]
+            lratio = med["sklearn"] / med["lib"]
+            met &= ratio >= 5
+            print("RESULT %s n=%d: evald %.4f s, library %.4f s, sklearn "
+                  "%.4f s (medians of %d); sklearn/evald %.1fx (target "
+                  ">= 5x: %s), sklearn/library %.1fx"
+                  % (m, args.n, med["evald"], med["lib"], med["sklearn"],
+                     args.rounds, ratio, "met" if ratio >= 5 else "MISSED",
+                     lratio))
+        return 0 if met else 3
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+/* cls_labels.h - what the classification scores (m_score.c) share: the
+ * checks of y_true / y_pred, scikit-learn's label set (the sorted union,
+ * or the `labels` given first) and the mapping of label values to the
+ * class indices a confusion matrix is indexed by. */
+#ifndef EVALD_CLS_LABELS_H
+#define EVALD_CLS_LABELS_H
+
+#include <stdint.h>
+
+#include <evald/tensor.h>
+
+#include "mcall.h"
+
+/* Most distinct labels of one request: the k x k matrix stays <= 128 MB. */
+#define CLS_MAX_CLASSES 4096
+
+/* The two label inputs as checked views: single-label [N] (an [N,1]
+ * column is read as [N]) or, when both are [N,L] with L > 1 and the
+ * score accepts it, multilabel indicators. */
+typedef struct cls_in {
+	input_val *yt, *yp, *w;
+	evald_tensor t, p;
+	int multilabel;
+} cls_in;
+
+int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w,
+	       int multilabel_ok, cls_in *in, verr *err);
+
+/* A label set and the inputs mapped onto it. */
+typedef struct cls_set {
+	double *order;	     /* label of each class index (pool) */
+	int64_t k;	     /* classes in the matrix */
+	int64_t n;	     /* classes scored: the given labels, else k */
+	evald_tensor ti, tp; /* y_true / y_pred as class indices */
+} cls_set;
+
+/* The sorted union of the labels of t and p (and `extra`, when not
+ * NULL), into the pool. */
+int cls_union(mcall *c, const evald_tensor *t, const evald_tensor *p,
+	      const double *extra, double **out, int64_t *n, verr *err);
+
+/* Build the set: `given` (NULL: none) are the labels named by the
+ * `labels` param at `gpath`, scored first and in their order; the other
+ * present labels follow, sorted.  extra (or NULL) is one more label that
+ * must be a class (binary's pos_label).  Maps in->t / in->p. */
+int cls_build(mcall *c, const cls_in *in, const evald_tensor *given,
+	      const char *gpath, const double *extra, cls_set *s, verr *err);
+
+/* The k x k counts of the set, in the pool. */
+int cls_counts(mcall *c, const cls_in *in, const cls_set *s, double **counts,
+	       verr *err);
+
+/* 1 when v is one of the n sorted values. */
+int cls_sorted_has(const double *v, int64_t n, double x);
+
+/* sklearn's average="samples" as the average param's value, beside the
+ * evald_average ones (the library's multilabel path takes it apart). */
+#define CLS_AVG_SAMPLES 100
+
+/* confusion_matrix's normalize. */
+enum { CLS_CM_TRUE = 1, CLS_CM_PRED, CLS_CM_ALL };
+
+#endif
