@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "fid.h"
 #include "progress.h"
 #include "tensor.h"
 
@@ -27,14 +28,15 @@ typedef struct evald_fid_inf_result {
 void evald_fid_inf_schedule(int64_t lo, int64_t hi, int64_t points,
 			    int64_t *sizes);
 
-/* FID∞ of fake [N,d] (input 0, subsampled) against real [M,d] (input 1).
- * sizes [k] (k >= 2), each in [2, N]; fids [k] receives each FID.  Subset
- * i takes the first sizes[i] rows of a permutation of 0..N−1 kept between
+/* FID∞ of fake [N,d] (input 0, subsampled) against the Gaussian fit of
+ * the real set (input 1: its mean and covariance, of the same d).  sizes
+ * [k] (k >= 2), each in [2, N]; fids [k] receives each FID.  Subset i
+ * takes the first sizes[i] rows of a permutation of 0..N−1 kept between
  * subsets and reshuffled partially each time (i = 0..sizes[i]−1,
  * j = i + below(N − i), evald_rng seeded with `seed`), as the reference
  * reshuffles its activations before each size.  EVALD_EINVAL with input
  * −1 for a size outside [2, N].  Progress per size. */
-int evald_fid_inf(const evald_tensor *fake, const evald_tensor *real,
+int evald_fid_inf(const evald_tensor *fake, const evald_gauss *real,
 		  const int64_t *sizes, int64_t k, uint64_t seed,
 		  const evald_progress *prog, double *fids,
 		  evald_fid_inf_result *r, evald_err *err);

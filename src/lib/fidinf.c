@@ -4,6 +4,7 @@
 
 #include <evald/fid.h>
 #include <evald/fidinf.h>
+#include <evald/moments.h>
 #include <evald/rng.h>
 
 #include "internal.h"
@@ -46,13 +47,22 @@ static void fit_line(const int64_t *sizes, const double *f, int64_t k,
 	r->value = mf - r->slope * mu;
 }
 
-static int sizes_check(const evald_tensor *fake, const evald_tensor *real,
+static int sizes_check(const evald_tensor *fake, const evald_gauss *real,
 		       const int64_t *sizes, int64_t k, evald_err *err)
 {
-	int rc = evi_check_sets(fake, real,
-				"FID needs at least 2 embeddings per set", err);
-	if (rc)
-		return rc;
+	char sh[64];
+
+	if (fake->ndim != 2 || fake->shape[0] < 2 || fake->shape[1] < 1)
+		return evald_fail(
+			err, fake->ndim != 2 ? EVALD_ESHAPE : EVALD_EEMPTY, 0,
+			"fake must be a matrix [M, d] of at least 2 "
+			"embeddings; got shape %s",
+			evald_shape_str(fake, sh, sizeof sh));
+	if (real->d != fake->shape[1])
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "real has d = %lld, fake has d = %lld",
+				  (long long)real->d,
+				  (long long)fake->shape[1]);
 	if (k < 2)
 		return evald_fail(err, EVALD_EINVAL, -1,
 				  "FID-infinity needs at least 2 subset sizes; "
@@ -68,13 +78,13 @@ static int sizes_check(const evald_tensor *fake, const evald_tensor *real,
 	return EVALD_OK;
 }
 
-int evald_fid_inf(const evald_tensor *fake, const evald_tensor *real,
+int evald_fid_inf(const evald_tensor *fake, const evald_gauss *real,
 		  const int64_t *sizes, int64_t k, uint64_t seed,
 		  const evald_progress *prog, double *fids,
 		  evald_fid_inf_result *r, evald_err *err)
 {
 	int64_t *perm = NULL;
-	double *sub = NULL;
+	double *sub = NULL, *mu = NULL, *sig = NULL;
 	evald_rng rng;
 	int rc;
 
@@ -87,7 +97,9 @@ int evald_fid_inf(const evald_tensor *fake, const evald_tensor *real,
 		big = sizes[i] > big ? sizes[i] : big;
 	perm = evi_xalloc(n, sizeof(int64_t));
 	sub = evi_xalloc(big * d, sizeof(double));
-	if (!perm || !sub) {
+	mu = evi_xalloc(d, sizeof(double));
+	sig = evi_xalloc(d * d, sizeof(double));
+	if (!perm || !sub || !mu || !sig) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
 				"out of memory for a subset of %lld rows",
 				(long long)big);
@@ -110,7 +122,10 @@ int evald_fid_inf(const evald_tensor *fake, const evald_tensor *real,
 		}
 		evald_tensor_init(&t, sub, EVALD_F64, 2,
 				  (int64_t[]){sizes[s], d});
-		rc = evald_fid(&t, real, &fr, err);
+		evald_gauss g = {d, sizes[s], mu, sig};
+		rc = evald_moments_of(&t, mu, sig, err);
+		if (!rc)
+			rc = evald_fid_gauss(&g, real, &fr, err);
 		if (rc)
 			goto out;
 		fids[s] = fr.value;
@@ -123,5 +138,7 @@ int evald_fid_inf(const evald_tensor *fake, const evald_tensor *real,
 out:
 	free(perm);
 	free(sub);
+	free(mu);
+	free(sig);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <evald/fid.h>
 #include <evald/fidinf.h>
 #include <evald/mifid.h>
 #include <evald/mmd.h>
@@ -138,24 +139,42 @@ static int fid_inf_sizes(mcall *c, int64_t n, int64_t **out, int64_t *k,
 	return 0;
 }
 
-/* One FID per size: Σᵢ (nᵢ + M)·d² + 3·d³ multiply-adds. */
+/* One FID per size: Σᵢ (nᵢ·d² + 3·d³) multiply-adds, plus the real
+ * set's fit (bounded by its size). */
 int c_fid_inf(mcall *c, mcost *k, verr *err)
 {
-	input_val *x = IN(c, I_RF, real), *y = IN(c, I_RF, fake);
+	input_val *y = IN(c, I_RF, fake);
 	int64_t *sizes, cnt;
-	int ok;
 
-	if (two_sets(c, x, y, &ok, err) < 0 || !ok)
-		return ok ? -1 : 0;
+	if (y->t.ndim != 2)
+		return 0; /* the library refuses the shape */
+	if (bounds_dim(c->max_dim, y->t.shape[1], y->path, err) < 0)
+		return -1;
 	if (fid_inf_sizes(c, y->t.shape[0], &sizes, &cnt, err) < 0)
 		return -1;
-	double d = (double)x->t.shape[1], w = 0.0;
+	double d = (double)y->t.shape[1], w = 0.0;
 	for (int64_t i = 0; i < cnt; i++)
-		w += ((double)sizes[i] + (double)x->t.shape[0]) * d * d +
-		     3.0 * d * d * d;
+		w += (double)sizes[i] * d * d + 3.0 * d * d * d;
 	k->work = w;
 	k->path = P(c, P_FIDINF, points)->path;
 	k->hint = "use fewer points or smaller sizes";
+	return 0;
+}
+
+/* The real side as a Gaussian fit: rows, {mu, sigma}, a stream, or a
+ * stored reference, whose covariance is rebuilt from its factor (each
+ * subset's FID factors the subset's own). */
+static int real_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
+{
+	if (!iv->prep)
+		return gen_side_fit(c, iv, g, err);
+	int64_t d = iv->prep->d;
+	double *s = pool_alloc(c->pool, (size_t)(d * d) * sizeof(double));
+	if (!s)
+		return verr_set(err, E_OUT_OF_MEMORY, iv->path,
+				"out of memory");
+	evald_fid_ref_sigma(iv->prep, s);
+	*g = (evald_gauss){d, 0, iv->prep->mu, s};
 	return 0;
 }
 
@@ -164,19 +183,21 @@ int m_fid_inf(mcall *c, json_t *res, verr *err)
 	input_val *x = IN(c, I_RF, real), *y = IN(c, I_RF, fake);
 	const char *paths[2] = {y->path, x->path}; /* the library's order */
 	int64_t *sizes, k;
+	evald_gauss g;
 	evald_fid_inf_result r;
 	evald_err le;
 
 	if (y->t.ndim != 2)
 		return verr_set(err, E_SHAPE_MISMATCH, y->path,
 				"fake must be a matrix [M, d] of embeddings");
-	if (fid_inf_sizes(c, y->t.shape[0], &sizes, &k, err) < 0)
+	if (fid_inf_sizes(c, y->t.shape[0], &sizes, &k, err) < 0 ||
+	    real_fit(c, x, &g, err) < 0)
 		return -1;
 	double *fids = pool_alloc(c->pool, (size_t)k * sizeof(double));
 	double *pts = pool_alloc(c->pool, (size_t)k * 2 * sizeof(double));
 	if (!fids || !pts)
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
-	if (evald_fid_inf(&y->t, &x->t, sizes, k,
+	if (evald_fid_inf(&y->t, &g, sizes, k,
 			  (uint64_t)P(c, P_FIDINF, seed)->i, &c->progress, fids,
 			  &r, &le))
 		return fail_param(c, &le, err, paths, P(c, P_FIDINF, sizes));

@@ -138,6 +138,8 @@ int c_fid(mcall *c, mcost *k, verr *err); /* its cost (mcall.h) */
 int m_kid(mcall *c, json_t *res, verr *err);
 int c_kid(mcall *c, mcost *k, verr *err);
 int m_inception_score(mcall *c, json_t *res, verr *err);
+struct evald_gauss;
+int gen_side_fit(mcall *c, input_val *iv, struct evald_gauss *g, verr *err);
 /* m_gen2.c */
 enum { MMD_PRESET_NONE, MMD_PRESET_CMMD }; /* mmd's preset param */
 int m_prdc(mcall *c, json_t *res, verr *err);

@@ -162,6 +162,12 @@ static const input_spec in_rf[] = {
 	TENSOR("real", "[N,d]", REQUIRED),
 	TENSOR("fake", "[M,d]", REQUIRED),
 	END};
+static const input_spec in_fidinf[] = {
+	{.name = "real", .kind = IN_SET,
+	 .shape = "[N,d] or {mu,sigma} or {reference} or {stream}",
+	 .required = REQUIRED},
+	TENSOR("fake", "[M,d]", REQUIRED),
+	END};
 static const input_spec in_vendi[] = {
 	TENSOR("x", "[n,d]", REQUIRED),
 	END};
@@ -527,7 +533,7 @@ const metric registry[] = {
 	{.name = "fid_inf", .family = "generative",
 	 .summary = "FID extrapolated to infinitely many samples.",
 	 .reference = "Chong & Forsyth, CVPR 2020 (calculate_FID_infinity)",
-	 .inputs = in_rf, .params = p_fidinf, .run = m_fid_inf,
+	 .inputs = in_fidinf, .params = p_fidinf, .run = m_fid_inf,
 	 .cost = c_fid_inf, .flags = MF_HEAVY, SLOTS(I_RF, P_FIDINF)},
 	{.name = "mifid", .family = "generative",
 	 .summary = "Memorisation-informed FID.",

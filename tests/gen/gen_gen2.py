@@ -206,9 +206,12 @@ def calculate_frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
 
 
 def fid(a, b):
+    """FID of rows a against rows b, or against b = (mu, sigma)."""
+    mb, sb = b if isinstance(b, tuple) else (b.mean(0), np.cov(b,
+                                                               rowvar=False))
     return float(calculate_frechet_distance(
-        a.mean(0), np.atleast_2d(np.cov(a, rowvar=False)), b.mean(0),
-        np.atleast_2d(np.cov(b, rowvar=False))))
+        a.mean(0), np.atleast_2d(np.cov(a, rowvar=False)), mb,
+        np.atleast_2d(sb)))
 
 
 def fid_inf_ref(fake, real, sizes, seed):
@@ -237,13 +240,14 @@ def fid_inf_ref(fake, real, sizes, seed):
     return float(reg.predict(np.array([[0]]))[0, 0]), float(reg.coef_[0, 0]), pts
 
 
-def fid_inf_case(name, real, fake, params, sizes, warn=False):
+def fid_inf_case(name, real, fake, params, sizes, warn=False, rin=None):
     v, slope, pts = fid_inf_ref(fake, real, sizes, params.get("seed", 0))
     exp = {"metric": "fid_inf", "value": v, "slope": slope, "points": pts}
     if not warn:
         exp["warnings"] = []
     cg.case("metrics", "gen2.fid_inf." + name, FIDINF,
-            {"inputs": {"real": real.tolist(), "fake": fake.tolist()},
+            {"inputs": {"real": real.tolist() if rin is None else rin,
+                        "fake": fake.tolist()},
              "params": params}, expect=exp, rtol=1e-8, atol=1e-10)
 
 
@@ -262,6 +266,16 @@ fid_inf_case("sizes_packed_and_full_set", fr, ff,
              [15, 60])
 fid_inf_case("same_sizes", fr, ff, {"sizes": [20, 20, 20], "seed": 2},
              [20, 20, 20], warn=True)
+# The real side may be statistics (or a stored reference or stream, which
+# resolve to the same): FID∞ needs only its fit.
+fst = (fr.mean(0), np.cov(fr, rowvar=False))
+fid_inf_case("real_as_stats", fst, ff, {"sizes": [10, 20, 30, 45], "seed": 3},
+             [10, 20, 30, 45],
+             rin={"mu": fst[0].tolist(), "sigma": cg.packed(fst[1]),
+                  "n": 50})
+fid_inf_case("real_packed_f32", fr.astype(np.float32).astype(float), ff,
+             {"sizes": [12, 24, 36, 48, 60], "seed": 8},
+             [12, 24, 36, 48, 60], rin=cg.packed(fr.astype(np.float32)))
 fr1 = rng.normal(size=(30, 1))
 ff1 = rng.normal(size=(40, 1)) * 2
 fid_inf_case("d1", fr1, ff1, {"sizes": [5, 10, 20, 40], "seed": 9},
@@ -286,6 +300,15 @@ bad("fid_inf.one_size", FIDINF,
 bad("fid_inf.points_one", FIDINF,
     {"inputs": {"real": fr.tolist(), "fake": ff.tolist()},
      "params": {"points": 1}}, "out_of_range", "/params/points")
+bad("fid_inf.stats_dimension_mismatch", FIDINF,
+    {"inputs": {"real": {"mu": [0.0, 0.0], "sigma": np.eye(2).tolist()},
+                "fake": ff.tolist()},
+     "params": {"sizes": [10, 20]}}, "shape_mismatch", "/inputs/real")
+bad("fid_inf.fake_as_stats", FIDINF,
+    {"inputs": {"real": fr.tolist(),
+                "fake": {"mu": [0.0, 0.0], "sigma": np.eye(2).tolist()}},
+     "params": {"sizes": [10, 20]}}, "wrong_type", "/inputs/fake",
+    status=400)
 bad("fid_inf.dimension_mismatch", FIDINF,
     {"inputs": {"real": fr[:, :3].tolist(), "fake": ff.tolist()},
      "params": {"sizes": [10, 20]}}, "shape_mismatch", "/inputs/real")
