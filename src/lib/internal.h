@@ -38,4 +38,15 @@ int evi_check_points(const struct evald_tensor *t, int input, const char *name,
 		     int allow_1d, int64_t *rows, int64_t *cols,
 		     struct evald_err *err);
 
+/* Squared row norms of a [n, d] into out [n] (pairdist.c). */
+void evi_row_sqnorms(const double *a, int64_t n, int64_t d, double *out);
+
+/* out [nr, nc] (C order) = max(0, ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢ·bⱼ) for the rows of
+ * a [nr, d] and b [nc, d], with an, bn their squared norms: one dgemm
+ * tile of squared distances.  A row against itself need not give an
+ * exact 0; callers that need one set it. */
+void evi_sqdist_block(const double *a, const double *an, int64_t nr,
+		      const double *b, const double *bn, int64_t nc, int64_t d,
+		      double *out);
+
 #endif

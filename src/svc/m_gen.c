@@ -21,8 +21,9 @@ static int64_t count_of(double n)
 }
 
 /* One side of FID as a Gaussian fit: the given {mu, sigma} after checks,
- * or the mean and covariance of the embeddings (in the request's pool). */
-static int side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
+ * or the mean and covariance of the embeddings (in the request's pool).
+ * Also fid_inf's real side (m_gen2.c). */
+int gen_side_fit(mcall *c, input_val *iv, evald_gauss *g, verr *err)
 {
 	evald_err le;
 	char pm[80], ps[80];
@@ -147,7 +148,7 @@ static int fid_against_ref(mcall *c, input_val *x, input_val *y,
 		evald_fid_ref_sigma(oi->prep, so);
 		*go = (evald_gauss){d, count_of(oi->n), oi->prep->mu, so};
 	} else {
-		if (side_fit(c, oi, go, err))
+		if (gen_side_fit(c, oi, go, err))
 			return -1;
 		/* Given {mu, sigma} may be shared with other metrics of an
 		 * /v1/evaluate call: those are copied. */
@@ -190,7 +191,8 @@ int m_fid(mcall *c, json_t *res, verr *err)
 		if (fid_against_ref(c, x, y, &gx, &gy, &r, err) < 0)
 			return -1;
 	} else {
-		if (side_fit(c, x, &gx, err) || side_fit(c, y, &gy, err))
+		if (gen_side_fit(c, x, &gx, err) ||
+		    gen_side_fit(c, y, &gy, err))
 			return -1;
 		/* Covariances computed here are this request's own: the FID
 		 * may work in them instead of copies.  Given {mu, sigma} may

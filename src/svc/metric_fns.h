@@ -25,6 +25,8 @@
 #define I_RANK(X, L)   X(L, scores) X(L, relevance)
 #define I_XY(X, L)     X(L, x) X(L, y)
 #define I_IS(X, L)     X(L, probs)
+#define I_RF(X, L)     X(L, real) X(L, fake)
+#define I_X(X, L)      X(L, x)
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
@@ -63,6 +65,12 @@
 #define P_KID(X, L)      X(L, subsets) X(L, subset_size) X(L, degree) \
 			 X(L, gamma) X(L, coef0) X(L, seed)
 #define P_IS(X, L)       X(L, splits)
+#define P_PRDC(X, L)     X(L, nearest_k)
+#define P_FIDINF(X, L)   X(L, sizes) X(L, min_size) X(L, points) X(L, seed)
+#define P_MIFID(X, L)    X(L, cosine_distance_eps)
+#define P_MMD(X, L)      X(L, bandwidth) X(L, estimator) X(L, preset) \
+			 X(L, permutations) X(L, seed)
+#define P_VENDI(X, L)    X(L, kernel) X(L, bandwidth) X(L, q)
 /* emd and sinkhorn share ot_input(), which reads P_OT's slots: both lists
  * start with it, so its indices are theirs. */
 #define P_OT(X, L)       X(L, metric) X(L, p) X(L, normalize)
@@ -91,6 +99,8 @@ SLOT_ENUM(I_RANK);
 SLOT_ENUM(I_CTC);
 SLOT_ENUM(I_XY);
 SLOT_ENUM(I_IS);
+SLOT_ENUM(I_RF);
+SLOT_ENUM(I_X);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
 SLOT_ENUM(I_CLS);
@@ -122,6 +132,11 @@ SLOT_ENUM(P_NDCG);
 SLOT_ENUM(P_FID);
 SLOT_ENUM(P_KID);
 SLOT_ENUM(P_IS);
+SLOT_ENUM(P_PRDC);
+SLOT_ENUM(P_FIDINF);
+SLOT_ENUM(P_MIFID);
+SLOT_ENUM(P_MMD);
+SLOT_ENUM(P_VENDI);
 SLOT_ENUM(P_OT);
 SLOT_ENUM(P_EMD);
 SLOT_ENUM(P_SINKHORN);
@@ -177,6 +192,20 @@ int c_fid(mcall *c, mcost *k, verr *err); /* its cost (mcall.h) */
 int m_kid(mcall *c, json_t *res, verr *err);
 int c_kid(mcall *c, mcost *k, verr *err);
 int m_inception_score(mcall *c, json_t *res, verr *err);
+struct evald_gauss;
+int gen_side_fit(mcall *c, input_val *iv, struct evald_gauss *g, verr *err);
+/* m_gen2.c */
+enum { MMD_PRESET_NONE, MMD_PRESET_CMMD }; /* mmd's preset param */
+int m_prdc(mcall *c, json_t *res, verr *err);
+int c_prdc(mcall *c, mcost *k, verr *err);
+int m_fid_inf(mcall *c, json_t *res, verr *err);
+int c_fid_inf(mcall *c, mcost *k, verr *err);
+int m_mifid(mcall *c, json_t *res, verr *err);
+int c_mifid(mcall *c, mcost *k, verr *err);
+int m_mmd(mcall *c, json_t *res, verr *err);
+int c_mmd(mcall *c, mcost *k, verr *err);
+int m_vendi(mcall *c, json_t *res, verr *err);
+int c_vendi(mcall *c, mcost *k, verr *err);
 /* m_ot.c */
 int m_emd(mcall *c, json_t *res, verr *err);
 int m_sinkhorn(mcall *c, json_t *res, verr *err);

@@ -9,8 +9,10 @@
 #include <evald/loss.h>
 #include <evald/loss_margin.h>
 #include <evald/loss_prob.h>
+#include <evald/mmd.h>
 #include <evald/ot.h>
 #include <evald/reduce.h>
+#include <evald/vendi.h>
 
 #include "cls_labels.h"
 #include "metric_fns.h"
@@ -71,6 +73,16 @@
 #define KAPPA_WEIGHTS_ENUM(X)                                                  \
 	X(EVALD_KAPPA_LINEAR, "linear")                                        \
 	X(EVALD_KAPPA_QUADRATIC, "quadratic")
+#define MMD_ESTIMATOR_ENUM(X)                                                  \
+	X(EVALD_MMD_UNBIASED, "unbiased")                                      \
+	X(EVALD_MMD_BIASED, "biased")
+#define MMD_PRESET_ENUM(X)                                                     \
+	X(MMD_PRESET_NONE, "none")                                             \
+	X(MMD_PRESET_CMMD, "cmmd")
+#define VENDI_KERNEL_ENUM(X)                                                   \
+	X(EVALD_VENDI_COSINE, "cosine")                                        \
+	X(EVALD_VENDI_RBF, "rbf")                                              \
+	X(EVALD_VENDI_LINEAR, "linear")
 
 REG_ENUM(reduction, REDUCTION_ENUM);
 REG_ENUM(kl_reduction, KL_REDUCTION_ENUM);
@@ -81,6 +93,9 @@ REG_ENUM(ot_metric, OT_METRIC_ENUM);
 REG_ENUM(average, AVERAGE_ENUM);
 REG_ENUM(cm_normalize, CM_NORMALIZE_ENUM);
 REG_ENUM(kappa_weights, KAPPA_WEIGHTS_ENUM);
+REG_ENUM(mmd_estimator, MMD_ESTIMATOR_ENUM);
+REG_ENUM(mmd_preset, MMD_PRESET_ENUM);
+REG_ENUM(vendi_kernel, VENDI_KERNEL_ENUM);
 
 /* ------------------------------------------------------------ slot lists */
 
@@ -105,6 +120,8 @@ SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
 SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED); SLOT_NAMES(P_KL);
 SLOT_NAMES(P_PNLL); SLOT_NAMES(P_MARGIN); SLOT_NAMES(P_MMARGIN);
 SLOT_NAMES(P_TRIPLET); SLOT_NAMES(I_CTC); SLOT_NAMES(P_CTC);
+SLOT_NAMES(I_RF); SLOT_NAMES(I_X); SLOT_NAMES(P_PRDC); SLOT_NAMES(P_FIDINF);
+SLOT_NAMES(P_MIFID); SLOT_NAMES(P_MMD); SLOT_NAMES(P_VENDI);
 
 /* ------------------------------------------------------------ inputs */
 
@@ -223,6 +240,19 @@ static const input_spec in_kid[] = {
 	END};
 static const input_spec in_is[] = {
 	TENSOR("probs", "[N,C]", REQUIRED),
+	END};
+static const input_spec in_rf[] = {
+	TENSOR("real", "[N,d]", REQUIRED),
+	TENSOR("fake", "[M,d]", REQUIRED),
+	END};
+static const input_spec in_fidinf[] = {
+	{.name = "real", .kind = IN_SET,
+	 .shape = "[N,d] or {mu,sigma} or {reference} or {stream}",
+	 .required = REQUIRED},
+	TENSOR("fake", "[M,d]", REQUIRED),
+	END};
+static const input_spec in_vendi[] = {
+	TENSOR("x", "[n,d]", REQUIRED),
 	END};
 static const input_spec in_ot[] = {
 	TENSOR("x", "[n,d] or [n]", OPTIONAL),
@@ -483,6 +513,58 @@ static const param_spec p_is[] = {
 	{.name = "splits", .type = PT_INT, .def = "10", .min = 1, .flags = PF_MIN,
 	 .doc = "Number of consecutive splits."},
 	END};
+static const param_spec p_prdc[] = {
+	{.name = "nearest_k", .type = PT_INT, .def = "5", .min = 1,
+	 .flags = PF_MIN,
+	 .doc = "k of the k-NN radii, one for all four (at most the smaller "
+		"set's size minus 2)."},
+	END};
+static const param_spec p_fidinf[] = {
+	{.name = "sizes", .type = PT_VECTOR, .def = "null", .flags = PF_NULLABLE,
+	 .doc = "Subset sizes of fake; null means points sizes from min_size "
+		"to M (np.linspace, truncated)."},
+	{.name = "min_size", .type = PT_INT, .def = "5000", .min = 2,
+	 .flags = PF_MIN, .doc = "Smallest subset of the default schedule."},
+	{.name = "points", .type = PT_INT, .def = "15", .min = 2, .max = 1000,
+	 .flags = PF_MIN | PF_MAX,
+	 .doc = "Number of sizes of the default schedule."},
+	{.name = "seed", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Seed of the subset draws."},
+	END};
+static const param_spec p_mifid[] = {
+	{.name = "cosine_distance_eps", .type = PT_NUMBER, .def = "0.1",
+	 .min = 0, .max = 1, .flags = POS | PF_MAX,
+	 .doc = "A mean minimum cosine distance at or above it gives penalty "
+		"1 (no memorisation)."},
+	END};
+static const param_spec p_mmd[] = {
+	{.name = "bandwidth", .type = PT_NUMBER, .def = "null", .min = 0,
+	 .flags = PF_NULLABLE | POS,
+	 .doc = "σ of exp(−‖a−b‖²/(2σ²)); null means the median distance "
+		"between distinct rows of x and y pooled."},
+	{.name = "estimator", .type = PT_ENUM, .def = "\"unbiased\"",
+	 CHOICES(mmd_estimator),
+	 .doc = "unbiased (U-statistic, no diagonals) or biased (with "
+		"them)."},
+	{.name = "preset", .type = PT_ENUM, .def = "\"none\"",
+	 CHOICES(mmd_preset),
+	 .doc = "cmmd: CMMD's bandwidth 10, biased estimator and scale 1000 "
+		"(bandwidth and estimator are then ignored)."},
+	{.name = "permutations", .type = PT_INT, .def = "0", .min = 0,
+	 .max = 100000, .flags = PF_MIN | PF_MAX,
+	 .doc = "Permutations of the test; > 0 adds p_value."},
+	{.name = "seed", .type = PT_INT, .def = "0", .min = 0, .flags = PF_MIN,
+	 .doc = "Seed of the permutations."},
+	END};
+static const param_spec p_vendi[] = {
+	{.name = "kernel", .type = PT_ENUM, .def = "\"cosine\"",
+	 CHOICES(vendi_kernel),
+	 .doc = "Similarity: cosine (unit rows), rbf or linear (x·y)."},
+	{.name = "bandwidth", .type = PT_NUMBER, .def = "1.0", .min = 0,
+	 .flags = POS, .doc = "σ of the rbf kernel exp(−‖a−b‖²/(2σ²))."},
+	{.name = "q", .type = PT_NUMBER, .def = "1", .min = 0, .flags = NONNEG,
+	 .doc = "Order of the Rényi entropy; 1 is Shannon's."},
+	END};
 static const param_spec p_emd[] = {
 	OT_COMMON("Cost of a pair is distanceᵖ; the value is (Σ P·Cᵖ)^(1/p)."),
 	{.name = "return_plan", .type = PT_BOOL, .def = "false",
@@ -722,6 +804,31 @@ const metric registry[] = {
 	 .reference = "Salimans et al., NeurIPS 2016",
 	 .inputs = in_is, .params = p_is, .run = m_inception_score,
 	 SLOTS(I_IS, P_IS)},
+	{.name = "prdc", .family = "generative",
+	 .summary = "Precision, recall, density and coverage (k-NN).",
+	 .reference = "prdc.compute_prdc (Naeem et al., ICML 2020)",
+	 .inputs = in_rf, .params = p_prdc, .run = m_prdc, .cost = c_prdc,
+	 .flags = MF_HEAVY, SLOTS(I_RF, P_PRDC)},
+	{.name = "fid_inf", .family = "generative",
+	 .summary = "FID extrapolated to infinitely many samples.",
+	 .reference = "Chong & Forsyth, CVPR 2020 (calculate_FID_infinity)",
+	 .inputs = in_fidinf, .params = p_fidinf, .run = m_fid_inf,
+	 .cost = c_fid_inf, .flags = MF_HEAVY, SLOTS(I_RF, P_FIDINF)},
+	{.name = "mifid", .family = "generative",
+	 .summary = "Memorisation-informed FID.",
+	 .reference = "torchmetrics.image.mifid (1.x)",
+	 .inputs = in_rf, .params = p_mifid, .run = m_mifid, .cost = c_mifid,
+	 .flags = MF_HEAVY, SLOTS(I_RF, P_MIFID)},
+	{.name = "mmd", .family = "generative",
+	 .summary = "Squared MMD with a Gaussian kernel, with a permutation test.",
+	 .reference = "Gretton et al. 2012; CMMD distance.py; alibi-detect MMDDrift",
+	 .inputs = in_kid, .params = p_mmd, .run = m_mmd, .cost = c_mmd,
+	 .flags = MF_HEAVY, SLOTS(I_XY, P_MMD)},
+	{.name = "vendi", .family = "generative",
+	 .summary = "Vendi score (diversity of one set).",
+	 .reference = "vendi_score (Friedman & Dieng 2023)",
+	 .inputs = in_vendi, .params = p_vendi, .run = m_vendi, .cost = c_vendi,
+	 .flags = MF_HEAVY, SLOTS(I_X, P_VENDI)},
 	{.name = "emd", .family = "distance",
 	 .summary = "Exact earth mover's distance.",
 	 .reference = "ot.emd2",

@@ -1,0 +1,201 @@
+/* mmd.c - RBF-kernel MMD² and its permutation test (see mmd.h): the
+ * pooled squared distances from dgemm tiles, the median heuristic, the
+ * kernel in place, then one bucketed pair sum per labelling. */
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include <evald/mmd.h>
+#include <evald/rng.h>
+
+#include "internal.h"
+
+/* D [P,P] = squared distances of the pooled rows z, exactly symmetric
+ * with a zero diagonal (the lower triangle is mirrored from the upper). */
+static void pooled_sqdist(const double *z, int64_t p, int64_t d, double *zn,
+			  double *dm)
+{
+	evi_row_sqnorms(z, p, d, zn);
+	evi_sqdist_block(z, zn, p, z, zn, p, d, dm);
+	for (int64_t i = 0; i < p; i++) {
+		dm[i * p + i] = 0.0;
+		for (int64_t j = i + 1; j < p; j++)
+			dm[j * p + i] = dm[i * p + j];
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double u = *(const double *)a, v = *(const double *)b;
+	return (u > v) - (u < v);
+}
+
+/* np.median of √D over i < j. */
+static int median_heuristic(const double *dm, int64_t p, double *sigma,
+			    evald_err *err)
+{
+	int64_t np_ = p * (p - 1) / 2, t = 0;
+	double *v = evi_xalloc(np_, sizeof(double));
+	if (!v)
+		return evald_fail(err, EVALD_ENOMEM, -1,
+				  "out of memory for %lld pairwise distances",
+				  (long long)np_);
+	for (int64_t i = 0; i < p; i++)
+		for (int64_t j = i + 1; j < p; j++)
+			v[t++] = sqrt(dm[i * p + j]);
+	qsort(v, (size_t)np_, sizeof(double), cmp_double);
+	*sigma = np_ % 2 ? v[np_ / 2] : 0.5 * (v[np_ / 2 - 1] + v[np_ / 2]);
+	free(v);
+	return EVALD_OK;
+}
+
+/* The statistic for labels lab (1: x): bucketed sums over i < j. */
+static double statistic(const double *k, int64_t p, const char *lab, int64_t n,
+			int64_t m, const evald_mmd_params *prm)
+{
+	double sxx = 0.0, syy = 0.0, sxy = 0.0;
+
+	for (int64_t i = 0; i < p; i++) {
+		const double *row = k + i * p;
+		double ax = 0.0, ay = 0.0;
+		for (int64_t j = i + 1; j < p; j++) {
+			if (lab[j])
+				ax += row[j];
+			else
+				ay += row[j];
+		}
+		if (lab[i]) {
+			sxx += ax;
+			sxy += ay;
+		} else {
+			syy += ay;
+			sxy += ax;
+		}
+	}
+	double dn = (double)n, dm = (double)m, v;
+	if (prm->estimator == EVALD_MMD_UNBIASED)
+		v = 2.0 * sxx / (dn * (dn - 1.0)) +
+		    2.0 * syy / (dm * (dm - 1.0)) - 2.0 * sxy / (dn * dm);
+	else /* the diagonals add k(a, a) = 1 per row */
+		v = (2.0 * sxx + dn) / (dn * dn) +
+		    (2.0 * syy + dm) / (dm * dm) - 2.0 * sxy / (dn * dm);
+	return prm->scale * v;
+}
+
+static int permute(const double *k, int64_t p, int64_t n, int64_t m,
+		   const evald_mmd_params *prm, const evald_progress *prog,
+		   evald_mmd_result *r, evald_err *err)
+{
+	int64_t *idx = evi_xalloc(p, sizeof(int64_t));
+	char *lab = evi_xalloc(p, 1);
+	evald_rng rng;
+	int rc = EVALD_OK;
+
+	if (!idx || !lab) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
+	evald_rng_seed(&rng, prm->seed);
+	for (int64_t b = 0; b < prm->permutations; b++) {
+		for (int64_t i = 0; i < p; i++)
+			idx[i] = i;
+		for (int64_t i = 0; i < p; i++) {
+			int64_t j = i + (int64_t)evald_rng_below(
+						&rng, (uint64_t)(p - i));
+			int64_t t = idx[i];
+			idx[i] = idx[j];
+			idx[j] = t;
+		}
+		for (int64_t i = 0; i < p; i++)
+			lab[idx[i]] = i < n;
+		if (statistic(k, p, lab, n, m, prm) >= r->value)
+			r->exceed++;
+		if (evald_progress_tick(prog,
+					(double)(b + 1) /
+						(double)prm->permutations)) {
+			rc = evald_fail(err, EVALD_ECANCEL, -1, "cancelled");
+			goto out;
+		}
+	}
+	r->p_value = (double)r->exceed / (double)prm->permutations;
+out:
+	free(idx);
+	free(lab);
+	return rc;
+}
+
+static int mmd_check(const evald_tensor *x, const evald_tensor *y,
+		     const evald_mmd_params *p, evald_err *err)
+{
+	int rc = evi_check_sets(x, y, "MMD needs at least 2 embeddings per set",
+				err);
+	if (rc)
+		return rc;
+	if (x->shape[1] > INT_MAX || x->shape[0] + y->shape[0] > INT_MAX / 2)
+		return evald_fail(
+			err, EVALD_ELIMIT, -1,
+			"embedding sets this large are not supported");
+	if (!(isnan(p->bandwidth) || p->bandwidth > 0.0) || p->permutations < 0)
+		return evald_fail(err, EVALD_EINVAL, -1,
+				  "MMD needs a bandwidth > 0 and permutations "
+				  ">= 0");
+	return EVALD_OK;
+}
+
+int evald_mmd(const evald_tensor *x, const evald_tensor *y,
+	      const evald_mmd_params *prm, const evald_progress *prog,
+	      evald_mmd_result *r, evald_err *err)
+{
+	double *z = NULL, *zn = NULL, *k = NULL;
+	char *lab = NULL;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->p_value = NAN;
+	rc = mmd_check(x, y, prm, err);
+	if (rc)
+		return rc;
+	int64_t n = x->shape[0], m = y->shape[0], d = x->shape[1], p = n + m;
+	z = evi_xalloc(p * d, sizeof(double));
+	zn = evi_xalloc(p, sizeof(double));
+	k = evi_xalloc(p * p, sizeof(double));
+	lab = calloc((size_t)p, 1);
+	if (!z || !zn || !k || !lab) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1,
+				"out of memory for the %lld x %lld kernel "
+				"matrix",
+				(long long)p, (long long)p);
+		goto out;
+	}
+	memcpy(z, x->data, (size_t)(n * d) * sizeof(double));
+	memcpy(z + n * d, y->data, (size_t)(m * d) * sizeof(double));
+	pooled_sqdist(z, p, d, zn, k);
+	r->bandwidth = prm->bandwidth;
+	if (isnan(r->bandwidth)) {
+		rc = median_heuristic(k, p, &r->bandwidth, err);
+		if (rc)
+			goto out;
+		if (!(r->bandwidth > 0.0)) {
+			rc = evald_fail(
+				err, EVALD_EINVAL, -1,
+				"the median heuristic gives bandwidth 0 "
+				"(at least half of the pairs of rows "
+				"are equal); give a bandwidth");
+			goto out;
+		}
+	}
+	double g = 1.0 / (2.0 * r->bandwidth * r->bandwidth);
+	for (int64_t i = 0; i < p * p; i++)
+		k[i] = exp(-g * k[i]);
+	for (int64_t i = 0; i < p; i++)
+		lab[i] = i < n;
+	r->value = statistic(k, p, lab, n, m, prm);
+	if (prm->permutations > 0)
+		rc = permute(k, p, n, m, prm, prog, r, err);
+out:
+	free(z);
+	free(zn);
+	free(k);
+	free(lab);
+	return rc;
+}
