@@ -22,6 +22,11 @@ static inline void *evi_xalloc(int64_t n, size_t size)
  * tiles. */
 void evi_mirror(double *a, int64_t d, int upper_to_lower);
 
+/* Stable ascending argsort of n finite doubles into idx (a radix sort,
+ * argsort.c); walk idx backwards for sklearn's descending order.  -1 when
+ * out of memory. */
+int evi_argsort(const double *s, int64_t n, int64_t *idx);
+
 struct evald_tensor;
 struct evald_err;
 /* Two embedding sets x [N, d] and y [M, d] with N, M >= 2 and the same d;

@@ -28,6 +28,10 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_SCORE(X, L)  X(L, y_true) X(L, y_score) X(L, sample_weight)
+#define I_BRIER(X, L)  X(L, y_true) X(L, y_prob) X(L, sample_weight)
+#define I_LOGLOSS(X, L) X(L, y_true) X(L, y_pred) X(L, sample_weight)
+#define I_CALIB(X, L)  X(L, y_true) X(L, y_prob)
 
 /* Every loss's params start with reduction (mcall_reduction). */
 #define P_RED(X, L)      X(L, reduction)
@@ -57,6 +61,14 @@
 #define P_SINKHORN(X, L) P_OT(X, L) X(L, reg) X(L, max_iter) X(L, tol)
 #define P_W1D(X, L)      X(L, p)
 #define P_SLICED(X, L)   X(L, n_projections) X(L, p) X(L, seed)
+#define P_ROC_AUC(X, L)  X(L, average) X(L, max_fpr) X(L, multi_class) \
+			 X(L, labels)
+#define P_ROC_CURVE(X, L) X(L, pos_label) X(L, drop_intermediate) \
+			 X(L, max_points)
+#define P_PR_CURVE(X, L) X(L, pos_label) X(L, max_points)
+#define P_BRIER(X, L)    X(L, pos_label)
+#define P_LOGLOSS(X, L)  X(L, eps) X(L, normalize) X(L, labels)
+#define P_CALIB(X, L)    X(L, n_bins) X(L, norm)
 
 /* enum { L_name0, L_name1, ..., L_COUNT_ } for slot list L. */
 #define SLOT_ENUM_(L, name) L##_##name,
@@ -71,6 +83,10 @@ SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
 SLOT_ENUM(I_SLICED);
+SLOT_ENUM(I_SCORE);
+SLOT_ENUM(I_BRIER);
+SLOT_ENUM(I_LOGLOSS);
+SLOT_ENUM(I_CALIB);
 SLOT_ENUM(P_RED);
 SLOT_ENUM(P_MSE);
 SLOT_ENUM(P_HUBER);
@@ -94,6 +110,12 @@ SLOT_ENUM(P_EMD);
 SLOT_ENUM(P_SINKHORN);
 SLOT_ENUM(P_W1D);
 SLOT_ENUM(P_SLICED);
+SLOT_ENUM(P_ROC_AUC);
+SLOT_ENUM(P_ROC_CURVE);
+SLOT_ENUM(P_PR_CURVE);
+SLOT_ENUM(P_BRIER);
+SLOT_ENUM(P_LOGLOSS);
+SLOT_ENUM(P_CALIB);
 
 /* ------------------------------------------------------------ functions */
 
@@ -117,6 +139,13 @@ int m_perceptual(mcall *c, json_t *res, verr *err);
 /* m_rank.c */
 int m_average_precision(mcall *c, json_t *res, verr *err);
 int m_ndcg(mcall *c, json_t *res, verr *err);
+/* m_auc.c */
+int m_roc_auc(mcall *c, json_t *res, verr *err);
+int m_roc_curve(mcall *c, json_t *res, verr *err);
+int m_precision_recall_curve(mcall *c, json_t *res, verr *err);
+int m_brier(mcall *c, json_t *res, verr *err);
+int m_log_loss(mcall *c, json_t *res, verr *err);
+int m_calibration_error(mcall *c, json_t *res, verr *err);
 /* m_gen.c */
 int m_fid(mcall *c, json_t *res, verr *err);
 int c_fid(mcall *c, mcost *k, verr *err); /* its cost (mcall.h) */
