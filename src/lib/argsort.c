@@ -77,11 +77,43 @@ static keyed *radix(keyed *a, keyed *b, int64_t n, int64_t (*h)[DIGITS])
 	return a;
 }
 
+static double double_of(uint64_t k)
+{
+	uint64_t u = (k >> 63) ? k & ~(1ull << 63) : ~k;
+	double d;
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+/* Sorts a[0..n) by key, stably; the result is in a.  -1 when out of
+ * memory. */
+static int sort_keyed(keyed *a, int64_t n)
+{
+	keyed *b, *r;
+	int64_t(*h)[DIGITS];
+
+	if (n <= SMALL) {
+		insertion(a, n);
+		return 0;
+	}
+	b = evi_xalloc(n, sizeof *b);
+	h = evi_xalloc(PASSES, sizeof *h);
+	if (!b || !h) {
+		free(b);
+		free(h);
+		return -1;
+	}
+	r = radix(a, b, n, h);
+	if (r != a)
+		memcpy(a, r, (size_t)n * sizeof *a);
+	free(b);
+	free(h);
+	return 0;
+}
+
 int evi_argsort(const double *s, int64_t n, int64_t *idx)
 {
-	keyed *a = evi_xalloc(n, sizeof *a), *b = NULL, *r;
-	int64_t(*h)[DIGITS] = NULL;
-	int rc = -1;
+	keyed *a = evi_xalloc(n, sizeof *a);
 
 	if (!a)
 		return -1;
@@ -89,22 +121,29 @@ int evi_argsort(const double *s, int64_t n, int64_t *idx)
 		a[i].k = key_of(s[i]);
 		a[i].i = i;
 	}
-	if (n <= SMALL) {
-		insertion(a, n);
-		r = a;
-	} else {
-		b = evi_xalloc(n, sizeof *b);
-		h = evi_xalloc(PASSES, sizeof *h);
-		if (!b || !h)
-			goto out;
-		r = radix(a, b, n, h);
-	}
-	for (int64_t i = 0; i < n; i++)
-		idx[i] = r[i].i;
-	rc = 0;
-out:
+	int rc = sort_keyed(a, n);
+	for (int64_t i = 0; !rc && i < n; i++)
+		idx[i] = a[i].i;
 	free(a);
-	free(b);
-	free(h);
+	return rc;
+}
+
+int evi_sort_with(const double *s, const double *v, int64_t n, double *s_out,
+		  double *v_out)
+{
+	keyed *a = evi_xalloc(n, sizeof *a);
+
+	if (!a)
+		return -1;
+	for (int64_t i = 0; i < n; i++) {
+		a[i].k = key_of(s[i]);
+		memcpy(&a[i].i, &v[i], sizeof(double));
+	}
+	int rc = sort_keyed(a, n);
+	for (int64_t i = 0; !rc && i < n; i++) {
+		s_out[i] = double_of(a[i].k);
+		memcpy(&v_out[i], &a[i].i, sizeof(double));
+	}
+	free(a);
 	return rc;
 }

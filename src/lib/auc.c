@@ -33,25 +33,40 @@ void evald_curve_free(evald_curve *c)
 /* Walks the items by decreasing score (ties in sklearn's order: a stable
  * ascending sort read backwards) and closes a point at the end of each
  * run of equal scores.  fps is a running sum of the negatives' weights,
- * as sklearn's stable_cumsum; without weights it is a count. */
-static void clf_walk(const double *s, const double *y, const double *w,
+ * as sklearn's stable_cumsum; without weights it is a count.  ss and ys
+ * are the sorted scores and labels; idx, when weighted, the order of w. */
+static void clf_walk(const double *ss, const double *ys, const double *w,
 		     const int64_t *idx, int64_t n, evi_clf *c)
 {
 	double tp = 0.0, fp = 0.0;
 	int64_t m = 0;
 
 	for (int64_t k = n - 1; k >= 0; k--) {
-		int64_t i = idx[k];
-		double wi = w ? w[i] : 1.0;
-		tp += y[i] * wi;
-		fp += (1.0 - y[i]) * wi;
-		if (k > 0 && s[idx[k - 1]] == s[i])
+		double wi = w ? w[idx[k]] : 1.0;
+		tp += ys[k] * wi;
+		fp += (1.0 - ys[k]) * wi;
+		if (k > 0 && ss[k - 1] == ss[k])
 			continue;
 		c->tps[m] = tp;
 		c->fps[m] = fp;
-		c->thr[m++] = s[i];
+		c->thr[m++] = ss[k];
 	}
 	c->n = m;
+}
+
+/* Sorted scores and labels (and, weighted, the order of the weights). */
+static int sort_items(const double *s, const double *y, const double *w,
+		      int64_t n, double *ss, double *ys, int64_t *idx)
+{
+	if (!w)
+		return evi_sort_with(s, y, n, ss, ys);
+	if (evi_argsort(s, n, idx))
+		return -1;
+	for (int64_t k = 0; k < n; k++) {
+		ss[k] = s[idx[k]];
+		ys[k] = y[idx[k]];
+	}
+	return 0;
 }
 
 /* Copies of the items of non-zero weight (sklearn drops the others). */
@@ -72,7 +87,7 @@ static int64_t nonzero(const double *s, const double *y, const double *w,
 int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
 		  evi_clf *c)
 {
-	double *s2 = NULL, *y2 = NULL, *w2 = NULL;
+	double *s2 = NULL, *y2 = NULL, *w2 = NULL, *ss = NULL, *ys = NULL;
 	int64_t *idx = NULL;
 	int rc = -1;
 
@@ -86,18 +101,23 @@ int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
 		n = nonzero(s, y, w, n, s2, y2, w2);
 		s = s2, y = y2, w = w2;
 	}
-	idx = evi_xalloc(n, sizeof *idx);
+	idx = w ? evi_xalloc(n, sizeof *idx) : NULL;
+	ss = evi_xalloc(n, sizeof *ss);
+	ys = evi_xalloc(n, sizeof *ys);
 	c->fps = evi_xalloc(n, sizeof(double));
 	c->tps = evi_xalloc(n, sizeof(double));
 	c->thr = evi_xalloc(n, sizeof(double));
-	if (!idx || !c->fps || !c->tps || !c->thr || evi_argsort(s, n, idx))
+	if ((w && !idx) || !ss || !ys || !c->fps || !c->tps || !c->thr ||
+	    sort_items(s, y, w, n, ss, ys, idx))
 		goto out;
-	clf_walk(s, y, w, idx, n, c);
+	clf_walk(ss, ys, w, idx, n, c);
 	rc = 0;
 out:
 	if (rc)
 		evi_clf_free(c);
 	free(idx);
+	free(ss);
+	free(ys);
 	free(s2);
 	free(y2);
 	free(w2);

@@ -60,17 +60,16 @@ static int rank_shapes(const evald_tensor *s, const evald_tensor *rel,
 	return EVALD_OK;
 }
 
-/* Sort one query's items by score, highest first, with the radix argsort
- * roc_auc uses too (idx: n of scratch).  -1 when out of memory. */
-static int sort_query(scored *it, int64_t *idx, const double *s,
+/* Sort one query's items by score, highest first, with the radix sort
+ * roc_auc uses too (buf: 2n doubles of scratch).  -1 when out of memory. */
+static int sort_query(scored *it, double *buf, const double *s,
 		      const double *rel, int64_t n)
 {
-	if (evi_argsort(s, n, idx))
+	if (evi_sort_with(s, rel, n, buf, buf + n))
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		int64_t j = idx[n - 1 - i];
-		it[i].s = s[j];
-		it[i].rel = rel[j];
+		it[i].s = buf[n - 1 - i];
+		it[i].rel = buf[2 * n - 1 - i];
 	}
 	return 0;
 }
@@ -98,7 +97,8 @@ static double ap_query(scored *it, int64_t n, int *no_pos)
 int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 			    evald_rank_result *r, evald_err *err)
 {
-	int64_t q, n, *idx = NULL;
+	int64_t q, n;
+	double *idx = NULL;
 	scored *it = NULL;
 	int rc;
 
@@ -114,7 +114,7 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 					  "%.17g",
 					  (long long)i, rel->data[i]);
 	it = evi_xalloc(n, sizeof *it);
-	idx = evi_xalloc(n, sizeof *idx);
+	idx = evi_xalloc(2 * n, sizeof *idx);
 	r->per_query = evi_xalloc(q, sizeof(double));
 	if (!it || !idx || !r->per_query)
 		goto nomem;
@@ -163,7 +163,8 @@ static double dcg_ties(const scored *it, int64_t n, const double *cum)
 int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	       evald_rank_result *r, evald_err *err)
 {
-	int64_t q, n, *idx = NULL;
+	int64_t q, n;
+	double *idx = NULL;
 	scored *it = NULL;
 	double *disc = NULL, *cum = NULL, *ideal = NULL;
 	int rc;
@@ -176,7 +177,7 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	disc = evi_xalloc(n, sizeof(double));
 	cum = evi_xalloc(n, sizeof(double));
 	ideal = evi_xalloc(n, sizeof(double));
-	idx = evi_xalloc(n, sizeof *idx);
+	idx = evi_xalloc(2 * n, sizeof *idx);
 	r->per_query = evi_xalloc(q, sizeof(double));
 	if (!it || !disc || !cum || !ideal || !idx || !r->per_query)
 		goto nomem;
