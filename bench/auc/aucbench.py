@@ -27,6 +27,7 @@ Exit status: 0 targets met, 3 a target missed, 1 could not measure.
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,6 +111,10 @@ def main():
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args()
+    # SIGTERM / SIGINT unwind through the finally below, so the evald
+    # started here is stopped and the scratch directory removed.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit(130))
     tmp = tempfile.mkdtemp(prefix="evald-aucbench.")
     try:
         packed_u8_ok()
@@ -159,6 +164,7 @@ def main():
         print("aucbench: " + str(e), file=sys.stderr)
         return 1
     finally:
+        db.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
