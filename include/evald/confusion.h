@@ -33,7 +33,8 @@ typedef enum {
 	EVALD_AVG_MICRO,
 	EVALD_AVG_MACRO,
 	EVALD_AVG_WEIGHTED,
-	EVALD_AVG_NONE /* one value per class: out->values, shape [k] */
+	EVALD_AVG_NONE,	  /* one value per class: out->values, shape [k] */
+	EVALD_AVG_SAMPLES /* per row of multilabel data (not a matrix score) */
 } evald_average;
 
 typedef enum {

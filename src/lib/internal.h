@@ -22,6 +22,16 @@ static inline void *evi_xalloc(int64_t n, size_t size)
  * tiles. */
 void evi_mirror(double *a, int64_t d, int upper_to_lower);
 
+/* Stable ascending argsort of n finite doubles into idx (a radix sort,
+ * argsort.c); walk idx backwards for sklearn's descending order.  -1 when
+ * out of memory. */
+int evi_argsort(const double *s, int64_t n, int64_t *idx);
+/* The same sort carrying one value per score: s_out is s ascending and
+ * v_out the values in the same order (sequential reads for the walks that
+ * follow, where an index would cost a cache miss per item). */
+int evi_sort_with(const double *s, const double *v, int64_t n, double *s_out,
+		  double *v_out);
+
 struct evald_tensor;
 struct evald_err;
 /* Two embedding sets x [N, d] and y [M, d] with N, M >= 2 and the same d;

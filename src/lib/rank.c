@@ -15,12 +15,6 @@ typedef struct scored {
 	double rel;
 } scored;
 
-static int by_score_desc(const void *a, const void *b)
-{
-	double u = ((const scored *)a)->s, v = ((const scored *)b)->s;
-	return (u < v) - (u > v);
-}
-
 static int by_rel_desc(const void *a, const void *b)
 {
 	double u = *(const double *)a, v = *(const double *)b;
@@ -66,15 +60,18 @@ static int rank_shapes(const evald_tensor *s, const evald_tensor *rel,
 	return EVALD_OK;
 }
 
-/* Sort one query's items by score, highest first. */
-static void sort_query(scored *it, const double *s, const double *rel,
-		       int64_t n)
+/* Sort one query's items by score, highest first, with the radix sort
+ * roc_auc uses too (buf: 2n doubles of scratch).  -1 when out of memory. */
+static int sort_query(scored *it, double *buf, const double *s,
+		      const double *rel, int64_t n)
 {
+	if (evi_sort_with(s, rel, n, buf, buf + n))
+		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		it[i].s = s[i];
-		it[i].rel = rel[i];
+		it[i].s = buf[n - 1 - i];
+		it[i].rel = buf[2 * n - 1 - i];
 	}
-	qsort(it, (size_t)n, sizeof *it, by_score_desc);
+	return 0;
 }
 
 static double ap_query(scored *it, int64_t n, int *no_pos)
@@ -101,6 +98,7 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 			    evald_rank_result *r, evald_err *err)
 {
 	int64_t q, n;
+	double *idx = NULL;
 	scored *it = NULL;
 	int rc;
 
@@ -116,23 +114,29 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 					  "%.17g",
 					  (long long)i, rel->data[i]);
 	it = evi_xalloc(n, sizeof *it);
+	idx = evi_xalloc(2 * n, sizeof *idx);
 	r->per_query = evi_xalloc(q, sizeof(double));
-	if (!it || !r->per_query) {
-		free(it);
-		evald_rank_result_free(r);
-		return evald_fail(err, EVALD_ENOMEM, -1,
-				  "out of memory for %lld items", (long long)n);
-	}
+	if (!it || !idx || !r->per_query)
+		goto nomem;
 	for (int64_t k = 0; k < q; k++) {
 		int no_pos;
-		sort_query(it, scores->data + k * n, rel->data + k * n, n);
+		if (sort_query(it, idx, scores->data + k * n, rel->data + k * n,
+			       n))
+			goto nomem;
 		r->per_query[k] = ap_query(it, n, &no_pos);
 		r->degenerate += no_pos;
 	}
-	free(it);
 	r->queries = q;
 	r->value = evald_sum(r->per_query, q) / (double)q;
-	return EVALD_OK;
+	goto out;
+nomem:
+	evald_rank_result_free(r);
+	rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory for %lld items",
+			(long long)n);
+out:
+	free(it);
+	free(idx);
+	return rc;
 }
 
 /* Tie-averaged DCG of one query sorted by score; cum[i] is the running
@@ -160,6 +164,7 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	       evald_rank_result *r, evald_err *err)
 {
 	int64_t q, n;
+	double *idx = NULL;
 	scored *it = NULL;
 	double *disc = NULL, *cum = NULL, *ideal = NULL;
 	int rc;
@@ -172,13 +177,10 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	disc = evi_xalloc(n, sizeof(double));
 	cum = evi_xalloc(n, sizeof(double));
 	ideal = evi_xalloc(n, sizeof(double));
+	idx = evi_xalloc(2 * n, sizeof *idx);
 	r->per_query = evi_xalloc(q, sizeof(double));
-	if (!it || !disc || !cum || !ideal || !r->per_query) {
-		evald_rank_result_free(r);
-		rc = evald_fail(err, EVALD_ENOMEM, -1,
-				"out of memory for %lld items", (long long)n);
-		goto out;
-	}
+	if (!it || !disc || !cum || !ideal || !idx || !r->per_query)
+		goto nomem;
 	/* Written as sklearn does, 1 / (log(i+2) / log(2)), so the discounts
 	 * agree to the last bit. */
 	for (int64_t i = 0; i < n; i++) {
@@ -192,7 +194,8 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 			r->negative_relevance = 1;
 	for (int64_t qi = 0; qi < q; qi++) {
 		const double *rq = rel->data + qi * n;
-		sort_query(it, scores->data + qi * n, rq, n);
+		if (sort_query(it, idx, scores->data + qi * n, rq, n))
+			goto nomem;
 		double gain = dcg_ties(it, n, cum);
 		memcpy(ideal, rq, n * sizeof(double));
 		qsort(ideal, (size_t)n, sizeof(double), by_rel_desc);
@@ -208,8 +211,14 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	}
 	r->queries = q;
 	r->value = evald_sum(r->per_query, q) / (double)q;
+	goto out;
+nomem:
+	evald_rank_result_free(r);
+	rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory for %lld items",
+			(long long)n);
 out:
 	free(it);
+	free(idx);
 	free(disc);
 	free(cum);
 	free(ideal);

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include <evald/confusion.h>
 #include <evald/tensor.h>
 
 #include "mcall.h"
@@ -55,7 +56,7 @@ int cls_sorted_has(const double *v, int64_t n, double x);
 
 /* sklearn's average="samples" as the average param's value, beside the
  * evald_average ones (the library's multilabel path takes it apart). */
-#define CLS_AVG_SAMPLES 100
+#define CLS_AVG_SAMPLES EVALD_AVG_SAMPLES
 
 /* confusion_matrix's normalize. */
 enum { CLS_CM_TRUE = 1, CLS_CM_PRED, CLS_CM_ALL };

@@ -28,6 +28,10 @@
 #define I_RF(X, L)     X(L, real) X(L, fake)
 #define I_X(X, L)      X(L, x)
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
+#define I_SCORE(X, L)  X(L, y_true) X(L, y_score) X(L, sample_weight)
+#define I_BRIER(X, L)  X(L, y_true) X(L, y_prob) X(L, sample_weight)
+#define I_LOGLOSS(X, L) X(L, y_true) X(L, y_pred) X(L, sample_weight)
+#define I_CALIB(X, L)  X(L, y_true) X(L, y_prob)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
 #define I_CLS(X, L)    X(L, y_true) X(L, y_pred) X(L, sample_weight)
@@ -57,6 +61,14 @@
 #define P_KL(X, L)       P_RED(X, L) X(L, log_target)
 #define P_PNLL(X, L)     P_RED(X, L) X(L, log_input) X(L, full) X(L, eps)
 #define P_MARGIN(X, L)   P_RED(X, L) X(L, margin)
+#define P_ROC_AUC(X, L)  X(L, average) X(L, max_fpr) X(L, multi_class) \
+			 X(L, labels)
+#define P_ROC_CURVE(X, L) X(L, pos_label) X(L, drop_intermediate) \
+			 X(L, max_points)
+#define P_PR_CURVE(X, L) X(L, pos_label) X(L, max_points)
+#define P_BRIER(X, L)    X(L, pos_label)
+#define P_LOGLOSS(X, L)  X(L, eps) X(L, normalize) X(L, labels)
+#define P_CALIB(X, L)    X(L, n_bins) X(L, norm)
 #define P_MMARGIN(X, L)  P_RED(X, L) X(L, p) X(L, margin) X(L, weight)
 #define P_TRIPLET(X, L)  P_RED(X, L) X(L, margin) X(L, p) X(L, eps) X(L, swap)
 #define P_NONE(X, L)
@@ -94,6 +106,16 @@
 // clang-format on
 SLOT_ENUM(I_PAIR);
 SLOT_ENUM(I_PAIR_W);
+SLOT_ENUM(I_SCORE);
+SLOT_ENUM(I_BRIER);
+SLOT_ENUM(I_LOGLOSS);
+SLOT_ENUM(I_CALIB);
+SLOT_ENUM(P_ROC_AUC);
+SLOT_ENUM(P_ROC_CURVE);
+SLOT_ENUM(P_PR_CURVE);
+SLOT_ENUM(P_BRIER);
+SLOT_ENUM(P_LOGLOSS);
+SLOT_ENUM(P_CALIB);
 SLOT_ENUM(I_GNLL);
 SLOT_ENUM(I_RANK);
 SLOT_ENUM(I_CTC);
@@ -186,6 +208,13 @@ int m_triplet_margin(mcall *c, json_t *res, verr *err);
 /* m_rank.c */
 int m_average_precision(mcall *c, json_t *res, verr *err);
 int m_ndcg(mcall *c, json_t *res, verr *err);
+/* m_auc.c */
+int m_roc_auc(mcall *c, json_t *res, verr *err);
+int m_roc_curve(mcall *c, json_t *res, verr *err);
+int m_precision_recall_curve(mcall *c, json_t *res, verr *err);
+int m_brier(mcall *c, json_t *res, verr *err);
+int m_log_loss(mcall *c, json_t *res, verr *err);
+int m_calibration_error(mcall *c, json_t *res, verr *err);
 /* m_gen.c */
 int m_fid(mcall *c, json_t *res, verr *err);
 int c_fid(mcall *c, mcost *k, verr *err); /* its cost (mcall.h) */

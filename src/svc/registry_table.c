@@ -5,6 +5,7 @@
  * To add a metric, add its row here (every field named), its slot lists
  * and metric_fn in metric_fns.h and a family file; registry_check() refuses
  * at start-up a row that disagrees with its function or its enums. */
+#include <evald/auc.h>
 #include <evald/confusion.h>
 #include <evald/loss.h>
 #include <evald/loss_margin.h>
@@ -89,7 +90,25 @@ REG_ENUM(kl_reduction, KL_REDUCTION_ENUM);
 REG_ENUM(tukey_scale, TUKEY_SCALE_ENUM);
 REG_ENUM(activation, ACTIVATION_ENUM);
 REG_ENUM(perc_distance, PERC_DISTANCE_ENUM);
+#define AUC_AVERAGE_ENUM(X)                                                    \
+	X(EVALD_AVG_MACRO, "macro")                                            \
+	X(EVALD_AVG_MICRO, "micro")                                            \
+	X(EVALD_AVG_WEIGHTED, "weighted")                                      \
+	X(EVALD_AVG_SAMPLES, "samples")                                        \
+	X(EVALD_AVG_NONE, "none")
+#define MULTI_CLASS_ENUM(X)                                                    \
+	X(EVALD_MC_RAISE, "raise")                                             \
+	X(EVALD_MC_OVR, "ovr")                                                 \
+	X(EVALD_MC_OVO, "ovo")
+#define CE_NORM_ENUM(X)                                                        \
+	X(EVALD_CE_L1, "l1")                                                   \
+	X(EVALD_CE_MAX, "max")                                                 \
+	X(EVALD_CE_L2, "l2")
+
 REG_ENUM(ot_metric, OT_METRIC_ENUM);
+REG_ENUM(auc_average, AUC_AVERAGE_ENUM);
+REG_ENUM(multi_class, MULTI_CLASS_ENUM);
+REG_ENUM(ce_norm, CE_NORM_ENUM);
 REG_ENUM(average, AVERAGE_ENUM);
 REG_ENUM(cm_normalize, CM_NORMALIZE_ENUM);
 REG_ENUM(kappa_weights, KAPPA_WEIGHTS_ENUM);
@@ -108,6 +127,10 @@ SLOT_NAMES(I_PAIR); SLOT_NAMES(I_PAIR_W); SLOT_NAMES(I_GNLL);
 SLOT_NAMES(I_RANK); SLOT_NAMES(I_XY); SLOT_NAMES(I_IS); SLOT_NAMES(I_1D);
 SLOT_NAMES(I_CLS); SLOT_NAMES(I_TOPK); SLOT_NAMES(P_ACC); SLOT_NAMES(P_BACC);
 SLOT_NAMES(P_TOPK); SLOT_NAMES(P_PRF); SLOT_NAMES(P_FBETA); SLOT_NAMES(P_CM);
+SLOT_NAMES(I_SCORE); SLOT_NAMES(I_BRIER); SLOT_NAMES(I_LOGLOSS);
+SLOT_NAMES(I_CALIB); SLOT_NAMES(P_ROC_AUC); SLOT_NAMES(P_ROC_CURVE);
+SLOT_NAMES(P_PR_CURVE); SLOT_NAMES(P_BRIER); SLOT_NAMES(P_LOGLOSS);
+SLOT_NAMES(P_CALIB);
 SLOT_NAMES(P_KAPPA);
 SLOT_NAMES(I_OT); SLOT_NAMES(I_SLICED); SLOT_NAMES(I_PAIR12);
 SLOT_NAMES(I_TRIPLET);
@@ -288,6 +311,27 @@ static const input_spec in_topk[] = {
 	TENSOR("y_true", "[N] labels", REQUIRED),
 	TENSOR("y_score", "[N,C], or [N] for two classes", REQUIRED),
 	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+
+static const input_spec in_score[] = {
+	TENSOR("y_true", "[N] labels, or [N,L] indicators (roc_auc)", REQUIRED),
+	TENSOR("y_score", "[N], or [N,C] (roc_auc)", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_brier[] = {
+	TENSOR("y_true", "[N] labels", REQUIRED),
+	TENSOR("y_prob", "[N] probabilities", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_logloss[] = {
+	TENSOR("y_true", "[N] labels", REQUIRED),
+	TENSOR("y_pred", "[N] or [N,C] probabilities", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_calib[] = {
+	TENSOR("y_true", "[N]: 0/1, or class indices with [N,C] y_prob",
+	       REQUIRED),
+	TENSOR("y_prob", "[N] or [N,C] probabilities (or logits)", REQUIRED),
 	END};
 
 /* ------------------------------------------------------------ params */
@@ -587,6 +631,66 @@ static const param_spec p_w1d[] = {
 	{.name = "p", .type = PT_NUMBER, .def = "1", .min = 1, .flags = PF_MIN,
 	 .doc = "Order: the value is W_p (the p-th root of the cost)."},
 	END};
+#define POS_LABEL                                                              \
+	{.name = "pos_label", .type = PT_NUMBER, .def = "null",                \
+	 .flags = PF_NULLABLE,                                                 \
+	 .doc = "The positive label; null: 1 when the labels are {0, 1} or "   \
+		"{-1, 1}."}
+#define MAX_POINTS                                                             \
+	{.name = "max_points", .type = PT_INT, .def = "null", .min = 2,        \
+	 .flags = PF_NULLABLE | PF_MIN,                                        \
+	 .doc = "Return at most this many points: the first, the last and "    \
+		"points evenly spaced by index between; null: all."}
+static const param_spec p_roc_auc[] = {
+	{.name = "average", .type = PT_ENUM, .def = "\"macro\"",
+	 CHOICES(auc_average),
+	 .doc = "Multiclass and multilabel: how the per-class areas are "
+		"combined (none returns \"values\"); ignored for binary."},
+	{.name = "max_fpr", .type = PT_NUMBER, .def = "null", .min = 0,
+	 .max = 1, .flags = PF_NULLABLE | POS | PF_MAX,
+	 .doc = "Partial AUC up to this false positive rate, McClish "
+		"corrected; null: the whole area."},
+	{.name = "multi_class", .type = PT_ENUM, .def = "\"raise\"",
+	 CHOICES(multi_class),
+	 .doc = "Multiclass y_true: ovr (one against the rest) or ovo (Hand "
+		"& Till pairs); raise refuses it, as sklearn's default."},
+	{.name = "labels", .type = PT_VECTOR, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "Multiclass: the label of each column of y_score, "
+		"increasing; null: the labels of y_true."},
+	END};
+static const param_spec p_roc_curve[] = {
+	POS_LABEL,
+	{.name = "drop_intermediate", .type = PT_BOOL, .def = "true",
+	 .doc = "Drop thresholds whose point is collinear with its "
+		"neighbours."},
+	MAX_POINTS,
+	END};
+static const param_spec p_pr_curve[] = {POS_LABEL, MAX_POINTS, END};
+static const param_spec p_brier[] = {
+	{.name = "pos_label", .type = PT_NUMBER, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "The positive label; null: 1 when the labels are {0, 1} or "
+		"{-1, 1}, else the greater label."},
+	END};
+static const param_spec p_logloss[] = {
+	{.name = "eps", .type = PT_JSON, .def = "\"auto\"",
+	 .doc = "Probabilities are clipped to [eps, 1 - eps]; \"auto\": the "
+		"machine epsilon of y_pred's dtype."},
+	{.name = "normalize", .type = PT_BOOL, .def = "true",
+	 .doc = "true: the (weighted) mean per sample; false: the sum."},
+	{.name = "labels", .type = PT_VECTOR, .def = "null",
+	 .flags = PF_NULLABLE,
+	 .doc = "The labels of y_pred's columns; null: the labels of y_true."},
+	END};
+static const param_spec p_calib[] = {
+	{.name = "n_bins", .type = PT_INT, .def = "15", .min = 1,
+	 .max = 100000, .flags = PF_MIN | PF_MAX,
+	 .doc = "Number of equal-width confidence bins over [0, 1]."},
+	{.name = "norm", .type = PT_ENUM, .def = "\"l1\"", CHOICES(ce_norm),
+	 .doc = "l1: expected calibration error; max: maximum; l2: root of "
+		"the weighted mean squared gap."},
+	END};
 static const param_spec p_sliced[] = {
 	{.name = "n_projections", .type = PT_INT, .def = "50", .min = 1,
 	 .max = 1000000, .flags = PF_MIN | PF_MAX,
@@ -601,6 +705,7 @@ static const param_spec p_sliced[] = {
 #define LABELS(d)                                                              \
 	{.name = "labels", .type = PT_VECTOR, .def = "null",                   \
 	 .flags = PF_NULLABLE, .doc = d}
+#define CLASSIFICATION .family = "classification"
 #define PRF_PARAMS                                                             \
 	{.name = "average", .type = PT_ENUM, .def = "\"binary\"",               \
 	 CHOICES(average),                                                     \
@@ -789,6 +894,36 @@ const metric registry[] = {
 	 .reference = "sklearn.metrics.ndcg_score",
 	 .inputs = in_rank, .params = p_ndcg, .run = m_ndcg,
 	 SLOTS(I_RANK, P_NDCG)},
+	{.name = "roc_auc", CLASSIFICATION,
+	 .summary = "Area under the ROC curve.",
+	 .reference = "sklearn.metrics.roc_auc_score",
+	 .inputs = in_score, .params = p_roc_auc, .run = m_roc_auc,
+	 SLOTS(I_SCORE, P_ROC_AUC)},
+	{.name = "roc_curve", CLASSIFICATION,
+	 .summary = "ROC curve: fpr, tpr and thresholds.",
+	 .reference = "sklearn.metrics.roc_curve",
+	 .inputs = in_score, .params = p_roc_curve, .run = m_roc_curve,
+	 SLOTS(I_SCORE, P_ROC_CURVE)},
+	{.name = "precision_recall_curve", CLASSIFICATION,
+	 .summary = "Precision-recall curve and thresholds.",
+	 .reference = "sklearn.metrics.precision_recall_curve",
+	 .inputs = in_score, .params = p_pr_curve,
+	 .run = m_precision_recall_curve, SLOTS(I_SCORE, P_PR_CURVE)},
+	{.name = "brier", CLASSIFICATION,
+	 .summary = "Brier score of binary probabilities.",
+	 .reference = "sklearn.metrics.brier_score_loss",
+	 .inputs = in_brier, .params = p_brier, .run = m_brier,
+	 SLOTS(I_BRIER, P_BRIER)},
+	{.name = "log_loss", CLASSIFICATION,
+	 .summary = "Log loss of predicted probabilities.",
+	 .reference = "sklearn.metrics.log_loss",
+	 .inputs = in_logloss, .params = p_logloss, .run = m_log_loss,
+	 SLOTS(I_LOGLOSS, P_LOGLOSS)},
+	{.name = "calibration_error", CLASSIFICATION,
+	 .summary = "Binned calibration error and reliability diagram.",
+	 .reference = "torchmetrics.functional.classification.calibration_error",
+	 .inputs = in_calib, .params = p_calib, .run = m_calibration_error,
+	 SLOTS(I_CALIB, P_CALIB)},
 	{.name = "fid", .family = "generative",
 	 .summary = "Fréchet distance between Gaussian fits.",
 	 .reference = "pytorch_fid.fid_score.calculate_frechet_distance",

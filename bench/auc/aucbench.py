@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""aucbench.py - roc_auc and average_precision on 10^7 scores: evald
+against sklearn.metrics.roc_auc_score / average_precision_score on the
+same data, in one run.
+
+    bench/auc/aucbench.py [--n N] [--rounds R]
+
+Data: N binary labels (30% positive) and scores label + N(0, 1), drawn
+once (seed 13) as float32 and widened to float64, so both precisions
+carry the same values.  Timed, median over R rounds after one warm-up:
+  sklearn   the anchor call alone, in a fresh Python process with the
+            data already in memory (float64 arrays)
+  http f32  evald through HTTP: curl's time_total of one POST with packed
+            float32 scores and uint8 labels (upload, decode, compute,
+            answer)
+  http f64  the same with float64 scores
+  library   evald_roc_auc / evald_average_precision alone (auc_lib.c,
+            linked against the built libevald.a)
+Prints each time and the ratio sklearn / evald (target >= 3x through
+HTTP), and checks that the values agree to 1e-9.
+
+Environment: EVALD (default BUILDDIR/evald), BUILDDIR (default: the
+source tree), CC.  Scratch files go to one mktemp directory, removed on
+exit; the evald started here is stopped on exit.
+Exit status: 0 targets met, 3 a target missed, 1 could not measure.
+"""
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SRCDIR, "bench", "distances"))
+import distbench as db  # noqa: E402  (Evald, write_body, Unmeasurable)
+
+TARGET = 3.0
+ANCHOR = """
+import sys, time, statistics
+import numpy as np
+from sklearn.metrics import roc_auc_score, average_precision_score
+y = np.fromfile(sys.argv[1]); s = np.fromfile(sys.argv[2])
+reps = int(sys.argv[3])
+for name, fn in (("roc_auc", roc_auc_score),
+                 ("average_precision", average_precision_score)):
+    v = fn(y[:1000], s[:1000])
+    t = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); v = fn(y, s)
+        t.append(time.perf_counter() - t0)
+    print(name, statistics.median(t), repr(float(v)))
+"""
+
+
+def data(tmp, n):
+    import numpy as np
+    rng = np.random.default_rng(13)
+    y = (rng.random(n) < 0.3).astype(np.uint8)
+    s32 = (rng.standard_normal(n, dtype=np.float32) + y).astype(np.float32)
+    y.astype(np.float64).tofile(os.path.join(tmp, "y.f64"))
+    s32.astype(np.float64).tofile(os.path.join(tmp, "s.f64"))
+    bodies = {}
+    for tag, s in (("f32", s32), ("f64", s32.astype(np.float64))):
+        for metric, names in (("roc_auc", ("y_true", "y_score")),
+                              ("average_precision", ("relevance",
+                                                     "scores"))):
+            path = os.path.join(tmp, "%s-%s.json" % (metric, tag))
+            db.write_body(path, [(names[0], y), (names[1], s)])
+            bodies[metric, tag] = path
+    return bodies
+
+
+def packed_u8_ok():
+    """distbench.packed knows float32/float64 only; teach it uint8."""
+    import numpy as np
+    orig = db.packed
+
+    def packed(a):
+        if a.dtype == np.uint8:
+            return ('{"dtype": "uint8", "shape": %s, "data": "'
+                    % list(a.shape), db.base64.b64encode(a.tobytes()), '"}')
+        return orig(a)
+    db.packed = packed
+
+
+def library(tmp, n, reps):
+    exe = os.path.join(tmp, "auc_lib")
+    lib = os.path.join(db.BUILDDIR, ".libs", "libevald.a")
+    if not os.path.exists(lib):
+        raise db.Unmeasurable("no %s; build first: make" % lib)
+    cmd = [os.environ.get("CC", "cc"), "-std=c11", "-O2", "-D_GNU_SOURCE",
+           "-I", os.path.join(SRCDIR, "include"),
+           os.path.join(HERE, "auc_lib.c"), lib, "-llapacke", "-lopenblas",
+           "-lm", "-lpthread", "-o", exe]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        raise db.Unmeasurable("cannot build auc_lib: " + p.stderr[-1500:])
+    out = subprocess.run([exe, str(n), os.path.join(tmp, "y.f64"),
+                          os.path.join(tmp, "s.f64"), str(reps)],
+                         capture_output=True, text=True, check=True).stdout
+    return {l.split()[0]: (float(l.split()[1]), float(l.split()[2]))
+            for l in out.splitlines()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=10_000_000)
+    ap.add_argument("--rounds", type=int, default=5)
+    a = ap.parse_args()
+    # SIGTERM / SIGINT unwind through the finally below, so the evald
+    # started here is stopped and the scratch directory removed.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit(130))
+    tmp = tempfile.mkdtemp(prefix="evald-aucbench.")
+    try:
+        packed_u8_ok()
+        bodies = data(tmp, a.n)
+        out = subprocess.run(
+            ["/usr/bin/python3", "-c", ANCHOR, os.path.join(tmp, "y.f64"),
+             os.path.join(tmp, "s.f64"), str(a.rounds)],
+            capture_output=True, text=True, check=True).stdout
+        sk = {l.split()[0]: (float(l.split()[1]), float(l.split()[2]))
+              for l in out.splitlines()}
+        lib = library(tmp, a.n, a.rounds)
+        ev = db.Evald(tmp, "aucbench", ("--max-body", "1G"))
+        status = 0
+        print("n = %d scores, %d rounds, medians (seconds)" % (a.n,
+                                                              a.rounds))
+        for metric in ("roc_auc", "average_precision"):
+            t_sk, v_sk = sk[metric]
+            print("%-18s sklearn   %8.3f  value %.17g" % (metric, t_sk,
+                                                          v_sk))
+            for tag in ("f32", "f64"):
+                ts = []
+                code, _, ans = ev.post("/v1/metrics/" + metric,
+                                       bodies[metric, tag])
+                if code != 200:
+                    raise db.Unmeasurable("%s: %s" % (code, ans))
+                for _ in range(a.rounds):
+                    code, secs, ans = ev.post("/v1/metrics/" + metric,
+                                              bodies[metric, tag])
+                    ts.append(secs)
+                t = statistics.median(ts)
+                ok = abs(ans["value"] - v_sk) <= 1e-9 * abs(v_sk)
+                ratio = t_sk / t
+                met = ratio >= TARGET
+                status = status or (0 if met and ok else 3)
+                print("%-18s http %s  %8.3f  ratio %5.2fx  %s%s"
+                      % (metric, tag, t, ratio,
+                         "met" if met else "MISSED",
+                         "" if ok else "  VALUE DIFFERS"))
+            t_lib, v_lib = lib[metric]
+            print("%-18s library   %8.3f  ratio %5.2fx%s"
+                  % (metric, t_lib, t_sk / t_lib,
+                     "" if abs(v_lib - v_sk) <= 1e-9 * abs(v_sk)
+                     else "  VALUE DIFFERS"))
+        ev.stop()
+        return status
+    except db.Unmeasurable as e:
+        print("aucbench: " + str(e), file=sys.stderr)
+        return 1
+    finally:
+        db.stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
