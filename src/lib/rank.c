@@ -1,6 +1,7 @@
-/* rank.c - average precision and NDCG per query (see rank.h), matching
- * sklearn's tie handling: items are sorted by score, highest first, and a
- * run of equal scores is always handled as one group. */
+/* rank.c - average precision, DCG and NDCG per query (see rank.h),
+ * matching sklearn's tie handling: items are sorted by score, highest
+ * first, and a run of equal scores is handled as one group, except where
+ * the anchor breaks ties by position (ignore_ties, AP at k). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,26 @@
 typedef struct scored {
 	double s;
 	double rel;
+	int64_t pos;
 } scored;
 
+/* Highest score first; ties by position, first-come first (torchmetrics'
+ * stable order) or last first (sklearn's ignore_ties: the reverse of a
+ * stable ascending argsort).  Tie-averaged metrics never look at it. */
 static int by_score_desc(const void *a, const void *b)
 {
-	double u = ((const scored *)a)->s, v = ((const scored *)b)->s;
-	return (u < v) - (u > v);
+	const scored *x = a, *y = b;
+	if (x->s != y->s)
+		return (x->s < y->s) - (x->s > y->s);
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int by_score_desc_late(const void *a, const void *b)
+{
+	const scored *x = a, *y = b;
+	if (x->s != y->s)
+		return (x->s < y->s) - (x->s > y->s);
+	return (x->pos < y->pos) - (x->pos > y->pos);
 }
 
 static int by_rel_desc(const void *a, const void *b)
@@ -66,15 +81,18 @@ static int rank_shapes(const evald_tensor *s, const evald_tensor *rel,
 	return EVALD_OK;
 }
 
-/* Sort one query's items by score, highest first. */
+/* Sort one query's items by score, highest first, ties as by_score_desc
+ * (late_first 0) or by_score_desc_late (1). */
 static void sort_query(scored *it, const double *s, const double *rel,
-		       int64_t n)
+		       int64_t n, int late_first)
 {
 	for (int64_t i = 0; i < n; i++) {
 		it[i].s = s[i];
 		it[i].rel = rel[i];
+		it[i].pos = i;
 	}
-	qsort(it, (size_t)n, sizeof *it, by_score_desc);
+	qsort(it, (size_t)n, sizeof *it,
+	      late_first ? by_score_desc_late : by_score_desc);
 }
 
 static double ap_query(scored *it, int64_t n, int *no_pos)
@@ -97,8 +115,26 @@ static double ap_query(scored *it, int64_t n, int *no_pos)
 	return ap;
 }
 
-int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
-			    evald_rank_result *r, evald_err *err)
+/* torchmetrics' retrieval_average_precision(top_k=k): the mean of the
+ * precision at each relevant rank among the first k (ties by position);
+ * 0 when none of them is relevant. */
+static double ap_at_k(const scored *it, int64_t n, int64_t k, int *no_pos)
+{
+	double hits = 0.0, sum = 0.0;
+
+	for (int64_t i = 0; i < n && i < k; i++) {
+		if (it[i].rel == 0.0)
+			continue;
+		hits += 1.0;
+		sum += hits / (double)(i + 1);
+	}
+	*no_pos = hits == 0.0;
+	return hits > 0.0 ? sum / hits : 0.0;
+}
+
+int evald_average_precision_at_k(const evald_tensor *scores,
+				 const evald_tensor *rel, int64_t k,
+				 evald_rank_result *r, evald_err *err)
 {
 	int64_t q, n;
 	scored *it = NULL;
@@ -123,16 +159,23 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 		return evald_fail(err, EVALD_ENOMEM, -1,
 				  "out of memory for %lld items", (long long)n);
 	}
-	for (int64_t k = 0; k < q; k++) {
+	for (int64_t j = 0; j < q; j++) {
 		int no_pos;
-		sort_query(it, scores->data + k * n, rel->data + k * n, n);
-		r->per_query[k] = ap_query(it, n, &no_pos);
+		sort_query(it, scores->data + j * n, rel->data + j * n, n, 0);
+		r->per_query[j] = k > 0 ? ap_at_k(it, n, k, &no_pos)
+					: ap_query(it, n, &no_pos);
 		r->degenerate += no_pos;
 	}
 	free(it);
 	r->queries = q;
 	r->value = evald_sum(r->per_query, q) / (double)q;
 	return EVALD_OK;
+}
+
+int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
+			    evald_rank_result *r, evald_err *err)
+{
+	return evald_average_precision_at_k(scores, rel, 0, r, err);
 }
 
 /* Tie-averaged DCG of one query sorted by score; cum[i] is the running
@@ -156,10 +199,35 @@ static double dcg_ties(const scored *it, int64_t n, const double *cum)
 	return dcg;
 }
 
-int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
-	       evald_rank_result *r, evald_err *err)
+/* One query's DCG (and ideal DCG when ideal != NULL). */
+static double dcg_query(scored *it, const double *s, const double *rq,
+			int64_t n, const evald_dcg_opts *o, const double *disc,
+			const double *cum, double *ideal, double *best)
 {
-	int64_t q, n;
+	double gain = 0.0;
+
+	sort_query(it, s, rq, n, o->ignore_ties);
+	if (o->ignore_ties)
+		for (int64_t i = 0; i < n; i++)
+			gain += disc[i] * it[i].rel;
+	else
+		gain = dcg_ties(it, n, cum);
+	if (ideal) {
+		memcpy(ideal, rq, n * sizeof(double));
+		qsort(ideal, (size_t)n, sizeof(double), by_rel_desc);
+		*best = 0.0;
+		for (int64_t i = 0; i < n; i++)
+			*best += disc[i] * ideal[i];
+	}
+	return gain;
+}
+
+/* DCG (normalize 0) or NDCG (1) of every query. */
+static int dcg_run(const evald_tensor *scores, const evald_tensor *rel,
+		   const evald_dcg_opts *o, int normalize, evald_rank_result *r,
+		   evald_err *err)
+{
+	int64_t q, n, k = o->k;
 	scored *it = NULL;
 	double *disc = NULL, *cum = NULL, *ideal = NULL;
 	int rc;
@@ -179,27 +247,25 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 				"out of memory for %lld items", (long long)n);
 		goto out;
 	}
-	/* Written as sklearn does, 1 / (log(i+2) / log(2)), so the discounts
-	 * agree to the last bit. */
+	/* Written as sklearn does, 1 / (log(i+2) / log(base)), so the
+	 * discounts agree to the last bit. */
 	for (int64_t i = 0; i < n; i++) {
-		disc[i] = (k > 0 && i >= k)
-				  ? 0.0
-				  : 1.0 / (log((double)i + 2.0) / log(2.0));
+		disc[i] = (k > 0 && i >= k) ? 0.0
+					    : 1.0 / (log((double)i + 2.0) /
+						     log(o->log_base));
 		cum[i] = (i ? cum[i - 1] : 0.0) + disc[i];
 	}
 	for (int64_t i = 0; i < rel->size; i++)
 		if (rel->data[i] < 0.0)
 			r->negative_relevance = 1;
 	for (int64_t qi = 0; qi < q; qi++) {
-		const double *rq = rel->data + qi * n;
-		sort_query(it, scores->data + qi * n, rq, n);
-		double gain = dcg_ties(it, n, cum);
-		memcpy(ideal, rq, n * sizeof(double));
-		qsort(ideal, (size_t)n, sizeof(double), by_rel_desc);
 		double best = 0.0;
-		for (int64_t i = 0; i < n; i++)
-			best += disc[i] * ideal[i];
-		if (best == 0.0) {
+		double gain = dcg_query(it, scores->data + qi * n,
+					rel->data + qi * n, n, o, disc, cum,
+					normalize ? ideal : NULL, &best);
+		if (!normalize) {
+			r->per_query[qi] = gain;
+		} else if (best == 0.0) {
 			r->per_query[qi] = 0.0;
 			r->degenerate++;
 		} else {
@@ -214,4 +280,28 @@ out:
 	free(cum);
 	free(ideal);
 	return rc;
+}
+
+int evald_dcg(const evald_tensor *scores, const evald_tensor *rel,
+	      const evald_dcg_opts *o, evald_rank_result *r, evald_err *err)
+{
+	return dcg_run(scores, rel, o, 0, r, err);
+}
+
+int evald_ndcg_opts(const evald_tensor *scores, const evald_tensor *rel,
+		    const evald_dcg_opts *o, evald_rank_result *r,
+		    evald_err *err)
+{
+	evald_dcg_opts two = *o;
+
+	two.log_base = 2.0; /* ndcg_score has no log_base: both bases cancel */
+	return dcg_run(scores, rel, &two, 1, r, err);
+}
+
+int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
+	       evald_rank_result *r, evald_err *err)
+{
+	evald_dcg_opts o = {.k = k, .log_base = 2.0, .ignore_ties = 0};
+
+	return dcg_run(scores, rel, &o, 1, r, err);
 }

@@ -98,7 +98,8 @@ enum {
 
 typedef struct metric {
 	const char *name;
-	const char *family; /* "loss" | "distance" | "rank" | "generative" */
+	const char *family; /* "loss" | "distance" | "rank" | "generative" |
+			       "regression" | "retrieval" */
 	const char *summary;
 	const char *reference;	  /* the function it must equal */
 	const input_spec *inputs; /* terminated by {NULL} */
