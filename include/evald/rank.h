@@ -1,12 +1,13 @@
 /* rank.h - ranking metrics with scikit-learn's semantics (DCG, NDCG,
  * average precision) and torchmetrics' for average precision at k.
  *
- * Both take scores and relevance of the same shape: [N] is one query of N
+ * All take scores and relevance of the same shape: [N] is one query of N
  * items, [Q,N] is Q queries scored separately and then averaged.  Tied
  * scores are never broken arbitrarily: average precision treats a run of
- * equal scores as one threshold (sklearn average_precision_score), NDCG
+ * equal scores as one threshold (sklearn average_precision_score), (N)DCG
  * gives every item of a tie the average gain of the tie (sklearn
- * ndcg_score, McSherry & Najork 2008). */
+ * ndcg_score, McSherry & Najork 2008); only the options that copy an
+ * anchor's positional order (ignore_ties, AP at k) rank ties by position. */
 #ifndef EVALD_RANK_H
 #define EVALD_RANK_H
 

@@ -353,6 +353,11 @@ bad("one_sample", "pearson", {"x": [1.0], "y": [2.0]}, "invalid_value",
     "/inputs/x")
 bad("exact_with_ties", "kendall", {"x": [1.0, 1.0, 2.0], "y": [1.0, 2.0, 3.0]},
     "invalid_value", "/params/method", params={"method": "exact"})
+big = np.random.default_rng(7).permutation(3000).astype(float)
+cg.case("invalid", "regr.kendall.exact_too_costly", "/v1/metrics/kendall",
+        {"inputs": {"x": np.arange(3000.0).tolist(), "y": big.tolist()},
+         "params": {"method": "exact"}}, status=413,
+        expect={"error": {"code": "too_large", "path": "/params/method"}})
 bad("bad_variant", "kendall", {"x": [1.0, 2.0], "y": [1.0, 2.0]},
     "invalid_value", "/params/variant", params={"variant": "a"})
 
