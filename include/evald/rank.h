@@ -1,11 +1,13 @@
-/* rank.h - ranking metrics with scikit-learn's semantics.
+/* rank.h - ranking metrics with scikit-learn's semantics (DCG, NDCG,
+ * average precision) and torchmetrics' for average precision at k.
  *
- * Both take scores and relevance of the same shape: [N] is one query of N
+ * All take scores and relevance of the same shape: [N] is one query of N
  * items, [Q,N] is Q queries scored separately and then averaged.  Tied
  * scores are never broken arbitrarily: average precision treats a run of
- * equal scores as one threshold (sklearn average_precision_score), NDCG
+ * equal scores as one threshold (sklearn average_precision_score), (N)DCG
  * gives every item of a tie the average gain of the tie (sklearn
- * ndcg_score, McSherry & Najork 2008). */
+ * ndcg_score, McSherry & Najork 2008); only the options that copy an
+ * anchor's positional order (ignore_ties, AP at k) rank ties by position. */
 #ifndef EVALD_RANK_H
 #define EVALD_RANK_H
 
@@ -42,6 +44,31 @@ int evald_average_precision(const evald_tensor *scores,
  * sklearn requires.  A query whose ideal DCG is 0 scores 0. */
 int evald_ndcg(const evald_tensor *scores, const evald_tensor *relevance,
 	       int64_t k, evald_rank_result *r, evald_err *err);
+
+/* Options of DCG and NDCG as sklearn's dcg_score / ndcg_score take them. */
+typedef struct evald_dcg_opts {
+	int64_t k;	 /* only the top k ranks count; <= 0: all */
+	double log_base; /* of the discount (dcg only; NDCG uses 2) */
+	int ignore_ties; /* rank tied scores last position first, as
+			    sklearn's reversed argsort does, instead of
+			    averaging their gains */
+} evald_dcg_opts;
+
+/* sklearn's dcg_score per query (N >= 2), its mean in value. */
+int evald_dcg(const evald_tensor *scores, const evald_tensor *relevance,
+	      const evald_dcg_opts *o, evald_rank_result *r, evald_err *err);
+/* evald_ndcg with ignore_ties. */
+int evald_ndcg_opts(const evald_tensor *scores, const evald_tensor *relevance,
+		    const evald_dcg_opts *o, evald_rank_result *r,
+		    evald_err *err);
+
+/* Average precision over the first k ranks only, as torchmetrics'
+ * retrieval_average_precision(top_k=k): ties ordered by position, the
+ * mean precision at each relevant rank <= k, 0 when there is none (counted
+ * in degenerate).  k <= 0 is evald_average_precision. */
+int evald_average_precision_at_k(const evald_tensor *scores,
+				 const evald_tensor *relevance, int64_t k,
+				 evald_rank_result *r, evald_err *err);
 
 #ifdef __cplusplus
 }

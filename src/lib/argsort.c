@@ -26,6 +26,9 @@ typedef struct keyed {
 static uint64_t key_of(double d)
 {
 	uint64_t u;
+
+	if (d == 0.0)
+		d = 0.0; /* -0 and +0 are one score (one threshold, one tie) */
 	memcpy(&u, &d, sizeof u);
 	return (u >> 63) ? ~u : u | (1ull << 63);
 }

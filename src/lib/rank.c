@@ -1,6 +1,7 @@
-/* rank.c - average precision and NDCG per query (see rank.h), matching
- * sklearn's tie handling: items are sorted by score, highest first, and a
- * run of equal scores is always handled as one group. */
+/* rank.c - average precision, DCG and NDCG per query (see rank.h),
+ * matching sklearn's tie handling: items are sorted by score, highest
+ * first, and a run of equal scores is handled as one group, except where
+ * the anchor breaks ties by position (ignore_ties, AP at k). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,15 +62,33 @@ static int rank_shapes(const evald_tensor *s, const evald_tensor *rel,
 }
 
 /* Sort one query's items by score, highest first, with the radix sort
- * roc_auc uses too (buf: 2n doubles of scratch).  -1 when out of memory. */
+ * roc_auc uses (buf: 3n doubles of scratch).  Ties come in input order
+ * (late_first 0: torchmetrics' stable order) or last first (1: sklearn's
+ * ignore_ties, the reverse of a stable ascending argsort); the
+ * tie-averaged metrics never look at that order.  -1 when out of memory. */
 static int sort_query(scored *it, double *buf, const double *s,
-		      const double *rel, int64_t n)
+		      const double *rel, int64_t n, int late_first)
 {
-	if (evi_sort_with(s, rel, n, buf, buf + n))
+	double *key = buf, *s_out = buf + n, *v_out = buf + 2 * n;
+
+	if (late_first) {
+		if (evi_sort_with(s, rel, n, s_out, v_out))
+			return -1;
+		for (int64_t i = 0; i < n; i++) {
+			it[i].s = s_out[n - 1 - i];
+			it[i].rel = v_out[n - 1 - i];
+		}
+		return 0;
+	}
+	/* Descending with ties in input order is a stable ascending sort of
+	 * the negated scores. */
+	for (int64_t i = 0; i < n; i++)
+		key[i] = -s[i];
+	if (evi_sort_with(key, rel, n, s_out, v_out))
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		it[i].s = buf[n - 1 - i];
-		it[i].rel = buf[2 * n - 1 - i];
+		it[i].s = -s_out[i];
+		it[i].rel = v_out[i];
 	}
 	return 0;
 }
@@ -94,12 +113,30 @@ static double ap_query(scored *it, int64_t n, int *no_pos)
 	return ap;
 }
 
-int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
-			    evald_rank_result *r, evald_err *err)
+/* torchmetrics' retrieval_average_precision(top_k=k): the mean of the
+ * precision at each relevant rank among the first k (ties by position);
+ * 0 when none of them is relevant. */
+static double ap_at_k(const scored *it, int64_t n, int64_t k, int *no_pos)
+{
+	double hits = 0.0, sum = 0.0;
+
+	for (int64_t i = 0; i < n && i < k; i++) {
+		if (it[i].rel == 0.0)
+			continue;
+		hits += 1.0;
+		sum += hits / (double)(i + 1);
+	}
+	*no_pos = hits == 0.0;
+	return hits > 0.0 ? sum / hits : 0.0;
+}
+
+int evald_average_precision_at_k(const evald_tensor *scores,
+				 const evald_tensor *rel, int64_t k,
+				 evald_rank_result *r, evald_err *err)
 {
 	int64_t q, n;
-	double *idx = NULL;
 	scored *it = NULL;
+	double *buf = NULL;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -114,16 +151,17 @@ int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
 					  "%.17g",
 					  (long long)i, rel->data[i]);
 	it = evi_xalloc(n, sizeof *it);
-	idx = evi_xalloc(2 * n, sizeof *idx);
+	buf = evi_xalloc(3 * n, sizeof *buf);
 	r->per_query = evi_xalloc(q, sizeof(double));
-	if (!it || !idx || !r->per_query)
+	if (!it || !buf || !r->per_query)
 		goto nomem;
-	for (int64_t k = 0; k < q; k++) {
+	for (int64_t j = 0; j < q; j++) {
 		int no_pos;
-		if (sort_query(it, idx, scores->data + k * n, rel->data + k * n,
-			       n))
+		if (sort_query(it, buf, scores->data + j * n, rel->data + j * n,
+			       n, 0))
 			goto nomem;
-		r->per_query[k] = ap_query(it, n, &no_pos);
+		r->per_query[j] = k > 0 ? ap_at_k(it, n, k, &no_pos)
+					: ap_query(it, n, &no_pos);
 		r->degenerate += no_pos;
 	}
 	r->queries = q;
@@ -135,8 +173,14 @@ nomem:
 			(long long)n);
 out:
 	free(it);
-	free(idx);
+	free(buf);
 	return rc;
+}
+
+int evald_average_precision(const evald_tensor *scores, const evald_tensor *rel,
+			    evald_rank_result *r, evald_err *err)
+{
+	return evald_average_precision_at_k(scores, rel, 0, r, err);
 }
 
 /* Tie-averaged DCG of one query sorted by score; cum[i] is the running
@@ -160,13 +204,40 @@ static double dcg_ties(const scored *it, int64_t n, const double *cum)
 	return dcg;
 }
 
-int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
-	       evald_rank_result *r, evald_err *err)
+/* One query's DCG (and ideal DCG when ideal != NULL); NAN when out of
+ * memory. */
+static double dcg_query(scored *it, double *buf, const double *s,
+			const double *rq, int64_t n, const evald_dcg_opts *o,
+			const double *disc, const double *cum, double *ideal,
+			double *best)
 {
-	int64_t q, n;
-	double *idx = NULL;
+	double gain = 0.0;
+
+	if (sort_query(it, buf, s, rq, n, o->ignore_ties))
+		return NAN;
+	if (o->ignore_ties)
+		for (int64_t i = 0; i < n; i++)
+			gain += disc[i] * it[i].rel;
+	else
+		gain = dcg_ties(it, n, cum);
+	if (ideal) {
+		memcpy(ideal, rq, n * sizeof(double));
+		qsort(ideal, (size_t)n, sizeof(double), by_rel_desc);
+		*best = 0.0;
+		for (int64_t i = 0; i < n; i++)
+			*best += disc[i] * ideal[i];
+	}
+	return gain;
+}
+
+/* DCG (normalize 0) or NDCG (1) of every query. */
+static int dcg_run(const evald_tensor *scores, const evald_tensor *rel,
+		   const evald_dcg_opts *o, int normalize, evald_rank_result *r,
+		   evald_err *err)
+{
+	int64_t q, n, k = o->k;
 	scored *it = NULL;
-	double *disc = NULL, *cum = NULL, *ideal = NULL;
+	double *disc = NULL, *cum = NULL, *ideal = NULL, *buf = NULL;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -177,32 +248,31 @@ int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
 	disc = evi_xalloc(n, sizeof(double));
 	cum = evi_xalloc(n, sizeof(double));
 	ideal = evi_xalloc(n, sizeof(double));
-	idx = evi_xalloc(2 * n, sizeof *idx);
+	buf = evi_xalloc(3 * n, sizeof(double));
 	r->per_query = evi_xalloc(q, sizeof(double));
-	if (!it || !disc || !cum || !ideal || !idx || !r->per_query)
+	if (!it || !disc || !cum || !ideal || !buf || !r->per_query)
 		goto nomem;
-	/* Written as sklearn does, 1 / (log(i+2) / log(2)), so the discounts
-	 * agree to the last bit. */
+	/* Written as sklearn does, 1 / (log(i+2) / log(base)), so the
+	 * discounts agree to the last bit. */
 	for (int64_t i = 0; i < n; i++) {
-		disc[i] = (k > 0 && i >= k)
-				  ? 0.0
-				  : 1.0 / (log((double)i + 2.0) / log(2.0));
+		disc[i] = (k > 0 && i >= k) ? 0.0
+					    : 1.0 / (log((double)i + 2.0) /
+						     log(o->log_base));
 		cum[i] = (i ? cum[i - 1] : 0.0) + disc[i];
 	}
 	for (int64_t i = 0; i < rel->size; i++)
 		if (rel->data[i] < 0.0)
 			r->negative_relevance = 1;
 	for (int64_t qi = 0; qi < q; qi++) {
-		const double *rq = rel->data + qi * n;
-		if (sort_query(it, idx, scores->data + qi * n, rq, n))
-			goto nomem;
-		double gain = dcg_ties(it, n, cum);
-		memcpy(ideal, rq, n * sizeof(double));
-		qsort(ideal, (size_t)n, sizeof(double), by_rel_desc);
 		double best = 0.0;
-		for (int64_t i = 0; i < n; i++)
-			best += disc[i] * ideal[i];
-		if (best == 0.0) {
+		double gain = dcg_query(it, buf, scores->data + qi * n,
+					rel->data + qi * n, n, o, disc, cum,
+					normalize ? ideal : NULL, &best);
+		if (isnan(gain))
+			goto nomem;
+		if (!normalize) {
+			r->per_query[qi] = gain;
+		} else if (best == 0.0) {
 			r->per_query[qi] = 0.0;
 			r->degenerate++;
 		} else {
@@ -218,9 +288,33 @@ nomem:
 			(long long)n);
 out:
 	free(it);
-	free(idx);
 	free(disc);
 	free(cum);
 	free(ideal);
+	free(buf);
 	return rc;
+}
+
+int evald_dcg(const evald_tensor *scores, const evald_tensor *rel,
+	      const evald_dcg_opts *o, evald_rank_result *r, evald_err *err)
+{
+	return dcg_run(scores, rel, o, 0, r, err);
+}
+
+int evald_ndcg_opts(const evald_tensor *scores, const evald_tensor *rel,
+		    const evald_dcg_opts *o, evald_rank_result *r,
+		    evald_err *err)
+{
+	evald_dcg_opts two = *o;
+
+	two.log_base = 2.0; /* ndcg_score has no log_base: both bases cancel */
+	return dcg_run(scores, rel, &two, 1, r, err);
+}
+
+int evald_ndcg(const evald_tensor *scores, const evald_tensor *rel, int64_t k,
+	       evald_rank_result *r, evald_err *err)
+{
+	evald_dcg_opts o = {.k = k, .log_base = 2.0, .ignore_ties = 0};
+
+	return dcg_run(scores, rel, &o, 1, r, err);
 }

@@ -24,6 +24,9 @@
 #define I_GNLL(X, L)   X(L, input) X(L, target) X(L, var)
 #define I_RANK(X, L)   X(L, scores) X(L, relevance)
 #define I_XY(X, L)     X(L, x) X(L, y)
+#define I_REG(X, L)    X(L, y_true) X(L, y_pred) X(L, sample_weight)
+#define I_REG2(X, L)   X(L, y_true) X(L, y_pred)
+#define I_RETR(X, L)   X(L, scores) X(L, relevance) X(L, indexes)
 #define I_IS(X, L)     X(L, probs)
 #define I_RF(X, L)     X(L, real) X(L, fake)
 #define I_X(X, L)      X(L, x)
@@ -72,7 +75,18 @@
 #define P_MMARGIN(X, L)  P_RED(X, L) X(L, p) X(L, margin) X(L, weight)
 #define P_TRIPLET(X, L)  P_RED(X, L) X(L, margin) X(L, p) X(L, eps) X(L, swap)
 #define P_NONE(X, L)
-#define P_NDCG(X, L)     X(L, k)
+#define P_NDCG(X, L)     X(L, k) X(L, ignore_ties)
+#define P_DCG(X, L)      X(L, k) X(L, log_base) X(L, ignore_ties)
+#define P_AP(X, L)       X(L, k)
+/* Every regression score's params start with multioutput (run_reg). */
+#define P_MO(X, L)       X(L, multioutput)
+#define P_R2(X, L)       P_MO(X, L) X(L, force_finite)
+#define P_MSLE(X, L)     P_MO(X, L) X(L, squared)
+#define P_PINBALL(X, L)  P_MO(X, L) X(L, alpha)
+#define P_KENDALL(X, L)  X(L, variant) X(L, method)
+/* Every retrieval score's params start with P_RETR's (run_retr). */
+#define P_RETR(X, L)     X(L, top_k) X(L, empty_target_action)
+#define P_PREC(X, L)     P_RETR(X, L) X(L, adaptive_k)
 #define P_FID(X, L)      X(L, bootstrap) X(L, seed)
 #define P_KID(X, L)      X(L, subsets) X(L, subset_size) X(L, degree) \
 			 X(L, gamma) X(L, coef0) X(L, seed)
@@ -120,6 +134,9 @@ SLOT_ENUM(I_GNLL);
 SLOT_ENUM(I_RANK);
 SLOT_ENUM(I_CTC);
 SLOT_ENUM(I_XY);
+SLOT_ENUM(I_REG);
+SLOT_ENUM(I_REG2);
+SLOT_ENUM(I_RETR);
 SLOT_ENUM(I_IS);
 SLOT_ENUM(I_RF);
 SLOT_ENUM(I_X);
@@ -151,6 +168,15 @@ SLOT_ENUM(P_MMARGIN);
 SLOT_ENUM(P_TRIPLET);
 SLOT_ENUM(P_NONE);
 SLOT_ENUM(P_NDCG);
+SLOT_ENUM(P_DCG);
+SLOT_ENUM(P_AP);
+SLOT_ENUM(P_MO);
+SLOT_ENUM(P_R2);
+SLOT_ENUM(P_MSLE);
+SLOT_ENUM(P_PINBALL);
+SLOT_ENUM(P_KENDALL);
+SLOT_ENUM(P_RETR);
+SLOT_ENUM(P_PREC);
 SLOT_ENUM(P_FID);
 SLOT_ENUM(P_KID);
 SLOT_ENUM(P_IS);
@@ -182,6 +208,24 @@ int m_smooth_l1(mcall *c, json_t *res, verr *err);
 /* m_seq.c */
 int m_ctc(mcall *c, json_t *res, verr *err);
 int c_ctc(mcall *c, mcost *k, verr *err);
+int m_dcg(mcall *c, json_t *res, verr *err);
+/* m_regr.c */
+int m_r2(mcall *c, json_t *res, verr *err);
+int m_explained_variance(mcall *c, json_t *res, verr *err);
+int m_mape(mcall *c, json_t *res, verr *err);
+int m_median_absolute_error(mcall *c, json_t *res, verr *err);
+int m_max_error(mcall *c, json_t *res, verr *err);
+int m_msle(mcall *c, json_t *res, verr *err);
+int m_pinball(mcall *c, json_t *res, verr *err);
+int m_pearson(mcall *c, json_t *res, verr *err);
+int m_spearman(mcall *c, json_t *res, verr *err);
+int m_kendall(mcall *c, json_t *res, verr *err);
+/* m_retr.c */
+int m_mrr(mcall *c, json_t *res, verr *err);
+int m_precision_at_k(mcall *c, json_t *res, verr *err);
+int m_recall_at_k(mcall *c, json_t *res, verr *err);
+int m_hit_rate_at_k(mcall *c, json_t *res, verr *err);
+int m_map(mcall *c, json_t *res, verr *err);
 int m_gaussian_nll(mcall *c, json_t *res, verr *err);
 int m_tukey(mcall *c, json_t *res, verr *err);
 /* m_class.c */

@@ -99,7 +99,8 @@ enum {
 typedef struct metric {
 	const char *name;
 	const char *family; /* "loss" | "distance" | "rank" | "generative" |
-			       "classification" */
+			       "classification" | "regression" |
+			       "retrieval" | "drift" */
 	const char *summary;
 	const char *reference;	  /* the function it must equal */
 	const input_spec *inputs; /* terminated by {NULL} */

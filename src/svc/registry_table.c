@@ -7,12 +7,15 @@
  * at start-up a row that disagrees with its function or its enums. */
 #include <evald/auc.h>
 #include <evald/confusion.h>
+#include <evald/corr.h>
 #include <evald/loss.h>
 #include <evald/loss_margin.h>
 #include <evald/loss_prob.h>
 #include <evald/mmd.h>
 #include <evald/ot.h>
 #include <evald/reduce.h>
+#include <evald/regscore.h>
+#include <evald/retrieval.h>
 #include <evald/vendi.h>
 
 #include "cls_labels.h"
@@ -74,6 +77,25 @@
 #define KAPPA_WEIGHTS_ENUM(X)                                                  \
 	X(EVALD_KAPPA_LINEAR, "linear")                                        \
 	X(EVALD_KAPPA_QUADRATIC, "quadratic")
+#define MULTIOUTPUT_ENUM(X)                                                    \
+	X(EVALD_MO_RAW, "raw_values")                                          \
+	X(EVALD_MO_UNIFORM, "uniform_average")                                 \
+	X(EVALD_MO_VARIANCE, "variance_weighted")
+#define MULTIOUTPUT2_ENUM(X)                                                   \
+	X(EVALD_MO_RAW, "raw_values")                                          \
+	X(EVALD_MO_UNIFORM, "uniform_average")
+#define TAU_VARIANT_ENUM(X)                                                    \
+	X(EVALD_TAU_B, "b")                                                    \
+	X(EVALD_TAU_C, "c")
+#define PVALUE_METHOD_ENUM(X)                                                  \
+	X(EVALD_PV_AUTO, "auto")                                               \
+	X(EVALD_PV_ASYMPTOTIC, "asymptotic")                                   \
+	X(EVALD_PV_EXACT, "exact")
+#define EMPTY_ACTION_ENUM(X)                                                   \
+	X(EVALD_EMPTY_NEG, "neg")                                              \
+	X(EVALD_EMPTY_POS, "pos")                                              \
+	X(EVALD_EMPTY_SKIP, "skip")                                            \
+	X(EVALD_EMPTY_ERROR, "error")
 #define MMD_ESTIMATOR_ENUM(X)                                                  \
 	X(EVALD_MMD_UNBIASED, "unbiased")                                      \
 	X(EVALD_MMD_BIASED, "biased")
@@ -112,6 +134,11 @@ REG_ENUM(ce_norm, CE_NORM_ENUM);
 REG_ENUM(average, AVERAGE_ENUM);
 REG_ENUM(cm_normalize, CM_NORMALIZE_ENUM);
 REG_ENUM(kappa_weights, KAPPA_WEIGHTS_ENUM);
+REG_ENUM(multioutput, MULTIOUTPUT_ENUM);
+REG_ENUM(multioutput2, MULTIOUTPUT2_ENUM);
+REG_ENUM(tau_variant, TAU_VARIANT_ENUM);
+REG_ENUM(pvalue_method, PVALUE_METHOD_ENUM);
+REG_ENUM(empty_action, EMPTY_ACTION_ENUM);
 REG_ENUM(mmd_estimator, MMD_ESTIMATOR_ENUM);
 REG_ENUM(mmd_preset, MMD_PRESET_ENUM);
 REG_ENUM(vendi_kernel, VENDI_KERNEL_ENUM);
@@ -143,6 +170,10 @@ SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
 SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED); SLOT_NAMES(P_KL);
 SLOT_NAMES(P_PNLL); SLOT_NAMES(P_MARGIN); SLOT_NAMES(P_MMARGIN);
 SLOT_NAMES(P_TRIPLET); SLOT_NAMES(I_CTC); SLOT_NAMES(P_CTC);
+SLOT_NAMES(I_REG); SLOT_NAMES(I_REG2); SLOT_NAMES(I_RETR);
+SLOT_NAMES(P_DCG); SLOT_NAMES(P_AP); SLOT_NAMES(P_MO); SLOT_NAMES(P_R2);
+SLOT_NAMES(P_MSLE); SLOT_NAMES(P_PINBALL); SLOT_NAMES(P_KENDALL);
+SLOT_NAMES(P_RETR); SLOT_NAMES(P_PREC);
 SLOT_NAMES(I_RF); SLOT_NAMES(I_X); SLOT_NAMES(P_PRDC); SLOT_NAMES(P_FIDINF);
 SLOT_NAMES(P_MIFID); SLOT_NAMES(P_MMD); SLOT_NAMES(P_VENDI);
 
@@ -248,6 +279,25 @@ static const input_spec in_ctc[] = {
 static const input_spec in_rank[] = {
 	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
 	TENSOR("relevance", "same as scores", REQUIRED),
+	END};
+static const input_spec in_reg[] = {
+	TENSOR("y_true", "[N] or [N,K]", REQUIRED),
+	TENSOR("y_pred", "same as y_true", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+static const input_spec in_reg2[] = {
+	TENSOR("y_true", "[N]", REQUIRED),
+	TENSOR("y_pred", "[N]", REQUIRED),
+	END};
+static const input_spec in_corr[] = {
+	TENSOR("x", "[N]", REQUIRED),
+	TENSOR("y", "[N]", REQUIRED),
+	END};
+static const input_spec in_retr[] = {
+	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
+	TENSOR("relevance", "same as scores, 0 or 1", REQUIRED),
+	TENSOR("indexes", "[N] query id per item (flat scores only)",
+	       OPTIONAL),
 	END};
 static const input_spec in_fid[] = {
 	{.name = "x", .kind = IN_SET,
@@ -526,10 +576,74 @@ static const param_spec p_ctc[] = {
 		"+inf."},
 	END};
 static const param_spec p_none[] = {END};
-static const param_spec p_ndcg[] = {
+#define RANK_K                                                                 \
+	{.name = "k", .type = PT_INT, .def = "null", .min = 1,                 \
+	 .flags = PF_NULLABLE | PF_MIN,                                        \
+	 .doc = "Only the top k ranks count; null means all."}
+#define IGNORE_TIES                                                            \
+	{.name = "ignore_ties", .type = PT_BOOL, .def = "false",               \
+	 .doc = "true: rank tied scores by position (last first, as "          \
+		"sklearn's reversed argsort) instead of averaging their "      \
+		"gains."}
+static const param_spec p_ndcg[] = {RANK_K, IGNORE_TIES, END};
+static const param_spec p_dcg[] = {
+	RANK_K,
+	{.name = "log_base", .type = PT_NUMBER, .def = "2", .min = 1,
+	 .flags = POS, .doc = "Base of the logarithm of the discount."},
+	IGNORE_TIES,
+	END};
+static const param_spec p_ap[] = {
 	{.name = "k", .type = PT_INT, .def = "null", .min = 1,
 	 .flags = PF_NULLABLE | PF_MIN,
-	 .doc = "Only the top k ranks count; null means all."},
+	 .doc = "AP over the top k ranks (torchmetrics' top_k, ties by "
+		"position); null: sklearn's tie-grouped AP over all."},
+	END};
+#define MULTIOUTPUT(NAME)                                                      \
+	{.name = "multioutput", .type = PT_ENUM, .def = "\"uniform_average\"",  \
+	 CHOICES(NAME),                                                        \
+	 .doc = "How the outputs' scores combine: raw_values returns one "     \
+		"per output (\"values\"), uniform_average their mean"          \
+		"; variance_weighted (r2, explained_variance) weighs each by "  \
+		"its variance of y_true."}
+static const param_spec p_mo[] = {MULTIOUTPUT(multioutput2), END};
+static const param_spec p_r2[] = {
+	MULTIOUTPUT(multioutput),
+	{.name = "force_finite", .type = PT_BOOL, .def = "true",
+	 .doc = "A constant y_true scores 1 when predicted exactly, else 0, "
+		"instead of NaN or -inf."},
+	END};
+static const param_spec p_msle[] = {
+	MULTIOUTPUT(multioutput2),
+	{.name = "squared", .type = PT_BOOL, .def = "true",
+	 .doc = "false: the root per output (RMSLE)."},
+	END};
+static const param_spec p_pinball[] = {
+	MULTIOUTPUT(multioutput2),
+	{.name = "alpha", .type = PT_NUMBER, .def = "0.5",
+	 .doc = "The quantile; under-predictions cost alpha, "
+		"over-predictions 1 − alpha."},
+	END};
+static const param_spec p_kendall[] = {
+	{.name = "variant", .type = PT_ENUM, .def = "\"b\"",
+	 CHOICES(tau_variant), .doc = "tau-b (ties adjusted) or tau-c."},
+	{.name = "method", .type = PT_ENUM, .def = "\"auto\"",
+	 CHOICES(pvalue_method),
+	 .doc = "p-value: exact (no ties only), asymptotic, or auto (exact "
+		"without ties for N <= 33)."},
+	END};
+#define RETR_COMMON                                                            \
+	{.name = "top_k", .type = PT_INT, .def = "null", .min = 1,             \
+	 .flags = PF_NULLABLE | PF_MIN,                                        \
+	 .doc = "Only the top k items of each query count; null means all."}, \
+	{.name = "empty_target_action", .type = PT_ENUM, .def = "\"neg\"",     \
+	 CHOICES(empty_action),                                                \
+	 .doc = "A query without a relevant item scores 0 (neg), 1 (pos), is " \
+		"left out (skip) or refused (error)."}
+static const param_spec p_retr[] = {RETR_COMMON, END};
+static const param_spec p_prec[] = {
+	RETR_COMMON,
+	{.name = "adaptive_k", .type = PT_BOOL, .def = "false",
+	 .doc = "A top_k above the query's size N becomes N."},
 	END};
 static const param_spec p_fid[] = {
 	{.name = "bootstrap", .type = PT_INT, .def = "0", .min = 0, .max = 100000,
@@ -593,6 +707,8 @@ static const param_spec p_mmd[] = {
 	{.name = "preset", .type = PT_ENUM, .def = "\"none\"",
 	 CHOICES(mmd_preset),
 	 .doc = "cmmd: CMMD's bandwidth 10, biased estimator and scale 1000 "
+#define REGR .family = "regression"
+#define RETR .family = "retrieval"
 		"(bandwidth and estimator are then ignored)."},
 	{.name = "permutations", .type = PT_INT, .def = "0", .min = 0,
 	 .max = 100000, .flags = PF_MIN | PF_MAX,
@@ -887,13 +1003,83 @@ const metric registry[] = {
 	{.name = "average_precision", .family = "rank",
 	 .summary = "Average precision of a ranking.",
 	 .reference = "sklearn.metrics.average_precision_score",
-	 .inputs = in_rank, .params = p_none, .run = m_average_precision,
-	 SLOTS(I_RANK, P_NONE)},
+	 .inputs = in_rank, .params = p_ap, .run = m_average_precision,
+	 SLOTS(I_RANK, P_AP)},
 	{.name = "ndcg", .family = "rank",
 	 .summary = "Normalised discounted cumulative gain.",
 	 .reference = "sklearn.metrics.ndcg_score",
 	 .inputs = in_rank, .params = p_ndcg, .run = m_ndcg,
 	 SLOTS(I_RANK, P_NDCG)},
+	{.name = "dcg", .family = "rank",
+	 .summary = "Discounted cumulative gain.",
+	 .reference = "sklearn.metrics.dcg_score",
+	 .inputs = in_rank, .params = p_dcg, .run = m_dcg,
+	 SLOTS(I_RANK, P_DCG)},
+	{.name = "r2", REGR, .summary = "Coefficient of determination R².",
+	 .reference = "sklearn.metrics.r2_score",
+	 .inputs = in_reg, .params = p_r2, .run = m_r2,
+	 SLOTS(I_REG, P_R2)},
+	{.name = "explained_variance", REGR,
+	 .summary = "Explained variance score.",
+	 .reference = "sklearn.metrics.explained_variance_score",
+	 .inputs = in_reg, .params = p_r2, .run = m_explained_variance,
+	 SLOTS(I_REG, P_R2)},
+	{.name = "mape", REGR, .summary = "Mean absolute percentage error.",
+	 .reference = "sklearn.metrics.mean_absolute_percentage_error",
+	 .inputs = in_reg, .params = p_mo, .run = m_mape,
+	 SLOTS(I_REG, P_MO)},
+	{.name = "median_absolute_error", REGR,
+	 .summary = "Median absolute error.",
+	 .reference = "sklearn.metrics.median_absolute_error",
+	 .inputs = in_reg, .params = p_mo, .run = m_median_absolute_error,
+	 SLOTS(I_REG, P_MO)},
+	{.name = "max_error", REGR, .summary = "Largest absolute error.",
+	 .reference = "sklearn.metrics.max_error",
+	 .inputs = in_reg2, .params = p_none, .run = m_max_error,
+	 SLOTS(I_REG2, P_NONE)},
+	{.name = "msle", REGR, .summary = "Mean squared logarithmic error.",
+	 .reference = "sklearn.metrics.mean_squared_log_error",
+	 .inputs = in_reg, .params = p_msle, .run = m_msle,
+	 SLOTS(I_REG, P_MSLE)},
+	{.name = "pinball", REGR, .summary = "Mean pinball (quantile) loss.",
+	 .reference = "sklearn.metrics.mean_pinball_loss",
+	 .inputs = in_reg, .params = p_pinball, .run = m_pinball,
+	 SLOTS(I_REG, P_PINBALL)},
+	{.name = "pearson", REGR,
+	 .summary = "Pearson correlation and its p-value.",
+	 .reference = "scipy.stats.pearsonr",
+	 .inputs = in_corr, .params = p_none, .run = m_pearson,
+	 SLOTS(I_XY, P_NONE)},
+	{.name = "spearman", REGR,
+	 .summary = "Spearman rank correlation and its p-value.",
+	 .reference = "scipy.stats.spearmanr",
+	 .inputs = in_corr, .params = p_none, .run = m_spearman,
+	 SLOTS(I_XY, P_NONE)},
+	{.name = "kendall", REGR,
+	 .summary = "Kendall's tau and its p-value.",
+	 .reference = "scipy.stats.kendalltau",
+	 .inputs = in_corr, .params = p_kendall, .run = m_kendall,
+	 SLOTS(I_XY, P_KENDALL)},
+	{.name = "mrr", RETR, .summary = "Mean reciprocal rank.",
+	 .reference = "torchmetrics retrieval_reciprocal_rank",
+	 .inputs = in_retr, .params = p_retr, .run = m_mrr,
+	 SLOTS(I_RETR, P_RETR)},
+	{.name = "precision_at_k", RETR, .summary = "Precision at k.",
+	 .reference = "torchmetrics retrieval_precision",
+	 .inputs = in_retr, .params = p_prec, .run = m_precision_at_k,
+	 SLOTS(I_RETR, P_PREC)},
+	{.name = "recall_at_k", RETR, .summary = "Recall at k.",
+	 .reference = "torchmetrics retrieval_recall",
+	 .inputs = in_retr, .params = p_retr, .run = m_recall_at_k,
+	 SLOTS(I_RETR, P_RETR)},
+	{.name = "hit_rate_at_k", RETR, .summary = "Hit rate at k.",
+	 .reference = "torchmetrics retrieval_hit_rate",
+	 .inputs = in_retr, .params = p_retr, .run = m_hit_rate_at_k,
+	 SLOTS(I_RETR, P_RETR)},
+	{.name = "map", RETR, .summary = "Mean average precision (at k).",
+	 .reference = "torchmetrics retrieval_average_precision",
+	 .inputs = in_retr, .params = p_retr, .run = m_map,
+	 SLOTS(I_RETR, P_RETR)},
 	{.name = "roc_auc", CLASSIFICATION,
 	 .summary = "Area under the ROC curve.",
 	 .reference = "sklearn.metrics.roc_auc_score",
