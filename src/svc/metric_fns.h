@@ -28,6 +28,9 @@
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
 #define I_OT(X, L)     I_1D(X, L) X(L, cost)
 #define I_SLICED(X, L) I_1D(X, L) X(L, projections)
+#define I_SAMPLES(X, L) X(L, samples)
+#define I_TABLE(X, L)  X(L, observed)
+#define I_BINNED(X, L) X(L, x) X(L, y) X(L, x_counts) X(L, y_counts)
 
 /* Every loss's params start with reduction (mcall_reduction). */
 #define P_RED(X, L)      X(L, reduction)
@@ -57,6 +60,13 @@
 #define P_SINKHORN(X, L) P_OT(X, L) X(L, reg) X(L, max_iter) X(L, tol)
 #define P_W1D(X, L)      X(L, p)
 #define P_SLICED(X, L)   X(L, n_projections) X(L, p) X(L, seed)
+#define P_KS(X, L)       X(L, alternative) X(L, method)
+#define P_MWU(X, L)      X(L, use_continuity) X(L, alternative) X(L, method)
+#define P_CVM(X, L)      X(L, method)
+#define P_AD(X, L)       X(L, midrank)
+#define P_CHI2(X, L)     X(L, correction) X(L, lambda_)
+#define P_BINNED(X, L)   X(L, categorical) X(L, bins)
+#define P_BINNED_B(X, L) P_BINNED(X, L) X(L, base)
 
 /* enum { L_name0, L_name1, ..., L_COUNT_ } for slot list L. */
 #define SLOT_ENUM_(L, name) L##_##name,
@@ -71,6 +81,9 @@ SLOT_ENUM(I_IS);
 SLOT_ENUM(I_1D);
 SLOT_ENUM(I_OT);
 SLOT_ENUM(I_SLICED);
+SLOT_ENUM(I_SAMPLES);
+SLOT_ENUM(I_TABLE);
+SLOT_ENUM(I_BINNED);
 SLOT_ENUM(P_RED);
 SLOT_ENUM(P_MSE);
 SLOT_ENUM(P_HUBER);
@@ -94,6 +107,13 @@ SLOT_ENUM(P_EMD);
 SLOT_ENUM(P_SINKHORN);
 SLOT_ENUM(P_W1D);
 SLOT_ENUM(P_SLICED);
+SLOT_ENUM(P_KS);
+SLOT_ENUM(P_MWU);
+SLOT_ENUM(P_CVM);
+SLOT_ENUM(P_AD);
+SLOT_ENUM(P_CHI2);
+SLOT_ENUM(P_BINNED);
+SLOT_ENUM(P_BINNED_B);
 
 /* ------------------------------------------------------------ functions */
 
@@ -130,5 +150,17 @@ int m_sinkhorn(mcall *c, json_t *res, verr *err);
 int m_wasserstein_1d(mcall *c, json_t *res, verr *err);
 int m_sliced_wasserstein(mcall *c, json_t *res, verr *err);
 int m_energy_distance(mcall *c, json_t *res, verr *err);
+/* m_drift.c */
+int m_ks_2samp(mcall *c, json_t *res, verr *err);
+int m_cramervonmises_2samp(mcall *c, json_t *res, verr *err);
+int m_anderson_ksamp(mcall *c, json_t *res, verr *err);
+int m_mannwhitneyu(mcall *c, json_t *res, verr *err);
+int m_chi2_contingency(mcall *c, json_t *res, verr *err);
+int m_psi(mcall *c, json_t *res, verr *err);
+int m_kl_divergence(mcall *c, json_t *res, verr *err);
+int m_jensenshannon(mcall *c, json_t *res, verr *err);
+int m_hellinger(mcall *c, json_t *res, verr *err);
+int m_total_variation(mcall *c, json_t *res, verr *err);
+int m_wasserstein_normed(mcall *c, json_t *res, verr *err);
 
 #endif
