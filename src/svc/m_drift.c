@@ -146,6 +146,9 @@ int m_anderson_ksamp(mcall *c, json_t *res, verr *err)
 	if (evald_anderson_ksamp(v, n, k, P(c, P_AD, midrank)->b, &stat, crit,
 				 &p, &capped, &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
+	if (isnan(stat))
+		mcall_warn(c, "with 3 observations in all the statistic's "
+			      "variance is undefined; SciPy answers NaN");
 	if (capped > 0)
 		mcall_warn(c, "p-value capped: true value larger than 0.25");
 	else if (capped < 0)

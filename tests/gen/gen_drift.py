@@ -294,17 +294,22 @@ cvm("identical", same, same.copy())
 
 AD_CAP = "p-value capped: true value larger than 0.25"
 AD_FLOOR = "p-value floored: true value smaller than 0.001"
+AD_NAN = ("with 3 observations in all the statistic's variance is "
+          "undefined; SciPy answers NaN")
 
 
 def ad(name, samples, midrank=True):
     samples = [np.asarray(s) for s in samples]
     r, w = call(ss.anderson_ksamp, [s.astype(float) for s in samples],
                 midrank=midrank)
-    exp = {"metric": "anderson_ksamp", "statistic": r.statistic,
-           "value": r.statistic, "critical_values": r.critical_values,
-           "pvalue": r.pvalue, "params": {"midrank": midrank}}
-    warns = [AD_CAP if "capped" in m else AD_FLOOR for m in w
-             if "capped" in m or "floored" in m]
+    exp = {"metric": "anderson_ksamp", "statistic": num(r.statistic),
+           "value": num(r.statistic), "critical_values": r.critical_values,
+           "pvalue": num(r.pvalue), "params": {"midrank": midrank}}
+    warns = [AD_NAN] if math.isnan(r.statistic) else []
+    warns += [AD_CAP if "capped" in m else AD_FLOOR for m in w
+              if "capped" in m or "floored" in m]
+    warns += nonfinite(value=r.statistic, statistic=r.statistic,
+                       pvalue=r.pvalue)
     if warns:
         exp["warnings"] = warns
     body = {"inputs": {"samples": [send(s) for s in samples]},
@@ -323,6 +328,8 @@ asets = {
     "capped": [rng.normal(0, 1, 50), rng.normal(0, 1, 50)],
     "floored": [rng.normal(0, 1, 40), rng.normal(3, 1, 40)],
     "tiny": [[1.0, 2.0], [3.0, 4.0]],
+    "three_values": [[1.0, 2.0], [3.0]],
+    "three_values_tie": [[1.0, 1.0], [2.0]],
     "single_values": [[1.0], [2.0], [3.0], [4.0]],
     "equal_sizes": [rng.normal(0, 1, 12), rng.normal(0.6, 1, 12)],
 }
