@@ -28,6 +28,9 @@
 #define I_REG2(X, L)   X(L, y_true) X(L, y_pred)
 #define I_RETR(X, L)   X(L, scores) X(L, relevance) X(L, indexes)
 #define I_IS(X, L)     X(L, probs)
+#define I_SAMPLES(X, L) X(L, samples)
+#define I_TABLE(X, L)  X(L, observed)
+#define I_BINNED(X, L) X(L, x) X(L, y) X(L, x_counts) X(L, y_counts)
 #define I_RF(X, L)     X(L, real) X(L, fake)
 #define I_X(X, L)      X(L, x)
 #define I_1D(X, L)     X(L, x) X(L, y) X(L, x_weights) X(L, y_weights)
@@ -59,6 +62,13 @@
 #define P_DICE(X, L)     P_RED(X, L) X(L, activation) X(L, smooth_nr) \
 			 X(L, smooth_dr) X(L, squared_pred) X(L, include_background) \
 			 X(L, batch) X(L, weight) X(L, jaccard)
+#define P_KS(X, L)       X(L, alternative) X(L, method)
+#define P_MWU(X, L)      X(L, use_continuity) X(L, alternative) X(L, method)
+#define P_CVM(X, L)      X(L, method)
+#define P_AD(X, L)       X(L, midrank)
+#define P_CHI2(X, L)     X(L, correction) X(L, lambda_)
+#define P_BINNED(X, L)   X(L, categorical) X(L, bins)
+#define P_BINNED_B(X, L) P_BINNED(X, L) X(L, base)
 #define P_PERC(X, L)     P_RED(X, L) X(L, weights) X(L, normalize) X(L, distance)
 #define P_CTC(X, L)      P_RED(X, L) X(L, blank) X(L, zero_infinity)
 #define P_KL(X, L)       P_RED(X, L) X(L, log_target)
@@ -118,6 +128,16 @@
 #define SLOT_ENUM_(L, name) L##_##name,
 #define SLOT_ENUM(L) enum { L(SLOT_ENUM_, L) L##_COUNT_ }
 // clang-format on
+SLOT_ENUM(I_SAMPLES);
+SLOT_ENUM(I_TABLE);
+SLOT_ENUM(I_BINNED);
+SLOT_ENUM(P_KS);
+SLOT_ENUM(P_MWU);
+SLOT_ENUM(P_CVM);
+SLOT_ENUM(P_AD);
+SLOT_ENUM(P_CHI2);
+SLOT_ENUM(P_BINNED);
+SLOT_ENUM(P_BINNED_B);
 SLOT_ENUM(I_PAIR);
 SLOT_ENUM(I_PAIR_W);
 SLOT_ENUM(I_SCORE);
@@ -130,6 +150,18 @@ SLOT_ENUM(P_PR_CURVE);
 SLOT_ENUM(P_BRIER);
 SLOT_ENUM(P_LOGLOSS);
 SLOT_ENUM(P_CALIB);
+/* m_drift.c */
+int m_ks_2samp(mcall *c, json_t *res, verr *err);
+int m_cramervonmises_2samp(mcall *c, json_t *res, verr *err);
+int m_anderson_ksamp(mcall *c, json_t *res, verr *err);
+int m_mannwhitneyu(mcall *c, json_t *res, verr *err);
+int m_chi2_contingency(mcall *c, json_t *res, verr *err);
+int m_psi(mcall *c, json_t *res, verr *err);
+int m_kl_divergence(mcall *c, json_t *res, verr *err);
+int m_jensenshannon(mcall *c, json_t *res, verr *err);
+int m_hellinger(mcall *c, json_t *res, verr *err);
+int m_total_variation(mcall *c, json_t *res, verr *err);
+int m_wasserstein_normed(mcall *c, json_t *res, verr *err);
 SLOT_ENUM(I_GNLL);
 SLOT_ENUM(I_RANK);
 SLOT_ENUM(I_CTC);

@@ -16,6 +16,7 @@
 #include <evald/reduce.h>
 #include <evald/regscore.h>
 #include <evald/retrieval.h>
+#include <evald/twosample.h>
 #include <evald/vendi.h>
 
 #include "cls_labels.h"
@@ -77,6 +78,25 @@
 #define KAPPA_WEIGHTS_ENUM(X)                                                  \
 	X(EVALD_KAPPA_LINEAR, "linear")                                        \
 	X(EVALD_KAPPA_QUADRATIC, "quadratic")
+#define ALTERNATIVE_ENUM(X)                                                    \
+	X(EVALD_ALT_TWO_SIDED, "two-sided")                                    \
+	X(EVALD_ALT_LESS, "less")                                              \
+	X(EVALD_ALT_GREATER, "greater")
+#define KS_METHOD_ENUM(X)                                                      \
+	X(EVALD_TEST_AUTO, "auto")                                             \
+	X(EVALD_TEST_EXACT, "exact")                                           \
+	X(EVALD_TEST_ASYMP, "asymp")
+#define TEST_METHOD_ENUM(X)                                                    \
+	X(EVALD_TEST_AUTO, "auto")                                             \
+	X(EVALD_TEST_EXACT, "exact")                                           \
+	X(EVALD_TEST_ASYMP, "asymptotic")
+#define LAMBDA_ENUM(X)                                                         \
+	X(EVALD_PD_PEARSON, "pearson")                                         \
+	X(EVALD_PD_LOG_LIKELIHOOD, "log-likelihood")                           \
+	X(EVALD_PD_FREEMAN_TUKEY, "freeman-tukey")                             \
+	X(EVALD_PD_MOD_LOG_LIKELIHOOD, "mod-log-likelihood")                   \
+	X(EVALD_PD_NEYMAN, "neyman")                                           \
+	X(EVALD_PD_CRESSIE_READ, "cressie-read")
 #define MULTIOUTPUT_ENUM(X)                                                    \
 	X(EVALD_MO_RAW, "raw_values")                                          \
 	X(EVALD_MO_UNIFORM, "uniform_average")                                 \
@@ -134,6 +154,10 @@ REG_ENUM(ce_norm, CE_NORM_ENUM);
 REG_ENUM(average, AVERAGE_ENUM);
 REG_ENUM(cm_normalize, CM_NORMALIZE_ENUM);
 REG_ENUM(kappa_weights, KAPPA_WEIGHTS_ENUM);
+REG_ENUM(alternative, ALTERNATIVE_ENUM);
+REG_ENUM(ks_method, KS_METHOD_ENUM);
+REG_ENUM(test_method, TEST_METHOD_ENUM);
+REG_ENUM(lambda, LAMBDA_ENUM);
 REG_ENUM(multioutput, MULTIOUTPUT_ENUM);
 REG_ENUM(multioutput2, MULTIOUTPUT2_ENUM);
 REG_ENUM(tau_variant, TAU_VARIANT_ENUM);
@@ -170,6 +194,9 @@ SLOT_NAMES(P_IS); SLOT_NAMES(P_EMD); SLOT_NAMES(P_SINKHORN);
 SLOT_NAMES(P_W1D); SLOT_NAMES(P_SLICED); SLOT_NAMES(P_KL);
 SLOT_NAMES(P_PNLL); SLOT_NAMES(P_MARGIN); SLOT_NAMES(P_MMARGIN);
 SLOT_NAMES(P_TRIPLET); SLOT_NAMES(I_CTC); SLOT_NAMES(P_CTC);
+SLOT_NAMES(I_SAMPLES); SLOT_NAMES(I_TABLE); SLOT_NAMES(I_BINNED);
+SLOT_NAMES(P_KS); SLOT_NAMES(P_MWU); SLOT_NAMES(P_CVM); SLOT_NAMES(P_AD);
+SLOT_NAMES(P_CHI2); SLOT_NAMES(P_BINNED); SLOT_NAMES(P_BINNED_B);
 SLOT_NAMES(I_REG); SLOT_NAMES(I_REG2); SLOT_NAMES(I_RETR);
 SLOT_NAMES(P_DCG); SLOT_NAMES(P_AP); SLOT_NAMES(P_MO); SLOT_NAMES(P_R2);
 SLOT_NAMES(P_MSLE); SLOT_NAMES(P_PINBALL); SLOT_NAMES(P_KENDALL);
@@ -382,6 +409,24 @@ static const input_spec in_calib[] = {
 	TENSOR("y_true", "[N]: 0/1, or class indices with [N,C] y_prob",
 	       REQUIRED),
 	TENSOR("y_prob", "[N] or [N,C] probabilities (or logits)", REQUIRED),
+	END};
+
+static const input_spec in_2samp[] = {
+	TENSOR("x", "[n] (the reference sample)", REQUIRED),
+	TENSOR("y", "[m] (the current sample)", REQUIRED),
+	END};
+static const input_spec in_ksamp[] = {
+	{.name = "samples", .kind = IN_TENSOR_LIST,
+	 .shape = "list of k >= 2 samples [n_i]", .required = REQUIRED},
+	END};
+static const input_spec in_table[] = {
+	TENSOR("observed", "[r,c] (counts)", REQUIRED),
+	END};
+static const input_spec in_binned[] = {
+	TENSOR("x", "[n] reference sample (or x_counts)", OPTIONAL),
+	TENSOR("y", "[m] current sample (or y_counts)", OPTIONAL),
+	TENSOR("x_counts", "[k] reference counts or shares per bin", OPTIONAL),
+	TENSOR("y_counts", "[k] current counts or shares per bin", OPTIONAL),
 	END};
 
 /* ------------------------------------------------------------ params */
@@ -876,6 +921,57 @@ static const param_spec p_kappa[] = {
 		"quadratic (i-j)^2."},
 	END};
 
+#define ALTERNATIVE                                                            \
+	{.name = "alternative", .type = PT_ENUM, .def = "\"two-sided\"",        \
+	 CHOICES(alternative),                                                 \
+	 .doc = "The alternative hypothesis, as SciPy names it."}
+static const param_spec p_ks[] = {
+	ALTERNATIVE,
+	{.name = "method", .type = PT_ENUM, .def = "\"auto\"", CHOICES(ks_method),
+	 .doc = "auto: exact when both samples have at most 10000 points; "
+		"exact falls back to asymp (with a warning) as SciPy does."},
+	END};
+static const param_spec p_mwu[] = {
+	{.name = "use_continuity", .type = PT_BOOL, .def = "true",
+	 .doc = "Continuity correction of 1/2 (asymptotic only)."},
+	ALTERNATIVE,
+	{.name = "method", .type = PT_ENUM, .def = "\"auto\"",
+	 CHOICES(test_method),
+	 .doc = "auto: exact when a sample has at most 8 points and there are "
+		"no ties."},
+	END};
+static const param_spec p_cvm[] = {
+	{.name = "method", .type = PT_ENUM, .def = "\"auto\"",
+	 CHOICES(test_method),
+	 .doc = "auto: exact when both samples have at most 20 points."},
+	END};
+static const param_spec p_ad[] = {
+	{.name = "midrank", .type = PT_BOOL, .def = "true",
+	 .doc = "The midrank statistic (for ties); false: right-continuous "
+		"EDFs."},
+	END};
+static const param_spec p_chi2[] = {
+	{.name = "correction", .type = PT_BOOL, .def = "true",
+	 .doc = "Yates' continuity correction when dof is 1."},
+	{.name = "lambda_", .type = PT_ENUM, .def = "\"pearson\"",
+	 CHOICES(lambda),
+	 .doc = "The power-divergence statistic, by SciPy's name."},
+	END};
+#define BINNED                                                                 \
+	{.name = "categorical", .type = PT_BOOL, .def = "false",                \
+	 .doc = "Raw samples are category codes: one bin per value."},         \
+	{.name = "bins", .type = PT_INT, .def = "null", .min = 1,               \
+	 .max = 100000, .flags = PF_NULLABLE | PF_MIN | PF_MAX,                 \
+	 .doc = "Equal-width bins over both samples' range; null: numpy's "    \
+		"sturges edges, as Evidently."}
+static const param_spec p_binned[] = {BINNED, END};
+static const param_spec p_binned_b[] = {
+	BINNED,
+	{.name = "base", .type = PT_NUMBER, .def = "null", .min = 0,
+	 .flags = PF_NULLABLE | POS,
+	 .doc = "Base of the logarithm; null: natural."},
+	END};
+
 /* ------------------------------------------------------------ metrics */
 
 #define LOSS .family = "loss", .flags = MF_LOSS
@@ -1232,6 +1328,61 @@ const metric registry[] = {
 	 .reference = "sklearn.metrics.jaccard_score",
 	 .inputs = in_cls_ml, .params = p_prf, .run = m_jaccard,
 	 SLOTS(I_CLS, P_PRF)},
+	{.name = "ks_2samp", .family = "drift",
+	 .summary = "Two-sample Kolmogorov-Smirnov test.",
+	 .reference = "scipy.stats.ks_2samp",
+	 .inputs = in_2samp, .params = p_ks, .run = m_ks_2samp,
+	 SLOTS(I_XY, P_KS)},
+	{.name = "cramervonmises_2samp", .family = "drift",
+	 .summary = "Two-sample Cramér-von Mises test.",
+	 .reference = "scipy.stats.cramervonmises_2samp",
+	 .inputs = in_2samp, .params = p_cvm, .run = m_cramervonmises_2samp,
+	 SLOTS(I_XY, P_CVM)},
+	{.name = "anderson_ksamp", .family = "drift",
+	 .summary = "k-sample Anderson-Darling test.",
+	 .reference = "scipy.stats.anderson_ksamp",
+	 .inputs = in_ksamp, .params = p_ad, .run = m_anderson_ksamp,
+	 SLOTS(I_SAMPLES, P_AD)},
+	{.name = "mannwhitneyu", .family = "drift",
+	 .summary = "Mann-Whitney U rank test.",
+	 .reference = "scipy.stats.mannwhitneyu",
+	 .inputs = in_2samp, .params = p_mwu, .run = m_mannwhitneyu,
+	 SLOTS(I_XY, P_MWU)},
+	{.name = "chi2_contingency", .family = "drift",
+	 .summary = "Chi-square test of independence of a contingency table.",
+	 .reference = "scipy.stats.chi2_contingency",
+	 .inputs = in_table, .params = p_chi2, .run = m_chi2_contingency,
+	 SLOTS(I_TABLE, P_CHI2)},
+	{.name = "psi", .family = "drift",
+	 .summary = "Population stability index of binned shares.",
+	 .reference = "Evidently 0.4 psi_stat_test",
+	 .inputs = in_binned, .params = p_binned, .run = m_psi,
+	 SLOTS(I_BINNED, P_BINNED)},
+	{.name = "kl_divergence", .family = "drift",
+	 .summary = "KL divergence of binned shares.",
+	 .reference = "scipy.stats.entropy (Evidently 0.4 kl_div_stat_test)",
+	 .inputs = in_binned, .params = p_binned_b, .run = m_kl_divergence,
+	 SLOTS(I_BINNED, P_BINNED_B)},
+	{.name = "jensenshannon", .family = "drift",
+	 .summary = "Jensen-Shannon distance of binned shares.",
+	 .reference = "scipy.spatial.distance.jensenshannon",
+	 .inputs = in_binned, .params = p_binned_b, .run = m_jensenshannon,
+	 SLOTS(I_BINNED, P_BINNED_B)},
+	{.name = "hellinger", .family = "drift",
+	 .summary = "Hellinger distance of binned shares.",
+	 .reference = "Evidently 0.4 hellinger_stat_test",
+	 .inputs = in_binned, .params = p_binned, .run = m_hellinger,
+	 SLOTS(I_BINNED, P_BINNED)},
+	{.name = "total_variation", .family = "drift",
+	 .summary = "Total variation distance of binned shares.",
+	 .reference = "½ Σ |p − q| on binned shares",
+	 .inputs = in_binned, .params = p_binned, .run = m_total_variation,
+	 SLOTS(I_BINNED, P_BINNED)},
+	{.name = "wasserstein_normed", .family = "drift",
+	 .summary = "Wasserstein distance normed by the reference's std.",
+	 .reference = "Evidently 0.4 wasserstein_stat_test",
+	 .inputs = in_2samp, .params = p_none, .run = m_wasserstein_normed,
+	 SLOTS(I_XY, P_NONE)},
 	{0},
 };
 // clang-format on
