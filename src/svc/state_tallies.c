@@ -126,11 +126,12 @@ void state_tally_put(svc *s, const svc_request *rq, svc_response *rs,
 		goto fail;
 	json_t *jk = json_object_get(doc.root, "kind");
 	const tally_kind *k = tally_kind_find(json_string_value(jk));
+	char names[128];
 	if (!k) {
 		verr_set(&e, jk ? E_INVALID_VALUE : E_MISSING_INPUT, "/kind",
 			 "a tally is created from {\"kind\": K, ...}; K is one "
 			 "of %s",
-			 tally_kind_names());
+			 tally_kind_names(names, sizeof names));
 		goto fail;
 	}
 	if (!(params = k->params(doc.root, s->cfg.max_dim, &t.size, &e)))
@@ -142,12 +143,14 @@ void state_tally_put(svc *s, const svc_request *rq, svc_response *rs,
 		t.params ? store_tally_create(s->store, &t, errbuf) : STORE_ERR;
 	if (!t.params)
 		snprintf(errbuf, sizeof errbuf, "out of memory");
-	if (rc == STORE_EXISTS)
+	if (rc == STORE_EXISTS) {
 		tally_put_existing(s, name, k->name, params, rs, &e);
-	else if (rc != STORE_OK)
-		tally_error(name, rc, errbuf, &e), respond_error(rs, &e);
-	else
+	} else if (rc != STORE_OK) {
+		tally_error(name, rc, errbuf, &e);
+		respond_error(rs, &e);
+	} else {
 		respond_json(rs, 201, tally_json(&t));
+	}
 	free(t.params);
 	json_decref(params);
 	jsonx_free(&doc);
@@ -203,7 +206,8 @@ static int update_cb(void *ctx, store_tally *t)
 				      : c->path);
 		goto out;
 	}
-	t->n += c->batch ? c->batch->y_true->shape[0] : c->from_n;
+	const evald_tensor *yt = c->batch ? c->batch->y_true : NULL;
+	t->n += !yt ? c->from_n : yt->ndim ? yt->shape[0] : 1;
 	c->n_after = t->n;
 	rc = 0;
 out:
@@ -320,9 +324,11 @@ static int import_state(svc *s, const codec_ctx *cx, json_t *ex, update_ctx *uc,
 				"%s version %d only",
 				EXPORT_FORMAT, EXPORT_VERSION);
 	k = tally_kind_find(json_string_value(json_object_get(ex, "kind")));
+	char names[128];
 	if (!k)
 		return verr_set(e, E_INVALID_VALUE, "/state/kind",
-				"kind is one of %s", tally_kind_names());
+				"kind is one of %s",
+				tally_kind_names(names, sizeof names));
 	json_t *given = json_object_get(ex, "params");
 	if (!json_is_object(given))
 		return verr_set(e, E_MISSING_INPUT, "/state/params",

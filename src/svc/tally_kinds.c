@@ -2,6 +2,7 @@
  * "regression" row: exact sums per output (evald_regsum_*, tally.h) and
  * the sklearn.metrics regression scores read from them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,7 +190,13 @@ const tally_kind *tally_kind_find(const char *name)
 	return NULL;
 }
 
-const char *tally_kind_names(void)
+const char *tally_kind_names(char *buf, size_t len)
 {
-	return "regression";
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NKINDS && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? ", " : "", kinds[i].name);
+	return buf;
 }

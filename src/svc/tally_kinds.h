@@ -10,6 +10,8 @@
 #ifndef EVALD_TALLY_KINDS_H
 #define EVALD_TALLY_KINDS_H
 
+#include <stddef.h>
+
 #include <jansson.h>
 
 #include <evald/error.h>
@@ -48,7 +50,7 @@ typedef struct tally_kind {
 
 /* The kind named `name`, or NULL. */
 const tally_kind *tally_kind_find(const char *name);
-/* "regression" (and the others), for a refusal. */
-const char *tally_kind_names(void);
+/* The kinds' names, "a, b", into buf (for a refusal); returns buf. */
+const char *tally_kind_names(char *buf, size_t len);
 
 #endif
