@@ -12,6 +12,9 @@
  * contain (a message is for people: its hints are held, not its wording);
  * the message is /error/message of the body, or the one "message_in"
  * names ("/results/0/error/message" in an evaluate answer).
+ * A request.json may also hold "before": [requests], sent first in order,
+ * each of which must succeed (2xx): a case of a stateful route (a tally
+ * pushed in batches, then read) sets up its state that way.
  * One TAP line per case.
  *
  * Usage: run_cases [SUBSTRING]  (only cases whose name contains it) */
@@ -287,6 +290,30 @@ static void fid_variants(svc *s, json_t *req, json_t *exp, const char *name)
 	}
 }
 
+/* Every request of req's "before", in order; 1 when each answered 2xx. */
+static int run_before(svc *s, json_t *req, const char *name)
+{
+	json_t *steps = json_object_get(req, "before"), *step;
+	size_t i;
+
+	json_array_foreach(steps, i, step)
+	{
+		char why[512] = "";
+		svc_response rs = {0};
+		json_t *got = NULL;
+		int ok = send(s, step, &rs, &got, why, sizeof why) &&
+			 rs.status >= 200 && rs.status < 300;
+		if (!ok)
+			tap_diag("%s: before[%zu]: %d %.300s %s", name, i,
+				 rs.status, rs.body ? rs.body : "", why);
+		free(rs.body);
+		json_decref(got);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
 static void run_case(svc *s, const char *dir, const char *name)
 {
 	char path[2200];
@@ -300,6 +327,8 @@ static void run_case(svc *s, const char *dir, const char *name)
 	if (!req || !exp) {
 		tap_ok(0, "%s", name);
 		tap_diag("cannot read case files: %s", je.text);
+	} else if (!run_before(s, req, name)) {
+		tap_ok(0, "%s", name);
 	} else {
 		check(s, req, exp, name);
 		fid_variants(s, req, exp, name);

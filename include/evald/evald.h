@@ -19,6 +19,7 @@
 #include "rank.h"
 #include "reduce.h"
 #include "rng.h"
+#include "tally.h"
 #include "tensor.h"
 
 #ifdef __cplusplus

@@ -65,7 +65,8 @@ static const opt opts[] = {
 	 "k/M/G suffixes, 0 = none (default 512M)"},
 	{"max-dim", "EVALD_MAX_DIM", OPT_SIZE, F(svc.max_dim),
 	 "largest embedding dimension d of a stream, reference, FID or KID "
-	 "(covariances cost 8*d^2 bytes; default 4096)"},
+	 "(covariances cost 8*d^2 bytes), and most outputs of a tally "
+	 "(default 4096)"},
 	{"max-work", "EVALD_MAX_WORK", OPT_SIZE, F(svc.max_work),
 	 "most multiply-adds one request may imply (KID subsets, bootstrap "
 	 "FID), k/M/G/T suffixes (default 10T)"},

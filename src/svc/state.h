@@ -1,5 +1,5 @@
-/* state.h - the State routes (series, references, streams), recording of
- * compute results into series, and the Prometheus exposition. */
+/* state.h - the State routes (series, references, streams, tallies), recording
+ * of compute results into series, and the Prometheus exposition. */
 #ifndef EVALD_STATE_H
 #define EVALD_STATE_H
 
@@ -47,6 +47,18 @@ void state_stream_batches(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id);
 void state_stream_moments(svc *s, const svc_request *rq, svc_response *rs,
 			  const char *id);
+void state_tally_put(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *name);
+void state_tally_get(svc *s, const svc_request *rq, svc_response *rs,
+		     const char *name);
+void state_tallies_list(svc *s, const svc_request *rq, svc_response *rs,
+			const char *arg);
+void state_tally_delete(svc *s, const svc_request *rq, svc_response *rs,
+			const char *name);
+void state_tally_batches(svc *s, const svc_request *rq, svc_response *rs,
+			 const char *name);
+void state_tally_merge(svc *s, const svc_request *rq, svc_response *rs,
+		       const char *name);
 
 /* PUT /v1/references/{name} and POST /v1/streams/{id}/batches for rows
  * already reduced to their moments m (a .npy body read as it arrived):

@@ -173,6 +173,43 @@ int store_moments_delete(store *st, store_kind kind, const char *name,
 	return st->ops->moments_delete(st, kind, name, errbuf);
 }
 
+int store_tally_create(store *st, store_tally *t, char *errbuf)
+{
+	return st->ops->tally_create(st, t, errbuf);
+}
+
+int store_tally_get(store *st, const char *name, int with_data, store_tally *t,
+		    char *errbuf)
+{
+	return st->ops->tally_get(st, name, with_data, t, errbuf);
+}
+
+void store_tally_free(store_tally *t)
+{
+	free(t->params);
+	free(t->state);
+	t->params = NULL;
+	t->state = NULL;
+}
+
+int store_tally_list(store *st, int (*fn)(void *ctx, const store_tally *t),
+		     void *ctx, char *errbuf)
+{
+	return st->ops->tally_list(st, fn, ctx, errbuf);
+}
+
+int store_tally_update(store *st, const char *name,
+		       int (*fn)(void *ctx, store_tally *t), void *ctx,
+		       char *errbuf)
+{
+	return st->ops->tally_update(st, name, fn, ctx, errbuf);
+}
+
+int store_tally_delete(store *st, const char *name, char *errbuf)
+{
+	return st->ops->tally_delete(st, name, errbuf);
+}
+
 /* ------------------------------------------------------- shared jobs */
 
 int store_jobs_shared(store *st)
@@ -250,6 +287,11 @@ static int moments_name(void *ctx, const store_moments *m)
 	return names_add(ctx, m->name);
 }
 
+static int tally_name(void *ctx, const store_tally *t)
+{
+	return names_add(ctx, t->name);
+}
+
 static int names_done(store_names *l, int r, char *errbuf)
 {
 	if (r == STORE_OK && l->oom) {
@@ -279,4 +321,10 @@ void store_names_free(store_names *l)
 		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
+}
+
+int store_names_tallies(store *st, store_names *l, char *errbuf)
+{
+	return names_done(l, store_tally_list(st, tally_name, l, errbuf),
+			  errbuf);
 }

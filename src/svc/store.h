@@ -162,6 +162,44 @@ int store_moments_update(store *st, store_kind kind, const char *name,
 int store_moments_delete(store *st, store_kind kind, const char *name,
 			 char *errbuf);
 
+/* ----- tallies: named accumulating scores (state_tallies.c).
+ *
+ * name -> (kind, params, n, state[size]).  kind and params (the canonical
+ * JSON text of its creation parameters) say what the doubles of state
+ * mean; the store only keeps them.  A tally's empty state is all zeros,
+ * and store_tally_create writes it as an empty value that reads back as
+ * zeros, so a small request does not make the store write a large one. */
+typedef struct store_tally {
+	char name[129];
+	char kind[33];
+	char *params; /* JSON text: the caller's for create; malloc'd by get;
+			 valid during a listing's callback */
+	int64_t n;    /* samples added */
+	int64_t size; /* doubles in state */
+	double created, updated; /* Unix seconds */
+	int64_t version;	 /* new and random on every write */
+	double *state;		 /* [size]; malloc'd by get when asked */
+} store_tally;
+
+/* Insert t (n 0, zero state) under t->name: STORE_EXISTS when the name is
+ * taken.  Sets the times and the version. */
+int store_tally_create(store *st, store_tally *t, char *errbuf);
+/* with_data: also fill state.  The caller store_tally_frees t. */
+int store_tally_get(store *st, const char *name, int with_data, store_tally *t,
+		    char *errbuf);
+void store_tally_free(store_tally *t);
+/* fn for every tally, in name order, without state, until it returns
+ * nonzero. */
+int store_tally_list(store *st, int (*fn)(void *ctx, const store_tally *t),
+		     void *ctx, char *errbuf);
+/* As store_moments_update: read name with its state, let fn change
+ * t->n and t->state in place, write them back, in one transaction that
+ * no other writer comes between. */
+int store_tally_update(store *st, const char *name,
+		       int (*fn)(void *ctx, store_tally *t), void *ctx,
+		       char *errbuf);
+int store_tally_delete(store *st, const char *name, char *errbuf);
+
 /* ----- names, for a caller that calls the store once per record (a
  * listing's callback may not call the store) */
 typedef struct store_names {
@@ -170,9 +208,11 @@ typedef struct store_names {
 	int oom;
 } store_names;
 
-/* Every series name, or every record name of kind, in listing order,
- * into l (store_names_free it); running out of memory is STORE_ERR. */
+/* Every series name, or every record name of kind, or every tally name,
+ * in listing order, into l (store_names_free it); running out of memory
+ * is STORE_ERR. */
 int store_names_series(store *st, store_names *l, char *errbuf);
+int store_names_tallies(store *st, store_names *l, char *errbuf);
 int store_names_moments(store *st, store_kind kind, store_names *l,
 			char *errbuf);
 void store_names_free(store_names *l);

@@ -38,6 +38,15 @@ typedef struct store_ops {
 			      char *errbuf);
 	int (*moments_delete)(store *st, store_kind kind, const char *name,
 			      char *errbuf);
+	int (*tally_create)(store *st, store_tally *t, char *errbuf);
+	int (*tally_get)(store *st, const char *name, int with_data,
+			 store_tally *t, char *errbuf);
+	int (*tally_list)(store *st, int (*fn)(void *ctx, const store_tally *t),
+			  void *ctx, char *errbuf);
+	int (*tally_update)(store *st, const char *name,
+			    int (*fn)(void *ctx, store_tally *t), void *ctx,
+			    char *errbuf);
+	int (*tally_delete)(store *st, const char *name, char *errbuf);
 	/* NULL when the backend cannot be a --migrate-from target. */
 	int (*import)(store *st, store *src, char *errbuf);
 	/* Shared jobs (store.h); all NULL for a backend one process owns. */

@@ -95,10 +95,23 @@ static const char *const migrations[] = {
 	"  cancel BIGINT NOT NULL DEFAULT 0,"
 	"  result TEXT);"
 	"CREATE INDEX jobs_by_updated ON jobs(updated) WHERE state >= 2;",
+	/* 2 -> 3: tallies, accumulating scores (the SQLite backend's 4). */
+	"CREATE TABLE tallies ("
+	"  name TEXT COLLATE \"C\" PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  params TEXT NOT NULL,"
+	"  n BIGINT NOT NULL,"
+	"  size BIGINT NOT NULL,"
+	"  created DOUBLE PRECISION NOT NULL,"
+	"  updated DOUBLE PRECISION NOT NULL,"
+	"  version BIGINT NOT NULL,"
+	"  state BYTEA NOT NULL);"
+	"ALTER TABLE tallies ALTER COLUMN state SET STORAGE EXTERNAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 #define MOMENTS_META "kind, name, n, d, created, updated, version"
+#define TALLY_META   "name, kind, params, n, size, created, updated, version"
 
 /* The prepared statements every connection has, by index. */
 enum {
@@ -121,6 +134,13 @@ enum {
 	S_JOB_CANCEL,
 	S_JOB_DELETE,
 	S_JOB_PRUNE,
+	S_TALLY_INSERT,
+	S_TALLY_GET,
+	S_TALLY_GET_DATA,
+	S_TALLY_GET_LOCKED,
+	S_TALLY_LIST,
+	S_TALLY_UPDATE,
+	S_TALLY_DELETE,
 	S__COUNT
 };
 
@@ -219,6 +239,29 @@ static const struct {
 	[S_JOB_PRUNE] = {"DELETE FROM jobs WHERE state >= 2 AND updated < $1",
 			 1,
 			 {F}},
+	[S_TALLY_INSERT] = {"INSERT INTO tallies(" TALLY_META ", state) "
+			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			    9,
+			    {T, T, T, I, I, F, F, I, B}},
+	[S_TALLY_GET] = {"SELECT " TALLY_META " FROM tallies WHERE name = $1",
+			 1,
+			 {T}},
+	[S_TALLY_GET_DATA] = {"SELECT " TALLY_META ", state FROM tallies "
+			      "WHERE name = $1",
+			      1,
+			      {T}},
+	[S_TALLY_GET_LOCKED] = {"SELECT " TALLY_META ", state FROM tallies "
+				"WHERE name = $1 FOR UPDATE",
+				1,
+				{T}},
+	[S_TALLY_LIST] = {"SELECT " TALLY_META " FROM tallies ORDER BY name",
+			  0,
+			  {0}},
+	[S_TALLY_UPDATE] = {"UPDATE tallies SET n = $2, updated = $3, "
+			    "version = $4, state = $5 WHERE name = $1",
+			    5,
+			    {T, I, F, I, B}},
+	[S_TALLY_DELETE] = {"DELETE FROM tallies WHERE name = $1", 1, {T}},
 };
 #undef T
 #undef I
@@ -1265,6 +1308,218 @@ static int pg_moments_delete(store *base, store_kind kind, const char *name,
 	return r;
 }
 
+/* ------------------------------------------------------------ tallies */
+
+typedef struct tally_to {
+	store_tally *t; /* a single record (get), or NULL: each to fn */
+	int with_data;
+	int damaged;
+	int (*fn)(void *ctx, const store_tally *t);
+	void *ctx;
+} tally_to;
+
+static int tally_row(void *ctx, const PGresult *res)
+{
+	tally_to *c = ctx;
+	store_tally one, *t = c->t ? c->t : &one;
+
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s", PQgetvalue(res, 0, 0));
+	snprintf(t->kind, sizeof t->kind, "%s", PQgetvalue(res, 0, 1));
+	t->n = r_i64(res, 3);
+	t->size = r_i64(res, 4);
+	t->created = r_f64(res, 5);
+	t->updated = r_f64(res, 6);
+	t->version = r_i64(res, 7);
+	if (!c->t) {
+		t->params = PQgetvalue(res, 0, 2);
+		return c->fn(c->ctx, t);
+	}
+	t->params = strdup(PQgetvalue(res, 0, 2));
+	if (c->with_data) /* an empty value: the zeros of a new tally */
+		t->state = bytes_copy(res, 8, t->size,
+				      PQgetlength(res, 0, 8) ? 1 : 0);
+	if (!t->params || (c->with_data && !t->state)) {
+		store_tally_free(t);
+		c->damaged = 1;
+	}
+	return 1;
+}
+
+static int tally_get(PGconn *c, int s, const char *name, store_tally *t,
+		     char *errbuf)
+{
+	tally_to to = {.t = t, .with_data = s != S_TALLY_GET};
+	pg_params q = {0};
+	int64_t found = 0;
+	int r;
+
+	memset(t, 0, sizeof *t);
+	p_text(&q, name);
+	if ((r = rows(c, s, &q, tally_row, &to, &found, errbuf)))
+		return r;
+	if (!found)
+		return STORE_NOTFOUND;
+	if (to.damaged) {
+		snprintf(errbuf, 256,
+			 "store: tally %.140s is damaged or memory ran out",
+			 name);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+static int tally_too_big(const store_tally *t, char *errbuf)
+{
+	if (t->size * (int64_t)sizeof(double) <= PG_MAX_VALUE)
+		return STORE_OK;
+	snprintf(errbuf, 256,
+		 "store: a value is larger than the store's limit of %lld "
+		 "bytes",
+		 (long long)PG_MAX_VALUE);
+	return STORE_TOOBIG;
+}
+
+/* Insert t as it is (its state NULL: zeros). */
+static int tally_insert(PGconn *c, const store_tally *t, char *errbuf)
+{
+	pg_params q = {0};
+	int r;
+
+	if ((r = tally_too_big(t, errbuf)))
+		return r;
+	p_text(&q, t->name);
+	p_text(&q, t->kind);
+	p_text(&q, t->params);
+	p_i64(&q, t->n);
+	p_i64(&q, t->size);
+	p_f64(&q, t->created);
+	p_f64(&q, t->updated);
+	p_i64(&q, t->version);
+	p_doubles(&q, t->state, t->size);
+	r = run(c, S_TALLY_INSERT, &q, NULL, errbuf);
+	if (r == STORE_EXISTS)
+		snprintf(errbuf, 256, "store: tally %.140s exists", t->name);
+	return r;
+}
+
+static int tally_version(store_tally *t, char *errbuf)
+{
+	store_moments m = {0};
+	int r = new_version(&m, errbuf);
+	t->version = m.version;
+	return r;
+}
+
+static int pg_tally_create(store *base, store_tally *t, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	double *keep = t->state;
+	pg_conn *pc;
+	int r;
+
+	t->n = 0;
+	t->state = NULL;
+	t->created = t->updated = now_s();
+	if (!(r = tally_version(t, errbuf)) &&
+	    !(r = pool_get(ps, &pc, errbuf))) {
+		r = tally_insert(pc->c, t, errbuf);
+		pool_put(ps, pc, r);
+	}
+	t->state = keep;
+	return r;
+}
+
+static int pg_tally_get(store *base, const char *name, int with_data,
+			store_tally *t, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_conn *pc;
+	int r;
+	memset(t, 0, sizeof *t);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = tally_get(pc->c, with_data ? S_TALLY_GET_DATA : S_TALLY_GET, name,
+		      t, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_tally_list(store *base,
+			 int (*fn)(void *ctx, const store_tally *t), void *ctx,
+			 char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	tally_to to = {.fn = fn, .ctx = ctx};
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_TALLY_LIST, &q, tally_row, &to, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_tally_update(store *base, const char *name,
+			   int (*fn)(void *ctx, store_tally *t), void *ctx,
+			   char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	store_tally t = {0};
+	pg_params q = {0};
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	/* FOR UPDATE, as pg_moments_update: a second replica's batch waits
+	 * for our commit and then adds to what we wrote. */
+	if ((r = tally_get(pc->c, S_TALLY_GET_LOCKED, name, &t, errbuf)))
+		goto rollback;
+	if (fn(ctx, &t) != 0) {
+		r = STORE_ABORTED;
+		goto rollback;
+	}
+	t.updated = now_s();
+	if ((r = tally_version(&t, errbuf)) || (r = tally_too_big(&t, errbuf)))
+		goto rollback;
+	p_text(&q, name);
+	p_i64(&q, t.n);
+	p_f64(&q, t.updated);
+	p_i64(&q, t.version);
+	p_doubles(&q, t.state, t.size);
+	if ((r = run(pc->c, S_TALLY_UPDATE, &q, NULL, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		goto rollback;
+	goto out;
+rollback:
+	rollback(pc->c);
+out:
+	pool_put(ps, pc, r);
+	store_tally_free(&t);
+	return r;
+}
+
+static int pg_tally_delete(store *base, const char *name, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	int64_t changed = 0;
+	pg_conn *pc;
+	int r;
+	p_text(&q, name);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = run(pc->c, S_TALLY_DELETE, &q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
+		r = STORE_NOTFOUND;
+	pool_put(ps, pc, r);
+	return r;
+}
+
 /* ------------------------------------------------------- shared jobs */
 
 static int job_cancel_row(void *ctx, const PGresult *res)
@@ -1459,6 +1714,31 @@ out:
 	return r;
 }
 
+static int import_tallies(PGconn *c, store *src, char *errbuf)
+{
+	store_names l = {0};
+	store_tally t;
+	int r;
+
+	if ((r = store_names_tallies(src, &l, errbuf)))
+		goto out;
+	for (size_t i = 0; i < l.n && !l.oom; i++) {
+		if ((r = store_tally_get(src, l.v[i], 1, &t, errbuf)))
+			goto out;
+		r = tally_insert(c, &t, errbuf);
+		store_tally_free(&t);
+		if (r)
+			goto out;
+	}
+out:
+	if (r == STORE_OK && l.oom) {
+		snprintf(errbuf, 256, "store: out of memory");
+		r = STORE_ERR;
+	}
+	store_names_free(&l);
+	return r;
+}
+
 static int pg_import(store *base, store *src, char *errbuf)
 {
 	pg_store *ps = (pg_store *)base;
@@ -1489,6 +1769,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 	}
 	if ((r = import_moments(pc->c, src, STORE_REFERENCE, errbuf)) ||
 	    (r = import_moments(pc->c, src, STORE_STREAM, errbuf)) ||
+	    (r = import_tallies(pc->c, src, errbuf)) ||
 	    (r = commit(pc->c, errbuf)))
 		goto rollback;
 	goto out;
@@ -1514,6 +1795,11 @@ static const store_ops pg_ops = {
 	.moments_list = pg_moments_list,
 	.moments_update = pg_moments_update,
 	.moments_delete = pg_moments_delete,
+	.tally_create = pg_tally_create,
+	.tally_get = pg_tally_get,
+	.tally_list = pg_tally_list,
+	.tally_update = pg_tally_update,
+	.tally_delete = pg_tally_delete,
 	.import = pg_import,
 	.job_put = pg_job_put,
 	.job_get = pg_job_get,

@@ -93,6 +93,19 @@ static const char *const migrations[] = {
 	"  mean, comoment FROM streams;"
 	"DROP TABLE refs;"
 	"DROP TABLE streams;",
+	/* 3 -> 4: tallies, accumulating scores (store.h).  params is the
+	 * JSON text of the creation parameters; an empty state blob stands
+	 * for zeros. */
+	"CREATE TABLE tallies ("
+	"  name TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  params TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  created REAL NOT NULL,"
+	"  updated REAL NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  state BLOB NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -801,6 +814,222 @@ out:
 	return r;
 }
 
+/* ------------------------------------------------------------ tallies */
+
+#define TALLY_META "name, kind, params, n, size, created, updated, version"
+
+typedef struct tally_to {
+	store_tally *t; /* a single record (get), or NULL: each to fn */
+	int with_data;
+	int damaged;
+	int (*fn)(void *ctx, const store_tally *t);
+	void *ctx;
+} tally_to;
+
+static int tally_row(void *ctx, sqlite3_stmt *q)
+{
+	tally_to *c = ctx;
+	store_tally one, *t = c->t ? c->t : &one;
+	const char *params = (const char *)sqlite3_column_text(q, 2);
+
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s",
+		 (const char *)sqlite3_column_text(q, 0));
+	snprintf(t->kind, sizeof t->kind, "%s",
+		 (const char *)sqlite3_column_text(q, 1));
+	t->n = sqlite3_column_int64(q, 3);
+	t->size = sqlite3_column_int64(q, 4);
+	t->created = sqlite3_column_double(q, 5);
+	t->updated = sqlite3_column_double(q, 6);
+	t->version = sqlite3_column_int64(q, 7);
+	if (!c->t) {
+		t->params = (char *)(params ? params : "{}");
+		return c->fn(c->ctx, t);
+	}
+	t->params = strdup(params ? params : "{}");
+	if (c->with_data) {
+		/* an empty blob: the zeros of a new tally */
+		t->state = blob_copy(q, 8, t->size,
+				     sqlite3_column_bytes(q, 8) ? 1 : 0);
+	}
+	if (!t->params || (c->with_data && !t->state)) {
+		store_tally_free(t);
+		c->damaged = 1;
+	}
+	return 1;
+}
+
+static int tally_get(sq_store *st, const char *name, int with_data,
+		     store_tally *t, char *errbuf)
+{
+	tally_to c = {.t = t, .with_data = with_data};
+	sqlite3_stmt *q;
+	int64_t found = 0;
+	int b, r;
+
+	memset(t, 0, sizeof *t);
+	if ((r = prepare(st,
+			 with_data ? "SELECT " TALLY_META ", state FROM "
+				     "tallies WHERE name = ?"
+				   : "SELECT " TALLY_META " FROM tallies "
+				     "WHERE name = ?",
+			 &q, errbuf)))
+		return r;
+	if ((b = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC)))
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_rows(st, q, tally_row, &c, &found, errbuf)))
+		return r;
+	if (!found)
+		return STORE_NOTFOUND;
+	if (c.damaged) {
+		snprintf(errbuf, 256,
+			 "store: tally %.140s is damaged or memory ran out",
+			 name);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+/* Insert t (replace 0) or rewrite its n, state and times (replace 1),
+ * with a new version. */
+static int tally_write(sq_store *st, store_tally *t, int replace, char *errbuf)
+{
+	sqlite3_stmt *q;
+	uint64_t v;
+	int b = SQLITE_OK, r;
+
+	if (ids_random(&v, sizeof v) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	t->version = (int64_t)(v >> 1) | 1;
+	if ((r = prepare(
+		     st,
+		     replace ? "INSERT OR REPLACE INTO tallies(" TALLY_META
+			       ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			     : "INSERT INTO tallies(" TALLY_META
+			       ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		     &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, t->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, t->kind, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 3, t->params, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 4, t->n));
+	bind_check(&b, sqlite3_bind_int64(q, 5, t->size));
+	bind_check(&b, sqlite3_bind_double(q, 6, t->created));
+	bind_check(&b, sqlite3_bind_double(q, 7, t->updated));
+	bind_check(&b, sqlite3_bind_int64(q, 8, t->version));
+	bind_check(&b, bind_doubles(q, 9, t->state, t->size));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	if ((r = sqlite3_step(q)) == SQLITE_CONSTRAINT) {
+		snprintf(errbuf, 256, "store: tally %.140s exists", t->name);
+		r = STORE_EXISTS;
+	} else {
+		r = r == SQLITE_DONE ? STORE_OK : db_error(st, r, errbuf);
+	}
+	sqlite3_finalize(q);
+	return r;
+}
+
+static int sq_tally_create(store *base, store_tally *t, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	double *keep = t->state;
+
+	t->n = 0;
+	t->state = NULL; /* written empty: zeros */
+	t->created = t->updated = now_s();
+	pthread_mutex_lock(&st->mu);
+	int r = tally_write(st, t, 0, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	t->state = keep;
+	return r;
+}
+
+static int sq_tally_get(store *base, const char *name, int with_data,
+			store_tally *t, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	pthread_mutex_lock(&st->mu);
+	int r = tally_get(st, name, with_data, t, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+static int sq_tally_list(store *base,
+			 int (*fn)(void *ctx, const store_tally *t), void *ctx,
+			 char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	tally_to c = {.fn = fn, .ctx = ctx};
+	sqlite3_stmt *q;
+	int r;
+	pthread_mutex_lock(&st->mu);
+	if (!(r = prepare(st,
+			  "SELECT " TALLY_META " FROM tallies ORDER BY name",
+			  &q, errbuf)))
+		r = step_rows(st, q, tally_row, &c, NULL, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+static int sq_tally_update(store *base, const char *name,
+			   int (*fn)(void *ctx, store_tally *t), void *ctx,
+			   char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	store_tally t = {0};
+	int rc, r;
+
+	pthread_mutex_lock(&st->mu);
+	/* IMMEDIATE: the write lock before the read (sq_moments_update). */
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto out;
+	}
+	if ((r = tally_get(st, name, 1, &t, errbuf)) != STORE_OK)
+		goto rollback;
+	if (fn(ctx, &t) != 0) {
+		r = STORE_ABORTED;
+		goto rollback;
+	}
+	t.updated = now_s();
+	if ((r = tally_write(st, &t, 1, errbuf)) != STORE_OK)
+		goto rollback;
+	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto rollback;
+	}
+	goto out;
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+out:
+	pthread_mutex_unlock(&st->mu);
+	store_tally_free(&t);
+	return r;
+}
+
+static int sq_tally_delete(store *base, const char *name, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	sqlite3_stmt *q;
+	int64_t changed = 0;
+	int b, r;
+	pthread_mutex_lock(&st->mu);
+	if ((r = prepare(st, "DELETE FROM tallies WHERE name = ?", &q, errbuf)))
+		goto out;
+	b = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	r = b ? bind_failed(st, q, b, errbuf)
+	      : step_done(st, q, &changed, errbuf);
+	if (r == STORE_OK && changed == 0)
+		r = STORE_NOTFOUND;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
 /* The file is the database: once open, it is there to serve. */
 static int sq_ping(store *base, char *errbuf)
 {
@@ -821,4 +1050,9 @@ static const store_ops sq_ops = {
 	.moments_list = sq_moments_list,
 	.moments_update = sq_moments_update,
 	.moments_delete = sq_moments_delete,
+	.tally_create = sq_tally_create,
+	.tally_get = sq_tally_get,
+	.tally_list = sq_tally_list,
+	.tally_update = sq_tally_update,
+	.tally_delete = sq_tally_delete,
 };

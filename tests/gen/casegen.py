@@ -68,10 +68,12 @@ def reset(suite, prefix):
 
 
 def case(suite, name, path, body, status=200, expect=None, rtol=1e-9,
-         atol=1e-12, method="POST"):
+         atol=1e-12, method="POST", before=None, message_has=None):
     """Write one case.  `expect` is the subset of the response body to
     check; for an error case pass status=4xx and expect={"error":
-    {"code": ..., "path": ...}}."""
+    {"code": ..., "path": ...}}.  `before`: requests ({"method", "path",
+    "body"?}) sent first, each of which must succeed (stateful routes).
+    `message_has`: strings the error message must contain."""
     key = (suite, name)
     if key in _written:
         raise ValueError("duplicate case name %s/%s" % key)
@@ -81,8 +83,12 @@ def case(suite, name, path, body, status=200, expect=None, rtol=1e-9,
     req = {"method": method, "path": path}
     if body is not None:
         req["body"] = _clean(body)
+    if before:
+        req["before"] = _clean(before)
     exp = {"status": status, "rtol": rtol, "atol": atol,
            "body": _clean(expect or {})}
+    if message_has:
+        exp["message_has"] = list(message_has)
     with open(os.path.join(d, "request.json"), "w") as f:
         json.dump(req, f, allow_nan=False)
         f.write("\n")
