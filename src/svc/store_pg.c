@@ -1289,23 +1289,29 @@ out:
 	return r;
 }
 
-static int pg_moments_delete(store *base, store_kind kind, const char *name,
-			     char *errbuf)
+/* Run a DELETE of one keyed row: STORE_NOTFOUND when it removed none.
+ * Every resource's delete is this with its statement and key. */
+static int delete_one(pg_store *ps, int stmt, pg_params *q, char *errbuf)
 {
-	pg_store *ps = (pg_store *)base;
-	pg_params q = {0};
 	int64_t changed = 0;
 	pg_conn *pc;
 	int r;
-	p_text(&q, kind_names[kind]);
-	p_text(&q, name);
+
 	if ((r = pool_get(ps, &pc, errbuf)))
 		return r;
-	r = run(pc->c, S_DELETE, &q, &changed, errbuf);
-	if (r == STORE_OK && changed == 0)
-		r = STORE_NOTFOUND;
+	r = run(pc->c, stmt, q, &changed, errbuf);
 	pool_put(ps, pc, r);
-	return r;
+	return r == STORE_OK && !changed ? STORE_NOTFOUND : r;
+}
+
+static int pg_moments_delete(store *base, store_kind kind, const char *name,
+			     char *errbuf)
+{
+	pg_params q = {0};
+
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	return delete_one((pg_store *)base, S_DELETE, &q, errbuf);
 }
 
 /* ------------------------------------------------------------ tallies */
@@ -1505,19 +1511,10 @@ out:
 
 static int pg_tally_delete(store *base, const char *name, char *errbuf)
 {
-	pg_store *ps = (pg_store *)base;
 	pg_params q = {0};
-	int64_t changed = 0;
-	pg_conn *pc;
-	int r;
+
 	p_text(&q, name);
-	if ((r = pool_get(ps, &pc, errbuf)))
-		return r;
-	r = run(pc->c, S_TALLY_DELETE, &q, &changed, errbuf);
-	if (r == STORE_OK && changed == 0)
-		r = STORE_NOTFOUND;
-	pool_put(ps, pc, r);
-	return r;
+	return delete_one((pg_store *)base, S_TALLY_DELETE, &q, errbuf);
 }
 
 /* ------------------------------------------------------- shared jobs */
@@ -1628,18 +1625,10 @@ static int pg_job_cancel(store *base, const char *id, store_job_state *state,
 
 static int pg_job_delete(store *base, const char *id, char *errbuf)
 {
-	pg_store *ps = (pg_store *)base;
 	pg_params q = {0};
-	int64_t changed = 0;
-	pg_conn *pc;
-	int r;
 
 	p_text(&q, id);
-	if ((r = pool_get(ps, &pc, errbuf)))
-		return r;
-	r = run(pc->c, S_JOB_DELETE, &q, &changed, errbuf);
-	pool_put(ps, pc, r);
-	return r == STORE_OK && !changed ? STORE_NOTFOUND : r;
+	return delete_one((pg_store *)base, S_JOB_DELETE, &q, errbuf);
 }
 
 static int pg_job_prune(store *base, double before, char *errbuf)

@@ -27,6 +27,7 @@ import numpy as np
 from scipy import linalg
 
 import casegen as cg
+from evald_rng import EvaldRng
 
 cg.reset("metrics", "gen.")
 cg.reset("invalid", "gen.")
@@ -100,46 +101,6 @@ def fid_exact(x, y):
            + sum(a[i, i] for i in range(d)) + sum(b[i, i] for i in range(d))
            - 2 * tr)
     return float(val)
-
-
-M64 = (1 << 64) - 1
-
-
-class EvaldRng:
-    """evald_rng: xoshiro256** seeded through splitmix64 (src/lib/rng.c)."""
-
-    def __init__(self, seed):
-        x = seed & M64
-        self.s = []
-        for _ in range(4):
-            x = (x + 0x9E3779B97F4A7C15) & M64
-            z = x
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            self.s.append(z ^ (z >> 31))
-
-    @staticmethod
-    def _rotl(x, k):
-        return ((x << k) | (x >> (64 - k))) & M64
-
-    def next(self):
-        s = self.s
-        out = (self._rotl((s[1] * 5) & M64, 7) * 9) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = self._rotl(s[3], 45)
-        return out
-
-    def below(self, n):
-        limit = M64 - M64 % n
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % n
 
 
 def fid_bootstrap_ref(x, y, b, seed):

@@ -32,6 +32,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import pairwise_distances
 
 import casegen as cg
+from evald_rng import EvaldRng
 
 cg.reset("metrics", "gen2.")
 cg.reset("invalid", "gen2.")
@@ -42,47 +43,6 @@ FIDINF = "/v1/metrics/fid_inf"
 MIFID = "/v1/metrics/mifid"
 MMD = "/v1/metrics/mmd"
 VENDI = "/v1/metrics/vendi"
-
-M64 = (1 << 64) - 1
-
-
-class EvaldRng:
-    """evald_rng: xoshiro256** seeded through splitmix64 (src/lib/rng.c),
-    as in gen_gen.py."""
-
-    def __init__(self, seed):
-        x = seed & M64
-        self.s = []
-        for _ in range(4):
-            x = (x + 0x9E3779B97F4A7C15) & M64
-            z = x
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            self.s.append(z ^ (z >> 31))
-
-    @staticmethod
-    def _rotl(x, k):
-        return ((x << k) | (x >> (64 - k))) & M64
-
-    def next(self):
-        s = self.s
-        out = (self._rotl((s[1] * 5) & M64, 7) * 9) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = self._rotl(s[3], 45)
-        return out
-
-    def below(self, n):
-        limit = M64 - M64 % n
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % n
-
 
 def bad(name, route, body, code, path, status=422):
     cg.case("invalid", "gen2." + name, route, body, status=status,

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 import casegen as cg
+from wire import L, T, W, Wire
 
 warnings.simplefilter("ignore")
 torch.set_default_dtype(torch.float64)
@@ -27,35 +28,6 @@ cg.reset("metrics", "loss2.")
 cg.reset("invalid", "loss2.")
 rng = np.random.default_rng(20261202)
 REDS = ["mean", "sum", "none"]
-
-
-class Wire:
-    """A tensor as sent (nested JSON, or packed with `dtype`) and as the
-    service sees it after decoding (float64)."""
-
-    def __init__(self, a, dtype=None):
-        a = np.asarray(a)
-        if dtype is None:
-            self.json = a.tolist()
-            self.f64 = a.astype(np.float64)
-        else:
-            b = a.astype(dtype)
-            self.json = cg.packed(b)
-            self.f64 = b.astype(np.float64)
-
-
-def W(a, dtype=None):
-    return a if isinstance(a, Wire) else Wire(a, dtype)
-
-
-def T(a):
-    return torch.tensor(np.asarray(a.f64 if isinstance(a, Wire) else a,
-                                   dtype=np.float64))
-
-
-def L(a):
-    return torch.tensor(np.asarray(a.f64 if isinstance(a, Wire) else a)
-                        ).long()
 
 
 def nulls(v):
