@@ -11,6 +11,7 @@
 #include "bounds.h"
 #include "codec.h"
 #include "jsonx.h"
+#include "tally_cls.h"
 #include "tally_kinds.h"
 
 /* ----------------------------------------------------------- regression */
@@ -168,8 +169,7 @@ done:
 
 /* ---------------------------------------------------------------- table */
 
-/* The kinds.  "classification" (a k x k confusion matrix of counts from
- * evald_cm_add, scored by evald_cm_score) is to be one more row. */
+/* The kinds; "classification" is in tally_cls.c. */
 static const tally_kind kinds[] = {
 	{.name = "regression",
 	 .params_doc = "{\"kind\": \"regression\", \"outputs\": K, "
@@ -179,6 +179,14 @@ static const tally_kind kinds[] = {
 	 .merge = reg_merge,
 	 .check = reg_check,
 	 .scores = reg_scores},
+	{.name = "classification",
+	 .params_doc = "{\"kind\": \"classification\", \"labels\": [...] "
+		       "or \"num_classes\": K, \"zero_division\": \"warn\"}",
+	 .params = tally_cls_params,
+	 .add = tally_cls_add,
+	 .merge = tally_cls_merge,
+	 .check = tally_cls_check,
+	 .scores = tally_cls_scores},
 };
 #define NKINDS (sizeof kinds / sizeof *kinds)
 

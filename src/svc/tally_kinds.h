@@ -4,9 +4,8 @@
  *
  * A state is an array of doubles whose empty value is all zeros (the
  * store writes a new tally's state as nothing).  The service code in
- * state_tallies.c knows no kind: a new one is a row here, for instance a
- * k x k confusion matrix of counts created from {"num_classes": k} or
- * {"labels": [...]}, added to from y_true and y_pred. */
+ * state_tallies.c knows no kind: a new one is a row in tally_kinds.c
+ * ("regression" there, "classification" in tally_cls.c). */
 #ifndef EVALD_TALLY_KINDS_H
 #define EVALD_TALLY_KINDS_H
 

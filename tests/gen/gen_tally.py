@@ -213,6 +213,182 @@ cg.case("metrics", "tally.delete.answer", "/v1/tallies/t-delete", None,
         method="DELETE", before=[put("t-delete", 1, "uniform_average")],
         expect={"name": "t-delete", "deleted": True})
 
+# ------------------------------------------------------- classification
+
+W_BACC = ("y_pred contains classes not in y_true: their recall is "
+          "undefined (0/0) and they are left out of the mean, as in sklearn")
+W_MCC = ("the Matthews correlation is undefined (0/0): y_true or y_pred "
+         "holds a single class; it is reported as 0, as sklearn does")
+W_KAPPA = ("Cohen's kappa is 0/0 here (the agreement expected by chance is "
+           "perfect); sklearn returns NaN")
+W_PRF = ("%s ill-defined and being set to 0.0 in labels with no %s samples. "
+         "Use `zero_division` parameter to control this behavior.")
+PRF = [("precision", M.precision_score, "Precision is", "predicted"),
+       ("recall", M.recall_score, "Recall is", "true"),
+       ("f1", M.f1_score, "F-score is", "true nor predicted"),
+       ("jaccard", M.jaccard_score, "Jaccard is", "true or predicted")]
+AVGS = [("micro", "micro"), ("macro", "macro"), ("weighted", "weighted"),
+        ("per_class", None)]
+CLS_KEYS = ["accuracy", "balanced_accuracy", "precision", "recall", "f1",
+            "jaccard", "mcc", "kappa", "hamming_loss"]
+
+
+def caught(fn, *a, **kw):
+    """fn's value and the messages of the warnings it raised."""
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        v = fn(*a, **kw)
+    return v, [str(x.message) for x in ws]
+
+
+def cls_scores(y, p, w, labels, zd):
+    """sklearn's scores of all samples, as a classification tally shows
+    them (labels passed wherever sklearn takes them)."""
+    k = len(labels)
+    cm = (M.confusion_matrix(y, p, labels=labels, sample_weight=w)
+          if len(y) else np.zeros((k, k))).astype(float)
+    total = float(cm.sum())
+    sc = {"n": int(len(y)), "weight": total}
+    if total == 0:
+        sc.update({k: None for k in CLS_KEYS})
+        warn = [W_EMPTY]
+    else:
+        warn = []
+        sc["accuracy"] = float(M.accuracy_score(y, p, sample_weight=w))
+        v, ws = caught(M.balanced_accuracy_score, y, p, sample_weight=w)
+        sc["balanced_accuracy"] = float(v)
+        if any("y_pred contains classes not in y_true" in m for m in ws):
+            warn.append(W_BACC)
+        for key, fn, what, why in PRF:
+            o, hit = {}, False
+            for name, avg in AVGS:
+                v, ws = caught(fn, y, p, labels=labels, average=avg,
+                               sample_weight=w, zero_division=zd)
+                o[name] = num(np.asarray(v, dtype=float)) if avg is None \
+                    else float(v)
+                hit |= any(m.startswith(what) for m in ws)
+            sc[key] = o
+            if hit:
+                warn.append(W_PRF % (what, why))
+        sc["mcc"] = float(M.matthews_corrcoef(y, p, sample_weight=w))
+        t, q = cm.sum(axis=1), cm.sum(axis=0)
+        if (total ** 2 - t @ t) * (total ** 2 - q @ q) == 0:
+            warn.append(W_MCC)
+        kappa = float(M.cohen_kappa_score(y, p, labels=labels,
+                                          sample_weight=w))
+        sc["kappa"] = num(kappa)
+        if math.isnan(kappa):
+            warn.append(W_KAPPA)
+        sc["hamming_loss"] = float(M.hamming_loss(y, p, sample_weight=w))
+    sc["support"] = [float(x) for x in cm.sum(axis=1)]
+    sc["confusion_matrix"] = [[float(x) for x in r] for r in cm]
+    return sc, warn
+
+
+def cput(name, spec, zd="warn"):
+    body = dict(spec, kind="classification")
+    if zd != "warn":
+        body["zero_division"] = zd
+    return {"method": "PUT", "path": "/v1/tallies/" + name, "body": body}
+
+
+def cls_labels(spec):
+    return spec["labels"] if "labels" in spec else \
+        list(range(spec["num_classes"]))
+
+
+def cls_case(cname, name, spec, y, p, w, before, zd="warn"):
+    labels = cls_labels(spec)
+    sc, warn = cls_scores(y, p, w, labels, zd)
+    cg.case("metrics", cname, "/v1/tallies/" + name, None, method="GET",
+            before=before,
+            expect={"name": name, "kind": "classification",
+                    "params": dict(spec, zero_division=zd),
+                    "n": len(y), "scores": sc, "warnings": warn})
+
+
+def cls_data(n, labels, wkind, acc=0.6):
+    y = rng.choice(labels, size=n)
+    p = np.where(rng.uniform(size=n) < acc, y, rng.choice(labels, size=n))
+    w = None
+    if wkind == "int":
+        w = rng.integers(0, 4, size=n).astype(float)
+    elif wkind == "float":
+        w = rng.uniform(0.1, 3.0, size=n)
+    return y, p, w
+
+
+SPECS = [("k3", {"num_classes": 3}),
+         ("labels4", {"labels": [-2, 5, 9, 11]}),
+         ("binary", {"labels": [0, 1]})]
+for stag, spec in SPECS:
+    for wkind in ("plain", "int", "float"):
+        for zd in ("warn", 0, 1):
+            tag = "%s_%s_zd%s" % (stag, wkind, zd)
+            name = "c-" + tag.replace("_", "-")
+            y, p, w = cls_data(80, cls_labels(spec), wkind)
+            before = [cput(name, spec, zd)] + pushes(name, y, p, w,
+                                                     [9, 30, 52])
+            cls_case("tally.classification." + tag, name, spec, y, p, w,
+                     before, zd)
+
+# Two tallies merged by name equal one pass.
+for wkind in ("plain", "int"):
+    tag = "merged_" + wkind
+    a, b = "c-%s-a" % wkind, "c-%s-b" % wkind
+    spec = {"labels": [1, 2, 3, 4, 5]}
+    y, p, w = cls_data(70, spec["labels"], wkind)
+    before = ([cput(a, spec), cput(b, spec)] +
+              pushes(a, y[:25], p[:25], None if w is None else w[:25], [8]) +
+              pushes(b, y[25:], p[25:], None if w is None else w[25:], [11]) +
+              [{"method": "POST", "path": "/v1/tallies/%s/merge" % a,
+                "body": {"from": b}}])
+    cls_case("tally.classification." + tag, a, spec, y, p, w, before)
+
+# Edge cases: a label never seen, a predicted label never true, a single
+# class everywhere, perfect predictions, [N, 1] columns, empty, zero
+# weights.
+edge = {
+    "absent_label": ({"num_classes": 4}, [0, 1, 2, 0, 1, 2, 0],
+                     [0, 2, 2, 0, 1, 1, 0]),
+    "pred_not_true": ({"num_classes": 3}, [0, 1, 0, 1, 1, 0],
+                      [0, 2, 0, 1, 2, 1]),
+    "single_class": ({"labels": [3, 7]}, [7, 7, 7, 7], [7, 7, 7, 7]),
+    "single_pred": ({"labels": [3, 7]}, [3, 7, 7, 3], [7, 7, 7, 7]),
+    "perfect": ({"num_classes": 3}, [0, 1, 2, 2, 1], [0, 1, 2, 2, 1]),
+}
+for tag, (spec, y, p) in edge.items():
+    for zd in ("warn", 1):
+        t2 = tag + ("" if zd == "warn" else "_zd1")
+        name = "c-" + t2.replace("_", "-")
+        y, p = np.array(y, dtype=float), np.array(p, dtype=float)
+        cls_case("tally.classification." + t2, name, spec, y, p, None,
+                 [cput(name, spec, zd)] + pushes(name, y, p, None, [2]), zd)
+y, p, _ = cls_data(30, [0, 1, 2], "plain")
+cls_case("tally.classification.column", "c-column", {"num_classes": 3},
+         y, p, None, [cput("c-column", {"num_classes": 3})] +
+         pushes("c-column", y.reshape(-1, 1), p.reshape(-1, 1), None, [10]))
+cls_case("tally.classification.empty", "c-empty", {"num_classes": 2},
+         np.array([]), np.array([]), None, [cput("c-empty",
+                                                 {"num_classes": 2})])
+yz, pz, wz = np.array([0., 1, 1]), np.array([0., 0, 1]), np.zeros(3)
+cls_case("tally.classification.zero_weights", "c-zero-w", {"num_classes": 2},
+         yz, pz, wz, [cput("c-zero-w", {"num_classes": 2})] +
+         pushes("c-zero-w", yz, pz, wz, []))
+
+cg.case("metrics", "tally.create.classification_defaults",
+        "/v1/tallies/c-defaults", {"kind": "classification",
+                                   "num_classes": 3},
+        method="PUT", status=201,
+        expect={"name": "c-defaults", "kind": "classification", "n": 0,
+                "params": {"num_classes": 3, "zero_division": "warn"}})
+cg.case("metrics", "tally.batches.classification_answer",
+        "/v1/tallies/c-answer/batches",
+        {"y_true": [1, 0, 1], "y_pred": [1, 1, 1], "sample_weight": [1, 2, 0]},
+        before=[cput("c-answer", {"num_classes": 2})],
+        expect={"name": "c-answer", "n": 3})
+
+
 # ----------------------------------------------------------------- invalid
 
 
@@ -347,5 +523,86 @@ for tag, body, code, epath, *st in imp:
     bad("import." + tag, MRG % ("i-" + tag.replace("_", "-")), body,
         st[0] if st else 422, code, epath,
         before=mk("x-i-" + tag.replace("_", "-")))
+
+
+# Classification refusals.
+CK = {"kind": "classification"}
+
+
+def cmk(name, spec=None):
+    return [cput(name, spec or {"labels": [1, 2, 3]})]
+
+
+for tag, body, code, epath, *st in [
+        ("no_labels", {}, "missing_input", "/labels"),
+        ("both", {"labels": [0, 1], "num_classes": 2}, "invalid_value",
+         "/num_classes"),
+        ("num_classes_one", {"num_classes": 1}, "invalid_value",
+         "/num_classes"),
+        ("num_classes_float", {"num_classes": 2.5}, "invalid_value",
+         "/num_classes"),
+        ("num_classes_over_max_dim", {"num_classes": 4097}, "too_large",
+         "/num_classes", 413),
+        ("labels_256", {"labels": list(range(256))}, "invalid_value",
+         "/labels"),
+        ("labels_one", {"labels": [4]}, "invalid_value", "/labels"),
+        ("labels_repeat", {"labels": [4, 2, 4]}, "invalid_value", "/labels"),
+        ("labels_string", {"labels": ["cat", "dog"]}, "invalid_value",
+         "/labels"),
+        ("bad_zero_division", {"num_classes": 2, "zero_division": 0.5},
+         "invalid_value", "/zero_division"),
+        ("unknown_param", {"num_classes": 2, "outputs": 2}, "unknown_field",
+         "/outputs")]:
+    bad("create.classification_" + tag, "/v1/tallies/x-c",
+        dict(CK, **body), st[0] if st else 422, code, epath, method="PUT",
+        has=["--max-dim"] if st else None)
+
+CB = "/v1/tallies/x-c%s/batches"
+bad("batches.classification_true_not_label", CB % "1",
+    {"y_true": [1, 2, 4], "y_pred": [1, 2, 3]}, 422, "invalid_value",
+    "/y_true", before=cmk("x-c1"), has=["y_true[2]", "labels"])
+bad("batches.classification_pred_not_label", CB % "2",
+    {"y_true": [1, 2, 3], "y_pred": [1, 2.5, 3]}, 422, "invalid_value",
+    "/y_pred", before=cmk("x-c2"), has=["y_pred[1]"])
+bad("batches.classification_shape", CB % "3",
+    {"y_true": [1, 2, 3], "y_pred": [1, 2]}, 422, "shape_mismatch",
+    "/y_pred", before=cmk("x-c3"))
+bad("batches.classification_negative_weight", CB % "4",
+    {"y_true": [1, 2], "y_pred": [1, 2], "sample_weight": [1, -1]}, 422,
+    "invalid_value", "/sample_weight", before=cmk("x-c4"))
+bad("merge.classification_other_labels", MRG % "c5", {"from": "x-c5b"},
+    422, "shape_mismatch", "/from",
+    before=cmk("x-c5") + cmk("x-c5b", {"labels": [1, 2, 4]}))
+bad("merge.classification_from_regression", MRG % "c6", {"from": "x-c6b"},
+    422, "shape_mismatch", "/from", before=cmk("x-c6") + mk("x-c6b"))
+
+
+def cexport(n=0, state=None, **over):
+    e = {"format": "evald.tally", "version": 1, "kind": "classification",
+         "params": {"labels": [1, 2, 3], "zero_division": "warn"},
+         "n": n, "state": state if state is not None else [0.0] * 10}
+    e.update(over)
+    return {"state": e}
+
+
+def cs(n, *counts):
+    return [float(n)] + [float(c) for c in counts] + [0.0] * (9 - len(counts))
+
+
+for tag, body, code, epath in [
+        ("size", cexport(state=[0.0] * 9), "shape_mismatch", "/state/state"),
+        ("other_labels", cexport(params={"labels": [1, 2]}, state=[0.0] * 5),
+         "shape_mismatch", "/state"),
+        ("count_mismatch", cexport(n=3, state=cs(2, 1, 1)), "invalid_value",
+         "/state/state"),
+        ("negative_count", cexport(n=2, state=cs(2, 3, -1)),
+         "invalid_value", "/state/state"),
+        ("counts_no_samples", cexport(n=0, state=cs(0, 2)),
+         "invalid_value", "/state/state"),
+        ("non_finite", cexport(n=1, state=cg.packed(np.array(
+            cs(1, np.inf)))), "non_finite", "/state/state/data")]:
+    nm = "ci-" + tag.replace("_", "-")
+    bad("import.classification_" + tag, MRG % nm, body, 422, code, epath,
+        before=cmk("x-" + nm))
 
 cg.done()
