@@ -33,15 +33,26 @@ typedef enum {
  * share / 1e6 when that is at most 1e-4 (get_binned_data, feel_zeroes). */
 #define EVALD_DRIFT_EPS 0.0001
 
-/* Shares of ref [n] and cur [m] over common bins (Evidently's
- * get_binned_data): categorical, or numeric whose reference has at most 20
- * distinct values, gives one bin per distinct value of the union; numeric
- * gives `bins` equal-width bins over the union's range, or when bins is 0
- * numpy's "sturges" edges of the union.  Writes malloc'd *rs, *cs (the
- * caller frees both) of length *k.  No NaN, n, m >= 1. */
+/* How numeric samples are cut into bins. */
+typedef enum {
+	/* Evidently 0.4's get_binned_data: `bins` equal-width bins over the
+	 * union's range, or numpy's "sturges" edges of the union. */
+	EVALD_BINS_UNION,
+	/* The population-stability convention: edges at the reference's
+	 * quantiles i/bins (numpy's linear method, duplicates dropped), the
+	 * outer bins open to -inf and +inf so every current value counts. */
+	EVALD_BINS_REF_QUANTILES
+} evald_binning;
+
+/* Shares of ref [n] and cur [m] over common bins: categorical, or numeric
+ * whose reference has at most 20 distinct values (Evidently's rule),
+ * gives one bin per distinct value of the union; numeric data is cut as
+ * `binning` says, bins 0 meaning sturges (UNION) or 10 (REF_QUANTILES).
+ * Writes malloc'd *rs, *cs (the caller frees both) of length *k.  No NaN,
+ * n, m >= 1. */
 int evald_drift_bin(const double *ref, int64_t n, const double *cur, int64_t m,
-		    int categorical, int64_t bins, double **rs, double **cs,
-		    int64_t *k, evald_err *err);
+		    int categorical, evald_binning binning, int64_t bins,
+		    double **rs, double **cs, int64_t *k, evald_err *err);
 
 /* Shares from counts (or unnormalised shares): c / sum(c).  Non-negative,
  * finite, positive sum. */

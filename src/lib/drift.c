@@ -1,9 +1,10 @@
 /* drift.c - data-drift distances (drift.h): Evidently 0.4's binning of a
  * reference and a current sample into shares, the distances on those
  * shares with its zero replacement, and its normed Wasserstein distance.
- * The binning follows Evidently's code, not its docstring: numeric data
- * is cut at numpy's "sturges" edges of both samples together (Evidently's
- * `n` is unused), not at the reference's quantiles. */
+ * The default binning follows Evidently's code, not its docstring: numeric
+ * data is cut at numpy's "sturges" edges of both samples together
+ * (Evidently's `n` is unused).  The reference's quantiles, which the
+ * docstring and the PSI literature describe, are the other choice. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,44 @@ static double *edges_of(const double *u, int64_t t, int64_t bins, int64_t *ne)
 	return e;
 }
 
+/* np.quantile(a, q) of the sorted a [n], numpy's linear method computed
+ * as numpy does (its virtual index and its two-sided lerp), so an edge
+ * that numpy puts on a data point lands on it here too. */
+static double quantile_of(const double *a, int64_t n, double q)
+{
+	double h = (double)n * q + (1.0 + q * -1.0) - 1.0;
+	double fl = floor(h);
+	int64_t lo = fl < 0 ? 0 : (int64_t)fl;
+	int64_t hi = lo + 1 < n ? lo + 1 : n - 1;
+	double t = h - fl, d;
+
+	if (lo > n - 1)
+		lo = n - 1;
+	d = a[hi] - a[lo];
+	return t >= 0.5 ? a[hi] - d * (1.0 - t) : a[lo] + d * t;
+}
+
+/* Edges at the sorted reference's quantiles 1/bins .. (bins-1)/bins,
+ * duplicates dropped, between -inf and +inf. */
+static double *quantile_edges(const double *a, int64_t n, int64_t bins,
+			      int64_t *ne)
+{
+	double *e = evi_xalloc(bins + 1, sizeof *e);
+	int64_t k = 0;
+
+	if (!e)
+		return NULL;
+	e[k++] = -INFINITY;
+	for (int64_t i = 1; i < bins; i++) {
+		double v = quantile_of(a, n, (double)i * (1.0 / (double)bins));
+		if (k == 1 || v != e[k - 1])
+			e[k++] = v;
+	}
+	e[k++] = INFINITY;
+	*ne = k;
+	return e;
+}
+
 /* np.histogram(s, edges)[0] / n: [e_i, e_i+1), the last bin closed. */
 static void hist_shares(const double *s, int64_t n, const double *e, int64_t ne,
 			double *out)
@@ -110,8 +149,8 @@ static void category_shares(const double *s, int64_t n, const double *u,
 }
 
 int evald_drift_bin(const double *ref, int64_t n, const double *cur, int64_t m,
-		    int categorical, int64_t bins, double **rs, double **cs,
-		    int64_t *k, evald_err *err)
+		    int categorical, evald_binning binning, int64_t bins,
+		    double **rs, double **cs, int64_t *k, evald_err *err)
 {
 	double *a = NULL, *b = NULL, *u = NULL, *e = NULL;
 	int rc;
@@ -141,7 +180,10 @@ int evald_drift_bin(const double *ref, int64_t n, const double *cur, int64_t m,
 		category_shares(b, m, u, n + m, *cs);
 	} else {
 		int64_t ne;
-		if (!(e = edges_of(u, n + m, bins, &ne)))
+		e = binning == EVALD_BINS_REF_QUANTILES
+			    ? quantile_edges(a, n, bins ? bins : 10, &ne)
+			    : edges_of(u, n + m, bins, &ne);
+		if (!e)
 			goto nomem;
 		*k = ne - 1;
 		*rs = evi_xalloc(*k, sizeof **rs);

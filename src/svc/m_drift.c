@@ -218,6 +218,7 @@ static int binned_shares(mcall *c, double **r, double **s, int64_t *k,
 		    sample_of(y, "y", &b, &m, err))
 			return -1;
 		if (evald_drift_bin(a, n, b, m, P(c, P_BINNED, categorical)->b,
+				    P(c, P_BINNED, binning)->choice,
 				    bins->is_null ? 0 : bins->i, &ra, &sa, k,
 				    &le) < 0)
 			return mcall_lib_error(c, &le, err, paths);

@@ -67,7 +67,7 @@
 #define P_CVM(X, L)      X(L, method)
 #define P_AD(X, L)       X(L, midrank)
 #define P_CHI2(X, L)     X(L, correction) X(L, lambda_)
-#define P_BINNED(X, L)   X(L, categorical) X(L, bins)
+#define P_BINNED(X, L)   X(L, categorical) X(L, bins) X(L, binning)
 #define P_BINNED_B(X, L) P_BINNED(X, L) X(L, base)
 #define P_PERC(X, L)     P_RED(X, L) X(L, weights) X(L, normalize) X(L, distance)
 #define P_CTC(X, L)      P_RED(X, L) X(L, blank) X(L, zero_infinity)

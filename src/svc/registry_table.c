@@ -8,6 +8,7 @@
 #include <evald/auc.h>
 #include <evald/confusion.h>
 #include <evald/corr.h>
+#include <evald/drift.h>
 #include <evald/loss.h>
 #include <evald/loss_margin.h>
 #include <evald/loss_prob.h>
@@ -78,6 +79,9 @@
 #define KAPPA_WEIGHTS_ENUM(X)                                                  \
 	X(EVALD_KAPPA_LINEAR, "linear")                                        \
 	X(EVALD_KAPPA_QUADRATIC, "quadratic")
+#define BINNING_ENUM(X)                                                        \
+	X(EVALD_BINS_UNION, "union")                                           \
+	X(EVALD_BINS_REF_QUANTILES, "reference_quantiles")
 #define ALTERNATIVE_ENUM(X)                                                    \
 	X(EVALD_ALT_TWO_SIDED, "two-sided")                                    \
 	X(EVALD_ALT_LESS, "less")                                              \
@@ -158,6 +162,7 @@ REG_ENUM(alternative, ALTERNATIVE_ENUM);
 REG_ENUM(ks_method, KS_METHOD_ENUM);
 REG_ENUM(test_method, TEST_METHOD_ENUM);
 REG_ENUM(lambda, LAMBDA_ENUM);
+REG_ENUM(binning, BINNING_ENUM);
 REG_ENUM(multioutput, MULTIOUTPUT_ENUM);
 REG_ENUM(multioutput2, MULTIOUTPUT2_ENUM);
 REG_ENUM(tau_variant, TAU_VARIANT_ENUM);
@@ -962,8 +967,14 @@ static const param_spec p_chi2[] = {
 	 .doc = "Raw samples are category codes: one bin per value."},         \
 	{.name = "bins", .type = PT_INT, .def = "null", .min = 1,               \
 	 .max = 100000, .flags = PF_NULLABLE | PF_MIN | PF_MAX,                 \
-	 .doc = "Equal-width bins over both samples' range; null: numpy's "    \
-		"sturges edges, as Evidently."}
+	 .doc = "Number of bins. union: equal-width bins over both samples' "  \
+		"range, null meaning numpy's sturges edges, as Evidently; "     \
+		"reference_quantiles: null means 10."},                        \
+	{.name = "binning", .type = PT_ENUM, .def = "\"union\"",               \
+	 CHOICES(binning),                                                     \
+	 .doc = "union: Evidently's edges over both samples; "                 \
+		"reference_quantiles: edges at the reference's quantiles, "    \
+		"outer bins open (the PSI convention)."}
 static const param_spec p_binned[] = {BINNED, END};
 static const param_spec p_binned_b[] = {
 	BINNED,

@@ -347,10 +347,26 @@ def sturges_edges(u):
     return np.histogram_bin_edges(u, bins="sturges")
 
 
-def binned(ref, cur, categorical=False, bins=None):
+def quantile_shares(ref, cur, bins):
+    """The PSI convention: edges at the reference's quantiles i/bins
+    (numpy's default linear method), duplicates dropped, the outer bins
+    open to -inf and +inf."""
+    inner = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1))[1:-1])
+    k = inner.size + 1
+    r = np.bincount(np.searchsorted(inner, ref, side="right"), minlength=k)
+    c = np.bincount(np.searchsorted(inner, cur, side="right"), minlength=k)
+    return r / ref.size, c / cur.size
+
+
+def binned(ref, cur, categorical=False, bins=None, binning="union"):
     """Evidently 0.4 get_binned_data without feel_zeroes; `bins` (an int)
-    replaces sturges with that many equal bins."""
+    replaces sturges with that many equal bins.  binning
+    "reference_quantiles" cuts numeric data at the reference's quantiles
+    instead (10 bins unless `bins`)."""
     ref, cur = np.asarray(ref, float), np.asarray(cur, float)
+    if (not categorical and np.unique(ref).size > 20
+            and binning == "reference_quantiles"):
+        return quantile_shares(ref, cur, bins or 10)
     if not categorical and np.unique(ref).size > 20:
         union = np.concatenate([ref, cur])
         edges = (sturges_edges(union) if bins is None
@@ -398,8 +414,10 @@ WITH_BASE = ("kl_divergence", "jensenshannon")
 
 
 def dist(metric, name, x=None, y=None, xc=None, yc=None, categorical=False,
-         bins=None, base=None):
+         bins=None, base=None, binning=None):
     params = {}
+    if binning is not None:
+        params["binning"] = binning
     if categorical:
         params["categorical"] = True
     if bins is not None:
@@ -407,7 +425,7 @@ def dist(metric, name, x=None, y=None, xc=None, yc=None, categorical=False,
     if base is not None:
         params["base"] = base
     if x is not None:
-        r, c = binned(x, y, categorical, bins)
+        r, c = binned(x, y, categorical, bins, binning or "union")
         inputs = {"x": send(x), "y": send(y)}
     else:
         xc, yc = np.asarray(xc, float), np.asarray(yc, float)
@@ -567,3 +585,18 @@ bad("wasserstein_normed", "empty", {"inputs": {"x": [1.0], "y": []}},
     "empty_input", "/inputs/y")
 
 cg.done()
+
+
+# Reference-quantile binning (no new random draws, so the cases above keep
+# their data).
+for metric in DISTANCES:
+    q = "reference_quantiles"
+    dist(metric, "quantiles", ref, cur, binning=q)
+    dist(metric, "quantiles_bins4", ref, cur, bins=4, binning=q)
+    dist(metric, "quantiles_bins1", ref, cur, bins=1, binning=q)
+    dist(metric, "quantiles_far", ref, cur + 8, binning=q)
+    dist(metric, "quantiles_tied_edges", np.round(ref * 4) / 4, cur,
+         bins=20, binning=q)
+    dist(metric, "quantiles_few_distinct_are_categories", few_r, few_c,
+         binning=q)
+    dist(metric, "quantiles_union_named", ref, cur, binning="union")
