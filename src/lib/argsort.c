@@ -16,10 +16,7 @@
 #define PASSES	   6 /* 6 · 11 >= 64 */
 #define SMALL	   48
 
-typedef struct keyed {
-	uint64_t k;
-	int64_t i;
-} keyed;
+typedef evi_keyed keyed; /* i: the index, or the bits of a value */
 
 /* Order-preserving map of a double to an unsigned integer (−0 sorts just
  * below +0; both compare equal as doubles, so a tie walk joins them). */
@@ -80,7 +77,7 @@ static keyed *radix(keyed *a, keyed *b, int64_t n, int64_t (*h)[DIGITS])
 	return a;
 }
 
-static double double_of(uint64_t k)
+double evi_key_score(uint64_t k)
 {
 	uint64_t u = (k >> 63) ? k & ~(1ull << 63) : ~k;
 	double d;
@@ -122,11 +119,11 @@ int evi_argsort(const double *s, int64_t n, int64_t *idx)
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
 		a[i].k = key_of(s[i]);
-		a[i].i = i;
+		a[i].v = i;
 	}
 	int rc = sort_keyed(a, n);
 	for (int64_t i = 0; !rc && i < n; i++)
-		idx[i] = a[i].i;
+		idx[i] = (int64_t)a[i].v;
 	free(a);
 	return rc;
 }
@@ -140,13 +137,32 @@ int evi_sort_with(const double *s, const double *v, int64_t n, double *s_out,
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
 		a[i].k = key_of(s[i]);
-		memcpy(&a[i].i, &v[i], sizeof(double));
+		memcpy(&a[i].v, &v[i], sizeof(double));
 	}
 	int rc = sort_keyed(a, n);
 	for (int64_t i = 0; !rc && i < n; i++) {
-		s_out[i] = double_of(a[i].k);
-		memcpy(&v_out[i], &a[i].i, sizeof(double));
+		s_out[i] = evi_key_score(a[i].k);
+		memcpy(&v_out[i], &a[i].v, sizeof(double));
 	}
 	free(a);
 	return rc;
+}
+
+int evi_sort_keyed(const double *s, const double *v, int64_t n, evi_keyed **out)
+{
+	keyed *a = evi_xalloc(n, sizeof *a);
+
+	*out = NULL;
+	if (!a)
+		return -1;
+	for (int64_t i = 0; i < n; i++) {
+		a[i].k = key_of(s[i]);
+		memcpy(&a[i].v, &v[i], sizeof(double));
+	}
+	if (sort_keyed(a, n)) {
+		free(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
 }

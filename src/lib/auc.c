@@ -54,12 +54,31 @@ static void clf_walk(const double *ss, const double *ys, const double *w,
 	c->n = m;
 }
 
-/* Sorted scores and labels (and, weighted, the order of the weights). */
-static int sort_items(const double *s, const double *y, const double *w,
-		      int64_t n, double *ss, double *ys, int64_t *idx)
+/* clf_walk over the sort's own pairs (no weights): the same sums in the
+ * same order, without copying the sorted scores and labels out first. */
+static void clf_walk_keyed(const evi_keyed *a, int64_t n, evi_clf *c)
 {
-	if (!w)
-		return evi_sort_with(s, y, n, ss, ys);
+	double tp = 0.0, fp = 0.0;
+	int64_t m = 0;
+
+	for (int64_t k = n - 1; k >= 0; k--) {
+		double yk;
+		memcpy(&yk, &a[k].v, sizeof yk);
+		tp += yk;
+		fp += 1.0 - yk;
+		if (k > 0 && a[k - 1].k == a[k].k)
+			continue;
+		c->tps[m] = tp;
+		c->fps[m] = fp;
+		c->thr[m++] = evi_key_score(a[k].k);
+	}
+	c->n = m;
+}
+
+/* Sorted scores and labels and the order of the weights. */
+static int sort_weighted(const double *s, const double *y, int64_t n,
+			 double *ss, double *ys, int64_t *idx)
+{
 	if (evi_argsort(s, n, idx))
 		return -1;
 	for (int64_t k = 0; k < n; k++) {
@@ -84,6 +103,29 @@ static int64_t nonzero(const double *s, const double *y, const double *w,
 	return m;
 }
 
+static int alloc_curve(int64_t n, evi_clf *c)
+{
+	c->fps = evi_xalloc(n, sizeof(double));
+	c->tps = evi_xalloc(n, sizeof(double));
+	c->thr = evi_xalloc(n, sizeof(double));
+	return c->fps && c->tps && c->thr ? 0 : -1;
+}
+
+/* Unweighted: walk the sorted pairs in place (the common, large case). */
+static int clf_plain(const double *s, const double *y, int64_t n, evi_clf *c)
+{
+	evi_keyed *a = NULL;
+	int rc = -1;
+
+	if (evi_sort_keyed(s, y, n, &a) || alloc_curve(n, c))
+		goto out;
+	clf_walk_keyed(a, n, c);
+	rc = 0;
+out:
+	free(a);
+	return rc;
+}
+
 int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
 		  evi_clf *c)
 {
@@ -92,25 +134,23 @@ int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
 	int rc = -1;
 
 	memset(c, 0, sizeof *c);
-	if (w) {
-		s2 = evi_xalloc(n, sizeof *s2);
-		y2 = evi_xalloc(n, sizeof *y2);
-		w2 = evi_xalloc(n, sizeof *w2);
-		if (!s2 || !y2 || !w2)
-			goto out;
-		n = nonzero(s, y, w, n, s2, y2, w2);
-		s = s2, y = y2, w = w2;
+	if (!w) {
+		rc = clf_plain(s, y, n, c);
+		goto out;
 	}
-	idx = w ? evi_xalloc(n, sizeof *idx) : NULL;
+	s2 = evi_xalloc(n, sizeof *s2);
+	y2 = evi_xalloc(n, sizeof *y2);
+	w2 = evi_xalloc(n, sizeof *w2);
+	if (!s2 || !y2 || !w2)
+		goto out;
+	n = nonzero(s, y, w, n, s2, y2, w2);
+	idx = evi_xalloc(n, sizeof *idx);
 	ss = evi_xalloc(n, sizeof *ss);
 	ys = evi_xalloc(n, sizeof *ys);
-	c->fps = evi_xalloc(n, sizeof(double));
-	c->tps = evi_xalloc(n, sizeof(double));
-	c->thr = evi_xalloc(n, sizeof(double));
-	if ((w && !idx) || !ss || !ys || !c->fps || !c->tps || !c->thr ||
-	    sort_items(s, y, w, n, ss, ys, idx))
+	if (!idx || !ss || !ys || alloc_curve(n, c) ||
+	    sort_weighted(s2, y2, n, ss, ys, idx))
 		goto out;
-	clf_walk(ss, ys, w, idx, n, c);
+	clf_walk(ss, ys, w2, idx, n, c);
 	rc = 0;
 out:
 	if (rc)

@@ -31,6 +31,18 @@ int evi_argsort(const double *s, int64_t n, int64_t *idx);
  * follow, where an index would cost a cache miss per item). */
 int evi_sort_with(const double *s, const double *v, int64_t n, double *s_out,
 		  double *v_out);
+/* The sort's own result, for a walk that reads it once: k is the score's
+ * order-preserving key (equal keys are equal scores; evi_key_score gives
+ * the score back) and v the bits of its value.  Skips the two n-double
+ * copies evi_sort_with makes.  *out is freed by the caller; -1 when out
+ * of memory. */
+typedef struct evi_keyed {
+	uint64_t k;
+	uint64_t v;
+} evi_keyed;
+int evi_sort_keyed(const double *s, const double *v, int64_t n,
+		   evi_keyed **out);
+double evi_key_score(uint64_t k);
 
 struct evald_tensor;
 struct evald_err;
