@@ -298,6 +298,14 @@ static int curve_shapes(const evald_tensor *t, const evald_tensor *s,
 				  "got %s",
 				  evald_shape_str(t, a, sizeof a),
 				  evald_shape_str(s, b, sizeof b));
+	return evi_weight_like(t, w, err);
+}
+
+int evi_weight_like(const evald_tensor *t, const evald_tensor *w,
+		    evald_err *err)
+{
+	char a[96], b[96];
+
 	if (w && !evald_tensor_same_shape(t, w))
 		return evald_fail(err, EVALD_ESHAPE, 2,
 				  "sample_weight must have the shape of y_true "

@@ -32,6 +32,9 @@ int64_t evi_drop_collinear(evi_clf *c);
 
 struct evald_tensor;
 struct evald_err;
+/* sample_weight (input 2), when given, has y_true's shape. */
+int evi_weight_like(const struct evald_tensor *t, const struct evald_tensor *w,
+		    struct evald_err *err);
 /* Every element of t is a whole number (a class label), as sklearn's
  * type_of_target needs; else EVALD_EINVAL naming input. */
 int evi_labels_whole(const struct evald_tensor *t, int input,

@@ -38,13 +38,7 @@ static int prob_shapes(const evald_tensor *t, const evald_tensor *p,
 				  allow_2d ? " or [N, C]" : "",
 				  evald_shape_str(t, a, sizeof a),
 				  evald_shape_str(p, b, sizeof b));
-	if (w && !evald_tensor_same_shape(t, w))
-		return evald_fail(err, EVALD_ESHAPE, 2,
-				  "sample_weight must have the shape of y_true "
-				  "%s; got %s",
-				  evald_shape_str(t, a, sizeof a),
-				  evald_shape_str(w, b, sizeof b));
-	return EVALD_OK;
+	return evi_weight_like(t, w, err);
 }
 
 /* np.average(v, weights=w): pairwise sums as numpy's; a zero total weight

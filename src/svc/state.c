@@ -45,6 +45,24 @@ int state_store_error(int rc, const char *errbuf, verr *err)
 	return verr_set(err, E_STORE_ERROR, "", "%s", errbuf);
 }
 
+int state_check_name(const char *what, const char *name, verr *err)
+{
+	size_t n = strlen(name);
+	const char *c = name;
+	if (n >= 1 && n <= 128)
+		while (*c &&
+		       ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+			*c == '-'))
+			c++;
+	if (n >= 1 && n <= 128 && !*c)
+		return 0;
+	return verr_set(err, E_INVALID_VALUE, "",
+			"%s names are 1 to 128 characters of letters, digits "
+			"and . _ -",
+			what);
+}
+
 int state_need_store(svc *s, verr *err)
 {
 	if (s->store)

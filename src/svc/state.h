@@ -90,6 +90,11 @@ int state_is_binary_type(const char *content_type);
 int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err);
 int state_stream_upload_check(svc *s, const char *id, int64_t *d, verr *err);
 
+/* 0 when `name` is a valid name of a stored resource (1 to 128 letters,
+ * digits and . _ -), else an invalid_value in err saying that `what`
+ * ("reference", "tally") names are so made. */
+int state_check_name(const char *what, const char *name, verr *err);
+
 /* 0 when the store is open, else a 503 not_ready in err. */
 int state_need_store(svc *s, verr *err);
 

@@ -25,23 +25,6 @@
 #include "state_moments.h"
 #include "store.h"
 
-static int check_name(const char *name, verr *err)
-{
-	size_t n = strlen(name);
-	const char *c = name;
-	if (n >= 1 && n <= 128)
-		while (*c &&
-		       ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
-			*c == '-'))
-			c++;
-	if (n >= 1 && n <= 128 && !*c)
-		return 0;
-	return verr_set(err, E_INVALID_VALUE, "",
-			"reference names are 1 to 128 characters of letters, "
-			"digits and . _ -");
-}
-
 static void release_entry(void *cache, void *entry)
 {
 	refcache_release(cache, entry);
@@ -152,7 +135,7 @@ static void ref_put_rows(svc *s, const char *name, const evald_moments *m,
 		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
 		goto fail;
 	}
-	if (check_name(name, &e) < 0 ||
+	if (state_check_name("reference", name, &e) < 0 ||
 	    mstats_check_rows(s, 2, shape, path, where, &e) < 0 ||
 	    mstats_of_moments(m, pl, path, &st, &e) < 0)
 		goto fail;
@@ -187,7 +170,7 @@ void state_ref_put(svc *s, const svc_request *rq, svc_response *rs,
 	}
 	pool_set_budget(pl, s->cfg.max_decoded);
 	/* The name first: a bad one costs no decoding. */
-	if (check_name(name, &e) < 0)
+	if (state_check_name("reference", name, &e) < 0)
 		goto fail;
 	if (svc_is_json_type(rq->content_type)) {
 		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0 ||
@@ -241,5 +224,5 @@ int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err)
 {
 	(void)s;
 	*d = -1;
-	return check_name(name, err);
+	return state_check_name("reference", name, err);
 }

@@ -26,23 +26,6 @@
 #define EXPORT_FORMAT  "evald.tally"
 #define EXPORT_VERSION 1
 
-static int check_name(const char *name, verr *err)
-{
-	size_t n = strlen(name);
-	const char *c = name;
-	if (n >= 1 && n <= 128)
-		while (*c &&
-		       ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
-			*c == '-'))
-			c++;
-	if (n >= 1 && n <= 128 && !*c)
-		return 0;
-	return verr_set(err, E_INVALID_VALUE, "",
-			"tally names are 1 to 128 characters of letters, "
-			"digits and . _ -");
-}
-
 static int tally_error(const char *name, int rc, const char *errbuf, verr *err)
 {
 	if (rc == STORE_NOTFOUND)
@@ -121,7 +104,7 @@ void state_tally_put(svc *s, const svc_request *rq, svc_response *rs,
 	char errbuf[256];
 	verr e;
 
-	if (check_name(name, &e) < 0 ||
+	if (state_check_name("tally", name, &e) < 0 ||
 	    svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0)
 		goto fail;
 	json_t *jk = json_object_get(doc.root, "kind");
