@@ -113,12 +113,17 @@ static void span(const evald_tensor *t, double *lo, double *hi)
 	}
 }
 
-static int too_many(int64_t n, const char *path, verr *err)
+/* A k x k confusion matrix costs 8k² bytes, as a d x d covariance costs
+ * 8d²: the same flag bounds both. */
+static int too_many(mcall *c, int64_t n, const char *path, verr *err)
 {
+	if (c->max_dim <= 0 || n <= c->max_dim)
+		return 0;
 	return verr_set(err, E_TOO_LARGE, path,
 			"the labels hold %lld distinct values; a confusion "
-			"matrix takes at most %d classes",
-			(long long)n, CLS_MAX_CLASSES);
+			"matrix takes at most %lld classes on this server "
+			"(--max-dim)",
+			(long long)n, (long long)c->max_dim);
 }
 
 /* Narrow integer labels (the usual case): a presence table, O(N). */
@@ -136,8 +141,8 @@ static int union_dense(mcall *c, const evald_tensor *t, const evald_tensor *p,
 		seen[(int64_t)(p->data[i] - lo)] = 1;
 	for (int64_t v = 0; v < w; v++)
 		m += seen[v];
-	if (m > CLS_MAX_CLASSES)
-		return too_many(m, "", err);
+	if (too_many(c, m, "", err) < 0)
+		return -1;
 	if (!(*out = pool_alloc(c->pool, (size_t)m * sizeof(double) + 8)))
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	m = 0;
@@ -161,8 +166,8 @@ static int union_sorted(mcall *c, const evald_tensor *t, const evald_tensor *p,
 	for (int64_t i = 0; i < all; i++)
 		if (!m || v[i] != v[m - 1])
 			v[m++] = v[i] == 0.0 ? 0.0 : v[i]; /* no -0 */
-	if (m > CLS_MAX_CLASSES)
-		return too_many(m, "", err);
+	if (too_many(c, m, "", err) < 0)
+		return -1;
 	*out = v;
 	*n = m;
 	return 0;
@@ -219,8 +224,8 @@ static int with_given(mcall *c, const evald_tensor *g, const char *gpath,
 	for (int64_t i = 0; i < np; i++)
 		if (!cls_sorted_has(sorted, ng, present[i]))
 			order[k++] = present[i];
-	if (k > CLS_MAX_CLASSES)
-		return too_many(k, gpath, err);
+	if (too_many(c, k, gpath, err) < 0)
+		return -1;
 	s->order = order;
 	s->k = k;
 	s->n = ng;

@@ -12,9 +12,6 @@
 
 #include "mcall.h"
 
-/* Most distinct labels of one request: the k x k matrix stays <= 128 MB. */
-#define CLS_MAX_CLASSES 4096
-
 /* The two label inputs as checked views: single-label [N] (an [N,1]
  * column is read as [N]) or, when both are [N,L] with L > 1 and the
  * score accepts it, multilabel indicators. */
