@@ -78,7 +78,7 @@ class Client:
 
     def ready(self) -> bool:
         """True when ``GET /readyz`` answers 200 (the store is open)."""
-        return self._call("GET", "/readyz", expect=(200, 503), resend=False).status == 200
+        return self._call("GET", "/readyz", expect=(200, 503)).status == 200
 
     def catalog(self) -> List[Record]:
         """Every metric the server serves (``GET /v1/metrics``)."""

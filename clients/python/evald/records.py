@@ -23,6 +23,8 @@ class Record:
         object.__setattr__(self, "_data", dict(data))
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_data":
+            raise AttributeError(name)  # copy and pickle probe these
         try:
             return self._data[name]
         except KeyError:
@@ -31,6 +33,9 @@ class Record:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("evald answers are read-only")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self._data,))
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]

@@ -54,7 +54,7 @@ def wire_array(a: np.ndarray) -> np.ndarray:
     elif kind == "u" and a.dtype.itemsize == 1:
         pass
     elif kind in "iu":
-        if kind == "u" and a.dtype.itemsize == 8 and a.size and a.max() > np.iinfo(np.int64).max:
+        if kind == "u" and a.dtype.itemsize == 8 and a.size and a.max() > np.uint64(2 ** 63 - 1):
             raise ValueError("uint64 values above 2**63-1 cannot be sent; convert to float64")
         if a.dtype.itemsize != 4 or kind == "u":
             a = a.astype(np.int64)
@@ -92,8 +92,8 @@ def encode_value(x: Any) -> Any:
             return [encode_value(v) for v in x]
         try:
             a = np.asarray(x)
-        except ValueError:  # ragged: let the server name the place
-            return [encode_value(v) for v in x]
+        except ValueError:  # ragged: the server names the place
+            return plain_value(x)
         if a.dtype.kind not in "biuf" or a.size == 0:
             return list(x)
         return packed(a)

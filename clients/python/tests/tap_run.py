@@ -104,6 +104,7 @@ def main(argv):
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     sys.path.insert(0, HERE)
+    argv = [a if os.path.exists(a) else os.path.join(HERE, a) for a in argv]
     use_unittest = os.environ.get("EVALD_PY_RUNNER") == "unittest"
     try:
         import pytest
