@@ -48,10 +48,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# need TOOL: skip the whole test, with the reason, when TOOL is missing.
+# need TOOL [PACKAGE]: skip the whole test, with the reason, when TOOL is
+# missing; the reason names the Debian package that has it (PACKAGE, when
+# it is not named after the tool).
 need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "1..0 # SKIP $1 is not installed (apt-get install $1)"
+	echo "1..0 # SKIP $1 is not installed (apt-get install ${2:-$1})"
 	exit 0
 }
 
