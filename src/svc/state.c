@@ -320,8 +320,10 @@ static int series_points(svc *s, const char *name, double since,
 	if (!head || stats_printf(&b, "{\"name\":%s,\"points\":[", head) < 0)
 		goto oom;
 	for (;;) {
-		long long want =
-			limit - seen < SERIES_PAGE ? limit - seen : SERIES_PAGE;
+		/* Each page is a query that scans from the series' start:
+		 * when most points are dropped, fewer, larger pages. */
+		long long page_n = keep ? SERIES_PAGE * 16 : SERIES_PAGE;
+		long long want = limit - seen < page_n ? limit - seen : page_n;
 		if (!(page = json_array()))
 			goto oom;
 		rc = store_series_points(s->store, name, since, want, page_add,
