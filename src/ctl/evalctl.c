@@ -499,6 +499,12 @@ static int compute_parse(int argc, char **argv, compute_opts *o)
 			    num(o->below, a), num(o->above, b));
 	if (o->record && !json_object_get(o->record, "series"))
 		return fail(EXIT_USAGE, "--step needs --record SERIES");
+	/* The gate's thresholds go with the recorded point, so the
+	 * dashboard can draw them next to the values they judged. */
+	if (o->record && !isnan(o->above))
+		record_set(o, "fail_above", json_real(o->above));
+	if (o->record && !isnan(o->below))
+		record_set(o, "fail_below", json_real(o->below));
 	return EXIT_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "assets.h"
 #include "bounds.h"
 #include "codec.h"
 #include "dashboard.h"
@@ -585,6 +586,12 @@ static void r_dashboard(svc *s, const svc_request *rq, svc_response *rs,
 	dashboard_page(rs);
 }
 
+static void r_asset(svc *s, const svc_request *rq, svc_response *rs,
+		    const char *arg)
+{
+	assets_serve(rq->path, rs);
+}
+
 static void r_catalog(svc *s, const svc_request *rq, svc_response *rs,
 		      const char *arg)
 {
@@ -672,7 +679,7 @@ enum {
 #define R_HEAVY 2 /* holds a --max-jobs slot while it runs (503 if none) */
 #define R_ASYNC 4 /* takes ?async=1 and runs as a job */
 
-static const char *const q_series[] = {"since", "limit", NULL};
+static const char *const q_series[] = {"since", "limit", "max_points", NULL};
 static const char *const q_ref[] = {"include", NULL};
 
 /* The route table: the one place an endpoint is declared.  One row per
@@ -719,6 +726,24 @@ static const struct route {
 	 .pattern = "/",
 	 .label = "/",
 	 .fn = r_dashboard,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/assets/uplot.js",
+	 .label = "/assets/uplot.js",
+	 .fn = r_asset,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/assets/uplot.css",
+	 .label = "/assets/uplot.css",
+	 .fn = r_asset,
+	 .auth = AUTH_OPEN,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/assets/uplot.LICENSE",
+	 .label = "/assets/uplot.LICENSE",
+	 .fn = r_asset,
 	 .auth = AUTH_OPEN,
 	 .body = BODY_NONE},
 	{.method = "GET",

@@ -105,12 +105,13 @@ typedef struct svc_response {
 	int status;
 	char *body; /* malloc'd; caller frees */
 	size_t len;
-	const char *content_type; /* static string */
-	int retry_after;	  /* seconds; 0 = no header */
-	const char *allow;	  /* Allow header for 405, static */
-	int challenge;		  /* add WWW-Authenticate (401) */
-	char code[48];		  /* error code for the log, "" if none */
-	const char *route;	  /* route template for stats, static */
+	const char *content_type;  /* static string */
+	int retry_after;	   /* seconds; 0 = no header */
+	const char *allow;	   /* Allow header for 405, static */
+	int challenge;		   /* add WWW-Authenticate (401) */
+	char code[48];		   /* error code for the log, "" if none */
+	const char *route;	   /* route template for stats, static */
+	const char *cache_control; /* static; NULL: "no-store" */
 
 	/* An error's row of the table (verr.h), NULL if none. */
 	const struct verr_def *err;

@@ -333,7 +333,9 @@ static MHD_RESULT send_response(struct MHD_Connection *conn, req *r,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type", rs->content_type);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+				rs->cache_control ? rs->cache_control
+						  : "no-store");
 	if (rs->retry_after > 0) {
 		snprintf(ra, sizeof ra, "%d", rs->retry_after);
 		MHD_add_response_header(resp, "Retry-After", ra);

@@ -17,6 +17,7 @@
 #include "numfmt.h"
 #include "refcache.h"
 #include "respond.h"
+#include "series_thin.h"
 #include "state.h"
 #include "store.h"
 
@@ -87,10 +88,51 @@ static int valid_series(const char *s)
 
 /* ------------------------------------------------------------ record */
 
+/* fail_above / fail_below: a gate's thresholds, kept with the point for
+ * the dashboard's threshold lines.  Numbers (JSON has no NaN), and no
+ * empty window between them. */
+static int record_thresholds_check(json_t *record, verr *err)
+{
+	json_t *a = json_object_get(record, "fail_above");
+	json_t *b = json_object_get(record, "fail_below");
+	if (a && !json_is_null(a) && !json_is_number(a))
+		return verr_set(err, E_WRONG_TYPE, "/record/fail_above",
+				"fail_above must be a number");
+	if (b && !json_is_null(b) && !json_is_number(b))
+		return verr_set(err, E_WRONG_TYPE, "/record/fail_below",
+				"fail_below must be a number");
+	if (json_is_number(a) && json_is_number(b) &&
+	    json_number_value(b) > json_number_value(a))
+		return verr_set(err, E_INVALID_VALUE, "/record/fail_below",
+				"fail_below is above fail_above: no value "
+				"could pass");
+	return 0;
+}
+
+/* The extras of a point: the result's ci95 as its band, the record's
+ * thresholds. */
+static void record_extras(json_t *record, json_t *result, store_point *p)
+{
+	json_t *ci = json_object_get(result, "ci95");
+	json_t *a = json_object_get(record, "fail_above");
+	json_t *b = json_object_get(record, "fail_below");
+	if (json_array_size(ci) == 2 && json_is_number(json_array_get(ci, 0)) &&
+	    json_is_number(json_array_get(ci, 1))) {
+		p->has_band = 1;
+		p->lo = json_number_value(json_array_get(ci, 0));
+		p->hi = json_number_value(json_array_get(ci, 1));
+	}
+	p->has_fail_above = json_is_number(a);
+	p->fail_above = json_number_value(a);
+	p->has_fail_below = json_is_number(b);
+	p->fail_below = json_number_value(b);
+}
+
 int state_record_check(svc *s, const struct jsonx_doc *doc, json_t *record,
 		       verr *err)
 {
-	static const char *const keys[] = {"series", "step", "labels", NULL};
+	static const char *const keys[] = {"series",	 "step",       "labels",
+					   "fail_above", "fail_below", NULL};
 	const char *key;
 	json_t *v;
 
@@ -101,7 +143,11 @@ int state_record_check(svc *s, const struct jsonx_doc *doc, json_t *record,
 				"record must be an object {\"series\", "
 				"\"step\"?, \"labels\"?}");
 	if (jsonx_check_keys(record, keys, "/record",
-			     "record takes series, step and labels", err) < 0)
+			     "record takes series, step, labels, fail_above "
+			     "and fail_below",
+			     err) < 0)
+		return -1;
+	if (record_thresholds_check(record, err) < 0)
 		return -1;
 	v = json_object_get(record, "series");
 	if (!json_is_string(v))
@@ -167,6 +213,7 @@ static int record_one(svc *s, json_t *record, const char *series,
 		ltext = json_dumps(labels, JSON_COMPACT | JSON_SORT_KEYS);
 	p.labels = ltext;
 	p.ts = ts;
+	record_extras(record, result, &p);
 	rc = store_series_append(s->store, series, &p, errbuf);
 	free(ltext);
 	if (rc != STORE_OK)
@@ -224,6 +271,15 @@ static json_t *point_json(const store_point *p)
 	json_object_set_new(o, "ts", json_real(p->ts));
 	json_t *l = p->labels ? json_loads(p->labels, 0, NULL) : NULL;
 	json_object_set_new(o, "labels", l ? l : json_object());
+	/* Only where recorded: points without them read as before. */
+	if (p->has_band) {
+		json_object_set_new(o, "lo", json_real(p->lo));
+		json_object_set_new(o, "hi", json_real(p->hi));
+	}
+	if (p->has_fail_above)
+		json_object_set_new(o, "fail_above", json_real(p->fail_above));
+	if (p->has_fail_below)
+		json_object_set_new(o, "fail_below", json_real(p->fail_below));
 	return o;
 }
 
@@ -242,15 +298,18 @@ static int page_add(void *ctx, const store_point *p)
  * `since`, oldest first, cut before the point that would take the body
  * past --max-response; a cut answer says "truncated" and the `since`
  * that continues it. */
+/* keep (series_thin.h): the flags of a downsampled answer, n_before the
+ * points it was chosen from; NULL to answer every point. */
 static int series_points(svc *s, const char *name, double since,
-			 long long limit, svc_response *rs, verr *err)
+			 long long limit, const unsigned char *keep,
+			 long long n_before, svc_response *rs, verr *err)
 {
 	stats_buf b = {0};
 	json_t *page = NULL, *jn = json_string(name);
 	char *head = NULL, errbuf[256], since_text[NUMFMT_SIZE];
 	size_t hlen = 0, tlen;
 	double budget;
-	long long got = 0;
+	long long got = 0, seen = 0;
 	int truncated = 0, rc;
 
 	if (jn)
@@ -261,8 +320,10 @@ static int series_points(svc *s, const char *name, double since,
 	if (!head || stats_printf(&b, "{\"name\":%s,\"points\":[", head) < 0)
 		goto oom;
 	for (;;) {
-		long long want =
-			limit - got < SERIES_PAGE ? limit - got : SERIES_PAGE;
+		/* Each page is a query that scans from the series' start:
+		 * when most points are dropped, fewer, larger pages. */
+		long long page_n = keep ? SERIES_PAGE * 16 : SERIES_PAGE;
+		long long want = limit - seen < page_n ? limit - seen : page_n;
 		if (!(page = json_array()))
 			goto oom;
 		rc = store_series_points(s->store, name, since, want, page_add,
@@ -280,6 +341,13 @@ static int series_points(svc *s, const char *name, double since,
 		for (i = 0; i < np && !truncated; i++) {
 			json_t *pt = json_array_get(page, i);
 			char *t;
+			/* A dropped point is passed, as an answered one. */
+			if (keep && (seen >= n_before || !keep[seen])) {
+				since = json_real_value(
+					json_object_get(pt, "ts"));
+				seen++;
+				continue;
+			}
 			if (jsonout_dump(pt, 0, &t, &tlen) < 0)
 				goto oom;
 			double need = (double)(b.len + tlen + 1);
@@ -303,14 +371,19 @@ static int series_points(svc *s, const char *name, double since,
 				goto oom;
 			since = json_real_value(json_object_get(pt, "ts"));
 			got++;
+			seen++;
 		}
 		json_decref(page);
 		page = NULL;
-		if (truncated || np < (size_t)want || got >= limit)
+		if (truncated || np < (size_t)want || seen >= limit)
 			break;
 	}
 	numfmt_double(since, NUMFMT_REAL, since_text);
 	if (stats_printf(&b, "]") < 0 ||
+	    (keep && stats_printf(&b,
+				  ",\"downsampled\":true,"
+				  "\"points_before\":%lld",
+				  n_before) < 0) ||
 	    (truncated && stats_printf(&b,
 				       ",\"truncated\":true,"
 				       "\"next_since\":%s",
@@ -346,17 +419,21 @@ static int series_list_add(void *ctx, const store_series_info *si)
 {
 	series_list *l = ctx;
 	/* A generous estimate of the entry's text: its name, its labels
-	 * and ~120 bytes of keys and numbers. */
+	 * (twice: see below) and ~220 bytes of keys and numbers. */
 	const char *labels = si->latest.labels ? si->latest.labels : "";
-	l->bytes += (int64_t)(strlen(si->name) + strlen(labels)) + 120;
+	l->bytes += (int64_t)(strlen(si->name) + 2 * strlen(labels)) + 220;
 	if (l->max_bytes > 0 && l->bytes > l->max_bytes) {
 		l->cut = 1;
 		return 1;
 	}
-	json_array_append_new(l->arr,
-			      json_pack("{s:s, s:I, s:o}", "name", si->name,
-					"points", (json_int_t)si->points,
-					"latest", point_json(&si->latest)));
+	json_t *latest = point_json(&si->latest);
+	/* The labels of the latest point, also at the top, so a page can
+	 * group the series without reading their points. */
+	json_t *lj = json_object_get(latest, "labels");
+	json_array_append_new(
+		l->arr, json_pack("{s:s, s:I, s:O, s:o}", "name", si->name,
+				  "points", (json_int_t)si->points, "labels",
+				  lj, "latest", latest));
 	return 0;
 }
 
@@ -392,7 +469,8 @@ void state_series_get(svc *s, const svc_request *rq, svc_response *rs,
 {
 	const char *v;
 	double since = -1;
-	long long limit = 1000;
+	long long limit = 1000, max_points, n_before = 0;
+	unsigned char *keep = NULL;
 	verr e;
 
 	if ((v = svc_query_get(rq->query, "since"))) {
@@ -413,10 +491,26 @@ void state_series_get(svc *s, const svc_request *rq, svc_response *rs,
 			goto fail;
 		}
 	}
-	if (series_points(s, name, since, limit, rs, &e) < 0)
+	if ((v = svc_query_get(rq->query, "max_points"))) {
+		char *end;
+		max_points = strtoll(v, &end, 10);
+		if (*end || max_points < SERIES_MAX_POINTS_MIN ||
+		    max_points > SERIES_MAX_POINTS_MAX) {
+			verr_set(&e, E_INVALID_VALUE, "",
+				 "max_points must be an integer from %d to %d",
+				 SERIES_MAX_POINTS_MIN, SERIES_MAX_POINTS_MAX);
+			goto fail;
+		}
+		if (series_thin(s->store, name, since, limit, max_points, &keep,
+				&n_before, &e) < 0)
+			goto fail;
+	}
+	if (series_points(s, name, since, limit, keep, n_before, rs, &e) < 0)
 		goto fail;
+	free(keep);
 	return;
 fail:
+	free(keep);
 	respond_error(rs, &e);
 }
 

@@ -82,6 +82,12 @@ typedef struct store_point {
 	int has_value;	    /* 0: the value was not finite (stored as null) */
 	double value;
 	double ts; /* Unix seconds */
+	/* Optional: an interval around the value (a bootstrap ci95) and the
+	 * gate's thresholds it was recorded with; absent when has_* is 0. */
+	int has_band;
+	double lo, hi;
+	int has_fail_above, has_fail_below;
+	double fail_above, fail_below;
 } store_point;
 
 int store_series_append(store *st, const char *series, const store_point *p,

@@ -107,6 +107,12 @@ static const char *const migrations[] = {
 	"  version BIGINT NOT NULL,"
 	"  state BYTEA NOT NULL);"
 	"ALTER TABLE tallies ALTER COLUMN state SET STORAGE EXTERNAL;",
+	/* A point's interval (a bootstrap FID's ci95) and the gate
+	 * thresholds it was recorded with; NULL when absent. */
+	"ALTER TABLE series_points ADD COLUMN lo DOUBLE PRECISION,"
+	"  ADD COLUMN hi DOUBLE PRECISION,"
+	"  ADD COLUMN fail_above DOUBLE PRECISION,"
+	"  ADD COLUMN fail_below DOUBLE PRECISION;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -154,17 +160,20 @@ static const struct {
 	Oid types[9];
 } stmts[S__COUNT] = {
 	[S_APPEND] = {"INSERT INTO series_points(series, step, labels, value, "
-		      "ts) VALUES ($1, $2, $3, $4, $5)",
-		      5,
-		      {T, I, T, F, F}},
+		      "ts, lo, hi, fail_above, fail_below) VALUES ($1, $2, "
+		      "$3, $4, $5, $6, $7, $8, $9)",
+		      9,
+		      {T, I, T, F, F, F, F, F, F}},
 	[S_SERIES_LIST] = {"SELECT s.series, s.cnt, p.step, p.value, p.ts, "
-			   "p.labels FROM (SELECT series, COUNT(*) AS cnt, "
+			   "p.labels, p.lo, p.hi, p.fail_above, p.fail_below "
+			   "FROM (SELECT series, COUNT(*) AS cnt, "
 			   "MAX(id) AS last FROM series_points GROUP BY "
 			   "series) s JOIN series_points p ON p.id = s.last "
 			   "ORDER BY s.series",
 			   0,
 			   {0}},
-	[S_POINTS] = {"SELECT step, value, ts, labels FROM series_points "
+	[S_POINTS] = {"SELECT step, value, ts, labels, lo, hi, fail_above, "
+		      "fail_below FROM series_points "
 		      "WHERE series = $1 AND ts > $2 ORDER BY id LIMIT $3",
 		      3,
 		      {T, F, I}},
@@ -899,6 +908,34 @@ static int pg_ping(store *base, char *errbuf)
 
 /* ------------------------------------------------------------ series */
 
+static void p_opt_f64(pg_params *q, int has, double x)
+{
+	if (has)
+		p_f64(q, x);
+	else
+		p_null(q);
+}
+
+/* The S_APPEND parameters of series' point p (append and import). */
+static void point_params(pg_params *q, const char *series, const store_point *p)
+{
+	p_text(q, series);
+	if (p->has_step)
+		p_i64(q, p->step);
+	else
+		p_null(q);
+	if (p->labels)
+		p_text(q, p->labels);
+	else
+		p_null(q);
+	p_opt_f64(q, p->has_value, p->value);
+	p_f64(q, p->ts);
+	p_opt_f64(q, p->has_band, p->lo);
+	p_opt_f64(q, p->has_band, p->hi);
+	p_opt_f64(q, p->has_fail_above, p->fail_above);
+	p_opt_f64(q, p->has_fail_below, p->fail_below);
+}
+
 static int pg_series_append(store *base, const char *series,
 			    const store_point *p, char *errbuf)
 {
@@ -907,20 +944,7 @@ static int pg_series_append(store *base, const char *series,
 	pg_conn *pc;
 	int r;
 
-	p_text(&q, series);
-	if (p->has_step)
-		p_i64(&q, p->step);
-	else
-		p_null(&q);
-	if (p->labels)
-		p_text(&q, p->labels);
-	else
-		p_null(&q);
-	if (p->has_value)
-		p_f64(&q, p->value);
-	else
-		p_null(&q);
-	p_f64(&q, p->ts);
+	point_params(&q, series, p);
 	if ((r = pool_get(ps, &pc, errbuf)))
 		return r;
 	r = run(pc->c, S_APPEND, &q, NULL, errbuf);
@@ -938,6 +962,13 @@ static void point_row(const PGresult *res, int col, store_point *p)
 	p->value = p->has_value ? r_f64(res, col + 1) : 0.0;
 	p->ts = r_f64(res, col + 2);
 	p->labels = r_null(res, col + 3) ? NULL : PQgetvalue(res, 0, col + 3);
+	p->has_band = !r_null(res, col + 4) && !r_null(res, col + 5);
+	p->lo = p->has_band ? r_f64(res, col + 4) : 0.0;
+	p->hi = p->has_band ? r_f64(res, col + 5) : 0.0;
+	p->has_fail_above = !r_null(res, col + 6);
+	p->fail_above = p->has_fail_above ? r_f64(res, col + 6) : 0.0;
+	p->has_fail_below = !r_null(res, col + 7);
+	p->fail_below = p->has_fail_below ? r_f64(res, col + 7) : 0.0;
 }
 
 typedef struct series_to {
@@ -1659,20 +1690,7 @@ static int import_point(void *ctx, const store_point *p)
 {
 	import_to *t = ctx;
 	pg_params q = {0};
-	p_text(&q, t->series);
-	if (p->has_step)
-		p_i64(&q, p->step);
-	else
-		p_null(&q);
-	if (p->labels)
-		p_text(&q, p->labels);
-	else
-		p_null(&q);
-	if (p->has_value)
-		p_f64(&q, p->value);
-	else
-		p_null(&q);
-	p_f64(&q, p->ts);
+	point_params(&q, t->series, p);
 	t->r = run(t->c, S_APPEND, &q, NULL, t->errbuf);
 	return t->r != STORE_OK;
 }

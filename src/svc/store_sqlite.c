@@ -106,6 +106,13 @@ static const char *const migrations[] = {
 	"  updated REAL NOT NULL,"
 	"  version INTEGER NOT NULL,"
 	"  state BLOB NOT NULL);",
+	/* 4 -> 5: a point's interval (a bootstrap FID's ci95) and the gate
+	 * thresholds it was recorded with, for the dashboard's bands and
+	 * threshold lines; NULL when absent. */
+	"ALTER TABLE series_points ADD COLUMN lo REAL;"
+	"ALTER TABLE series_points ADD COLUMN hi REAL;"
+	"ALTER TABLE series_points ADD COLUMN fail_above REAL;"
+	"ALTER TABLE series_points ADD COLUMN fail_below REAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -364,7 +371,8 @@ static int sq_series_append(store *base, const char *series,
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
 			 "INSERT INTO series_points(series, step, labels, "
-			 "value, ts) VALUES (?, ?, ?, ?, ?)",
+			 "value, ts, lo, hi, fail_above, fail_below) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			 &q, errbuf)))
 		goto out;
 	bind_check(&b, sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC));
@@ -376,14 +384,31 @@ static int sq_series_append(store *base, const char *series,
 	if (p->has_value)
 		bind_check(&b, sqlite3_bind_double(q, 4, p->value));
 	bind_check(&b, sqlite3_bind_double(q, 5, p->ts));
+	if (p->has_band) {
+		bind_check(&b, sqlite3_bind_double(q, 6, p->lo));
+		bind_check(&b, sqlite3_bind_double(q, 7, p->hi));
+	}
+	if (p->has_fail_above)
+		bind_check(&b, sqlite3_bind_double(q, 8, p->fail_above));
+	if (p->has_fail_below)
+		bind_check(&b, sqlite3_bind_double(q, 9, p->fail_below));
 	r = b ? bind_failed(st, q, b, errbuf) : step_done(st, q, NULL, errbuf);
 out:
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
 
-/* The point in columns col.. (step, value, ts, labels) of q's row; its
- * labels point into q, valid until the next step. */
+/* A column that may be NULL: 1 and *x when it is not. */
+static int opt_double(sqlite3_stmt *q, int col, double *x)
+{
+	int has = sqlite3_column_type(q, col) != SQLITE_NULL;
+	*x = has ? sqlite3_column_double(q, col) : 0.0;
+	return has;
+}
+
+/* The point in columns col.. (step, value, ts, labels, lo, hi,
+ * fail_above, fail_below) of q's row; its labels point into q, valid
+ * until the next step. */
 static void point_row(sqlite3_stmt *q, int col, store_point *p)
 {
 	p->has_step = sqlite3_column_type(q, col) != SQLITE_NULL;
@@ -392,6 +417,10 @@ static void point_row(sqlite3_stmt *q, int col, store_point *p)
 	p->value = p->has_value ? sqlite3_column_double(q, col + 1) : 0.0;
 	p->ts = sqlite3_column_double(q, col + 2);
 	p->labels = (const char *)sqlite3_column_text(q, col + 3);
+	p->has_band =
+		opt_double(q, col + 4, &p->lo) & opt_double(q, col + 5, &p->hi);
+	p->has_fail_above = opt_double(q, col + 6, &p->fail_above);
+	p->has_fail_below = opt_double(q, col + 7, &p->fail_below);
 }
 
 /* A caller's callback and its context, for the row readers below. */
@@ -422,7 +451,7 @@ static int sq_series_list(store *base,
 	if (!(r = prepare(
 		      st,
 		      "SELECT s.series, s.cnt, p.step, p.value, p.ts, "
-		      "p.labels "
+		      "p.labels, p.lo, p.hi, p.fail_above, p.fail_below "
 		      "FROM (SELECT series, COUNT(*) AS cnt, MAX(id) AS last "
 		      "      FROM series_points GROUP BY series) s "
 		      "JOIN series_points p ON p.id = s.last ORDER BY "
@@ -463,7 +492,8 @@ static int sq_series_points(store *base, const char *series, double since,
 	int b = SQLITE_OK, r;
 	pthread_mutex_lock(&st->mu);
 	if ((r = prepare(st,
-			 "SELECT step, value, ts, labels FROM series_points "
+			 "SELECT step, value, ts, labels, lo, hi, fail_above, "
+			 "fail_below FROM series_points "
 			 "WHERE series = ? AND ts > ? ORDER BY id LIMIT ?",
 			 &q, errbuf)))
 		goto out;
