@@ -111,7 +111,29 @@ stop() {
 	pid=""
 }
 
-req() { m=$1 p=$2; shift 2; curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" "$URL$p" "$@"; }
+# req records each answer (method, path, status, Content-Type, body) in
+# $EVALD_OPENAPI_LOG, per test under its $tmp, unless EVALD_OPENAPI_CHECK
+# is "no"; done_testing then holds them to the OpenAPI description
+# (openapi_check).  It costs one `cat` per request, no subshell.
+: "${EVALD_OPENAPI_CHECK:=yes}"
+EVALD_OPENAPI_LOG=""
+[ "$EVALD_OPENAPI_CHECK" = no ] || EVALD_OPENAPI_LOG="$tmp/openapi.log"
+oa_tab=$(printf '\t')
+req() {
+	m=$1 p=$2
+	shift 2
+	if [ -z "$EVALD_OPENAPI_LOG" ]; then
+		curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" "$URL$p" "$@"
+		return
+	fi
+	curl -s -o "$tmp/body" -w '%{http_code}\t%{content_type}\n' -X "$m" "$URL$p" "$@" >"$tmp/oa.w"
+	_rc=$?
+	IFS="$oa_tab" read -r _st _ct <"$tmp/oa.w"
+	case $_ct in application/json*) _b="$tmp/body" ;; *) _b=/dev/null ;; esac
+	{ printf '@@oa\t%s\t%s\t%s\t%s\n' "$m" "$p" "$_st" "$_ct"; cat "$_b" 2>/dev/null; echo; } >>"$EVALD_OPENAPI_LOG"
+	printf '%s' "$_st"
+	return $_rc
+}
 jreq() { m=$1 p=$2 b=$3; shift 3; req "$m" "$p" -H 'Content-Type: application/json' --data-binary "$b" "$@"; }
 has() { grep -q -- "$1" "$tmp/body"; }
 alive() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/healthz")" = 200 ]; }
@@ -129,7 +151,25 @@ rss_ok() {
 	ok "$1" "$2"
 }
 
+# openapi_check: the answers req recorded, each against its operation in
+# the OpenAPI description (tests/openapi_responses.py); one test point,
+# naming every answer that breaks it.  Skipped only when python3's
+# jsonschema is missing.
+openapi_check() {
+	[ -s "${EVALD_OPENAPI_LOG:-}" ] || return 0
+	if ! python3 -c 'import jsonschema' 2>/dev/null; then
+		skip "answers match the OpenAPI description" "python3-jsonschema is not installed (apt-get install python3-jsonschema)"
+		return 0
+	fi
+	"$top_builddir/tests/test_openapi" --dump >"$tmp/openapi.json" &&
+		python3 "$top_srcdir/tests/openapi_responses.py" "$tmp/openapi.json" "$EVALD_OPENAPI_LOG" >"$tmp/openapi.out" 2>&1
+	_rc=$?
+	sed 's/^/# /' "$tmp/openapi.out" | grep -v '^# checked' | head -n 40
+	ok $_rc "answers match the OpenAPI description ($(tail -n 1 "$tmp/openapi.out"))"
+}
+
 done_testing() {
+	openapi_check
 	echo "1..$n"
 	[ "$failed" = 0 ]
 	exit $?

@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "hint.h"
 #include "jsonx.h"
+#include "openapi.h"
 #include "registry.h"
 #include "resolve.h"
 #include "respond.h"
@@ -598,6 +599,12 @@ static void r_catalog(svc *s, const svc_request *rq, svc_response *rs,
 	respond_json(rs, 200, registry_catalog_json());
 }
 
+static void r_openapi(svc *s, const svc_request *rq, svc_response *rs,
+		      const char *arg)
+{
+	openapi_respond(rs);
+}
+
 /* The metric named in the path, or NULL with a 404 answered. */
 static const metric *find_metric(const char *name, svc_response *rs)
 {
@@ -750,6 +757,12 @@ static const struct route {
 	 .pattern = "/v1/metrics",
 	 .label = "/v1/metrics",
 	 .fn = r_catalog,
+	 .auth = AUTH_READ,
+	 .body = BODY_NONE},
+	{.method = "GET",
+	 .pattern = "/v1/openapi.json",
+	 .label = "/v1/openapi.json",
+	 .fn = r_openapi,
 	 .auth = AUTH_READ,
 	 .body = BODY_NONE},
 	{.method = "GET",
@@ -1329,4 +1342,31 @@ void svc_upload_end(svc_upload *u, svc_response *rs)
 	upload_end(u->u, rs);
 	rs->route = u->label;
 	svc_upload_free(u);
+}
+
+/* ----------------------------------------------------------- the table */
+
+size_t svc_route_count(void)
+{
+	return NROUTES;
+}
+
+void svc_route_at(size_t i, svc_route_info *out)
+{
+	const struct route *r = &routes[i];
+	static const int body[] = {[BODY_NONE] = SVC_BODY_NONE,
+				   [BODY_JSON] = SVC_BODY_JSON,
+				   [BODY_JSON_NPY] = SVC_BODY_JSON_NPY,
+				   [BODY_JSON_NPZ] = SVC_BODY_JSON_NPZ};
+	out->method = r->method;
+	out->path = r->label;
+	out->pattern = r->pattern;
+	out->auth = r->auth;
+	out->body = body[r->body];
+	out->npy_stream = r->upload.finish != NULL;
+	out->async = (r->flags & R_ASYNC) != 0;
+	out->store = (r->flags & R_STORE) != 0;
+	out->heavy = (r->flags & R_HEAVY) != 0;
+	out->what = r->what;
+	out->query = r->query;
 }

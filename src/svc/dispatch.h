@@ -180,4 +180,25 @@ void svc_upload_free(svc_upload *u);
 /* 1 when method + path is a route that takes a streamed .npy. */
 int svc_route_streams(const char *method, const char *path);
 
+/* The route table as the OpenAPI generator (openapi.c) reads it: one
+ * entry per row, in table order.  `path` is the row's label
+ * ("/v1/metrics/{name}"); `query` is NULL-terminated or NULL, without
+ * "async", which `async` stands for. */
+enum { SVC_BODY_NONE, SVC_BODY_JSON, SVC_BODY_JSON_NPY, SVC_BODY_JSON_NPZ };
+typedef struct svc_route_info {
+	const char *method, *path;
+	const char *pattern; /* '*' a segment, a final '**' the rest */
+	auth_level auth;
+	int body;	  /* SVC_BODY_* */
+	int npy_stream;	  /* also takes a .npy as application/x-npy */
+	int async;	  /* takes ?async=1 */
+	int store;	  /* needs the store */
+	int heavy;	  /* holds a --max-jobs slot */
+	const char *what; /* the body, in words; NULL for none */
+	const char *const *query;
+} svc_route_info;
+/* How many rows the table has; row i (0 <= i < that) into *out. */
+size_t svc_route_count(void);
+void svc_route_at(size_t i, svc_route_info *out);
+
 #endif
