@@ -1,7 +1,8 @@
-/* driftcat.h - the per-category side of a drift report (driftcat.c):
- * counts of each distinct value over two samples, and the two tests on
- * them Evidently picks for small data, chi-square and the proportion
- * difference Z-test.  Private to libevald. */
+/* driftcat.h - the private side of a drift report: a sample's radix
+ * sort, counts of each distinct value over two samples and the two tests
+ * on them Evidently picks for small data, chi-square and the proportion
+ * difference Z-test (driftcat.c), and the columns run on threads
+ * (driftrun.c).  Private to libevald. */
 #ifndef EVALD_DRIFTCAT_H
 #define EVALD_DRIFTCAT_H
 
@@ -28,5 +29,14 @@ void evi_drift_chisquare(const double *rc, const double *cc, int64_t k,
  * z 0 and p 1, as Evidently answers for two equal constants. */
 void evi_drift_ztest(const double *rc, const double *cc, int64_t k, double n,
 		     double m, double *z, double *p);
+
+struct evald_drift_column;
+struct evald_drift_result;
+struct evald_err;
+/* evald_drift_column_run over every column, on a few threads
+ * (driftrun.c); the first failing column's error, its index in `input`. */
+int evi_drift_run_columns(const struct evald_drift_column *cols, int64_t ncols,
+			  struct evald_drift_result *out,
+			  struct evald_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <evald/driftreport.h>
 
+#include "driftcat.h"
 #include "internal.h"
 
 typedef struct {
@@ -101,13 +102,8 @@ int evald_drift_report(const evald_drift_column *cols, int64_t ncols,
 				  "drift_share is %g; it is a share of "
 				  "columns, in [0, 1]",
 				  drift_share);
-	for (int64_t i = 0; i < ncols; i++) {
-		if ((rc = evald_drift_column_run(&cols[i], &out[i], err))) {
-			if (err)
-				err->input = (int)i;
-			return rc;
-		}
-	}
+	if ((rc = evi_drift_run_columns(cols, ncols, out, err)))
+		return rc;
 	if (corr != EVALD_CORR_NONE &&
 	    (rc = correct_all(out, ncols, corr, err)))
 		return rc;
