@@ -7,6 +7,9 @@
  *                  [--fail-above X] [--fail-below Y] [--gate-on WHAT]
  *         | ref put NAME FILE | ref ls | ref rm NAME
  *         | series NAME
+ *         | drift --reference FILE --current FILE [--column C --test T]
+ *                  [--correction bh] [--record SERIES] [--fail-on-drift]
+ *                  [--gate-on columns.C.p_value --fail-below 0.05]
  *
  * Exit codes: 0 ok, 1 threshold violated, 2 usage error (including a
  * threshold that cannot apply to the result), 3 server or connection
@@ -937,6 +940,253 @@ static int cmd_series(const ctl *c, const char *series)
 	return simple(c, "GET", path, NULL, 0, NULL, show_series);
 }
 
+/* ------------------------------------------------------------ drift */
+
+typedef struct drift_opts {
+	const char *ref, *cur; /* table files */
+	json_t *columns;       /* {name: {"test"?, "threshold"?}} */
+	json_t *body;	       /* correction, drift_share, record */
+	const char *gate;      /* a dotted path into the report, or NULL */
+	double above, below;   /* NAN when not given */
+	int fail_on_drift;
+} drift_opts;
+
+/* The settings of the column named last by --column. */
+static json_t *last_column(drift_opts *o, const char *opt)
+{
+	const char *k = NULL;
+	json_t *v, *last = NULL;
+	json_object_foreach(o->columns, k, v) last = v;
+	if (!last)
+		fail(EXIT_USAGE,
+		     "%s applies to a column: give --column C first", opt);
+	return last;
+}
+
+static int drift_opt(drift_opts *o, int opt, const char *arg)
+{
+	double x;
+	json_t *col;
+	char *end;
+
+	switch (opt) {
+	case 'R': o->ref = arg; break;
+	case 'C': o->cur = arg; break;
+	case 'c': json_object_set_new(o->columns, arg, json_object()); break;
+	case 't':
+	case 'h':
+		if (!(col = last_column(o,
+					opt == 't' ? "--test" : "--threshold")))
+			return EXIT_USAGE;
+		if (opt == 't')
+			json_object_set_new(col, "test", json_string(arg));
+		else if (parse_number(arg, &x))
+			return fail(EXIT_USAGE,
+				    "--threshold wants a number, got '%s'",
+				    arg);
+		else
+			json_object_set_new(col, "threshold", json_real(x));
+		break;
+	case 'x':
+		json_object_set_new(o->body, "correction", json_string(arg));
+		break;
+	case 'S':
+		if (parse_number(arg, &x))
+			return fail(EXIT_USAGE,
+				    "--drift-share wants a number, got '%s'",
+				    arg);
+		json_object_set_new(o->body, "drift_share", json_real(x));
+		break;
+	case 'r':
+	case 's': {
+		json_t *rec = json_object_get(o->body, "record");
+		if (!rec)
+			json_object_set_new(o->body, "record",
+					    rec = json_object());
+		long long st = opt == 's' ? strtoll(arg, &end, 10) : 0;
+		if (opt == 's' && (*end || end == arg))
+			return fail(EXIT_USAGE,
+				    "--step wants an integer, got '%s'", arg);
+		json_object_set_new(rec, opt == 'r' ? "series" : "step",
+				    opt == 'r' ? json_string(arg)
+					       : json_integer(st));
+		break;
+	}
+	case 'F': o->fail_on_drift = 1; break;
+	case 'g': o->gate = arg; break;
+	case 'A':
+	case 'B':
+		if (parse_number(arg, opt == 'A' ? &o->above : &o->below))
+			return fail(EXIT_USAGE,
+				    "--fail-%s wants a number, got '%s'",
+				    opt == 'A' ? "above" : "below", arg);
+		break;
+	default: return fail(EXIT_USAGE, "drift: unknown or incomplete option");
+	}
+	return EXIT_OK;
+}
+
+static int drift_parse(int argc, char **argv, drift_opts *o)
+{
+	static const struct option lo[] = {
+		{"reference", required_argument, NULL, 'R'},
+		{"current", required_argument, NULL, 'C'},
+		{"column", required_argument, NULL, 'c'},
+		{"test", required_argument, NULL, 't'},
+		{"threshold", required_argument, NULL, 'h'},
+		{"correction", required_argument, NULL, 'x'},
+		{"drift-share", required_argument, NULL, 'S'},
+		{"record", required_argument, NULL, 'r'},
+		{"step", required_argument, NULL, 's'},
+		{"fail-on-drift", no_argument, NULL, 'F'},
+		{"gate-on", required_argument, NULL, 'g'},
+		{"fail-above", required_argument, NULL, 'A'},
+		{"fail-below", required_argument, NULL, 'B'},
+		{0}};
+	int opt, code;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1)
+		if ((code = drift_opt(o, opt == '?' ? 0 : opt, optarg)) !=
+		    EXIT_OK)
+			return code;
+	if (optind != argc || !o->ref || !o->cur)
+		return fail(EXIT_USAGE, "drift needs --reference FILE and "
+					"--current FILE, and no other "
+					"arguments");
+	json_t *rec = json_object_get(o->body, "record");
+	if (rec && !json_object_get(rec, "series"))
+		return fail(EXIT_USAGE, "--step needs --record SERIES");
+	if ((!isnan(o->above) || !isnan(o->below)) != (o->gate != NULL))
+		return fail(EXIT_USAGE, "--gate-on PATH and --fail-above or "
+					"--fail-below go together");
+	return EXIT_OK;
+}
+
+/* The number at a dotted path of the report (columns.age.p_value). */
+static json_t *report_at(json_t *r, const char *path)
+{
+	char key[256];
+	while (r && *path) {
+		size_t n = strcspn(path, ".");
+		snprintf(key, sizeof key, "%.*s", (int)n, path);
+		r = json_object_get(r, key);
+		path += n + (path[n] == '.');
+	}
+	return r;
+}
+
+static int drift_gate(const drift_opts *o, json_t *res)
+{
+	char a[NUMFMT_SIZE], b[NUMFMT_SIZE];
+	if (o->gate) {
+		json_t *v = report_at(res, o->gate);
+		if (!json_is_number(v))
+			return fail(EXIT_USAGE,
+				    "--gate-on %s: the report has no number "
+				    "there (evalctl --json drift shows it)",
+				    o->gate);
+		double x = json_number_value(v);
+		if (!isnan(o->above) && x > o->above)
+			return fail(EXIT_THRESHOLD, "drift %s = %s is above %s",
+				    o->gate, num(x, a), num(o->above, b));
+		if (!isnan(o->below) && x < o->below)
+			return fail(EXIT_THRESHOLD, "drift %s = %s is below %s",
+				    o->gate, num(x, a), num(o->below, b));
+	}
+	if (o->fail_on_drift &&
+	    json_is_true(json_object_get(res, "dataset_drift")))
+		return fail(
+			EXIT_THRESHOLD,
+			"dataset drift: a share of %s of the columns "
+			"drifted (drift_share %s)",
+			num(json_number_value(json_object_get(res, "share")),
+			    a),
+			num(json_number_value(
+				    json_object_get(res, "drift_share")),
+			    b));
+	return EXIT_OK;
+}
+
+static void show_drift(json_t *r)
+{
+	const char *k;
+	json_t *v;
+	char s[NUMFMT_SIZE], t[NUMFMT_SIZE];
+	printf("%-24s %-16s %-24s %-10s %s\n", "COLUMN", "TEST", "SCORE",
+	       "THRESHOLD", "DRIFTED");
+	json_object_foreach(json_object_get(r, "columns"), k, v)
+	{
+		json_t *sc = json_object_get(v, "score");
+		printf("%-24s %-16s %-24s %-10s %s\n", k,
+		       json_string_value(json_object_get(v, "test")),
+		       json_is_number(sc) ? num(json_number_value(sc), s)
+					  : "null",
+		       num(json_number_value(json_object_get(v, "threshold")),
+			   t),
+		       json_is_true(json_object_get(v, "drifted")) ? "yes"
+								   : "no");
+	}
+	printf("share %s, dataset drift: %s\n",
+	       num(json_number_value(json_object_get(r, "share")), s),
+	       json_is_true(json_object_get(r, "dataset_drift")) ? "yes"
+								 : "no");
+}
+
+static int drift_table(const char *file, const char *opt, json_t *body)
+{
+	json_error_t je;
+	json_t *t = json_load_file(file, 0, &je);
+	if (!t)
+		return fail(EXIT_USAGE, "--%s %s: %s (line %d)", opt, file,
+			    je.text, je.line);
+	json_object_set_new(body, opt, t);
+	return EXIT_OK;
+}
+
+static int cmd_drift(const ctl *c, int argc, char **argv)
+{
+	drift_opts o = {.columns = json_object(),
+			.body = json_object(),
+			.above = NAN,
+			.below = NAN};
+	json_t *res = NULL;
+	char *text = NULL;
+	size_t len;
+	long st = 0;
+	int code = drift_parse(argc, argv, &o);
+
+	if (code != EXIT_OK ||
+	    (code = drift_table(o.ref, "reference", o.body)) != EXIT_OK ||
+	    (code = drift_table(o.cur, "current", o.body)) != EXIT_OK)
+		goto out;
+	if (json_object_size(o.columns))
+		json_object_set(o.body, "columns", o.columns);
+	text = json_dumps(o.body, JSON_COMPACT);
+	len = text ? strlen(text) : 0;
+	if (!(res = call(c, "POST", "/v1/drift", text, len, "application/json",
+			 &st))) {
+		code = EXIT_SERVER;
+		goto out;
+	}
+	if (st >= 300) {
+		code = server_error(res, st);
+		goto out;
+	}
+	if (c->json_out)
+		dump(res);
+	else
+		show_drift(res);
+	code = drift_gate(&o, res);
+out:
+	free(text);
+	json_decref(res);
+	json_decref(o.columns);
+	json_decref(o.body);
+	return code;
+}
+
 /* ------------------------------------------------------------ main */
 
 static void usage(void)
@@ -955,6 +1205,14 @@ static void usage(void)
 	       "                                ref:NAME or stream:ID\n"
 	       "  ref put NAME FILE | ref ls | ref rm NAME\n"
 	       "  series NAME                   print a series' points\n"
+	       "  drift --reference FILE --current FILE [--column C [--test "
+	       "T]\n"
+	       "          [--threshold X]]... [--correction "
+	       "none|bonferroni|bh]\n"
+	       "          [--drift-share S] [--record SERIES [--step N]]\n"
+	       "          [--fail-on-drift] [--gate-on PATH --fail-below Y]\n"
+	       "                                a drift report of two JSON "
+	       "tables\n"
 	       "\n"
 	       "EVALD_URL and EVALD_TOKEN set --url and --token; "
 	       "CURL_CA_BUNDLE or SSL_CERT_FILE\n"
@@ -1058,6 +1316,8 @@ int main(int argc, char **argv)
 		code = cmd_ref(&c, argc - i, argv + i);
 	else if (!strcmp(cmd, "series") && argc == i + 2)
 		code = cmd_series(&c, argv[i + 1]);
+	else if (!strcmp(cmd, "drift"))
+		code = cmd_drift(&c, argc - i, argv + i);
 	else
 		code = fail(EXIT_USAGE,
 			    "unknown command or wrong arguments: %s (evalctl "

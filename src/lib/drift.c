@@ -7,20 +7,14 @@
  * docstring and the PSI literature describe, are the other choice. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <evald/drift.h>
 
+#include "driftcat.h"
 #include "internal.h"
 
 #define MAX_DISTINCT_NUMERIC 20 /* Evidently: more makes data numeric */
 #define WASSERSTEIN_MIN_STD  0.001
-
-static int cmp_double(const void *a, const void *b)
-{
-	double u = *(const double *)a, v = *(const double *)b;
-	return (u > v) - (u < v);
-}
 
 static int check(const double *v, int64_t n, int input, evald_err *err)
 {
@@ -43,6 +37,24 @@ static int64_t distinct(const double *s, int64_t n)
 	for (int64_t i = 1; i < n; i++)
 		d += s[i] != s[i - 1];
 	return d;
+}
+
+/* ref and cur sorted into a [n] and b [m], and their union into u
+ * [n + m] by a merge: one radix sort per sample (driftcat.c) instead of
+ * three qsorts, which dominated a drift report's time. */
+static int sorted_union(const double *ref, int64_t n, const double *cur,
+			int64_t m, double *a, double *b, double *u)
+{
+	int64_t i = 0, j = 0, k = 0;
+	if (evi_drift_sort(ref, n, a) < 0 || evi_drift_sort(cur, m, b) < 0)
+		return -1;
+	while (i < n && j < m)
+		u[k++] = b[j] < a[i] ? b[j++] : a[i++];
+	while (i < n)
+		u[k++] = a[i++];
+	while (j < m)
+		u[k++] = b[j++];
+	return 0;
 }
 
 /* Number of s[0..n) < v (side left) or <= v (side right). */
@@ -163,13 +175,8 @@ int evald_drift_bin(const double *ref, int64_t n, const double *cur, int64_t m,
 	u = evi_xalloc(n + m, sizeof *u);
 	if (!a || !b || !u)
 		goto nomem;
-	memcpy(a, ref, sizeof *a * (size_t)n);
-	memcpy(b, cur, sizeof *b * (size_t)m);
-	memcpy(u, a, sizeof *a * (size_t)n);
-	memcpy(u + n, b, sizeof *b * (size_t)m);
-	qsort(a, (size_t)n, sizeof *a, cmp_double);
-	qsort(b, (size_t)m, sizeof *b, cmp_double);
-	qsort(u, (size_t)(n + m), sizeof *u, cmp_double);
+	if (sorted_union(ref, n, cur, m, a, b, u) < 0)
+		goto nomem;
 	if (categorical || distinct(a, n) <= MAX_DISTINCT_NUMERIC) {
 		*k = distinct(u, n + m);
 		*rs = evi_xalloc(*k, sizeof **rs);
@@ -335,18 +342,19 @@ int evald_wasserstein_normed(const double *ref, int64_t n, const double *cur,
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 	b = a + n;
 	u = b + m;
-	memcpy(a, ref, sizeof *a * (size_t)n);
-	memcpy(b, cur, sizeof *b * (size_t)m);
-	memcpy(u, a, sizeof *a * (size_t)n);
-	memcpy(u + n, b, sizeof *b * (size_t)m);
-	qsort(a, (size_t)n, sizeof *a, cmp_double);
-	qsort(b, (size_t)m, sizeof *b, cmp_double);
-	qsort(u, (size_t)(n + m), sizeof *u, cmp_double);
+	if (sorted_union(ref, n, cur, m, a, b, u) < 0) {
+		free(a);
+		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	}
 	/* scipy's _cdf_distance with p = 1: |F_ref - F_cur| between
-	 * consecutive points of the union */
-	for (int64_t i = 0; i + 1 < n + m; i++) {
-		double fa = (double)search(a, n, u[i], 1) / (double)n;
-		double fb = (double)search(b, m, u[i], 1) / (double)m;
+	 * consecutive points of the union; the counts of values <= u[i]
+	 * only grow along u, so two cursors replace the searches */
+	for (int64_t i = 0, ia = 0, ib = 0; i + 1 < n + m; i++) {
+		while (ia < n && a[ia] <= u[i])
+			ia++;
+		while (ib < m && b[ib] <= u[i])
+			ib++;
+		double fa = (double)ia / (double)n, fb = (double)ib / (double)m;
 		w += fabs(fa - fb) * (u[i + 1] - u[i]);
 	}
 	for (int64_t i = 0; i < n; i++)

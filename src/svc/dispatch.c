@@ -15,6 +15,7 @@
 #include "codec.h"
 #include "dashboard.h"
 #include "dispatch.h"
+#include "drift_route.h"
 #include "hint.h"
 #include "jsonx.h"
 #include "openapi.h"
@@ -45,6 +46,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->job_lease = 15;
 	cfg->max_bodies = 1LL << 30;
 	cfg->max_upload = 32LL << 30;
+	cfg->max_drift_columns = 1000;
 }
 
 int svc_init(svc *s, const svc_config *cfg, char *errbuf)
@@ -931,6 +933,14 @@ static const struct route {
 	 .flags = R_STORE,
 	 .body = BODY_JSON,
 	 .what = "{\"from\": name} or {\"state\": exported}"},
+	{.method = "POST",
+	 .pattern = "/v1/drift",
+	 .label = "/v1/drift",
+	 .fn = drift_post,
+	 .auth = AUTH_WRITE,
+	 .flags = R_HEAVY,
+	 .body = BODY_JSON,
+	 .what = "{\"reference\": table, \"current\": table}"},
 };
 #define NROUTES (sizeof routes / sizeof *routes)
 

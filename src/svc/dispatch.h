@@ -48,6 +48,8 @@ typedef struct svc_config {
 	int store_conns;	/* a database server's connections; 0 =
 				   store.c's default */
 	auth auth;		/* tokens; empty = open */
+	/* columns of one /v1/drift table */
+	int64_t max_drift_columns;
 } svc_config;
 
 typedef struct svc {

@@ -127,6 +127,9 @@ static const opt opts[] = {
 	 "PEM private key for --tls-cert"},
 	{"log-level", "EVALD_LOG_LEVEL", OPT_LEVEL, F(log_level),
 	 "error, warn, info (default) or debug"},
+	{"max-drift-columns", "EVALD_MAX_DRIFT_COLUMNS", OPT_SIZE,
+	 F(svc.max_drift_columns),
+	 "most columns of one table in a /v1/drift report (default 1000)"},
 };
 #define NOPTS (sizeof opts / sizeof *opts)
 
