@@ -428,12 +428,13 @@ static int series_list_add(void *ctx, const store_series_info *si)
 	}
 	json_t *latest = point_json(&si->latest);
 	/* The labels of the latest point, also at the top, so a page can
-	 * group the series without reading their points. */
+	 * group the series without reading their points; last, so the
+	 * keys before it read as they always did. */
 	json_t *lj = json_object_get(latest, "labels");
 	json_array_append_new(
-		l->arr, json_pack("{s:s, s:I, s:O, s:o}", "name", si->name,
-				  "points", (json_int_t)si->points, "labels",
-				  lj, "latest", latest));
+		l->arr, json_pack("{s:s, s:I, s:o, s:O}", "name", si->name,
+				  "points", (json_int_t)si->points, "latest",
+				  latest, "labels", lj));
 	return 0;
 }
 
