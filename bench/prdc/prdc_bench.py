@@ -2,11 +2,13 @@
 """prdc_bench - evald_prdc against the prdc package's algorithm (its
 compute_prdc written out: sklearn pairwise_distances, argpartition) on the
 same seeded Gaussian embeddings, in one run each; prints both times, the
-ratio and whether the four values agree.
+ratio, both peak RSS (getrusage: the evald child, this process) and
+whether the four values agree.
 
     bench/prdc/run.sh [N [D [K]]]     (defaults 10000 2048 5)
 """
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -43,13 +45,19 @@ def main():
         out = subprocess.run([exe, pr, pf, str(n), str(n), str(dim), str(k)],
                              check=True, capture_output=True, text=True)
     ev = [float(v) for v in out.stdout.split()]
+    rss_ev = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
     t0 = time.perf_counter()
     ref = compute_prdc(real, fake, k)
     t_ref = time.perf_counter() - t0
+    rss_ref = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     same = all(abs(a - b) <= 1e-12 for a, b in zip(ev[:4], ref))
     print("N = M = %d, d = %d, k = %d" % (n, dim, k))
     print("evald_prdc        %8.2f s  %s" % (ev[4], ev[:4]))
     print("numpy reference   %8.2f s  %s" % (t_ref, [float(v) for v in ref]))
+    print("peak RSS: evald_prdc %.2f GiB, numpy reference %.2f GiB "
+          "(both with the two sets loaded; target <= 2 GiB)" %
+          (rss_ev, rss_ref))
+    print("load average %.1f" % os.getloadavg()[0])
     print("ratio reference/evald: %.2f; values %s" %
           (t_ref / ev[4], "agree" if same else "DIFFER"))
 

@@ -9,8 +9,10 @@
  *   density   = (1/k) · mean over fakes of #{i : d(i,j) < rᵢ}
  *   coverage  = share of reals i whose nearest fake is closer than rᵢ
  *
- * Distances come from dgemm tiles of squared distances and are compared
- * squared; no N x M matrix is ever held. */
+ * Distances come from tiles of squared distances and are compared
+ * squared; no N x M matrix is ever held.  The tiles are float32 where an
+ * entry's rounding bound decides its comparisons, float64 where it does
+ * not, so the answer is the float64 one. */
 #ifndef EVALD_PRDC_H
 #define EVALD_PRDC_H
 
@@ -31,8 +33,9 @@ typedef struct evald_prdc_result {
 } evald_prdc_result;
 
 /* Rows held per distance tile: 8·EVALD_PRDC_TILE_ROWS·EVALD_PRDC_TILE_COLS
- * bytes (8 MiB) is all the memory beyond the inputs and 8·(N + M)·(k + 3)
- * bytes of per-row state. */
+ * bytes (8 MiB), 8·(N + M)·(k + 3) bytes of per-row state and, when the
+ * float32 tiles are used (k < 64, values within 2^±60), 4·(N + M)·d bytes
+ * of float32 rows and 12·(4k + 64) bytes per row of candidates. */
 #define EVALD_PRDC_TILE_ROWS 256
 #define EVALD_PRDC_TILE_COLS 4096
 

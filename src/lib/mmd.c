@@ -1,14 +1,15 @@
 /* mmd.c - RBF-kernel MMD² and its permutation test (see mmd.h): the
  * pooled squared distances from dgemm tiles, the median heuristic, the
- * kernel in place, then one bucketed pair sum per labelling. */
+ * kernel in place, the observed statistic from bucketed pair sums;
+ * the permutation test is mmd_perm.c. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include <evald/mmd.h>
-#include <evald/rng.h>
 
 #include "internal.h"
+#include "mmd_perm.h"
 
 /* D [P,P] = squared distances of the pooled rows z, exactly symmetric
  * with a zero diagonal (the lower triangle is mirrored from the upper). */
@@ -49,6 +50,19 @@ static int median_heuristic(const double *dm, int64_t p, double *sigma,
 	return EVALD_OK;
 }
 
+double evi_mmd_combine(double sxx, double syy, double sxy, int64_t n, int64_t m,
+		       const evald_mmd_params *prm)
+{
+	double dn = (double)n, dm = (double)m, v;
+	if (prm->estimator == EVALD_MMD_UNBIASED)
+		v = 2.0 * sxx / (dn * (dn - 1.0)) +
+		    2.0 * syy / (dm * (dm - 1.0)) - 2.0 * sxy / (dn * dm);
+	else /* the diagonals add k(a, a) = 1 per row */
+		v = (2.0 * sxx + dn) / (dn * dn) +
+		    (2.0 * syy + dm) / (dm * dm) - 2.0 * sxy / (dn * dm);
+	return prm->scale * v;
+}
+
 /* The statistic for labels lab (1: x): bucketed sums over i < j. */
 static double statistic(const double *k, int64_t p, const char *lab, int64_t n,
 			int64_t m, const evald_mmd_params *prm)
@@ -72,56 +86,7 @@ static double statistic(const double *k, int64_t p, const char *lab, int64_t n,
 			sxy += ax;
 		}
 	}
-	double dn = (double)n, dm = (double)m, v;
-	if (prm->estimator == EVALD_MMD_UNBIASED)
-		v = 2.0 * sxx / (dn * (dn - 1.0)) +
-		    2.0 * syy / (dm * (dm - 1.0)) - 2.0 * sxy / (dn * dm);
-	else /* the diagonals add k(a, a) = 1 per row */
-		v = (2.0 * sxx + dn) / (dn * dn) +
-		    (2.0 * syy + dm) / (dm * dm) - 2.0 * sxy / (dn * dm);
-	return prm->scale * v;
-}
-
-static int permute(const double *k, int64_t p, int64_t n, int64_t m,
-		   const evald_mmd_params *prm, const evald_progress *prog,
-		   evald_mmd_result *r, evald_err *err)
-{
-	int64_t *idx = evi_xalloc(p, sizeof(int64_t));
-	char *lab = evi_xalloc(p, 1);
-	evald_rng rng;
-	int rc = EVALD_OK;
-
-	if (!idx || !lab) {
-		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
-		goto out;
-	}
-	evald_rng_seed(&rng, prm->seed);
-	for (int64_t b = 0; b < prm->permutations; b++) {
-		for (int64_t i = 0; i < p; i++)
-			idx[i] = i;
-		for (int64_t i = 0; i < p; i++) {
-			int64_t j = i + (int64_t)evald_rng_below(
-						&rng, (uint64_t)(p - i));
-			int64_t t = idx[i];
-			idx[i] = idx[j];
-			idx[j] = t;
-		}
-		for (int64_t i = 0; i < p; i++)
-			lab[idx[i]] = i < n;
-		if (statistic(k, p, lab, n, m, prm) >= r->value)
-			r->exceed++;
-		if (evald_progress_tick(prog,
-					(double)(b + 1) /
-						(double)prm->permutations)) {
-			rc = evald_fail(err, EVALD_ECANCEL, -1, "cancelled");
-			goto out;
-		}
-	}
-	r->p_value = (double)r->exceed / (double)prm->permutations;
-out:
-	free(idx);
-	free(lab);
-	return rc;
+	return evi_mmd_combine(sxx, syy, sxy, n, m, prm);
 }
 
 static int mmd_check(const evald_tensor *x, const evald_tensor *y,
@@ -191,7 +156,7 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 		lab[i] = i < n;
 	r->value = statistic(k, p, lab, n, m, prm);
 	if (prm->permutations > 0)
-		rc = permute(k, p, n, m, prm, prog, r, err);
+		rc = evi_mmd_permute(k, p, n, m, prm, prog, r, err);
 out:
 	free(z);
 	free(zn);

@@ -1,6 +1,8 @@
 /* prdc.c - precision, recall, density and coverage (see prdc.h): k-NN
  * radii of each set from tiles of its own squared distances, then one
- * pass over tiles of the real x fake distances. */
+ * pass over tiles of the real x fake distances.  Rows whose values suit
+ * float32 take prdc_f32.c's path (same answer, float32 tiles); this file
+ * keeps the float64 tiles for the others. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <evald/prdc.h>
 
 #include "internal.h"
+#include "prdc_internal.h"
 
 typedef struct prdc_work {
 	int64_t d, kk; /* kk = k + 1 smallest kept per row */
@@ -75,14 +78,6 @@ static int radii(prdc_work *w, const double *a, const double *an, int64_t n,
 		rad[i] = w->best[i * kk + kk - 1];
 	return EVALD_OK;
 }
-
-/* Per-row state of the real x fake pass. */
-typedef struct cross_state {
-	const double *rr, *rf; /* squared radii of reals, fakes */
-	int64_t *inside;       /* [M] reals whose ball holds fake j */
-	char *recalled;	       /* [N] real i is inside some fake's ball */
-	char *covered;	       /* [N] some fake is inside real i's ball */
-} cross_state;
 
 static void cross_tile(const double *t, int64_t r0, int64_t nr, int64_t c0,
 		       int64_t nc, cross_state *s)
@@ -212,15 +207,20 @@ int evald_prdc(const evald_tensor *x, const evald_tensor *y, int64_t k,
 				(long long)n, (long long)m);
 		goto out;
 	}
-	evi_row_sqnorms(x->data, n, d, xn);
-	evi_row_sqnorms(y->data, m, d, yn);
-	rc = radii(&w, x->data, xn, n, rr, err);
-	if (!rc)
-		rc = radii(&w, y->data, yn, m, rf, err);
 	s.rr = rr;
 	s.rf = rf;
-	if (!rc)
-		rc = cross(&w, x, xn, y, yn, &s, err);
+	if (k < EVI_PRDC_F32_MAX_K && evi_prdc_f32_ok(x) &&
+	    evi_prdc_f32_ok(y)) {
+		rc = evi_prdc_f32(x, y, k, prog, rr, rf, &s, err);
+	} else {
+		evi_row_sqnorms(x->data, n, d, xn);
+		evi_row_sqnorms(y->data, m, d, yn);
+		rc = radii(&w, x->data, xn, n, rr, err);
+		if (!rc)
+			rc = radii(&w, y->data, yn, m, rf, err);
+		if (!rc)
+			rc = cross(&w, x, xn, y, yn, &s, err);
+	}
 	if (!rc)
 		finish(&s, n, m, k, r);
 out:
