@@ -8,7 +8,8 @@
  * --max-dim, --max-work) rather than by --max-body.  The caller (http.c)
  * feeds bytes in whatever pieces they come and ends the upload when the
  * body is complete; the route's finisher turns the moments into the
- * answer. */
+ * answer.  A route that keeps the rows too (keep_rows) holds them as they
+ * arrive, bounded by --max-kept-rows from the header. */
 #ifndef EVALD_UPLOAD_H
 #define EVALD_UPLOAD_H
 
