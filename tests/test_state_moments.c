@@ -141,7 +141,7 @@ static void ref_case(svc *s, const char *name, const char *name2,
 	if (st1 == 201)
 		sa = get_with(s, path, "stats");
 	moments_of(x, n, d, &m);
-	state_ref_put_moments(s, name2, &m, &rs);
+	state_ref_put_moments(s, name2, &m, NULL, &rs);
 	json_t *b = taken(&rs, &st2);
 	if (st2 == 201) {
 		snprintf(path, sizeof path, "/v1/references/%s", name2);
@@ -188,7 +188,7 @@ static void stream_case(svc *s, const char *a, const char *b, const double *x,
 	json_t *ja =
 		call(s, "POST", path, "application/x-npy", body, len, &st1);
 	moments_of(x, n, d, &m);
-	state_stream_add_moments(s, b, &m, &rs);
+	state_stream_add_moments(s, b, &m, NULL, &rs);
 	json_t *jb = taken(&rs, &st2);
 	/* An error names the id it was given: the same one on both sides. */
 	tap_ok(st1 == want && st2 == st1 && same(ja, jb, a, b),
@@ -231,7 +231,7 @@ int main(void)
 	evald_moments m = {0};
 	svc_response rs = {0};
 	moments_of(x, 6, 2, &m);
-	state_ref_put_moments(&s, "r1", &m, &rs);
+	state_ref_put_moments(&s, "r1", &m, NULL, &rs);
 	free(rs.body);
 	evald_moments_free(&m);
 	refcache_entry *e = NULL;

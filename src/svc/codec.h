@@ -30,12 +30,19 @@ typedef int (*codec_resolver)(void *ctx, const char *kind, const char *name,
 			      const char *path, pool *pl, codec_stats *out,
 			      verr *err);
 
+/* The float64 rows [N, d] a reference or stream keeps, for an input that
+ * takes them (kept alive until pl is freed; not to be written). */
+typedef int (*codec_rows_resolver)(void *ctx, const char *kind,
+				   const char *name, const char *path, pool *pl,
+				   evald_tensor *out, verr *err);
+
 typedef struct codec_ctx {
 	const jsonx_doc *doc;	/* for blobs; may be NULL */
 	pool *pool;		/* where decoded data goes */
 	int64_t max_elems;	/* per tensor; 0 = unlimited */
 	codec_resolver resolve; /* NULL: names are not supported */
 	void *resolve_ctx;
+	codec_rows_resolver resolve_rows; /* NULL: kept rows are not */
 } codec_ctx;
 
 /* Decode v (at JSON Pointer `path`) into *out.  Non-finite values are a

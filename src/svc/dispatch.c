@@ -23,6 +23,7 @@
 #include "resolve.h"
 #include "respond.h"
 #include "state.h"
+#include "state_rows.h"
 #include "upload.h"
 
 void svc_config_defaults(svc_config *cfg)
@@ -47,6 +48,7 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_bodies = 1LL << 30;
 	cfg->max_upload = 32LL << 30;
 	cfg->max_drift_columns = 1000;
+	cfg->max_kept_rows = 2LL << 30;
 }
 
 int svc_init(svc *s, const svc_config *cfg, char *errbuf)
@@ -142,7 +144,8 @@ static json_t *compute(svc *s, const metric *m, const jsonx_doc *doc,
 			.pool = pl,
 			.max_elems = s->cfg.max_elems,
 			.resolve = state_resolve_named,
-			.resolve_ctx = s};
+			.resolve_ctx = s,
+			.resolve_rows = state_resolve_rows};
 	int heavy = (m->flags & MF_HEAVY) != 0, held = 0;
 	gate_ticket tk;
 	double t0;
@@ -690,6 +693,7 @@ enum {
 
 static const char *const q_series[] = {"since", "limit", "max_points", NULL};
 static const char *const q_ref[] = {"include", NULL};
+static const char *const q_keep[] = {"keep_rows", NULL};
 
 /* The route table: the one place an endpoint is declared.  One row per
  * method and path pattern.  A '*' segment matches one non-empty path
@@ -839,6 +843,7 @@ static const struct route {
 	 .flags = R_STORE | R_HEAVY,
 	 .body = BODY_JSON_NPZ,
 	 .what = "the statistics",
+	 .query = q_keep,
 	 .upload = {state_ref_put_moments, state_ref_upload_check}},
 	{.method = "DELETE",
 	 .pattern = "/v1/references/*",
@@ -1320,7 +1325,7 @@ int svc_upload_begin(svc *s, const svc_request *rq, int64_t length,
 		free(su);
 		goto fail;
 	}
-	if (upload_new(s, &r->upload, seg, length, &su->u, &e) < 0) {
+	if (upload_new(s, &r->upload, seg, rq->query, length, &su->u, &e) < 0) {
 		svc_heavy_leave(s, &su->tk);
 		free(su);
 		goto fail;

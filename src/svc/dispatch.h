@@ -43,6 +43,8 @@ typedef struct svc_config {
 	int job_lease;		/* seconds a replica's jobs are its own */
 	int64_t max_bodies;	/* bytes of request bodies held at once */
 	int64_t max_upload;	/* data bytes of one streamed .npy */
+	int64_t max_kept_rows;	/* bytes of rows one reference or stream
+				   keeps (keep_rows); 0 = none */
 	const char *data_dir;	/* store URL or directory (store_open);
 				   NULL = no store */
 	int store_conns;	/* a database server's connections; 0 =

@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "state.h"
 #include "state_moments.h"
+#include "state_rows.h"
 
 int mstats_check(const evald_tensor *mu, const evald_tensor *sigma,
 		 const char *mu_path, const char *sigma_path, verr *err)
@@ -130,8 +131,8 @@ int mstats_src_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 	json_t *sigma = json_object_get(root, "sigma");
 	json_t *emb = json_object_get(root, "embeddings");
 	json_t *stream = json_object_get(root, "stream");
-	static const char *const keys[] = {"mu",	 "sigma",  "n",
-					   "embeddings", "stream", NULL};
+	static const char *const keys[] = {
+		"mu", "sigma", "n", "embeddings", "stream", "keep_rows", NULL};
 
 	memset(out, 0, sizeof *out);
 	if (jsonx_check_keys(root, keys, "",
@@ -147,6 +148,7 @@ int mstats_src_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 		out->is_rows = 1;
 		out->path = "/embeddings";
 		out->where = "embeddings";
+		out->rows_f32 = state_rows_json_f32(emb);
 		return codec_tensor(&cx, emb, out->path, &out->rows, err);
 	}
 	if (stream) {
@@ -160,6 +162,19 @@ int mstats_src_json(svc *s, json_t *root, const jsonx_doc *doc, pool *pl,
 			   &out->st, err);
 }
 
+/* Rows from a .npy image, and whether they were float32. */
+static int rows_npy(svc *s, const void *buf, size_t len, pool *pl,
+		    const char *what, mstats_src *out, verr *err)
+{
+	npy_info in;
+	if (npy_decode(buf, len, pl, s->cfg.max_elems, what, &out->rows, err) <
+	    0)
+		return -1;
+	out->rows_f32 = npy_head(buf, len, what, &in, err) == 0 &&
+			in.dtype == EVALD_F32;
+	return 0;
+}
+
 int mstats_src_binary(svc *s, const char *body, size_t len, pool *pl,
 		      mstats_src *out, verr *err)
 {
@@ -171,8 +186,7 @@ int mstats_src_binary(svc *s, const char *body, size_t len, pool *pl,
 		out->is_rows = 1;
 		out->path = "";
 		out->where = "a .npy body";
-		return npy_decode(body, len, pl, s->cfg.max_elems,
-				  "the .npy body", &out->rows, err);
+		return rows_npy(s, body, len, pl, "the .npy body", out, err);
 	}
 	if (kind != 2)
 		return verr_set(err, E_UNSUPPORTED_MEDIA_TYPE, "",
@@ -182,6 +196,18 @@ int mstats_src_binary(svc *s, const char *body, size_t len, pool *pl,
 	size_t ml;
 	size_t cap =
 		(size_t)(s->cfg.max_body > 0 ? s->cfg.max_body : 1 << 28) * 4;
+	/* Rows as an "embeddings" array (np.savez(f, embeddings=x)). */
+	verr miss;
+	if (npz_member(body, len, "embeddings", pl, cap, &m, &ml, &miss) == 0) {
+		out->is_rows = 1;
+		out->path = "";
+		out->where = "the .npz member embeddings";
+		return rows_npy(s, m, ml, pl, "embeddings", out, err);
+	}
+	if (miss.id != E_MISSING_INPUT) {
+		*err = miss;
+		return -1;
+	}
 	if (npz_member(body, len, "mu", pl, cap, &m, &ml, err) < 0 ||
 	    npy_decode(m, ml, pl, s->cfg.max_elems, "mu", &tm, err) < 0 ||
 	    (tm.ndim == 1 &&

@@ -30,6 +30,7 @@ typedef struct mstats_src {
 	evald_tensor rows;	  /* is_rows: the rows as sent, any shape */
 	const char *path, *where; /* the rows' place in the request, and
 				     their name in a message */
+	int rows_f32;		  /* the rows came as float32 */
 	mstats st;		  /* !is_rows */
 } mstats_src;
 
@@ -58,7 +59,8 @@ int mstats_of_stream(svc *s, const char *id, const char *path, struct pool *pl,
 		     mstats *out, verr *err);
 
 /* A PUT /v1/references body: JSON {"embeddings"}, {"mu", "sigma", "n"?}
- * or {"stream"} (root in doc), or a .npy (rows) or .npz (mu, sigma). */
+ * or {"stream"} (root in doc; "keep_rows" is the caller's), or a .npy
+ * (rows) or .npz (mu and sigma, or an "embeddings" array of rows). */
 int mstats_src_json(svc *s, json_t *root, const struct jsonx_doc *doc,
 		    struct pool *pl, mstats_src *out, verr *err);
 int mstats_src_binary(svc *s, const char *body, size_t len, struct pool *pl,

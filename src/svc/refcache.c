@@ -16,6 +16,10 @@ struct refcache_entry {
 	int64_t version;
 	size_t bytes;
 	evald_fid_ref ref;
+	/* or the float64 rows [n, d] a reference or stream keeps
+	 * (refcache_adopt_rows), under a name of their own */
+	double *rows;
+	int64_t n, d;
 };
 
 struct refcache {
@@ -38,6 +42,7 @@ refcache *refcache_new(int64_t max_bytes)
 static void entry_free(refcache_entry *e)
 {
 	evald_fid_ref_free(&e->ref);
+	free(e->rows);
 	free(e->name);
 	free(e);
 }
@@ -109,6 +114,8 @@ refcache_entry *refcache_get(refcache *c, const char *name, int64_t version)
 	return e;
 }
 
+static refcache_entry *adopt(refcache *c, refcache_entry *e);
+
 refcache_entry *refcache_adopt(refcache *c, const char *name, int64_t version,
 			       evald_fid_ref *ref)
 {
@@ -122,6 +129,38 @@ refcache_entry *refcache_adopt(refcache *c, const char *name, int64_t version,
 	e->ref = *ref;
 	memset(ref, 0, sizeof *ref);
 	e->bytes = evald_fid_ref_bytes(&e->ref);
+	return adopt(c, e);
+}
+
+refcache_entry *refcache_adopt_rows(refcache *c, const char *name,
+				    int64_t version, double *rows, int64_t n,
+				    int64_t d)
+{
+	refcache_entry *e = calloc(1, sizeof *e);
+	if (!e || !(e->name = strdup(name))) {
+		free(e);
+		free(rows);
+		return NULL;
+	}
+	e->version = version;
+	e->rows = rows;
+	e->n = n;
+	e->d = d;
+	e->bytes = (size_t)n * (size_t)d * sizeof(double);
+	return adopt(c, e);
+}
+
+const double *refcache_rows(const refcache_entry *e, int64_t *n, int64_t *d)
+{
+	*n = e->n;
+	*d = e->d;
+	return e->rows;
+}
+
+/* Cache e when it fits, replacing older versions of its name. */
+static refcache_entry *adopt(refcache *c, refcache_entry *e)
+{
+	const char *name = e->name;
 	e->refs = 1;
 	pthread_mutex_lock(&c->mu);
 	if ((int64_t)e->bytes <= c->max_bytes) {

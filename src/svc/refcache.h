@@ -1,6 +1,7 @@
 /* refcache.h - prepared references (evald_fid_ref) kept in memory, so an
  * FID against a stored reference neither reads its covariance from the
- * store nor factors it again.
+ * store nor factors it again, and the rows references and streams keep
+ * (keep_rows), so a metric against them does not read them again.
  *
  * Entries are keyed by (name, version): the store gives every PUT of a
  * reference a new version, so an entry prepared from an older version is
@@ -35,6 +36,14 @@ refcache_entry *refcache_get(refcache *c, const char *name, int64_t version);
 refcache_entry *refcache_adopt(refcache *c, const char *name, int64_t version,
 			       evald_fid_ref *ref);
 const evald_fid_ref *refcache_ref(const refcache_entry *e);
+/* The same for the float64 rows [n, d] a reference or stream keeps
+ * (malloc'd; the cache frees them), under a name of their own so they do
+ * not replace its prepared form; their n·d·8 bytes count against
+ * max_bytes like a prepared reference's. */
+refcache_entry *refcache_adopt_rows(refcache *c, const char *name,
+				    int64_t version, double *rows, int64_t n,
+				    int64_t d);
+const double *refcache_rows(const refcache_entry *e, int64_t *n, int64_t *d);
 void refcache_release(refcache *c, refcache_entry *e);
 /* Forget every version of name (DELETE). */
 void refcache_drop(refcache *c, const char *name);

@@ -77,6 +77,8 @@ typedef struct input_spec {
 	ikind kind;
 	const char *shape; /* for the catalog: "[N,C]", "[N,...]" */
 	int required;
+	int stored; /* IN_TENSOR: may also be {"reference"} or {"stream"}
+		       naming one that keeps its rows (state_rows.h) */
 } input_spec;
 
 /* The names a metric function reads its slots by (metric_fns.h), in slot

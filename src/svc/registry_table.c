@@ -213,6 +213,8 @@ SLOT_NAMES(P_MIFID); SLOT_NAMES(P_MMD); SLOT_NAMES(P_VENDI);
 
 #define END {0}
 #define TENSOR(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req}
+/* A tensor that may also name a reference or stream keeping its rows. */
+#define ROWS(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s " or {reference} or {stream} with kept rows", .required = req, .stored = 1}
 #define REQUIRED 1
 #define OPTIONAL 0
 
@@ -340,24 +342,24 @@ static const input_spec in_fid[] = {
 	 .required = REQUIRED},
 	END};
 static const input_spec in_kid[] = {
-	TENSOR("x", "[N,d]", REQUIRED),
-	TENSOR("y", "[M,d]", REQUIRED),
+	ROWS("x", "[N,d]", REQUIRED),
+	ROWS("y", "[M,d]", REQUIRED),
 	END};
 static const input_spec in_is[] = {
 	TENSOR("probs", "[N,C]", REQUIRED),
 	END};
 static const input_spec in_rf[] = {
-	TENSOR("real", "[N,d]", REQUIRED),
-	TENSOR("fake", "[M,d]", REQUIRED),
+	ROWS("real", "[N,d]", REQUIRED),
+	ROWS("fake", "[M,d]", REQUIRED),
 	END};
 static const input_spec in_fidinf[] = {
 	{.name = "real", .kind = IN_SET,
 	 .shape = "[N,d] or {mu,sigma} or {reference} or {stream}",
 	 .required = REQUIRED},
-	TENSOR("fake", "[M,d]", REQUIRED),
+	ROWS("fake", "[M,d]", REQUIRED),
 	END};
 static const input_spec in_vendi[] = {
-	TENSOR("x", "[n,d]", REQUIRED),
+	ROWS("x", "[n,d]", REQUIRED),
 	END};
 static const input_spec in_ot[] = {
 	TENSOR("x", "[n,d] or [n]", OPTIONAL),

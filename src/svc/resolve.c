@@ -201,12 +201,48 @@ static int resolve_set(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 	return 0;
 }
 
+/* {"reference": name} or {"stream": id} given to an input that takes
+ * kept rows: 1 with iv->t, 0 when v is not one, -1 with err. */
+static int resolve_rows(const codec_ctx *cx, json_t *v, input_val *iv,
+			verr *err)
+{
+	const char *kind = "reference";
+	json_t *named;
+	char p[128];
+
+	if (!jsonx_is_object(cx->doc, v) || json_object_get(v, "data"))
+		return 0;
+	if (!(named = json_object_get(v, kind)))
+		named = json_object_get(v, kind = "stream");
+	if (!named)
+		return 0;
+	if (json_object_size(v) != 1)
+		return verr_set(err, E_UNKNOWN_FIELD, iv->path,
+				"{\"%s\"} takes no other field", kind);
+	snprintf(p, sizeof p, "%s/%s", iv->path, kind);
+	if (!json_is_string(named))
+		return verr_set(err, E_WRONG_TYPE, p,
+				"%s must be a name string", kind);
+	if (!cx->resolve_rows)
+		return verr_set(err, E_NOT_SUPPORTED, p,
+				"stored rows are not available here");
+	if (cx->resolve_rows(cx->resolve_ctx, kind, json_string_value(named), p,
+			     cx->pool, &iv->t, err) < 0)
+		return -1;
+	return 1;
+}
+
 static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 			 input_val *iv, verr *err)
 {
+	int r;
+
 	iv->present = 1;
 	switch (is->kind) {
-	case IN_TENSOR: return codec_tensor(cx, v, iv->path, &iv->t, err);
+	case IN_TENSOR:
+		if (is->stored && (r = resolve_rows(cx, v, iv, err)) != 0)
+			return r < 0 ? -1 : 0;
+		return codec_tensor(cx, v, iv->path, &iv->t, err);
 	case IN_SET: return resolve_set(cx, v, iv, err);
 	case IN_TENSOR_LIST: {
 		char p[128];

@@ -91,6 +91,10 @@ static const opt opts[] = {
 	 "most data bytes of one .npy streamed as application/x-npy into a "
 	 "reference or stream (rows x d x dtype size; such bodies are not "
 	 "held, so --max-body does not apply), 0 = no limit (default 32G)"},
+	{"max-kept-rows", "EVALD_MAX_KEPT_ROWS", OPT_SIZE, F(svc.max_kept_rows),
+	 "most bytes of rows one reference or stream keeps with keep_rows "
+	 "(rows x d x 4 for float32, x 8 otherwise), for the metrics that "
+	 "need the rows; 0 = keep none (default 2G)"},
 	{"max-bodies", "EVALD_MAX_BODIES", OPT_SIZE, F(svc.max_bodies),
 	 "bytes of request bodies held at once, over all connections and "
 	 "queued jobs; more get 503 (default 1G)"},

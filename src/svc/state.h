@@ -63,11 +63,13 @@ void state_tally_merge(svc *s, const svc_request *rq, svc_response *rs,
 /* PUT /v1/references/{name} and POST /v1/streams/{id}/batches for rows
  * already reduced to their moments m (a .npy body read as it arrived):
  * the same checks, store writes, cache refresh and answer as those routes
- * give the same rows sent as one .npy body.  m stays the caller's. */
+ * give the same rows sent as one .npy body.  m stays the caller's; rows
+ * (NULL unless the upload kept them) too. */
+struct store_rows;
 void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
-			   svc_response *rs);
+			   const struct store_rows *rows, svc_response *rs);
 void state_stream_add_moments(svc *s, const char *id, const evald_moments *m,
-			      svc_response *rs);
+			      const struct store_rows *rows, svc_response *rs);
 
 struct pool;
 
@@ -87,8 +89,11 @@ int state_is_binary_type(const char *content_type);
 /* The checks a streamed .npy upload (upload.h) makes before its first
  * byte: the name is one a reference may have; the stream exists (*d its
  * dimension, -1 for any). */
-int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err);
-int state_stream_upload_check(svc *s, const char *id, int64_t *d, verr *err);
+struct upload_plan;
+int state_ref_upload_check(svc *s, const char *name, const svc_query *q,
+			   struct upload_plan *plan, verr *err);
+int state_stream_upload_check(svc *s, const char *id, const svc_query *q,
+			      struct upload_plan *plan, verr *err);
 
 /* 0 when `name` is a valid name of a stored resource (1 to 128 letters,
  * digits and . _ -), else an invalid_value in err saying that `what`

@@ -11,6 +11,7 @@
 #include "respond.h"
 #include "state.h"
 #include "state_moments.h"
+#include "state_rows.h"
 
 const moments_kind state_refs_kind = {
 	.kind = STORE_REFERENCE,
@@ -107,6 +108,7 @@ void state_moments_get(svc *s, const svc_request *rq, svc_response *rs,
 		goto fail;
 	}
 	json_t *out = state_moments_json(k, &m);
+	state_rows_report(s, k->kind, name, out);
 	if (with) {
 		int64_t shape[2] = {m.d, m.d};
 		int nf = 0;
@@ -155,6 +157,15 @@ void state_moments_list(svc *s, svc_response *rs, const moments_kind *k,
 		state_store_error(rc, errbuf, &e);
 		respond_error(rs, &e);
 		return;
+	}
+	/* After the listing, whose callback may not call the store. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(c.arr, i, o)
+	{
+		state_rows_report(s, k->kind,
+				  json_string_value(json_object_get(o, k->key)),
+				  o);
 	}
 	respond_json(rs, 200, json_pack("{s:o}", field, c.arr));
 }

@@ -7,7 +7,8 @@
  * source, what is stored is float64 mu and sigma (ddof 1) and the sample
  * count.  Its prepared form (the factored covariance, evald_fid_ref) is
  * computed when it is stored and kept in the refcache; after a restart,
- * the first FID against it prepares it again. */
+ * the first FID against it prepares it again.  With keep_rows, the rows
+ * themselves are stored with it too (state_rows.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,9 @@
 #include "respond.h"
 #include "state.h"
 #include "state_moments.h"
+#include "state_rows.h"
 #include "store.h"
+#include "upload.h"
 
 static void release_entry(void *cache, void *entry)
 {
@@ -95,15 +98,17 @@ int state_ref_prepared(svc *s, const char *name, const char *path, pool *pl,
 	return 0;
 }
 
-/* Store st as reference name, refresh the cache and answer 201. */
+/* Store st (and rows, when kept) as reference name, refresh the cache
+ * and answer 201. */
 static void ref_store(svc *s, const char *name, const mstats *st,
-		      svc_response *rs)
+		      const store_rows *rows, svc_response *rs)
 {
 	store_moments r = {.kind = STORE_REFERENCE,
 			   .n = st->n,
 			   .d = st->d,
 			   .mean = st->mu,
-			   .second = st->sigma};
+			   .second = st->sigma,
+			   .rows = rows};
 	char errbuf[256];
 	verr e;
 	int rc;
@@ -116,15 +121,25 @@ static void ref_store(svc *s, const char *name, const mstats *st,
 		return;
 	}
 	refcache_drop(s->refs, name);
+	state_rows_forget(s, STORE_REFERENCE, name);
 	if (s->cfg.ref_cache > 0)
 		cache_prepared(s, &r);
-	respond_json(rs, 201, state_moments_json(&state_refs_kind, &r));
+	json_t *o = state_moments_json(&state_refs_kind, &r);
+	if (o) {
+		json_object_set_new(o, "rows_kept", json_boolean(rows != NULL));
+		json_object_set_new(
+			o, "rows_bytes",
+			json_integer(rows ? rows->nrows * rows->d * rows->esize
+					  : 0));
+	}
+	respond_json(rs, 201, o);
 }
 
 /* Reference name from the moments m of rows sent at path (named `where`
  * in a message). */
 static void ref_put_rows(svc *s, const char *name, const evald_moments *m,
-			 const char *path, const char *where, svc_response *rs)
+			 const store_rows *rows, const char *path,
+			 const char *where, svc_response *rs)
 {
 	int64_t shape[2] = {m->n, m->d};
 	pool *pl = pool_new();
@@ -139,7 +154,7 @@ static void ref_put_rows(svc *s, const char *name, const evald_moments *m,
 	    mstats_check_rows(s, 2, shape, path, where, &e) < 0 ||
 	    mstats_of_moments(m, pl, path, &st, &e) < 0)
 		goto fail;
-	ref_store(s, name, &st, rs);
+	ref_store(s, name, &st, rows, rs);
 	pool_free(pl);
 	return;
 fail:
@@ -148,9 +163,30 @@ fail:
 }
 
 void state_ref_put_moments(svc *s, const char *name, const evald_moments *m,
-			   svc_response *rs)
+			   const store_rows *rows, svc_response *rs)
 {
-	ref_put_rows(s, name, m, "", "a .npy body", rs);
+	ref_put_rows(s, name, m, rows, "", "a .npy body", rs);
+}
+
+/* The rows of src as they are to be kept (float32 when they came as
+ * float32), within --max-kept-rows; *owned is the caller's to free. */
+static int rows_to_keep(svc *s, const mstats_src *src, store_rows *out,
+			void **owned, verr *e)
+{
+	int f32 = src->rows_f32;
+	const evald_tensor *x = &src->rows;
+
+	if (!src->is_rows)
+		return verr_set(e, E_INVALID_VALUE, "/keep_rows",
+				"keep_rows keeps embeddings, and this body "
+				"gives statistics only; send the embeddings "
+				"[N, d] (JSON, .npy, or .npz with an "
+				"\"embeddings\" array)");
+	if (state_rows_bound(s,
+			     (double)x->shape[0] * x->shape[1] * (f32 ? 4 : 8),
+			     0, "these rows", src->path, e) < 0)
+		return -1;
+	return state_rows_of(x, f32, out, owned, e);
 }
 
 /* Its moments (N·d²) and its preparation (d³) are heavy work: the route
@@ -162,6 +198,9 @@ void state_ref_put(svc *s, const svc_request *rq, svc_response *rs,
 	jsonx_doc doc = {0};
 	evald_moments m = {0};
 	mstats_src src;
+	store_rows rows;
+	void *owned = NULL;
+	int keep = 0;
 	verr e;
 
 	if (!pl) {
@@ -174,25 +213,32 @@ void state_ref_put(svc *s, const svc_request *rq, svc_response *rs,
 		goto fail;
 	if (svc_is_json_type(rq->content_type)) {
 		if (svc_parse_body(&s->cfg, rq->body, rq->len, &doc, &e) < 0 ||
+		    state_rows_wanted(rq, doc.root, &keep, &e) < 0 ||
 		    mstats_src_json(s, doc.root, &doc, pl, &src, &e) < 0)
 			goto fail;
-	} else if (mstats_src_binary(s, rq->body, rq->len, pl, &src, &e) < 0) {
+	} else if (state_rows_wanted(rq, NULL, &keep, &e) < 0 ||
+		   mstats_src_binary(s, rq->body, rq->len, pl, &src, &e) < 0) {
 		goto fail; /* the route took only JSON or binary types */
 	}
-	if (!src.is_rows) {
-		ref_store(s, name, &src.st, rs);
+	if (!src.is_rows && !keep) {
+		ref_store(s, name, &src.st, NULL, rs);
 	} else {
-		if (mstats_check_rows(s, src.rows.ndim, src.rows.shape,
-				      src.path, src.where, &e) < 0 ||
+		if ((src.is_rows &&
+		     mstats_check_rows(s, src.rows.ndim, src.rows.shape,
+				       src.path, src.where, &e) < 0) ||
+		    (keep && rows_to_keep(s, &src, &rows, &owned, &e) < 0) ||
 		    mstats_rows_moments(&src.rows, &m, src.path, &e) < 0)
 			goto fail;
-		ref_put_rows(s, name, &m, src.path, src.where, rs);
+		ref_put_rows(s, name, &m, keep ? &rows : NULL, src.path,
+			     src.where, rs);
 	}
+	free(owned);
 	evald_moments_free(&m);
 	jsonx_free(&doc);
 	pool_free(pl);
 	return;
 fail:
+	free(owned);
 	evald_moments_free(&m);
 	jsonx_free(&doc);
 	pool_free(pl);
@@ -215,14 +261,22 @@ void state_ref_delete(svc *s, const svc_request *rq, svc_response *rs,
 		      const char *name)
 {
 	refcache_drop(s->refs, name);
+	state_rows_forget(s, STORE_REFERENCE, name);
 	state_moments_delete(s, rs, &state_refs_kind, name);
 }
 
 /* Before a streamed upload's first byte (upload.h): a name it could
  * never store. */
-int state_ref_upload_check(svc *s, const char *name, int64_t *d, verr *err)
+int state_ref_upload_check(svc *s, const char *name, const svc_query *q,
+			   upload_plan *plan, verr *err)
 {
+	svc_request rq = {.query = q};
+
 	(void)s;
-	*d = -1;
-	return state_check_name("reference", name, err);
+	plan->d = -1;
+	if (state_check_name("reference", name, err) < 0 ||
+	    state_rows_wanted(&rq, NULL, &plan->keep_rows, err) < 0)
+		return -1;
+	/* What --max-kept-rows refuses is known from the header. */
+	return 0;
 }

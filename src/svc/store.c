@@ -328,3 +328,17 @@ int store_names_tallies(store *st, store_names *l, char *errbuf)
 	return names_done(l, store_tally_list(st, tally_name, l, errbuf),
 			  errbuf);
 }
+
+int store_rows_info_get(store *st, store_kind kind, const char *name,
+			store_rows_info *ri, char *errbuf)
+{
+	return st->ops->rows_info(st, kind, name, ri, errbuf);
+}
+
+int store_rows_read(store *st, store_kind kind, const char *name,
+		    int64_t *version, store_rows_info *ri,
+		    int (*fn)(void *ctx, const store_rows *chunk), void *ctx,
+		    char *errbuf)
+{
+	return st->ops->rows_read(st, kind, name, version, ri, fn, ctx, errbuf);
+}

@@ -138,6 +138,14 @@ typedef struct store_moments {
 	double *mean;		 /* [d]; malloc'd by store_moments_get when
 				    asked, then the caller's */
 	double *second;		 /* [d*d], as mean */
+	/* Rows kept with the moments (keep_rows).  put: the rows to keep
+	 * (NULL: none, and any kept before are dropped); create: non-NULL
+	 * (nrows 0) makes a record that keeps the rows of its updates;
+	 * update: fn may point it at rows to append when rows_kept.  The
+	 * store does not own them. */
+	const struct store_rows *rows;
+	int rows_kept;	    /* update: set before fn, with rows_bytes */
+	int64_t rows_bytes; /* bytes of the rows kept so far */
 } store_moments;
 
 /* Insert or replace (m->kind, m->name) with m's n, d, mean and second;
@@ -167,6 +175,39 @@ int store_moments_update(store *st, store_kind kind, const char *name,
 			 char *errbuf);
 int store_moments_delete(store *st, store_kind kind, const char *name,
 			 char *errbuf);
+
+/* ----- rows kept with named moments: rows_sets and their chunks.
+ *
+ * A record that keeps its rows has them in chunks of whole rows, each at
+ * most STORE_ROWS_CHUNK bytes (both engines refuse a value past 1 GB),
+ * written in the same transaction as the moments they belong to, and
+ * deleted with them.  Values are float32 or float64 in host order, as
+ * they were sent; a record's chunks may mix the two (a stream's batches). */
+typedef struct store_rows {
+	int esize; /* bytes of one value: 4 (float32) or 8 (float64) */
+	int64_t nrows, d;
+	const void *data; /* nrows x d values, row-major */
+} store_rows;
+
+typedef struct store_rows_info {
+	int64_t d, nrows, bytes, chunks;
+} store_rows_info;
+
+#define STORE_ROWS_CHUNK ((int64_t)64 << 20)
+
+/* What (kind, name) keeps: STORE_NOTFOUND when it keeps no rows or does
+ * not exist. */
+int store_rows_info_get(store *st, store_kind kind, const char *name,
+			store_rows_info *ri, char *errbuf);
+/* The rows of (kind, name), chunk by chunk in order, to fn (until it
+ * returns nonzero: STORE_ABORTED), read in one snapshot with the version
+ * of the moments they belong to (*version) and *ri, which is known before
+ * the first chunk.  STORE_NOTFOUND when the record does not exist; a
+ * record that keeps no rows has ri->chunks -1 and fn is not called. */
+int store_rows_read(store *st, store_kind kind, const char *name,
+		    int64_t *version, store_rows_info *ri,
+		    int (*fn)(void *ctx, const store_rows *chunk), void *ctx,
+		    char *errbuf);
 
 /* ----- tallies: named accumulating scores (state_tallies.c).
  *

@@ -47,6 +47,12 @@ typedef struct store_ops {
 			    int (*fn)(void *ctx, store_tally *t), void *ctx,
 			    char *errbuf);
 	int (*tally_delete)(store *st, const char *name, char *errbuf);
+	int (*rows_info)(store *st, store_kind kind, const char *name,
+			 store_rows_info *ri, char *errbuf);
+	int (*rows_read)(store *st, store_kind kind, const char *name,
+			 int64_t *version, store_rows_info *ri,
+			 int (*fn)(void *ctx, const store_rows *chunk),
+			 void *ctx, char *errbuf);
 	/* NULL when the backend cannot be a --migrate-from target. */
 	int (*import)(store *st, store *src, char *errbuf);
 	/* Shared jobs (store.h); all NULL for a backend one process owns. */
@@ -62,6 +68,13 @@ typedef struct store_ops {
 struct store {
 	const store_ops *ops;
 };
+
+/* Rows of r that go in one chunk (at least one). */
+static inline int64_t store_chunk_rows(const store_rows *r)
+{
+	int64_t row = r->d * r->esize;
+	return row >= STORE_ROWS_CHUNK ? 1 : STORE_ROWS_CHUNK / row;
+}
 
 /* The backends' openers, for store.c.  dir: a directory; conninfo: a
  * libpq connection URI; conns: connections to keep (at least 1). */

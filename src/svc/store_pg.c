@@ -113,6 +113,24 @@ static const char *const migrations[] = {
 	"  ADD COLUMN hi DOUBLE PRECISION,"
 	"  ADD COLUMN fail_above DOUBLE PRECISION,"
 	"  ADD COLUMN fail_below DOUBLE PRECISION;",
+	/* 4 -> 5: rows kept with named moments (the SQLite backend's 6). */
+	"CREATE TABLE row_sets ("
+	"  kind TEXT NOT NULL,"
+	"  name TEXT COLLATE \"C\" NOT NULL,"
+	"  d BIGINT NOT NULL,"
+	"  nrows BIGINT NOT NULL,"
+	"  bytes BIGINT NOT NULL,"
+	"  chunks BIGINT NOT NULL,"
+	"  PRIMARY KEY (kind, name));"
+	"CREATE TABLE row_chunks ("
+	"  kind TEXT NOT NULL,"
+	"  name TEXT COLLATE \"C\" NOT NULL,"
+	"  chunk BIGINT NOT NULL,"
+	"  esize BIGINT NOT NULL,"
+	"  nrows BIGINT NOT NULL,"
+	"  data BYTEA NOT NULL,"
+	"  PRIMARY KEY (kind, name, chunk));"
+	"ALTER TABLE row_chunks ALTER COLUMN data SET STORAGE EXTERNAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -1213,6 +1231,15 @@ static int moments_write(PGconn *c, int s, const store_moments *m, char *errbuf)
 	return r;
 }
 
+static int rows_drop(PGconn *c, store_kind kind, const char *name,
+		     char *errbuf);
+static int rows_start(PGconn *c, const store_moments *m, char *errbuf);
+static int rows_append(PGconn *c, const store_moments *m, char *errbuf);
+static int rows_info(PGconn *c, store_kind kind, const char *name,
+		     store_rows_info *ri, char *errbuf);
+
+/* Write m with s and its kept rows' part in one transaction (S_PUT
+ * drops the rows kept before). */
 static int write_new(pg_store *ps, int s, store_moments *m, char *errbuf)
 {
 	pg_conn *pc;
@@ -1220,7 +1247,16 @@ static int write_new(pg_store *ps, int s, store_moments *m, char *errbuf)
 	m->created = m->updated = now_s();
 	if ((r = new_version(m, errbuf)) || (r = pool_get(ps, &pc, errbuf)))
 		return r;
-	r = moments_write(pc->c, s, m, errbuf);
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = moments_write(pc->c, s, m, errbuf)) ||
+	    (s == S_PUT && (r = rows_drop(pc->c, m->kind, m->name, errbuf))) ||
+	    (m->rows && (r = rows_start(pc->c, m, errbuf))) ||
+	    (m->rows && m->rows->nrows &&
+	     (r = rows_append(pc->c, m, errbuf))) ||
+	    (r = commit(pc->c, errbuf)))
+		rollback(pc->c);
+out:
 	pool_put(ps, pc, r);
 	return r;
 }
@@ -1293,6 +1329,12 @@ static int pg_moments_update(store *base, store_kind kind, const char *name,
 	 * we commit, then reads what we wrote. */
 	if ((r = moments_get(pc->c, S_GET_LOCKED, kind, name, &m, errbuf)))
 		goto rollback;
+	store_rows_info ri;
+	if ((r = rows_info(pc->c, kind, name, &ri, errbuf)) &&
+	    r != STORE_NOTFOUND)
+		goto rollback;
+	m.rows_kept = r == STORE_OK;
+	m.rows_bytes = ri.bytes;
 	if (fn(ctx, &m) != 0) {
 		r = STORE_ABORTED;
 		goto rollback;
@@ -1308,6 +1350,8 @@ static int pg_moments_update(store *base, store_kind kind, const char *name,
 	p_doubles(&q, m.mean, m.d);
 	p_doubles(&q, m.second, m.d * m.d);
 	if ((r = run(pc->c, S_UPDATE, &q, NULL, errbuf)) ||
+	    (m.rows_kept && m.rows && m.rows->nrows &&
+	     (r = rows_append(pc->c, &m, errbuf))) ||
 	    (r = commit(pc->c, errbuf)))
 		goto rollback;
 	goto out;
@@ -1335,14 +1379,233 @@ static int delete_one(pg_store *ps, int stmt, pg_params *q, char *errbuf)
 	return r == STORE_OK && !changed ? STORE_NOTFOUND : r;
 }
 
+/* The record and its kept rows, in one transaction. */
 static int pg_moments_delete(store *base, store_kind kind, const char *name,
 			     char *errbuf)
 {
+	pg_store *ps = (pg_store *)base;
 	pg_params q = {0};
+	int64_t changed = 0;
+	pg_conn *pc;
+	int r;
 
 	p_text(&q, kind_names[kind]);
 	p_text(&q, name);
-	return delete_one((pg_store *)base, S_DELETE, &q, errbuf);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = run(pc->c, S_DELETE, &q, &changed, errbuf)) ||
+	    (!changed && (r = STORE_NOTFOUND)) ||
+	    (r = rows_drop(pc->c, kind, name, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		rollback(pc->c);
+out:
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* ---------------------------------------------------------- kept rows */
+
+/* Run sql with p (not prepared: these run once per upload or read),
+ * binary results; *res (when not NULL) gets them, the caller's. */
+static int run_sql(PGconn *c, const char *sql, const pg_params *p,
+		   PGresult **res, char *errbuf)
+{
+	PGresult *r = PQexecParams(c, sql, p->n, NULL, p->v, p->len, p->fmt, 1);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = STORE_OK;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = pg_fail(c, r, errbuf);
+	if (rc == STORE_OK && res) {
+		*res = r;
+		return STORE_OK;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int rows_drop(PGconn *c, store_kind kind, const char *name, char *errbuf)
+{
+	pg_params q = {0};
+	int r;
+
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	if ((r = run_sql(c,
+			 "DELETE FROM row_chunks WHERE kind = $1 AND name = $2",
+			 &q, NULL, errbuf)))
+		return r;
+	return run_sql(c, "DELETE FROM row_sets WHERE kind = $1 AND name = $2",
+		       &q, NULL, errbuf);
+}
+
+static int rows_start(PGconn *c, const store_moments *m, char *errbuf)
+{
+	pg_params q = {0};
+
+	p_text(&q, kind_names[m->kind]);
+	p_text(&q, m->name);
+	return run_sql(c,
+		       "INSERT INTO row_sets(kind, name, d, nrows, bytes, "
+		       "chunks) VALUES ($1, $2, 0, 0, 0, 0) ON CONFLICT "
+		       "(kind, name) DO UPDATE SET d = 0, nrows = 0, "
+		       "bytes = 0, chunks = 0",
+		       &q, NULL, errbuf);
+}
+
+static int rows_info(PGconn *c, store_kind kind, const char *name,
+		     store_rows_info *ri, char *errbuf)
+{
+	pg_params q = {0};
+	PGresult *res;
+	int r;
+
+	memset(ri, 0, sizeof *ri);
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	if ((r = run_sql(c,
+			 "SELECT d, nrows, bytes, chunks FROM row_sets "
+			 "WHERE kind = $1 AND name = $2",
+			 &q, &res, errbuf)))
+		return r;
+	r = PQntuples(res) ? STORE_OK : STORE_NOTFOUND;
+	if (r == STORE_OK) {
+		ri->d = r_i64(res, 0);
+		ri->nrows = r_i64(res, 1);
+		ri->bytes = r_i64(res, 2);
+		ri->chunks = r_i64(res, 3);
+	}
+	PQclear(res);
+	return r;
+}
+
+/* Append m->rows to its row set (which exists) in chunks. */
+static int rows_append(PGconn *c, const store_moments *m, char *errbuf)
+{
+	const store_rows *rw = m->rows;
+	int64_t per = store_chunk_rows(rw), row = rw->d * rw->esize;
+	store_rows_info ri;
+	int r;
+
+	if ((r = rows_info(c, m->kind, m->name, &ri, errbuf)))
+		return r;
+	for (int64_t i = 0; i < rw->nrows; i += per, ri.chunks++) {
+		int64_t n = rw->nrows - i < per ? rw->nrows - i : per;
+		pg_params q = {0};
+		p_text(&q, kind_names[m->kind]);
+		p_text(&q, m->name);
+		p_i64(&q, ri.chunks);
+		p_i64(&q, rw->esize);
+		p_i64(&q, n);
+		q.v[q.n] = (const char *)rw->data + i * row;
+		q.len[q.n] = (int)(n * row);
+		q.fmt[q.n++] = 1;
+		if ((r = run_sql(c,
+				 "INSERT INTO row_chunks(kind, name, chunk, "
+				 "esize, nrows, data) VALUES ($1, $2, $3, $4, "
+				 "$5, $6)",
+				 &q, NULL, errbuf)))
+			return r;
+	}
+	pg_params q = {0};
+	p_text(&q, kind_names[m->kind]);
+	p_text(&q, m->name);
+	p_i64(&q, rw->d);
+	p_i64(&q, ri.nrows + rw->nrows);
+	p_i64(&q, ri.bytes + rw->nrows * row);
+	p_i64(&q, ri.chunks);
+	return run_sql(c,
+		       "UPDATE row_sets SET d = $3, nrows = $4, bytes = $5, "
+		       "chunks = $6 WHERE kind = $1 AND name = $2",
+		       &q, NULL, errbuf);
+}
+
+static int pg_rows_info(store *base, store_kind kind, const char *name,
+			store_rows_info *ri, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows_info(pc->c, kind, name, ri, errbuf);
+	pool_put(ps, pc, r == STORE_NOTFOUND ? STORE_OK : r);
+	return r;
+}
+
+/* Chunk k of (kind, name) to fn, one chunk in memory at a time. */
+static int chunk_read(PGconn *c, store_kind kind, const char *name, int64_t k,
+		      int64_t d, int (*fn)(void *ctx, const store_rows *chunk),
+		      void *ctx, char *errbuf)
+{
+	pg_params q = {0};
+	PGresult *res;
+	int r;
+
+	p_text(&q, kind_names[kind]);
+	p_text(&q, name);
+	p_i64(&q, k);
+	if ((r = run_sql(c,
+			 "SELECT esize, nrows, data FROM row_chunks WHERE "
+			 "kind = $1 AND name = $2 AND chunk = $3",
+			 &q, &res, errbuf)))
+		return r;
+	store_rows ch = {.d = d};
+	if (PQntuples(res) == 1) {
+		ch.esize = (int)r_i64(res, 0);
+		ch.nrows = r_i64(res, 1);
+		ch.data = PQgetvalue(res, 0, 2);
+	}
+	if (PQntuples(res) != 1 || (ch.esize != 4 && ch.esize != 8) ||
+	    PQgetlength(res, 0, 2) != ch.nrows * d * ch.esize) {
+		snprintf(errbuf, 256,
+			 "store: the rows of %s %.140s are damaged",
+			 kind_names[kind], name);
+		r = STORE_ERR;
+	} else if (fn(ctx, &ch) != 0) {
+		r = STORE_ABORTED;
+	}
+	PQclear(res);
+	return r;
+}
+
+static int pg_rows_read(store *base, store_kind kind, const char *name,
+			int64_t *version, store_rows_info *ri,
+			int (*fn)(void *ctx, const store_rows *chunk),
+			void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	store_moments m;
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	/* One snapshot: the version, the row set and its chunks agree. */
+	if ((r = exec(pc->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		      errbuf)))
+		goto out;
+	if ((r = moments_get(pc->c, S_GET, kind, name, &m, errbuf)))
+		goto rollback;
+	*version = m.version;
+	r = rows_info(pc->c, kind, name, ri, errbuf);
+	if (r == STORE_NOTFOUND) {
+		ri->chunks = -1;
+		r = STORE_OK;
+	}
+	for (int64_t k = 0; r == STORE_OK && k < ri->chunks; k++)
+		r = chunk_read(pc->c, kind, name, k, ri->d, fn, ctx, errbuf);
+	if (r == STORE_OK && !(r = commit(pc->c, errbuf)))
+		goto out;
+rollback:
+	rollback(pc->c);
+out:
+	pool_put(ps, pc,
+		 r == STORE_NOTFOUND || r == STORE_ABORTED ? STORE_OK : r);
+	return r;
 }
 
 /* ------------------------------------------------------------ tallies */
@@ -1802,6 +2065,8 @@ static const store_ops pg_ops = {
 	.moments_list = pg_moments_list,
 	.moments_update = pg_moments_update,
 	.moments_delete = pg_moments_delete,
+	.rows_info = pg_rows_info,
+	.rows_read = pg_rows_read,
 	.tally_create = pg_tally_create,
 	.tally_get = pg_tally_get,
 	.tally_list = pg_tally_list,

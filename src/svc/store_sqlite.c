@@ -113,6 +113,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE series_points ADD COLUMN hi REAL;"
 	"ALTER TABLE series_points ADD COLUMN fail_above REAL;"
 	"ALTER TABLE series_points ADD COLUMN fail_below REAL;",
+	/* 5 -> 6: rows kept with named moments (keep_rows): one row_sets
+	 * record per record that keeps them, its rows in row_chunks. */
+	"CREATE TABLE row_sets ("
+	"  kind TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  d INTEGER NOT NULL,"
+	"  nrows INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  chunks INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, name));"
+	"CREATE TABLE row_chunks ("
+	"  kind TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  chunk INTEGER NOT NULL,"
+	"  esize INTEGER NOT NULL,"
+	"  nrows INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (kind, name, chunk));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -720,12 +738,43 @@ static int moments_write(sq_store *st, store_moments *m, int replace,
 	return r;
 }
 
+static int rows_drop(sq_store *st, store_kind kind, const char *name,
+		     char *errbuf);
+static int rows_start(sq_store *st, const store_moments *m, char *errbuf);
+static int rows_append(sq_store *st, const store_moments *m, char *errbuf);
+static int rows_info(sq_store *st, store_kind kind, const char *name,
+		     store_rows_info *ri, char *errbuf);
+
+/* Run write(st, m) and the kept rows' part of it in one transaction.
+ * Caller holds mu. */
+static int moments_write_rows(sq_store *st, store_moments *m, int replace,
+			      char *errbuf)
+{
+	int rc, r;
+
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0)))
+		return db_error(st, rc, errbuf);
+	if ((r = moments_write(st, m, replace, errbuf)) ||
+	    (replace && (r = rows_drop(st, m->kind, m->name, errbuf))) ||
+	    (m->rows && (r = rows_start(st, m, errbuf))) ||
+	    (m->rows && m->rows->nrows && (r = rows_append(st, m, errbuf))))
+		goto rollback;
+	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto rollback;
+	}
+	return STORE_OK;
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+	return r;
+}
+
 static int sq_moments_put(store *base, store_moments *m, char *errbuf)
 {
 	sq_store *st = (sq_store *)base;
 	m->created = m->updated = now_s();
 	pthread_mutex_lock(&st->mu);
-	int r = moments_write(st, m, 1, errbuf);
+	int r = moments_write_rows(st, m, 1, errbuf);
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
@@ -745,7 +794,7 @@ static int sq_moments_create(store *base, store_moments *m, char *errbuf)
 	m->mean = m->second = NULL;
 	m->created = m->updated = now_s();
 	pthread_mutex_lock(&st->mu);
-	int r = moments_write(st, m, 0, errbuf);
+	int r = moments_write_rows(st, m, 0, errbuf);
 	pthread_mutex_unlock(&st->mu);
 	return r;
 }
@@ -800,12 +849,20 @@ static int sq_moments_update(store *base, store_kind kind, const char *name,
 	}
 	if ((r = moments_get(st, kind, name, 1, &m, errbuf)) != STORE_OK)
 		goto rollback;
+	store_rows_info ri;
+	if ((r = rows_info(st, kind, name, &ri, errbuf)) != STORE_OK &&
+	    r != STORE_NOTFOUND)
+		goto rollback;
+	m.rows_kept = r == STORE_OK;
+	m.rows_bytes = ri.bytes;
 	if (fn(ctx, &m) != 0) {
 		r = STORE_ABORTED;
 		goto rollback;
 	}
 	m.updated = now_s();
-	if ((r = moments_write(st, &m, 1, errbuf)) != STORE_OK)
+	if ((r = moments_write(st, &m, 1, errbuf)) != STORE_OK ||
+	    (m.rows_kept && m.rows && m.rows->nrows &&
+	     (r = rows_append(st, &m, errbuf)) != STORE_OK))
 		goto rollback;
 	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
 		r = db_error(st, rc, errbuf);
@@ -829,9 +886,13 @@ static int sq_moments_delete(store *base, store_kind kind, const char *name,
 	int64_t changed = 0;
 	int b = SQLITE_OK, r;
 	pthread_mutex_lock(&st->mu);
+	if ((b = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0))) {
+		r = db_error(st, b, errbuf);
+		goto out;
+	}
 	if ((r = prepare(st, "DELETE FROM moments WHERE kind = ? AND name = ?",
 			 &q, errbuf)))
-		goto out;
+		goto rollback;
 	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
 					 SQLITE_STATIC));
 	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
@@ -839,6 +900,238 @@ static int sq_moments_delete(store *base, store_kind kind, const char *name,
 	      : step_done(st, q, &changed, errbuf);
 	if (r == STORE_OK && changed == 0)
 		r = STORE_NOTFOUND;
+	/* Its kept rows go with it, in the same transaction. */
+	if (r == STORE_OK && !(r = rows_drop(st, kind, name, errbuf)) &&
+	    (b = sqlite3_exec(st->db, "COMMIT", 0, 0, 0)))
+		r = db_error(st, b, errbuf);
+rollback:
+	if (r != STORE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+/* ---------------------------------------------------------- kept rows */
+
+/* Run sql on (kind, name) to completion.  Caller holds mu. */
+static int rows_exec(sq_store *st, const char *sql, store_kind kind,
+		     const char *name, char *errbuf)
+{
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = prepare(st, sql, &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
+	return b ? bind_failed(st, q, b, errbuf)
+		 : step_done(st, q, NULL, errbuf);
+}
+
+static int rows_drop(sq_store *st, store_kind kind, const char *name,
+		     char *errbuf)
+{
+	int r = rows_exec(st,
+			  "DELETE FROM row_chunks WHERE kind = ? AND name = ?",
+			  kind, name, errbuf);
+	return r ? r
+		 : rows_exec(st,
+			     "DELETE FROM row_sets WHERE kind = ? AND name = ?",
+			     kind, name, errbuf);
+}
+
+/* An empty row set for m, which keeps its rows from now on. */
+static int rows_start(sq_store *st, const store_moments *m, char *errbuf)
+{
+	return rows_exec(st,
+			 "INSERT OR REPLACE INTO row_sets(kind, name, d, "
+			 "nrows, bytes, chunks) VALUES (?, ?, 0, 0, 0, 0)",
+			 m->kind, m->name, errbuf);
+}
+
+static int info_row(void *ctx, sqlite3_stmt *q)
+{
+	store_rows_info *ri = ctx;
+	ri->d = sqlite3_column_int64(q, 0);
+	ri->nrows = sqlite3_column_int64(q, 1);
+	ri->bytes = sqlite3_column_int64(q, 2);
+	ri->chunks = sqlite3_column_int64(q, 3);
+	return 1;
+}
+
+/* Caller holds mu. */
+static int rows_info(sq_store *st, store_kind kind, const char *name,
+		     store_rows_info *ri, char *errbuf)
+{
+	sqlite3_stmt *q;
+	int64_t found = 0;
+	int b = SQLITE_OK, r;
+
+	memset(ri, 0, sizeof *ri);
+	if ((r = prepare(st,
+			 "SELECT d, nrows, bytes, chunks FROM row_sets WHERE "
+			 "kind = ? AND name = ?",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_rows(st, q, info_row, ri, &found, errbuf)))
+		return r;
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* One chunk of c rows of r, starting at row `from`, as chunk k. */
+static int chunk_write(sq_store *st, const store_moments *m, int64_t k,
+		       int64_t from, int64_t c, char *errbuf)
+{
+	const store_rows *rw = m->rows;
+	size_t row = (size_t)(rw->d * rw->esize);
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = prepare(st,
+			 "INSERT INTO row_chunks(kind, name, chunk, esize, "
+			 "nrows, data) VALUES (?, ?, ?, ?, ?, ?)",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[m->kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, m->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 3, k));
+	bind_check(&b, sqlite3_bind_int64(q, 4, rw->esize));
+	bind_check(&b, sqlite3_bind_int64(q, 5, c));
+	bind_check(&b,
+		   sqlite3_bind_blob64(
+			   q, 6, (const char *)rw->data + (size_t)from * row,
+			   (sqlite3_uint64)c * row, SQLITE_STATIC));
+	return b ? bind_failed(st, q, b, errbuf)
+		 : step_done(st, q, NULL, errbuf);
+}
+
+/* Append m->rows to m's row set (which exists) in chunks.  Caller holds
+ * mu, in a transaction. */
+static int rows_append(sq_store *st, const store_moments *m, char *errbuf)
+{
+	const store_rows *rw = m->rows;
+	int64_t per = store_chunk_rows(rw);
+	store_rows_info ri;
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = rows_info(st, m->kind, m->name, &ri, errbuf)))
+		return r;
+	for (int64_t i = 0; i < rw->nrows; i += per, ri.chunks++) {
+		int64_t c = rw->nrows - i < per ? rw->nrows - i : per;
+		if ((r = chunk_write(st, m, ri.chunks, i, c, errbuf)))
+			return r;
+	}
+	if ((r = prepare(st,
+			 "UPDATE row_sets SET d = ?, nrows = ?, bytes = ?, "
+			 "chunks = ? WHERE kind = ? AND name = ?",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_int64(q, 1, rw->d));
+	bind_check(&b, sqlite3_bind_int64(q, 2, ri.nrows + rw->nrows));
+	bind_check(&b, sqlite3_bind_int64(
+			       q, 3, ri.bytes + rw->nrows * rw->d * rw->esize));
+	bind_check(&b, sqlite3_bind_int64(q, 4, ri.chunks));
+	bind_check(&b, sqlite3_bind_text(q, 5, kind_names[m->kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 6, m->name, -1, SQLITE_STATIC));
+	return b ? bind_failed(st, q, b, errbuf)
+		 : step_done(st, q, NULL, errbuf);
+}
+
+static int sq_rows_info(store *base, store_kind kind, const char *name,
+			store_rows_info *ri, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	pthread_mutex_lock(&st->mu);
+	int r = rows_info(st, kind, name, ri, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+typedef struct chunk_to {
+	int64_t d;
+	int (*fn)(void *ctx, const store_rows *chunk);
+	void *ctx;
+	int stop, damaged;
+} chunk_to;
+
+static int chunk_row(void *ctx, sqlite3_stmt *q)
+{
+	chunk_to *c = ctx;
+	store_rows ch = {.esize = sqlite3_column_int(q, 0),
+			 .nrows = sqlite3_column_int64(q, 1),
+			 .d = c->d,
+			 .data = sqlite3_column_blob(q, 2)};
+	if ((ch.esize != 4 && ch.esize != 8) ||
+	    sqlite3_column_bytes(q, 2) != ch.nrows * ch.d * ch.esize) {
+		c->damaged = 1;
+		return 1;
+	}
+	c->stop = c->fn(c->ctx, &ch) != 0;
+	return c->stop;
+}
+
+/* The chunks of (kind, name) to c, in order.  Caller holds mu. */
+static int chunks_read(sq_store *st, store_kind kind, const char *name,
+		       chunk_to *c, char *errbuf)
+{
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = prepare(st,
+			 "SELECT esize, nrows, data FROM row_chunks WHERE "
+			 "kind = ? AND name = ? ORDER BY chunk",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, kind_names[kind], -1,
+					 SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_rows(st, q, chunk_row, c, NULL, errbuf)))
+		return r;
+	if (c->damaged) {
+		snprintf(errbuf, 256,
+			 "store: the rows of %s %.140s are damaged",
+			 kind_names[kind], name);
+		return STORE_ERR;
+	}
+	return c->stop ? STORE_ABORTED : STORE_OK;
+}
+
+static int sq_rows_read(store *base, store_kind kind, const char *name,
+			int64_t *version, store_rows_info *ri,
+			int (*fn)(void *ctx, const store_rows *chunk),
+			void *ctx, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	store_moments m;
+	chunk_to c = {.fn = fn, .ctx = ctx};
+	int r;
+
+	/* One connection under mu: no write comes between the reads. */
+	pthread_mutex_lock(&st->mu);
+	if ((r = moments_get(st, kind, name, 0, &m, errbuf)))
+		goto out;
+	*version = m.version;
+	r = rows_info(st, kind, name, ri, errbuf);
+	if (r == STORE_NOTFOUND) {
+		ri->chunks = -1;
+		r = STORE_OK;
+		goto out;
+	}
+	c.d = ri->d;
+	if (r == STORE_OK)
+		r = chunks_read(st, kind, name, &c, errbuf);
 out:
 	pthread_mutex_unlock(&st->mu);
 	return r;
@@ -1080,6 +1373,8 @@ static const store_ops sq_ops = {
 	.moments_list = sq_moments_list,
 	.moments_update = sq_moments_update,
 	.moments_delete = sq_moments_delete,
+	.rows_info = sq_rows_info,
+	.rows_read = sq_rows_read,
 	.tally_create = sq_tally_create,
 	.tally_get = sq_tally_get,
 	.tally_list = sq_tally_list,

@@ -20,6 +20,7 @@
 #include "dispatch.h"
 #include "npy.h"
 #include "respond.h"
+#include "state_rows.h"
 #include "upload.h"
 
 #define WHAT "the .npy body"
@@ -30,6 +31,9 @@ struct upload {
 	char arg[300];
 	int64_t length; /* Content-Length, or -1 */
 	int64_t want_d; /* -1: any */
+	upload_plan plan;
+	unsigned char *keep; /* the rows, when plan.keep_rows */
+	int keep_esize;
 	unsigned char *head;
 	size_t head_len;
 	int have_head;
@@ -62,14 +66,14 @@ int upload_is_npy_type(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-int upload_new(svc *s, const upload_route *r, const char *arg, int64_t length,
-	       upload **out, verr *err)
+int upload_new(svc *s, const upload_route *r, const char *arg,
+	       const svc_query *q, int64_t length, upload **out, verr *err)
 {
 	upload *u;
-	int64_t d = -1;
+	upload_plan plan = {.d = -1};
 
 	*out = NULL;
-	if (r->check && r->check(s, arg, &d, err) < 0)
+	if (r->check && r->check(s, arg, q, &plan, err) < 0)
 		return -1;
 	if (!(u = calloc(1, sizeof *u)))
 		return verr_set(err, E_OUT_OF_MEMORY, "",
@@ -80,7 +84,8 @@ int upload_new(svc *s, const upload_route *r, const char *arg, int64_t length,
 	pthread_cond_init(&u->cv, NULL);
 	snprintf(u->arg, sizeof u->arg, "%s", arg ? arg : "");
 	u->length = length;
-	u->want_d = d;
+	u->want_d = plan.d;
+	u->plan = plan;
 	*out = u;
 	return 0;
 }
@@ -104,6 +109,7 @@ void upload_free(upload *u)
 	free(u->raw[0]);
 	free(u->raw[1]);
 	free(u->wide);
+	free(u->keep);
 	evald_moments_end(u->acc);
 	evald_moments_free(&u->m);
 	pthread_mutex_destroy(&u->mu);
@@ -113,6 +119,23 @@ void upload_free(upload *u)
 
 static int direct(evald_dtype dt);
 static void *work(void *arg);
+
+/* Room for the rows to keep, within --max-kept-rows: float32 rows stay
+ * float32, any other dtype is kept widened to float64. */
+static int keep_start(upload *u, verr *err)
+{
+	int64_t n = u->in.shape[0], d = u->in.shape[1];
+	u->keep_esize = u->in.dtype == EVALD_F32 && direct(EVALD_F32) ? 4 : 8;
+	double bytes = (double)n * (double)d * u->keep_esize;
+
+	if (state_rows_bound(u->s, bytes, u->plan.kept, "these rows", "", err) <
+	    0)
+		return -1;
+	if (!(u->keep = malloc(bytes > 0 ? (size_t)bytes : 1)))
+		return verr_set(err, E_OUT_OF_MEMORY, "",
+				"out of memory for the rows to keep");
+	return 0;
+}
 
 /* Everything the header implies, refused before a row is read. */
 static int check_head(upload *u, verr *err)
@@ -158,6 +181,8 @@ static int check_head(upload *u, verr *err)
 			"make %llu",
 			WHAT, (long long)u->length, shp,
 			(unsigned long long)(in->data_off + u->data_bytes));
+	if (u->plan.keep_rows && keep_start(u, err) < 0)
+		return -1;
 	int64_t rows = evald_moments_block_rows(d);
 	if (rows > n)
 		rows = n > 0 ? n : 1;
@@ -227,6 +252,10 @@ static int accumulate(upload *u, const unsigned char *p, size_t len, verr *err)
 						  n / d, &le)
 			     : EVALD_OK;
 	}
+	if (u->keep && bad < 0)
+		memcpy(u->keep + (size_t)u->done_elems * (size_t)u->keep_esize,
+		       direct(dt) ? (const void *)p : (const void *)u->wide,
+		       (size_t)n * (size_t)u->keep_esize);
 	if (bad >= 0)
 		return verr_set(err, E_NON_FINITE, "",
 				"%s: element %lld (row %lld) is not finite",
@@ -387,5 +416,9 @@ void upload_end(upload *u, svc_response *rs)
 	}
 	evald_moments_end(u->acc);
 	u->acc = NULL;
-	u->route.finish(u->s, u->arg, &u->m, rs);
+	store_rows rows = {.esize = u->keep_esize,
+			   .nrows = u->in.shape[0],
+			   .d = u->in.shape[1],
+			   .data = u->keep};
+	u->route.finish(u->s, u->arg, &u->m, u->keep ? &rows : NULL, rs);
 }

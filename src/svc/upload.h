@@ -8,7 +8,8 @@
  * --max-dim, --max-work) rather than by --max-body.  The caller (http.c)
  * feeds bytes in whatever pieces they come and ends the upload when the
  * body is complete; the route's finisher turns the moments into the
- * answer. */
+ * answer.  A route that keeps the rows too (keep_rows) holds them as they
+ * arrive, bounded by --max-kept-rows from the header. */
 #ifndef EVALD_UPLOAD_H
 #define EVALD_UPLOAD_H
 
@@ -17,20 +18,33 @@
 
 #include <evald/moments.h>
 
+#include "store.h"
 #include "verr.h"
 
 struct svc;
+struct svc_query;
 struct svc_response;
 typedef struct upload upload;
 
 /* What a route does with the rows' moments once they are all in: fill
- * rs with the answer, exactly as for the same rows sent whole. */
+ * rs with the answer, exactly as for the same rows sent whole.  rows:
+ * the rows themselves when the plan kept them, else NULL. */
 typedef void (*upload_finish_fn)(struct svc *s, const char *arg,
-				 const evald_moments *m,
+				 const evald_moments *m, const store_rows *rows,
 				 struct svc_response *rs);
+
+/* What the route wants of the rows, decided before the body. */
+typedef struct upload_plan {
+	int64_t d;     /* the d the rows must have, or -1 for any */
+	int keep_rows; /* hold the rows too (keep_rows), as float32 when
+			  they are float32, else float64 */
+	int64_t kept;  /* bytes kept already, for --max-kept-rows */
+} upload_plan;
+
 /* Before any body byte is read: refuse arg (a bad name, an unknown
- * stream) and say which d the rows must have (*d, or -1 for any). */
-typedef int (*upload_check_fn)(struct svc *s, const char *arg, int64_t *d,
+ * stream) or the query, and fill the plan. */
+typedef int (*upload_check_fn)(struct svc *s, const char *arg,
+			       const struct svc_query *q, upload_plan *plan,
 			       verr *err);
 
 typedef struct upload_route {
@@ -45,7 +59,8 @@ int upload_is_npy_type(const char *content_type);
  * (-1 for a chunked body).  The caller holds a --max-jobs slot for it.
  * Returns 0 with *out, or -1 with err. */
 int upload_new(struct svc *s, const upload_route *r, const char *arg,
-	       int64_t length, upload **out, verr *err);
+	       const struct svc_query *q, int64_t length, upload **out,
+	       verr *err);
 
 /* The next n bytes of the body.  0, or -1 with err: the upload is over
  * (the caller answers err and closes the connection). */
