@@ -5,15 +5,16 @@ evald against scikit-learn's accuracy_score / f1_score on the same data.
     bench/scores/scorebench.py [--n N] [--rounds R]
 
 It writes y_true (int32) and y_pred (uint8) once, as the packed tensors a
-client sends, starts a fresh evald on a free loopback port, sends one
+client sends in JSON and as the .npz np.savez writes (sent as
+application/x-npz, params in ?params=), starts a fresh evald on a free loopback port, sends one
 warm-up request per metric, then runs ROUNDS rounds of: one timed request
-per metric to evald (curl's time_total: upload, decode, count and score,
+per metric and body kind to evald (curl's time_total: upload, decode, count and score,
 answer), the same two calls of sklearn in this process (data already in
 memory as numpy int32/uint8 arrays), and the library call alone
 (evald_cm_add + evald_cm_score, bench/scores/cmbench.c built against the
 tree's libevald).  It prints each round, the medians, and the ratios
-sklearn / evald (service and library); the target is >= 5x for the
-service.  Values must agree (to 1e-12).
+sklearn / evald (service with each body, and library); the target is
+>= 5x for the service, judged on the .npz body.  Values must agree (to 1e-12).
 
 Environment: EVALD (binary; default BUILDDIR/evald), BUILDDIR (default:
 the source tree), CC.  Scratch files live in one mktemp directory,
@@ -69,10 +70,12 @@ def start_evald(tmp):
 
 
 def post(url, body, tmp):
+    npz = body.endswith(".npz")
     ans = os.path.join(tmp, "answer.json")
     p = subprocess.run(["curl", "-sS", "-o", ans, "-w",
                         "%{http_code} %{time_total}", "-H",
-                        "Content-Type: application/json", "-H", "Expect:",
+                        "Content-Type: application/"
+                        + ("x-npz" if npz else "json"), "-H", "Expect:",
                         "--data-binary", "@" + body, url],
                        capture_output=True, text=True, check=True)
     code, secs = p.stdout.split()
@@ -116,14 +119,20 @@ def main():
                 json.dump({"inputs": {"y_true": packed(yt),
                                       "y_pred": packed(yp)},
                            "params": params}, f)
+            bodies[name, "npz"] = os.path.join(tmp, name + ".npz")
+            np.savez(bodies[name, "npz"], y_true=yt, y_pred=yp)
+        query = {"accuracy": "", "f1": "?params=%7B%22average%22%3A%22macro"
+                 "%22%7D"}
         exe = build_cmbench(tmp)
         proc, url = start_evald(tmp)
         skl = {"accuracy": lambda: accuracy_score(yt, yp),
                "f1": lambda: f1_score(yt, yp, average="macro")}
-        times = {m: {"evald": [], "lib": [], "sklearn": []} for m in skl}
+        times = {m: {"evald": [], "npz": [], "lib": [], "sklearn": []}
+                 for m in skl}
         for m in skl:                                    # warm-up
             post(url + "/v1/metrics/" + m, bodies[m], tmp)
-        print("round  metric    evald_s  lib_s    sklearn_s")
+            post(url + "/v1/metrics/" + m + query[m], bodies[m, "npz"], tmp)
+        print("round  metric    json_s   npz_s    lib_s    sklearn_s")
         for r in range(args.rounds):
             lib = subprocess.run([exe, os.path.join(tmp, "t.i32"),
                                   os.path.join(tmp, "p.u8"), str(K), "1"],
@@ -133,29 +142,33 @@ def main():
             libv = {"accuracy": float(lib[2]), "f1": float(lib[3])}
             for m in skl:
                 es, ev = post(url + "/v1/metrics/" + m, bodies[m], tmp)
+                ns, nv = post(url + "/v1/metrics/" + m + query[m],
+                              bodies[m, "npz"], tmp)
                 t0 = time.perf_counter()
                 sv = skl[m]()
                 ss = time.perf_counter() - t0
-                for v in (ev, libv[m]):
+                for v in (ev, nv, libv[m]):
                     if abs(v - sv) > 1e-12 * abs(sv):
                         sys.exit("%s differs: %r vs sklearn %r" % (m, v, sv))
                 times[m]["evald"].append(es)
+                times[m]["npz"].append(ns)
                 times[m]["lib"].append(libt[m])
                 times[m]["sklearn"].append(ss)
-                print("%5d  %-8s  %.4f   %.4f   %.4f" % (r, m, es, libt[m],
-                                                          ss))
+                print("%5d  %-8s  %.4f   %.4f   %.4f   %.4f"
+                      % (r, m, es, ns, libt[m], ss))
         met = True
         for m in skl:
             med = {k: statistics.median(v) for k, v in times[m].items()}
-            ratio = med["sklearn"] / med["evald"]
+            ratio = med["sklearn"] / med["npz"]
+            jratio = med["sklearn"] / med["evald"]
             lratio = med["sklearn"] / med["lib"]
             met &= ratio >= 5
-            print("RESULT %s n=%d: evald %.4f s, library %.4f s, sklearn "
-                  "%.4f s (medians of %d); sklearn/evald %.1fx (target "
-                  ">= 5x: %s), sklearn/library %.1fx"
-                  % (m, args.n, med["evald"], med["lib"], med["sklearn"],
-                     args.rounds, ratio, "met" if ratio >= 5 else "MISSED",
-                     lratio))
+            print("RESULT %s n=%d: evald .npz %.4f s, JSON %.4f s, library "
+                  "%.4f s, sklearn %.4f s (medians of %d); sklearn/evald "
+                  ".npz %.1fx (target >= 5x: %s), JSON %.1fx, library %.1fx"
+                  % (m, args.n, med["npz"], med["evald"], med["lib"],
+                     med["sklearn"], args.rounds, ratio,
+                     "met" if ratio >= 5 else "MISSED", jratio, lratio))
         return 0 if met else 3
     finally:
         if proc:

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ctl_input.h"
+#include "ctl_npz.h"
 #include "jsonout.h"
 #include "npy.h"
 #include "numfmt.h"
@@ -326,6 +327,7 @@ typedef struct compute_opts {
 	json_t *params, *inputs, *record; /* owned */
 	json_t *files;	     /* {input: path} of .npy files, decided later */
 	json_t *streams;     /* ids of streams made for this command */
+	json_t *npz;	     /* {input: path} of .npy files sent as they are */
 	double above, below; /* NAN when not given */
 	gate_on on;
 	const char *field; /* GATE_FIELD: the result's key (in argv) */
@@ -335,6 +337,7 @@ typedef struct compute_opts {
 static void compute_opts_free(compute_opts *o)
 {
 	json_decref(o->files);
+	json_decref(o->npz);
 	json_decref(o->streams);
 	json_decref(o->params);
 	json_decref(o->inputs);
@@ -587,7 +590,13 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 	}
 	if (o->record)
 		json_object_set(body, "record", o->record);
-	if (jsonout_dump(body, 0, &text, &len) < 0) {
+	if (o->npz) {
+		char errbuf[300];
+		if (ctl_npz_body(o->npz, o->params, &text, &len, errbuf) < 0) {
+			*code = fail(EXIT_USAGE, "%s", errbuf);
+			goto out;
+		}
+	} else if (jsonout_dump(body, 0, &text, &len) < 0) {
 		fail(0, "out of memory");
 		goto out;
 	}
@@ -596,7 +605,8 @@ static json_t *compute_request(const ctl *c, const compute_opts *o, int *code)
 	/* On a terminal: the body's upload, then "computing..." until the
 	 * answer (a job draws its own progress bar). */
 	snprintf(label, sizeof label, "%.100s", o->metric);
-	if (!(j = call_ex(c, "POST", path, text, len, "application/json",
+	if (!(j = call_ex(c, "POST", path, text, len,
+			  o->npz ? "application/x-npz" : "application/json",
 			  o->async ? NULL : label, &st)))
 		goto out;
 	if (st == 202)
@@ -666,13 +676,37 @@ static int upload_stream(const ctl *c, const char *input, const ctl_map *m,
 	return code;
 }
 
+/* The .npy files not streamed go as they are, in a .npz body, when they
+ * are all the inputs and nothing is recorded (a .npz carries no
+ * "record"); else they are read into the JSON body. */
+static int npz_or_json(compute_opts *o)
+{
+	char errbuf[300];
+	const char *input;
+	json_t *p, *v;
+
+	if (!o->npz || (!json_object_size(o->inputs) && !o->record))
+		return EXIT_OK;
+	json_object_foreach(o->npz, input, p)
+	{
+		if (ctl_input_load(json_string_value(p), &v, errbuf) < 0)
+			return fail(EXIT_USAGE, "--input %s=%s: %s", input,
+				    json_string_value(p), errbuf);
+		json_object_set_new(o->inputs, input, v);
+	}
+	json_decref(o->npz);
+	o->npz = NULL;
+	return EXIT_OK;
+}
+
 /* Turn the .npy inputs into inputs: streamed into a stream of this
- * command's own when the metric takes one, else read and sent as JSON. */
+ * command's own when the metric takes one, else sent as they are in a
+ * .npz body or read into the JSON one (npz_or_json). */
 static int resolve_files(const ctl *c, compute_opts *o)
 {
 	char errbuf[300], path[600], *name;
 	const char *input;
-	json_t *p, *entry = NULL, *v;
+	json_t *p, *entry = NULL;
 	long st = 0;
 	int code = EXIT_OK;
 
@@ -713,15 +747,12 @@ static int resolve_files(const ctl *c, compute_opts *o)
 				break;
 			continue;
 		}
-		if (ctl_input_load(file, &v, errbuf) < 0) {
-			code = fail(EXIT_USAGE, "--input %s=%s: %s", input,
-				    file, errbuf);
-			break;
-		}
-		json_object_set_new(o->inputs, input, v);
+		if (!o->npz)
+			o->npz = json_object();
+		json_object_set_new(o->npz, input, json_string(file));
 	}
 	json_decref(entry);
-	return code;
+	return code == EXIT_OK ? npz_or_json(o) : code;
 }
 
 /* The streams resolve_files made are this command's: remove them. */

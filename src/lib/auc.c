@@ -111,13 +111,21 @@ static int alloc_curve(int64_t n, evi_clf *c)
 	return c->fps && c->tps && c->thr ? 0 : -1;
 }
 
-/* Unweighted: walk the sorted pairs in place (the common, large case). */
+/* Unweighted (the common, large case): the split sort of keysort.c, or
+ * for labels other than 0 and 1 the sorted pairs walked in place. */
 static int clf_plain(const double *s, const double *y, int64_t n, evi_clf *c)
 {
 	evi_keyed *a = NULL;
 	int rc = -1;
 
-	if (evi_sort_keyed(s, y, n, &a) || alloc_curve(n, c))
+	if (alloc_curve(n, c))
+		goto out;
+	int split = evi_clf_split(s, y, n, c);
+	if (split <= 0) {
+		rc = split;
+		goto out;
+	}
+	if (evi_sort_keyed(s, y, n, &a))
 		goto out;
 	clf_walk_keyed(a, n, c);
 	rc = 0;

@@ -20,6 +20,12 @@ void evi_clf_free(evi_clf *c);
 int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
 		  evi_clf *c);
 
+/* The unweighted curve into c's arrays (n long each, allocated by the
+ * caller) by sorting the positives and negatives apart (keysort.c).
+ * Returns 1, touching nothing, when a label is not exactly 0 or 1; -1
+ * when out of memory. */
+int evi_clf_split(const double *s, const double *y, int64_t n, evi_clf *c);
+
 /* sklearn's _binary_roc_auc_score on the items: max_fpr <= 0 or 1 for the
  * full area, else the McClish-corrected partial area.  y must hold both
  * classes (the caller checks).  -1 when out of memory. */

@@ -9,6 +9,7 @@
 #include <evald/rank.h>
 #include <evald/reduce.h>
 
+#include "auc_internal.h"
 #include "internal.h"
 
 typedef struct scored {
@@ -93,24 +94,28 @@ static int sort_query(scored *it, double *buf, const double *s,
 	return 0;
 }
 
-static double ap_query(scored *it, int64_t n, int *no_pos)
+/* sklearn's average precision of one query from the binary curve of
+ * auc.c (its split sort: no pairs, no copies): at each distinct score,
+ * highest first, the step of recall times the precision.  The counts are
+ * whole numbers, so they equal a pairwise walk's sums to the bit. */
+static int ap_curve(const double *s, const double *rel, int64_t n, double *ap,
+		    int *no_pos)
 {
-	double npos = 0.0, tp = 0.0, fp = 0.0, tp_prev = 0.0, ap = 0.0;
+	evi_clf c;
+	double tp_prev = 0.0, npos;
 
-	for (int64_t i = 0; i < n; i++)
-		npos += it[i].rel;
+	if (evi_clf_curve(s, rel, NULL, n, &c))
+		return -1;
+	npos = c.n ? c.tps[c.n - 1] : 0.0;
 	*no_pos = npos == 0.0;
-	if (*no_pos)
-		return 0.0;
-	for (int64_t i = 0; i < n; i++) {
-		tp += it[i].rel;
-		fp += 1.0 - it[i].rel;
-		if (i + 1 < n && it[i + 1].s == it[i].s)
-			continue; /* inside a tie: one threshold */
-		ap += (tp / npos - tp_prev / npos) * (tp / (tp + fp));
+	*ap = 0.0;
+	for (int64_t i = 0; !*no_pos && i < c.n; i++) {
+		double tp = c.tps[i], fp = c.fps[i];
+		*ap += (tp / npos - tp_prev / npos) * (tp / (tp + fp));
 		tp_prev = tp;
 	}
-	return ap;
+	evi_clf_free(&c);
+	return 0;
 }
 
 /* torchmetrics' retrieval_average_precision(top_k=k): the mean of the
@@ -150,18 +155,27 @@ int evald_average_precision_at_k(const evald_tensor *scores,
 					  "average precision; element %lld is "
 					  "%.17g",
 					  (long long)i, rel->data[i]);
-	it = evi_xalloc(n, sizeof *it);
-	buf = evi_xalloc(3 * n, sizeof *buf);
+	/* sklearn's AP (no k) needs no pairs: only ap_at_k reads them. */
+	if (k > 0) {
+		it = evi_xalloc(n, sizeof *it);
+		buf = evi_xalloc(3 * n, sizeof *buf);
+	}
 	r->per_query = evi_xalloc(q, sizeof(double));
-	if (!it || !buf || !r->per_query)
+	if ((k > 0 && (!it || !buf)) || !r->per_query)
 		goto nomem;
 	for (int64_t j = 0; j < q; j++) {
 		int no_pos;
+		if (k <= 0) {
+			if (ap_curve(scores->data + j * n, rel->data + j * n, n,
+				     &r->per_query[j], &no_pos))
+				goto nomem;
+			r->degenerate += no_pos;
+			continue;
+		}
 		if (sort_query(it, buf, scores->data + j * n, rel->data + j * n,
 			       n, 0))
 			goto nomem;
-		r->per_query[j] = k > 0 ? ap_at_k(it, n, k, &no_pos)
-					: ap_query(it, n, &no_pos);
+		r->per_query[j] = ap_at_k(it, n, k, &no_pos);
 		r->degenerate += no_pos;
 	}
 	r->queries = q;

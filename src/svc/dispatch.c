@@ -19,6 +19,7 @@
 #include "hint.h"
 #include "jsonx.h"
 #include "openapi.h"
+#include "npzreq.h"
 #include "registry.h"
 #include "resolve.h"
 #include "respond.h"
@@ -438,6 +439,23 @@ static int evaluate_check(svc *s, json_t *root, verr *err)
 	return 0;
 }
 
+/* The request document: the JSON body parsed, or a metric's .npz of
+ * inputs built into the same shape (npzreq.h). */
+static int parse_compute_body(svc *s, const metric *m, const svc_request *rq,
+			      creq *q, verr *err)
+{
+	const char *params = svc_query_get(rq->query, "params");
+	if (m && npzreq_is_type(rq->content_type))
+		return npzreq_parse(&s->cfg, q->body, rq->len, params, &q->doc,
+				    err);
+	if (params)
+		return verr_set(err, E_BAD_QUERY, "",
+				"the params query parameter goes with a .npz "
+				"body; in a JSON body, send \"params\" in "
+				"the body");
+	return svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, err);
+}
+
 /* POST /v1/metrics/{name} (m set) and POST /v1/evaluate (m NULL). */
 static void post_compute(svc *s, const metric *m, const svc_request *rq,
 			 svc_response *rs)
@@ -472,7 +490,7 @@ static void post_compute(svc *s, const metric *m, const svc_request *rq,
 		memcpy(q->body, rq->body, rq->len);
 		q->owns_body = 1;
 	}
-	if (svc_parse_body(&s->cfg, q->body, rq->len, &q->doc, &err) < 0)
+	if (parse_compute_body(s, m, rq, q, &err) < 0)
 		goto fail;
 	if ((m ? hint_misplaced(m, q->doc.root, mkeys, "", "\"params\"", &err)
 	       : hint_misplaced_evaluate(q->doc.root, ekeys, &err)) < 0 ||
@@ -679,11 +697,14 @@ typedef void (*route_fn)(svc *s, const svc_request *rq, svc_response *rs,
 
 /* What a route's body may be. */
 enum {
-	BODY_NONE,     /* no body at all: one is 400 unexpected_body */
-	BODY_JSON,     /* application/json (or no Content-Type) */
-	BODY_JSON_NPY, /* that, or a .npy (application/octet-stream,
-			* application/x-npy) */
-	BODY_JSON_NPZ, /* that, or a .npy or .npz */
+	BODY_NONE,	      /* no body at all: one is 400 unexpected_body */
+	BODY_JSON,	      /* application/json (or no Content-Type) */
+	BODY_JSON_NPY,	      /* that, or a .npy (application/octet-stream,
+			       * application/x-npy) */
+	BODY_JSON_NPZ,	      /* that, or a .npy or .npz */
+	BODY_JSON_INPUTS_NPZ, /* JSON, or a .npz of the inputs
+			       * (application/x-npz, application/octet-stream;
+			       * npzreq.h) */
 };
 
 /* Route flags. */
@@ -694,6 +715,7 @@ enum {
 static const char *const q_series[] = {"since", "limit", "max_points", NULL};
 static const char *const q_ref[] = {"include", NULL};
 static const char *const q_keep[] = {"keep_rows", NULL};
+static const char *const q_npz[] = {"params", NULL};
 
 /* The route table: the one place an endpoint is declared.  One row per
  * method and path pattern.  A '*' segment matches one non-empty path
@@ -783,8 +805,9 @@ static const struct route {
 	 .fn = r_metric_post,
 	 .auth = AUTH_WRITE,
 	 .flags = R_ASYNC,
-	 .body = BODY_JSON,
-	 .what = "{\"inputs\": {...}, \"params\": {...}}"},
+	 .body = BODY_JSON_INPUTS_NPZ,
+	 .what = "{\"inputs\": {...}, \"params\": {...}}",
+	 .query = q_npz},
 	{.method = "POST",
 	 .pattern = "/v1/evaluate",
 	 .label = "/v1/evaluate",
@@ -1088,6 +1111,14 @@ static int check_type(const struct route *r, const char *ct, verr *e)
 						     : "JSON or "
 						       "application/"
 						       "octet-stream");
+	if (r->body == BODY_JSON_INPUTS_NPZ)
+		return svc_is_json_type(ct) || npzreq_is_type(ct)
+			       ? 0
+			       : verr_set(e, E_UNSUPPORTED_MEDIA_TYPE, "",
+					  "send %s as JSON (application/json) "
+					  "or a .npz of the inputs "
+					  "(application/x-npz; got '%s')",
+					  r->what, ct);
 	if (svc_is_json_type(ct) ||
 	    (r->body != BODY_JSON && state_is_binary_type(ct)))
 		return 0;
@@ -1112,7 +1143,9 @@ static void body_need(const struct route *r, char *buf, size_t n)
 					      "application/octet-stream"
 		 : r->body == BODY_JSON_NPY ? ", or a .npy as "
 					      "application/octet-stream"
-					    : "");
+		 : r->body == BODY_JSON_INPUTS_NPZ
+			 ? ", or a .npz of the inputs as application/x-npz"
+			 : "");
 }
 
 int svc_route_body_need(const char *method, const char *path, char *buf,
@@ -1139,6 +1172,7 @@ static void binary_routes(int npz, char *buf, size_t n)
 	buf[0] = '\0';
 	for (size_t i = 0; i < NROUTES && o < n; i++)
 		if (routes[i].body == BODY_JSON_NPZ ||
+		    (npz && routes[i].body == BODY_JSON_INPUTS_NPZ) ||
 		    (!npz && routes[i].body == BODY_JSON_NPY))
 			o += (size_t)snprintf(buf + o, n - o, "%s%s %s",
 					      o ? ", " : "", routes[i].method,
@@ -1178,6 +1212,11 @@ static int check_body(const struct route *r, const svc_request *rq, verr *e)
 		return verr_set(e, E_MALFORMED_JSON, "",
 				"the body is %s sent as JSON; send it with "
 				"Content-Type: application/octet-stream",
+				what);
+	if (npz && r->body == BODY_JSON_INPUTS_NPZ)
+		return verr_set(e, E_MALFORMED_JSON, "",
+				"the body is %s sent as JSON; send it with "
+				"Content-Type: application/x-npz",
 				what);
 	binary_routes(npz, where, sizeof where);
 	return verr_set(e, E_MALFORMED_JSON, "",

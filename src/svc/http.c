@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "bigalloc.h"
 #include "http.h"
 #include "log.h"
 #include "respond.h"
@@ -471,6 +472,11 @@ static int check_length(struct MHD_Connection *conn, http_server *h,
 			*ret = send_error(conn, r, E_OVERLOADED,
 					  h->svc->cfg.retry_after, busy_msg);
 			return 1;
+		}
+		/* One buffer of the announced size: no growth, no copies. */
+		if (has_body && n > 0 && !r->body) {
+			r->body = big_alloc((size_t)n + 1);
+			r->cap = r->body ? (size_t)n + 1 : 0;
 		}
 	} else if (has_body && !te) {
 		/* Most often a client that sent no body at all: say that,

@@ -961,3 +961,30 @@ int jsonx_check_keys(const json_t *obj, const char *const allowed[],
 	}
 	return 0;
 }
+
+json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
+			  const int64_t *shape, int all_integer)
+{
+	jsonx_blob b = {.kind = JSONX_NUMBERS,
+			.data = data,
+			.ndim = ndim,
+			.size = 1,
+			.all_integer = all_integer};
+	for (int i = 0; i < ndim; i++) {
+		b.shape[i] = shape[i];
+		b.size *= shape[i];
+	}
+	if (doc->nblobs == doc->cap) {
+		size_t nc = doc->cap ? doc->cap * 2 : 8;
+		jsonx_blob *nb = realloc(doc->blobs, nc * sizeof *nb);
+		if (!nb)
+			return NULL;
+		doc->blobs = nb;
+		doc->cap = nc;
+	}
+	if (!(b.marker = json_object()))
+		return NULL;
+	doc->blobs[doc->nblobs++] = b;
+	doc->bytes += (uint64_t)b.size * sizeof(double);
+	return b.marker;
+}

@@ -83,6 +83,14 @@ int jsonx_parse(const char *text, size_t len, const jsonx_limits *lim,
 		jsonx_doc *doc, jsonx_error *e);
 void jsonx_free(jsonx_doc *doc);
 
+/* Add a number blob over `data` (malloc'd; the doc takes it and frees it
+ * with itself) and return its marker, which the caller places in the tree
+ * with json_object_set_new (the tree owns markers, as after a parse).
+ * NULL when out of memory, the data then still the caller's.  For bodies
+ * that are not JSON (a .npz of a metric's inputs, npzreq.h). */
+json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
+			  const int64_t *shape, int all_integer);
+
 /* The blob a tree node stands for, or NULL for an ordinary node. */
 const jsonx_blob *jsonx_blob_of(const jsonx_doc *doc, const json_t *v);
 

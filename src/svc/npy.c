@@ -484,3 +484,40 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 	return verr_set(err, E_MISSING_INPUT, "",
 			"the .npz archive has no member %s.npy", name);
 }
+
+int npz_each(const void *buf, size_t len, npz_name_fn fn, void *ctx, verr *err)
+{
+	const uint8_t *b = buf;
+	size_t eocd = (size_t)-1;
+
+	for (size_t i = len >= 22 ? len - 22 : 0; len >= 22 && i + 65557 >= len;
+	     i--) {
+		if (!memcmp(b + i, "PK\x05\x06", 4)) {
+			eocd = i;
+			break;
+		}
+		if (i == 0)
+			break;
+	}
+	if (eocd == (size_t)-1)
+		return verr_set(err, E_BAD_NPZ, "",
+				"not a zip archive (no end of central "
+				"directory)");
+	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
+	size_t pos = cd;
+	for (uint32_t k = 0; k < count; k++) {
+		if (pos > len || len - pos < 46 ||
+		    memcmp(b + pos, "PK\x01\x02", 4))
+			return verr_set(err, E_BAD_NPZ, "",
+					"damaged zip central directory");
+		uint32_t fnl = le16(b + pos + 28), exl = le16(b + pos + 30),
+			 cml = le16(b + pos + 32);
+		if (len - pos - 46 < fnl)
+			return verr_set(err, E_BAD_NPZ, "",
+					"damaged zip central directory");
+		if (fn(ctx, (const char *)b + pos + 46, fnl, err) < 0)
+			return -1;
+		pos += 46 + (size_t)fnl + exl + cml;
+	}
+	return 0;
+}

@@ -46,4 +46,9 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 int npz_member(const void *buf, size_t len, const char *name, pool *p,
 	       size_t max_out, const void **data, size_t *dlen, verr *err);
 
+/* Call fn with the name (not NUL-terminated) of each member of a zip
+ * archive, in directory order; stops at fn's first -1. */
+typedef int (*npz_name_fn)(void *ctx, const char *name, size_t len, verr *err);
+int npz_each(const void *buf, size_t len, npz_name_fn fn, void *ctx, verr *err);
+
 #endif

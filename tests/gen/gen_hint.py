@@ -139,8 +139,9 @@ hint("body_npy_metric", 400, "malformed_json", "",
       "PUT /v1/references/{name}", "POST /v1/streams/{id}/batches"],
      raw_bytes=npy.getvalue(), route="/v1/metrics/fid",
      ctype="application/json")
+# A metric takes a .npz of its inputs, as application/x-npz.
 hint("body_npz_metric", 400, "malformed_json", "",
-     [".npz (zip) archive", "PUT /v1/references/{name}"],
+     [".npz (zip) archive", "Content-Type: application/x-npz"],
      raw_bytes=npz.getvalue(), route="/v1/metrics/fid")
 hint("body_npz_reference", 400, "malformed_json", "",
      [".npz (zip) archive", "Content-Type: application/octet-stream"],

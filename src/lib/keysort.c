@@ -1,0 +1,152 @@
+/* keysort.c - ascending radix sorts of bare keys, and the split curve
+ * walk built on them: the unweighted binary curve of auc.c sorts the
+ * positives' and the negatives' scores apart, as 8-byte keys (4-byte when
+ * every score is a float32, as they usually arrived), and merges them in
+ * one walk, instead of sorting 16-byte (score, label) pairs.
+ *
+ * A key carries nothing but its score, so equal keys are interchangeable
+ * and the sort needs no stability; and because unweighted counts are whole
+ * numbers, counting a tie's positives and negatives gives the very sums
+ * the pairwise walk adds one by one: the curve is the same to the bit. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auc_internal.h"
+#include "internal.h"
+
+#define DIGIT_BITS 11
+#define DIGITS	   2048
+
+/* LSD radix sort of a[0..n) into ascending order, b as scratch; passes
+ * whose digit is one value for every key (the exponent bits of
+ * probabilities) are skipped. */
+#define KEYSORT(NAME, T, PASSES)                                               \
+	static int NAME(T *a, int64_t n)                                       \
+	{                                                                      \
+		if (n < 2)                                                     \
+			return 0;                                              \
+		T *b = evi_xalloc(n, sizeof *b), *src = a, *dst = b;           \
+		int64_t(*h)[DIGITS] = calloc(PASSES, sizeof *h);               \
+		if (!b || !h) {                                                \
+			free(b);                                               \
+			free(h);                                               \
+			return -1;                                             \
+		}                                                              \
+		for (int64_t i = 0; i < n; i++)                                \
+			for (int p = 0; p < PASSES; p++)                       \
+				h[p][(a[i] >> (p * DIGIT_BITS)) &              \
+				     (DIGITS - 1)]++;                          \
+		for (int p = 0; p < PASSES; p++) {                             \
+			int shift = p * DIGIT_BITS;                            \
+			int64_t *c = h[p], sum = 0;                            \
+			if (c[(src[0] >> shift) & (DIGITS - 1)] == n)          \
+				continue;                                      \
+			for (int d = 0; d < DIGITS; d++) {                     \
+				int64_t t = c[d];                              \
+				c[d] = sum;                                    \
+				sum += t;                                      \
+			}                                                      \
+			for (int64_t i = 0; i < n; i++)                        \
+				dst[c[(src[i] >> shift) & (DIGITS - 1)]++] =   \
+					src[i];                                \
+			T *t = src;                                            \
+			src = dst;                                             \
+			dst = t;                                               \
+		}                                                              \
+		if (src != a)                                                  \
+			memcpy(a, src, (size_t)n * sizeof *a);                 \
+		free(b);                                                       \
+		free(h);                                                       \
+		return 0;                                                      \
+	}
+
+KEYSORT(sort_u64, uint64_t, 6)
+KEYSORT(sort_u32, uint32_t, 3)
+
+/* Order-preserving maps of a score to an unsigned key; -0 is +0 (one
+ * score, one threshold), as argsort.c's. */
+static uint64_t key64(double d)
+{
+	uint64_t u;
+	if (d == 0.0)
+		d = 0.0;
+	memcpy(&u, &d, sizeof u);
+	return (u >> 63) ? ~u : u | (1ull << 63);
+}
+
+static uint32_t key32(float f)
+{
+	uint32_t u;
+	if (f == 0.0f)
+		f = 0.0f;
+	memcpy(&u, &f, sizeof u);
+	return (u >> 31) ? ~u : u | (1u << 31);
+}
+
+static double score64(uint64_t k)
+{
+	return evi_key_score(k);
+}
+
+static double score32(uint32_t k)
+{
+	uint32_t u = (k >> 31) ? k & ~(1u << 31) : ~k;
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/* Positives' keys in k[0..np), negatives' in k[np..n), each sorted, then
+ * walked from the top: at each distinct key, the counts at or above it. */
+#define SPLIT(NAME, T, KEY, CAST, SORT, SCORE)                                 \
+	static int NAME(const double *s, const double *y, int64_t n,           \
+			int64_t np, evi_clf *c)                                \
+	{                                                                      \
+		T *k = evi_xalloc(n ? n : 1, sizeof *k);                       \
+		int64_t ip = 0, in = np, m = 0, tp = 0, fp = 0;                \
+		if (!k)                                                        \
+			return -1;                                             \
+		for (int64_t i = 0; i < n; i++)                                \
+			k[y[i] != 0.0 ? ip++ : in++] = KEY((CAST)s[i]);        \
+		if (SORT(k, np) || SORT(k + np, n - np)) {                     \
+			free(k);                                               \
+			return -1;                                             \
+		}                                                              \
+		ip = np - 1;                                                   \
+		in = n - 1;                                                    \
+		while (ip >= 0 || in >= np) {                                  \
+			T t = ip < 0	      ? k[in]                          \
+			      : in < np	      ? k[ip]                          \
+			      : k[ip] > k[in] ? k[ip]                          \
+					      : k[in];                         \
+			while (ip >= 0 && k[ip] == t)                          \
+				ip--, tp++;                                    \
+			while (in >= np && k[in] == t)                         \
+				in--, fp++;                                    \
+			c->tps[m] = (double)tp;                                \
+			c->fps[m] = (double)fp;                                \
+			c->thr[m++] = SCORE(t);                                \
+		}                                                              \
+		c->n = m;                                                      \
+		free(k);                                                       \
+		return 0;                                                      \
+	}
+
+SPLIT(split64, uint64_t, key64, double, sort_u64, score64)
+SPLIT(split32, uint32_t, key32, float, sort_u32, score32)
+
+int evi_clf_split(const double *s, const double *y, int64_t n, evi_clf *c)
+{
+	int64_t np = 0;
+	int f32 = 1;
+
+	for (int64_t i = 0; i < n; i++) {
+		if (y[i] != 0.0 && y[i] != 1.0)
+			return 1;
+		np += y[i] != 0.0;
+		/* Exactly a float32 (NaN fails, and takes the 8-byte keys). */
+		f32 &= (double)(float)s[i] == s[i];
+	}
+	return f32 ? split32(s, y, n, np, c) : split64(s, y, n, np, c);
+}
