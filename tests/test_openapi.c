@@ -57,9 +57,10 @@ static int row_ok(json_t *doc, const svc_route_info *r, char *why, size_t n)
 		return snprintf(why, n, "%zu query parameters, not %zu", got,
 				want),
 		       0;
-	size_t types = r->body == SVC_BODY_NONE	  ? 0
-		       : r->body == SVC_BODY_JSON ? 1
-						  : 2;
+	size_t types = r->body == SVC_BODY_NONE		     ? 0
+		       : r->body == SVC_BODY_JSON	     ? 1
+		       : r->body == SVC_BODY_JSON_INPUTS_NPZ ? 3
+							     : 2;
 	types += r->npy_stream;
 	if (json_object_size(content) != types ||
 	    (types && !json_object_get(content, "application/json")))

@@ -18,8 +18,8 @@
 #include "drift_route.h"
 #include "hint.h"
 #include "jsonx.h"
-#include "openapi.h"
 #include "npzreq.h"
+#include "openapi.h"
 #include "registry.h"
 #include "resolve.h"
 #include "respond.h"
@@ -1411,7 +1411,9 @@ void svc_route_at(size_t i, svc_route_info *out)
 	static const int body[] = {[BODY_NONE] = SVC_BODY_NONE,
 				   [BODY_JSON] = SVC_BODY_JSON,
 				   [BODY_JSON_NPY] = SVC_BODY_JSON_NPY,
-				   [BODY_JSON_NPZ] = SVC_BODY_JSON_NPZ};
+				   [BODY_JSON_NPZ] = SVC_BODY_JSON_NPZ,
+				   [BODY_JSON_INPUTS_NPZ] =
+					   SVC_BODY_JSON_INPUTS_NPZ};
 	out->method = r->method;
 	out->path = r->label;
 	out->pattern = r->pattern;

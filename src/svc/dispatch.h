@@ -188,7 +188,13 @@ int svc_route_streams(const char *method, const char *path);
  * entry per row, in table order.  `path` is the row's label
  * ("/v1/metrics/{name}"); `query` is NULL-terminated or NULL, without
  * "async", which `async` stands for. */
-enum { SVC_BODY_NONE, SVC_BODY_JSON, SVC_BODY_JSON_NPY, SVC_BODY_JSON_NPZ };
+enum {
+	SVC_BODY_NONE,
+	SVC_BODY_JSON,
+	SVC_BODY_JSON_NPY,
+	SVC_BODY_JSON_NPZ,
+	SVC_BODY_JSON_INPUTS_NPZ /* JSON, or a .npz of the inputs */
+};
 typedef struct svc_route_info {
 	const char *method, *path;
 	const char *pattern; /* '*' a segment, a final '**' the rest */

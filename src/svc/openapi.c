@@ -120,9 +120,17 @@ static json_t *request_body(const svc_route_info *r, json_t *schema)
 		json_object_set(content, "application/octet-stream", bin);
 	if (r->npy_stream)
 		json_object_set(content, "application/x-npy", bin);
+	if (r->body == SVC_BODY_JSON_INPUTS_NPZ) {
+		json_object_set(content, "application/x-npz", bin);
+		json_object_set(content, "application/octet-stream", bin);
+	}
 	json_decref(bin);
 	const char *what =
-		r->body == SVC_BODY_JSON_NPZ
+		r->body == SVC_BODY_JSON_INPUTS_NPZ
+			? "JSON, or a .npz whose members are the inputs "
+			  "(application/x-npz or application/octet-stream; "
+			  "params in a params.json member or the params query)"
+		: r->body == SVC_BODY_JSON_NPZ
 			? "JSON, or a .npy or .npz told apart by its magic "
 			  "bytes (application/octet-stream)"
 		: r->body == SVC_BODY_JSON_NPY
