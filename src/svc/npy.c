@@ -377,13 +377,13 @@ int npy_decode(const void *buf, size_t len, pool *p, int64_t max_elems,
 
 /* ------------------------------------------------------------ zip */
 
-int npz_member(const void *buf, size_t len, const char *name, pool *p,
-	       size_t max_out, const void **data, size_t *dlen, verr *err)
+/* Find the central directory: its entry count and offset.  The
+ * end-of-central-directory record sits in the last 64 KiB. */
+static int npz_directory(const uint8_t *b, size_t len, uint32_t *count,
+			 size_t *cd, verr *err)
 {
-	const uint8_t *b = buf;
-	size_t eocd = (size_t)-1, nl = strlen(name);
+	size_t eocd = (size_t)-1;
 
-	/* The end-of-central-directory record sits in the last 64 KiB. */
 	for (size_t i = len >= 22 ? len - 22 : 0; len >= 22 && i + 65557 >= len;
 	     i--) {
 		if (!memcmp(b + i, "PK\x05\x06", 4)) {
@@ -397,8 +397,20 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 		return verr_set(err, E_BAD_NPZ, "",
 				"not a zip archive (no end of central "
 				"directory)");
-	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
-	size_t pos = cd;
+	*count = le16(b + eocd + 10);
+	*cd = le32(b + eocd + 16);
+	return 0;
+}
+
+int npz_member(const void *buf, size_t len, const char *name, pool *p,
+	       size_t max_out, const void **data, size_t *dlen, verr *err)
+{
+	const uint8_t *b = buf;
+	size_t nl = strlen(name), pos;
+	uint32_t count;
+
+	if (npz_directory(b, len, &count, &pos, err))
+		return -1;
 	for (uint32_t k = 0; k < count; k++) {
 		if (pos > len || len - pos < 46 ||
 		    memcmp(b + pos, "PK\x01\x02", 4))
@@ -488,23 +500,11 @@ int npz_member(const void *buf, size_t len, const char *name, pool *p,
 int npz_each(const void *buf, size_t len, npz_name_fn fn, void *ctx, verr *err)
 {
 	const uint8_t *b = buf;
-	size_t eocd = (size_t)-1;
+	size_t pos;
+	uint32_t count;
 
-	for (size_t i = len >= 22 ? len - 22 : 0; len >= 22 && i + 65557 >= len;
-	     i--) {
-		if (!memcmp(b + i, "PK\x05\x06", 4)) {
-			eocd = i;
-			break;
-		}
-		if (i == 0)
-			break;
-	}
-	if (eocd == (size_t)-1)
-		return verr_set(err, E_BAD_NPZ, "",
-				"not a zip archive (no end of central "
-				"directory)");
-	uint32_t count = le16(b + eocd + 10), cd = le32(b + eocd + 16);
-	size_t pos = cd;
+	if (npz_directory(b, len, &count, &pos, err))
+		return -1;
 	for (uint32_t k = 0; k < count; k++) {
 		if (pos > len || len - pos < 46 ||
 		    memcmp(b + pos, "PK\x01\x02", 4))
