@@ -46,7 +46,7 @@ static int sorted_union(const double *ref, int64_t n, const double *cur,
 			int64_t m, double *a, double *b, double *u)
 {
 	int64_t i = 0, j = 0, k = 0;
-	if (evi_drift_sort(ref, n, a) < 0 || evi_drift_sort(cur, m, b) < 0)
+	if (evi_sort_values(ref, n, a) < 0 || evi_sort_values(cur, m, b) < 0)
 		return -1;
 	while (i < n && j < m)
 		u[k++] = b[j] < a[i] ? b[j++] : a[i++];

@@ -11,23 +11,10 @@
 #include "driftcat.h"
 #include "internal.h"
 
-/* The radix sort of argsort.c: a report sorts every column of up to
- * millions of values, where qsort's comparisons dominate. */
-int evi_drift_sort(const double *v, int64_t n, double *out)
-{
-	evi_keyed *k = NULL;
-	if (evi_sort_keyed(v, v, n, &k) < 0)
-		return -1;
-	for (int64_t i = 0; i < n; i++)
-		out[i] = evi_key_score(k[i].k);
-	free(k);
-	return 0;
-}
-
 static double *sorted_copy(const double *v, int64_t n)
 {
 	double *s = evi_xalloc(n, sizeof *s);
-	if (s && evi_drift_sort(v, n, s) < 0) {
+	if (s && evi_sort_values(v, n, s) < 0) {
 		free(s);
 		s = NULL;
 	}

@@ -8,9 +8,6 @@
 
 #include <stdint.h>
 
-/* v [n] ascending into out [n] (a radix sort); -1 when out of memory. */
-int evi_drift_sort(const double *v, int64_t n, double *out);
-
 /* Counts of ref [n] and cur [m] per distinct value of both together, in
  * ascending order of value: malloc'd *rc and *cc of length *k (the caller
  * frees both).  -1 when out of memory. */

@@ -13,12 +13,6 @@
 
 #define CVM_MAX_ENTRIES 20000000 /* (value, count) pairs held at once */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double u = *(const double *)a, v = *(const double *)b;
-	return (u > v) - (u < v);
-}
-
 static int check_sample(const double *v, int64_t n, int64_t min, int input,
 			const char *name, evald_err *err)
 {
@@ -204,7 +198,10 @@ static int cvm_u(const double *xa, int64_t n, const double *ya, int64_t m,
 	/* rank of a value = (count below) + (count equal + 1) / 2 */
 	memcpy(z, xa, sizeof *z * (size_t)n);
 	memcpy(z + n, ya, sizeof *z * (size_t)m);
-	qsort(z, (size_t)N, sizeof *z, cmp_double);
+	if (evi_sort_values(z, N, z) < 0) {
+		free(z);
+		return -1;
+	}
 	for (int64_t i = 0; i < N; i++) {
 		double v = i < n ? xa[i] : ya[i - n];
 		int64_t lo = 0, hi = N;
@@ -248,14 +245,11 @@ int evald_cramervonmises_2samp(const double *x, int64_t n, const double *y,
 		return rc;
 	xa = evi_xalloc(n, sizeof *xa);
 	ya = evi_xalloc(m, sizeof *ya);
-	if (!xa || !ya ||
-	    (memcpy(xa, x, sizeof *xa * (size_t)n),
-	     memcpy(ya, y, sizeof *ya * (size_t)m), 0)) {
+	if (!xa || !ya || evi_sort_values(x, n, xa) < 0 ||
+	    evi_sort_values(y, m, ya) < 0) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
 	}
-	qsort(xa, (size_t)n, sizeof *xa, cmp_double);
-	qsort(ya, (size_t)m, sizeof *ya, cmp_double);
 	if (cvm_u(xa, n, ya, m, &u) < 0) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
@@ -467,10 +461,11 @@ int evald_anderson_ksamp(const double *const *samples, const int64_t *sizes,
 		memcpy(Z + at, samples[i], sizeof *Z * (size_t)sizes[i]);
 		if (!(s[i] = evi_xalloc(sizes[i], sizeof **s)))
 			goto nomem;
-		memcpy(s[i], samples[i], sizeof **s * (size_t)sizes[i]);
-		qsort(s[i], (size_t)sizes[i], sizeof **s, cmp_double);
+		if (evi_sort_values(samples[i], sizes[i], s[i]) < 0)
+			goto nomem;
 	}
-	qsort(Z, (size_t)N, sizeof *Z, cmp_double);
+	if (evi_sort_values(Z, N, Z) < 0)
+		goto nomem;
 	for (int64_t i = 0; i < N; i++)
 		if (!i || Z[i] != Z[i - 1])
 			Zs[ns++] = Z[i];

@@ -43,6 +43,11 @@ typedef struct evi_keyed {
 int evi_sort_keyed(const double *s, const double *v, int64_t n,
 		   evi_keyed **out);
 double evi_key_score(uint64_t k);
+/* v [n] ascending into out [n] (out may be v), by the radix sort: the
+ * two-sample tests and drift reports sort up to millions of values,
+ * where qsort's comparisons dominate.  -0 comes out as +0 (the key makes
+ * them equal, as every comparison does).  -1 when out of memory. */
+int evi_sort_values(const double *v, int64_t n, double *out);
 
 struct evald_tensor;
 struct evald_err;

@@ -14,12 +14,6 @@
 #define KS_MAX_AUTO_N 10000
 #define MWU_MAX_WORK  2e9
 
-static int cmp_double(const void *a, const void *b)
-{
-	double u = *(const double *)a, v = *(const double *)b;
-	return (u > v) - (u < v);
-}
-
 /* A sample: non-empty, no NaN (infinities sort like SciPy's). */
 static int check_sample(const double *v, int64_t n, int input, const char *name,
 			evald_err *err)
@@ -41,46 +35,59 @@ static int check_sample(const double *v, int64_t n, int input, const char *name,
 static double *sorted_copy(const double *v, int64_t n)
 {
 	double *s = evi_xalloc(n, sizeof *s);
-	if (s) {
-		memcpy(s, v, sizeof *s * (size_t)n);
-		qsort(s, (size_t)n, sizeof *s, cmp_double);
+	if (s && evi_sort_values(v, n, s) < 0) {
+		free(s);
+		s = NULL;
 	}
 	return s;
 }
 
-/* Number of s[0..n) <= v (numpy searchsorted side='right'). */
-static int64_t count_le(const double *s, int64_t n, double v)
+/* The extremes of one side's values: SciPy scans data_all = [a, b] and
+ * keeps the first index of the minimum and of the maximum of cdf1 - cdf2,
+ * so an extreme reached at one of a's values wins over the same extreme
+ * at one of b's, and within a side the smallest value wins. */
+typedef struct ks_side {
+	double mn, mx, lmn, lmx;
+} ks_side;
+
+static void ks_note(ks_side *s, double d, double v)
 {
-	int64_t lo = 0, hi = n;
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (s[mid] <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (d < s->mn) {
+		s->mn = d;
+		s->lmn = v;
 	}
-	return lo;
+	if (d > s->mx) {
+		s->mx = d;
+		s->lmx = v;
+	}
 }
 
-/* SciPy's statistic: the ECDF differences at every point of x then y,
- * the first argmin and argmax of them in that order. */
+/* One merge walk over the distinct values of both sorted samples: at
+ * each, the counts at or below it on each side are the walk's positions,
+ * the same numbers SciPy's searchsorted gives, so d is bit for bit its
+ * cdf1 - cdf2. */
 static void ks_statistic(const double *a, int64_t n, const double *b, int64_t m,
 			 evald_alternative alt, evald_test_result *out)
 {
-	double mn = INFINITY, mx = -INFINITY, lmn = 0, lmx = 0;
-	for (int64_t i = 0; i < n + m; i++) {
-		double v = i < n ? a[i] : b[i - n];
-		double d = (double)count_le(a, n, v) / (double)n -
-			   (double)count_le(b, m, v) / (double)m;
-		if (d < mn) {
-			mn = d;
-			lmn = v;
-		}
-		if (d > mx) {
-			mx = d;
-			lmx = v;
-		}
+	ks_side sa = {INFINITY, -INFINITY, 0, 0}, sb = sa;
+	int64_t i = 0, j = 0;
+	while (i < n || j < m) {
+		double v = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
+		int ina = i < n && a[i] == v, inb = j < m && b[j] == v;
+		while (i < n && a[i] <= v)
+			i++;
+		while (j < m && b[j] <= v)
+			j++;
+		double d = (double)i / (double)n - (double)j / (double)m;
+		if (ina)
+			ks_note(&sa, d, v);
+		if (inb)
+			ks_note(&sb, d, v);
 	}
+	double mn = sa.mn <= sb.mn ? sa.mn : sb.mn;
+	double lmn = sa.mn <= sb.mn ? sa.lmn : sb.lmn;
+	double mx = sa.mx >= sb.mx ? sa.mx : sb.mx;
+	double lmx = sa.mx >= sb.mx ? sa.lmx : sb.lmx;
 	double minS = -mn < 0 ? 0 : -mn > 1 ? 1 : -mn;
 	if (alt == EVALD_ALT_LESS ||
 	    (alt == EVALD_ALT_TWO_SIDED && minS > mx)) {
