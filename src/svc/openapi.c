@@ -312,7 +312,7 @@ static void error_components(json_t *schemas, json_t *resps)
 			json_decref(codes);
 			continue;
 		}
-		char name[16], ref[64];
+		char name[32], ref[64];
 		snprintf(name, sizeof name, "Error%d", st);
 		snprintf(ref, sizeof ref, "#/components/schemas/%s", name);
 		json_object_set_new(
