@@ -15,8 +15,8 @@
 #include "respond.h"
 #include "state.h"
 
-/* Wire names, by evald_drift_test. */
-static const char *const test_names[EVALD_DT_COUNT] = {
+/* Wire names, by evald_drift_test; NULL-terminated for one_of. */
+static const char *const test_names[EVALD_DT_COUNT + 1] = {
 	[EVALD_DT_AUTO] = "auto",
 	[EVALD_DT_KS] = "ks",
 	[EVALD_DT_CHISQUARE] = "chisquare",
@@ -30,6 +30,7 @@ static const char *const test_names[EVALD_DT_COUNT] = {
 	[EVALD_DT_KL] = "kl_divergence",
 	[EVALD_DT_HELLINGER] = "hellinger",
 	[EVALD_DT_TOTAL_VARIATION] = "total_variation",
+	[EVALD_DT_COUNT] = NULL,
 };
 
 static const char *const corr_names[] = {"none", "bonferroni", "bh", NULL};
