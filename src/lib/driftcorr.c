@@ -11,39 +11,42 @@
 #include "driftcat.h"
 #include "internal.h"
 
-typedef struct {
-	double p;
-	int64_t at;
-} ranked;
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	const ranked *u = a, *v = b;
-	if (u->p != v->p)
-		return (u->p > v->p) - (u->p < v->p);
-	return (u->at > v->at) - (u->at < v->at);
-}
-
+/* v [m] the non-NaN p-values, at [m] their columns.  Tied p-values end
+ * with the same adjusted value whatever their order (the running minimum
+ * from the top reaches the last of them first), so any sort will do. */
 static int bh(double *p, int64_t k, int64_t m, evald_err *err)
 {
-	ranked *r = evi_xalloc(m, sizeof *r);
+	double *v = evi_xalloc(m, sizeof *v);
+	int64_t *at = evi_xalloc(m, sizeof *at),
+		*ord = evi_xalloc(m, sizeof *ord);
 	int64_t j = 0;
+	int rc = EVALD_OK;
 
-	if (!r)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	if (!v || !at || !ord) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
 	for (int64_t i = 0; i < k; i++)
-		if (!isnan(p[i]))
-			r[j++] = (ranked){p[i], i};
-	qsort(r, (size_t)m, sizeof *r, cmp_ranked);
+		if (!isnan(p[i])) {
+			v[j] = p[i];
+			at[j++] = i;
+		}
+	if (evi_argsort(v, m, ord) < 0) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
 	double run = 1;
 	for (int64_t i = m - 1; i >= 0; i--) {
-		double a = r[i].p * (double)m / (double)(i + 1);
+		double a = v[ord[i]] * (double)m / (double)(i + 1);
 		if (a < run)
 			run = a;
-		p[r[i].at] = run;
+		p[at[ord[i]]] = run;
 	}
-	free(r);
-	return EVALD_OK;
+out:
+	free(v);
+	free(at);
+	free(ord);
+	return rc;
 }
 
 int evald_drift_correct(double *p, int64_t k, evald_correction corr,
