@@ -18,9 +18,7 @@
 
 typedef evi_keyed keyed; /* i: the index, or the bits of a value */
 
-/* Order-preserving map of a double to an unsigned integer (−0 sorts just
- * below +0; both compare equal as doubles, so a tie walk joins them). */
-static uint64_t key_of(double d)
+uint64_t evi_score_key(double d)
 {
 	uint64_t u;
 
@@ -118,7 +116,7 @@ int evi_argsort(const double *s, int64_t n, int64_t *idx)
 	if (!a)
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		a[i].k = key_of(s[i]);
+		a[i].k = evi_score_key(s[i]);
 		a[i].v = i;
 	}
 	int rc = sort_keyed(a, n);
@@ -136,7 +134,7 @@ int evi_sort_with(const double *s, const double *v, int64_t n, double *s_out,
 	if (!a)
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		a[i].k = key_of(s[i]);
+		a[i].k = evi_score_key(s[i]);
 		memcpy(&a[i].v, &v[i], sizeof(double));
 	}
 	int rc = sort_keyed(a, n);
@@ -156,7 +154,7 @@ int evi_sort_keyed(const double *s, const double *v, int64_t n, evi_keyed **out)
 	if (!a)
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		a[i].k = key_of(s[i]);
+		a[i].k = evi_score_key(s[i]);
 		memcpy(&a[i].v, &v[i], sizeof(double));
 	}
 	if (sort_keyed(a, n)) {

@@ -43,6 +43,9 @@ typedef struct evi_keyed {
 int evi_sort_keyed(const double *s, const double *v, int64_t n,
 		   evi_keyed **out);
 double evi_key_score(uint64_t k);
+/* The radix sorts' order-preserving key of a score: -0 is +0 (one score,
+ * one threshold, one tie); evi_key_score maps it back. */
+uint64_t evi_score_key(double d);
 /* v [n] ascending into out [n] (out may be v), by the radix sort: the
  * two-sample tests and drift reports sort up to millions of values,
  * where qsort's comparisons dominate.  -0 comes out as +0 (the key makes

@@ -64,17 +64,7 @@
 KEYSORT(sort_u64, uint64_t, 6)
 KEYSORT(sort_u32, uint32_t, 3)
 
-/* Order-preserving maps of a score to an unsigned key; -0 is +0 (one
- * score, one threshold), as argsort.c's. */
-static uint64_t key64(double d)
-{
-	uint64_t u;
-	if (d == 0.0)
-		d = 0.0;
-	memcpy(&u, &d, sizeof u);
-	return (u >> 63) ? ~u : u | (1ull << 63);
-}
-
+/* The float32 twin of evi_score_key (argsort.c): -0 is +0. */
 static uint32_t key32(float f)
 {
 	uint32_t u;
@@ -82,11 +72,6 @@ static uint32_t key32(float f)
 		f = 0.0f;
 	memcpy(&u, &f, sizeof u);
 	return (u >> 31) ? ~u : u | (1u << 31);
-}
-
-static double score64(uint64_t k)
-{
-	return evi_key_score(k);
 }
 
 static double score32(uint32_t k)
@@ -133,7 +118,7 @@ static double score32(uint32_t k)
 		return 0;                                                      \
 	}
 
-SPLIT(split64, uint64_t, key64, double, sort_u64, score64)
+SPLIT(split64, uint64_t, evi_score_key, double, sort_u64, evi_key_score)
 SPLIT(split32, uint32_t, key32, float, sort_u32, score32)
 
 int evi_clf_split(const double *s, const double *y, int64_t n, evi_clf *c)
