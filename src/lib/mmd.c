@@ -1,7 +1,8 @@
 /* mmd.c - RBF-kernel MMD² and its permutation test (see mmd.h): the
- * pooled squared distances from dgemm tiles, the median heuristic, the
- * kernel in place, the observed statistic from bucketed pair sums;
- * the permutation test is mmd_perm.c. */
+ * pooled squared distances of i < j from one dsyrk, the median
+ * heuristic, the kernel in place on that triangle, the observed
+ * statistic from bucketed pair sums; the permutation test is
+ * mmd_perm.c. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -10,20 +11,6 @@
 
 #include "internal.h"
 #include "mmd_perm.h"
-
-/* D [P,P] = squared distances of the pooled rows z, exactly symmetric
- * with a zero diagonal (the lower triangle is mirrored from the upper). */
-static void pooled_sqdist(const double *z, int64_t p, int64_t d, double *zn,
-			  double *dm)
-{
-	evi_row_sqnorms(z, p, d, zn);
-	evi_sqdist_block(z, zn, p, z, zn, p, d, dm);
-	for (int64_t i = 0; i < p; i++) {
-		dm[i * p + i] = 0.0;
-		for (int64_t j = i + 1; j < p; j++)
-			dm[j * p + i] = dm[i * p + j];
-	}
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -134,7 +121,10 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 	}
 	memcpy(z, x->data, (size_t)(n * d) * sizeof(double));
 	memcpy(z + n * d, y->data, (size_t)(m * d) * sizeof(double));
-	pooled_sqdist(z, p, d, zn, k);
+	/* Only the upper triangle (j > i) of k is ever written or read:
+	 * the median, the statistic and the permutations all take i < j. */
+	evi_row_sqnorms(z, p, d, zn);
+	evi_sqdist_upper(z, zn, p, d, k);
 	r->bandwidth = prm->bandwidth;
 	if (isnan(r->bandwidth)) {
 		rc = median_heuristic(k, p, &r->bandwidth, err);
@@ -150,8 +140,9 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 		}
 	}
 	double g = 1.0 / (2.0 * r->bandwidth * r->bandwidth);
-	for (int64_t i = 0; i < p * p; i++)
-		k[i] = exp(-g * k[i]);
+	for (int64_t i = 0; i < p; i++)
+		for (int64_t j = i + 1; j < p; j++)
+			k[i * p + j] = exp(-g * k[i * p + j]);
 	for (int64_t i = 0; i < p; i++)
 		lab[i] = i < n;
 	r->value = statistic(k, p, lab, n, m, prm);
