@@ -79,4 +79,10 @@ void evi_sqdist_block(const double *a, const double *an, int64_t nr,
 		      const double *b, const double *bn, int64_t nc, int64_t d,
 		      double *out);
 
+/* The same for the rows of a [n, d] among themselves, only where j > i
+ * in out [n, n] (one dsyrk, half the multiply-adds of the full product):
+ * the diagonal is set to 0 and the lower triangle is left unwritten. */
+void evi_sqdist_upper(const double *a, const double *an, int64_t n, int64_t d,
+		      double *out);
+
 #endif

@@ -1,34 +1,53 @@
 /* mmd.c - RBF-kernel MMD² and its permutation test (see mmd.h): the
- * pooled squared distances from dgemm tiles, the median heuristic, the
- * kernel in place, the observed statistic from bucketed pair sums;
- * the permutation test is mmd_perm.c. */
+ * pooled squared distances of i < j from one dsyrk, the median
+ * heuristic, the kernel in place on that triangle, the observed
+ * statistic from bucketed pair sums; the permutation test is
+ * mmd_perm.c. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <evald/mmd.h>
 
 #include "internal.h"
 #include "mmd_perm.h"
 
-/* D [P,P] = squared distances of the pooled rows z, exactly symmetric
- * with a zero diagonal (the lower triangle is mirrored from the upper). */
-static void pooled_sqdist(const double *z, int64_t p, int64_t d, double *zn,
-			  double *dm)
+/* The t-th smallest of v [n] (from 0), v reordered so that no later
+ * element is smaller: Hoare-partition quickselect, linear on average
+ * where the sort it replaces was n log n with a call per comparison. */
+static double select_nth(double *v, int64_t n, int64_t t)
 {
-	evi_row_sqnorms(z, p, d, zn);
-	evi_sqdist_block(z, zn, p, z, zn, p, d, dm);
-	for (int64_t i = 0; i < p; i++) {
-		dm[i * p + i] = 0.0;
-		for (int64_t j = i + 1; j < p; j++)
-			dm[j * p + i] = dm[i * p + j];
-	}
-}
+	int64_t lo = 0, hi = n - 1;
 
-static int cmp_double(const void *a, const void *b)
-{
-	double u = *(const double *)a, v = *(const double *)b;
-	return (u > v) - (u < v);
+	while (lo < hi) {
+		double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		double piv = a < b ? (b < c   ? b
+				      : a < c ? c
+					      : a)
+				   : (a < c   ? a
+				      : b < c ? c
+					      : b);
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < piv)
+				i++;
+			while (v[j] > piv)
+				j--;
+			if (i <= j) {
+				double x = v[i];
+				v[i++] = v[j];
+				v[j--] = x;
+			}
+		}
+		if (t <= j)
+			hi = j;
+		else if (t >= i)
+			lo = i;
+		else
+			break; /* between j and i every element is piv */
+	}
+	return v[t];
 }
 
 /* np.median of √D over i < j. */
@@ -44,8 +63,14 @@ static int median_heuristic(const double *dm, int64_t p, double *sigma,
 	for (int64_t i = 0; i < p; i++)
 		for (int64_t j = i + 1; j < p; j++)
 			v[t++] = sqrt(dm[i * p + j]);
-	qsort(v, (size_t)np_, sizeof(double), cmp_double);
-	*sigma = np_ % 2 ? v[np_ / 2] : 0.5 * (v[np_ / 2 - 1] + v[np_ / 2]);
+	if (np_ % 2)
+		*sigma = select_nth(v, np_, np_ / 2);
+	else {
+		double lo = select_nth(v, np_, np_ / 2 - 1), hi = v[np_ / 2];
+		for (int64_t i = np_ / 2 + 1; i < np_; i++)
+			hi = v[i] < hi ? v[i] : hi;
+		*sigma = 0.5 * (lo + hi);
+	}
 	free(v);
 	return EVALD_OK;
 }
@@ -89,6 +114,26 @@ static double statistic(const double *k, int64_t p, const char *lab, int64_t n,
 	return evi_mmd_combine(sxx, syy, sxy, n, m, prm);
 }
 
+/* The [p,p] kernel matrix on 2 MiB pages where the kernel gives them on
+ * request (transparent huge pages in "madvise" mode): dsyrk's first
+ * writes to 64 MB of fresh 4 KiB pages cost a fault each, as much time
+ * as its arithmetic under load, and the permutation passes that stream
+ * the triangle miss the TLB once per page.  Not zeroed; free(). */
+static double *kernel_alloc(int64_t p)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (p > INT_MAX)
+		return NULL;
+	size_t n = (size_t)p * (size_t)p * sizeof(double);
+	size_t r = (n + huge - 1) / huge * huge;
+	double *k = aligned_alloc(huge, r);
+#ifdef MADV_HUGEPAGE
+	if (k)
+		madvise(k, r, MADV_HUGEPAGE);
+#endif
+	return k;
+}
+
 static int mmd_check(const evald_tensor *x, const evald_tensor *y,
 		     const evald_mmd_params *p, evald_err *err)
 {
@@ -123,7 +168,7 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 	int64_t n = x->shape[0], m = y->shape[0], d = x->shape[1], p = n + m;
 	z = evi_xalloc(p * d, sizeof(double));
 	zn = evi_xalloc(p, sizeof(double));
-	k = evi_xalloc(p * p, sizeof(double));
+	k = kernel_alloc(p);
 	lab = calloc((size_t)p, 1);
 	if (!z || !zn || !k || !lab) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1,
@@ -134,7 +179,10 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 	}
 	memcpy(z, x->data, (size_t)(n * d) * sizeof(double));
 	memcpy(z + n * d, y->data, (size_t)(m * d) * sizeof(double));
-	pooled_sqdist(z, p, d, zn, k);
+	/* Only the upper triangle (j > i) of k is ever written or read:
+	 * the median, the statistic and the permutations all take i < j. */
+	evi_row_sqnorms(z, p, d, zn);
+	evi_sqdist_upper(z, zn, p, d, k);
 	r->bandwidth = prm->bandwidth;
 	if (isnan(r->bandwidth)) {
 		rc = median_heuristic(k, p, &r->bandwidth, err);
@@ -150,8 +198,9 @@ int evald_mmd(const evald_tensor *x, const evald_tensor *y,
 		}
 	}
 	double g = 1.0 / (2.0 * r->bandwidth * r->bandwidth);
-	for (int64_t i = 0; i < p * p; i++)
-		k[i] = exp(-g * k[i]);
+	for (int64_t i = 0; i < p; i++)
+		for (int64_t j = i + 1; j < p; j++)
+			k[i * p + j] = exp(-g * k[i * p + j]);
 	for (int64_t i = 0; i < p; i++)
 		lab[i] = i < n;
 	r->value = statistic(k, p, lab, n, m, prm);

@@ -1,7 +1,8 @@
 /* pairdist.c - squared Euclidean distances between row blocks, through
  * dgemm: ‖a‖² + ‖b‖² − 2 a·b, as scikit-learn's euclidean_distances
  * computes them.  Shared by prdc, mmd, vendi and mifid so each works in
- * tiles and none holds a whole N x M matrix it does not need. */
+ * tiles and none holds a whole N x M matrix it does not need; a set
+ * against itself can take the upper triangle alone (dsyrk). */
 #include <cblas.h>
 
 #include "internal.h"
@@ -24,6 +25,21 @@ void evi_sqdist_block(const double *a, const double *an, int64_t nr,
 			/* Cancellation can leave a tiny negative for two
 			 * near-equal rows; a distance is never below 0. */
 			double v = row[j] + an[i] + bn[j];
+			row[j] = v > 0.0 ? v : 0.0;
+		}
+	}
+}
+
+void evi_sqdist_upper(const double *a, const double *an, int64_t n, int64_t d,
+		      double *out)
+{
+	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)d,
+		    -2.0, a, (int)d, 0.0, out, (int)n);
+	for (int64_t i = 0; i < n; i++) {
+		double *row = out + i * n;
+		row[i] = 0.0;
+		for (int64_t j = i + 1; j < n; j++) {
+			double v = row[j] + an[i] + an[j];
 			row[j] = v > 0.0 ? v : 0.0;
 		}
 	}
