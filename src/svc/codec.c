@@ -88,6 +88,8 @@ static int check_elems(const codec_ctx *cx, int64_t n, const char *path,
 
 /* ------------------------------------------------------ nested arrays */
 
+static void widen(evald_dtype dt, const uint8_t *src, size_t n, double *dst);
+
 /* A number blob that stands for an array (not a NaN or Infinity). */
 static const jsonx_blob *array_blob(const codec_ctx *cx, json_t *v)
 {
@@ -172,7 +174,12 @@ static int nested_fill(const codec_ctx *cx, json_t *v, int depth, int ndim,
 					"array here is not shaped like the "
 					"first element at this depth; tensors "
 					"must be rectangular");
-		memcpy(dst + *k, ab->data, (size_t)ab->size * sizeof *dst);
+		if (ab->data)
+			memcpy(dst + *k, ab->data,
+			       (size_t)ab->size * sizeof *dst);
+		else
+			widen(ab->ints_dtype, ab->ints, (size_t)ab->size,
+			      dst + *k);
 		*k += ab->size;
 		*all_int &= ab->all_integer;
 		return 0;
@@ -645,6 +652,21 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 {
 	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
 
+	if (b && b->kind == JSONX_NUMBERS && !b->data) {
+		/* Integers kept as sent: widened here, for this request. */
+		double *d;
+		if (check_elems(cx, b->size, path, err) < 0 ||
+		    reserve(cx, b->size, path, err) < 0)
+			return -1;
+		if (!(d = pool_alloc(cx->pool,
+				     (size_t)b->size * sizeof(double) + 8)))
+			return verr_set(err, E_OUT_OF_MEMORY, path,
+					"not enough memory to decode this "
+					"tensor");
+		widen(b->ints_dtype, b->ints, (size_t)b->size, d);
+		return init_view(out, d, EVALD_I64, b->ndim, b->shape, path,
+				 err);
+	}
 	if (b && b->kind == JSONX_NUMBERS) {
 		if (check_elems(cx, b->size, path, err) < 0)
 			return -1;

@@ -232,6 +232,23 @@ static int resolve_rows(const codec_ctx *cx, json_t *v, input_val *iv,
 	return 1;
 }
 
+/* Labels that arrived as integers (a .npz member) stay integers: the
+ * classification scores count them as they are (cls_labels.c).  1 when
+ * kept, 0 when v is anything else (decoded as usual). */
+static int keep_labels(const codec_ctx *cx, json_t *v, input_val *iv)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	if (!b || b->kind != JSONX_NUMBERS || b->data || !b->ints ||
+	    (cx->max_elems > 0 && b->size > cx->max_elems))
+		return 0; /* codec_tensor refuses the too large */
+	if (evald_tensor_init(&iv->t, NULL, EVALD_I64, b->ndim, b->shape))
+		return 0;
+	iv->labels = (evald_labels){
+		.data = b->ints, .dtype = b->ints_dtype, .size = b->size};
+	iv->raw = v;
+	return 1;
+}
+
 static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 			 input_val *iv, verr *err)
 {
@@ -242,6 +259,8 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 	case IN_TENSOR:
 		if (is->stored && (r = resolve_rows(cx, v, iv, err)) != 0)
 			return r < 0 ? -1 : 0;
+		if (is->labels && keep_labels(cx, v, iv))
+			return 0;
 		return codec_tensor(cx, v, iv->path, &iv->t, err);
 	case IN_SET: return resolve_set(cx, v, iv, err);
 	case IN_TENSOR_LIST: {
