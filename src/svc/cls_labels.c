@@ -95,6 +95,14 @@ static int is_indicator(const evald_tensor *t)
 static void int_span(const evald_labels *l, int64_t *lo, int64_t *hi)
 {
 	int64_t a = *lo, z = *hi;
+	if (l->dtype == EVALD_U8 || l->dtype == EVALD_BOOL) {
+		/* A byte's range is known: a table over 0..255 costs less
+		 * than a pass over the labels to narrow it (tables skip
+		 * the values absent). */
+		*lo = a < 0 ? a : 0;
+		*hi = z > 255 ? z : 255;
+		return;
+	}
 	EACH_LABEL(l, v, {
 		a = v < a ? v : a;
 		z = v > z ? v : z;
