@@ -647,6 +647,51 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
+int codec_labels(const codec_ctx *cx, json_t *v, const char *path,
+		 evald_labels *out, int *ndim, int64_t *shape, verr *err)
+{
+	packed_info pi;
+	if (!jsonx_is_object(cx->doc, v) || !json_object_get(v, "data"))
+		return 0;
+	if (packed_header(cx, v, path, &pi, err) < 0)
+		return -1;
+	evald_dtype dt = dtypes[pi.ti].dt;
+	if (dt != EVALD_I64 && dt != EVALD_I32 && dt != EVALD_U8)
+		return 0;
+	if (pool_reserve(cx->pool, pi.bytes, cx->doc ? cx->doc->bytes : 0, path,
+			 "this tensor", err) < 0)
+		return -1;
+	uint8_t *d = pool_alloc(cx->pool, (size_t)pi.bytes + 8);
+	if (!d)
+		return verr_set(err, E_OUT_OF_MEMORY, path,
+				"not enough memory to decode this tensor");
+	char p[300];
+	snprintf(p, sizeof p, "%s/data", path);
+	b64_reader r = {.s = pi.b64, .len = pi.b64len};
+	while (r.done < r.len) {
+		size_t got, at = (size_t)r.total;
+		/* b64_next writes at most one piece: it lands in place,
+		 * the buffer having the declared size (and a piece's
+		 * slack) and the total checked before each write. */
+		if (r.total + B64_PIECE / 4 * 3 > pi.bytes + 8) {
+			uint8_t chunk[B64_PIECE / 4 * 3 + 8];
+			if (b64_next(&r, chunk, &got, p, err) < 0)
+				return -1;
+			if (r.total > pi.bytes)
+				break;
+			memcpy(d + at, chunk, got);
+		} else if (b64_next(&r, d + at, &got, p, err) < 0) {
+			return -1;
+		}
+	}
+	if (b64_finish(&r, pi.bytes, p, err) < 0)
+		return -1;
+	*out = (evald_labels){.data = d, .dtype = dt, .size = pi.size};
+	*ndim = pi.ndim;
+	memcpy(shape, pi.shape, sizeof pi.shape);
+	return 1;
+}
+
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 		 evald_tensor *out, verr *err)
 {
