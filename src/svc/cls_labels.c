@@ -10,6 +10,8 @@
 
 /* A label range this wide or narrower is mapped through a table. */
 #define DENSE_SPAN (1 << 22)
+/* Integers up to this magnitude are exact as doubles. */
+#define EXACT (INT64_C(1) << 53)
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -122,9 +124,12 @@ static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
 		in->hi = INT64_MIN;
 		int_span(&yt->labels, &in->lo, &in->hi);
 		int_span(&yp->labels, &in->lo, &in->hi);
-		/* Wide ranges go the float64 way (sorted union, search). */
+		/* Wide ranges go the float64 way (sorted union, search),
+		 * and so do values past 2^53, which the label set (doubles)
+		 * could not tell apart. */
 		if (yt->labels.size == 0 || yp->labels.size == 0 ||
-		    (uint64_t)in->hi - (uint64_t)in->lo < DENSE_SPAN) {
+		    ((uint64_t)in->hi - (uint64_t)in->lo < DENSE_SPAN &&
+		     in->lo >= -EXACT && in->hi <= EXACT)) {
 			in->ints = 1;
 			in->it = yt->labels;
 			in->ip = yp->labels;
