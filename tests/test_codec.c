@@ -703,6 +703,91 @@ static void test_npy_header(void)
 	       "0-d shapes and no trailing comma parse");
 }
 
+static void b64(const uint8_t *in, size_t n, char *out)
+{
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? a[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* codec_labels: a packed integer tensor decodes to the very integers
+ * (across base64 pieces), refuses what codec_tensor refuses with the
+ * same code, and leaves every other value to codec_tensor. */
+static void test_labels(void)
+{
+	enum { N = 3001 }; /* over one 3072-byte piece as int32 */
+	static int32_t v[N];
+	static char text[N * 8 + 200], data[N * 6];
+	for (int i = 0; i < N; i++)
+		v[i] = (i * 7919) % 1000 - 500;
+	b64((const uint8_t *)v, sizeof v, data);
+	snprintf(text, sizeof text,
+		 "{\"x\": {\"dtype\": \"int32\", \"shape\": [%d], "
+		 "\"data\": \"%s\"}}",
+		 N, data);
+	jsonx_doc doc;
+	verr err;
+	evald_labels l;
+	evald_tensor t;
+	int ndim = -1;
+	int64_t shape[EVALD_MAX_DIMS];
+	tap_ok(parse_x(text, &doc) == 0, "labels: parsed");
+	pool *p = pool_new();
+	codec_ctx cx = {.doc = &doc, .pool = p};
+	json_t *x = json_object_get(doc.root, "x");
+	int rc = codec_labels(&cx, x, "/x", &l, &ndim, shape, &err);
+	tap_ok(rc == 1 && l.dtype == EVALD_I32 && l.size == N && ndim == 1 &&
+		       shape[0] == N && !memcmp(l.data, v, sizeof v),
+	       "packed int32 labels decode to the same integers");
+	tap_ok(codec_tensor(&cx, x, "/x", &t, &err) == 0 && t.data[17] == v[17],
+	       "and codec_tensor still widens them");
+	pool_free(p);
+	jsonx_free(&doc);
+
+	/* A bad character: the same refusal as codec_tensor's. */
+	data[100] = '*';
+	snprintf(text, sizeof text,
+		 "{\"x\": {\"dtype\": \"int32\", \"shape\": [%d], "
+		 "\"data\": \"%s\"}}",
+		 N, data);
+	parse_x(text, &doc);
+	p = pool_new();
+	cx = (codec_ctx){.doc = &doc, .pool = p};
+	x = json_object_get(doc.root, "x");
+	verr e2;
+	int r1 = codec_labels(&cx, x, "/x", &l, &ndim, shape, &err);
+	int r2 = codec_tensor(&cx, x, "/x", &t, &e2);
+	tap_ok(r1 < 0 && r2 < 0 && !strcmp(err.code, e2.code) &&
+		       !strcmp(err.msg, e2.msg) && !strcmp(err.path, e2.path),
+	       "bad base64: codec_tensor's error (%s)", err.msg);
+	pool_free(p);
+	jsonx_free(&doc);
+
+	parse_x("{\"x\": {\"dtype\": \"float32\", \"shape\": [1], "
+		"\"data\": \"AACAPw==\"}}",
+		&doc);
+	p = pool_new();
+	cx = (codec_ctx){.doc = &doc, .pool = p};
+	tap_ok(codec_labels(&cx, json_object_get(doc.root, "x"), "/x", &l,
+			    &ndim, shape, &err) == 0,
+	       "a float32 tensor is left to codec_tensor");
+	pool_free(p);
+	jsonx_free(&doc);
+}
+
 int main(void)
 {
 	json_object_seed(0);
@@ -717,5 +802,6 @@ int main(void)
 	test_budget();
 	test_json_strictness();
 	test_npy_header();
+	test_labels();
 	return tap_done();
 }

@@ -1,6 +1,7 @@
 /* test_confusion.c - the confusion matrix's promise (confusion.h): counts
  * added in batches, or summed from matrices built apart, equal one pass
- * bit for bit, and so does every score made from them. */
+ * bit for bit, and so does every score made from them; integer labels
+ * count what their float64 values count. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,11 +108,100 @@ static void test_refusals(void)
 	       "a fractional index is EVALD_ERANGE");
 }
 
+/* The integer form counts what the float64 form counts from the same
+ * values, for each dtype pair, weighted or not, batch by batch. */
+static void test_labels(void)
+{
+	static int64_t t64[N];
+	static int32_t t32[N];
+	static uint8_t p8[N], t8[N];
+	for (int i = 0; i < N; i++) {
+		t64[i] = (int64_t)yt[i];
+		t32[i] = (int32_t)yt[i];
+		t8[i] = (uint8_t)yt[i];
+		p8[i] = (uint8_t)yp[i];
+	}
+	const void *tv[] = {t64, t32, t8};
+	const evald_dtype td[] = {EVALD_I64, EVALD_I32, EVALD_U8};
+	for (int d = 0; d < 3; d++)
+		for (int weighted = 0; weighted < 2; weighted++) {
+			double ref[K * K] = {0}, got[K * K] = {0};
+			int64_t n = N;
+			evald_tensor ww;
+			evald_tensor_init(&ww, w, EVALD_F64, 1, &n);
+			add(ref, 0, N, weighted);
+			/* Two batches, the second one unaligned. */
+			int rc = 0;
+			for (int b = 0; b < 2; b++) {
+				int64_t from = b ? 1001 : 0, to = b ? N : 1001;
+				size_t isz = td[d] == EVALD_I64	  ? 8
+					     : td[d] == EVALD_I32 ? 4
+								  : 1;
+				evald_labels lt = {(const char *)tv[d] +
+							   from * isz,
+						   td[d], to - from};
+				evald_labels lp = {p8 + from, EVALD_U8,
+						   to - from};
+				evald_tensor wb;
+				int64_t m = to - from;
+				evald_tensor_init(&wb, w + from, EVALD_F64, 1,
+						  &m);
+				rc |= evald_cm_add_labels(got, K, &lt, &lp,
+							  weighted ? &wb : NULL,
+							  NULL);
+			}
+			tap_ok(rc == 0 && !memcmp(ref, got, sizeof ref),
+			       "%s labels, %s: the float64 form's counts bit "
+			       "for bit",
+			       evald_dtype_name(td[d]),
+			       weighted ? "weighted" : "unweighted");
+		}
+}
+
+static void test_label_refusals(void)
+{
+	double counts[K * K] = {0}, keep[K * K];
+	int32_t bt[4] = {0, 1, -1, 9};
+	uint8_t bp[4] = {0, 1, 2, 200};
+	double ft[4] = {0, 1, -1, 9}, fp[4] = {0, 1, 2, 200};
+	evald_labels lt = {bt, EVALD_I32, 4}, lp = {bp, EVALD_U8, 4};
+	evald_tensor t, p;
+	evald_err ei, ef;
+	int64_t n = 4;
+
+	evald_tensor_init(&t, ft, EVALD_F64, 1, &n);
+	evald_tensor_init(&p, fp, EVALD_F64, 1, &n);
+	add(counts, 0, 10, 0);
+	memcpy(keep, counts, sizeof keep);
+	int ri = evald_cm_add_labels(counts, K, &lt, &lp, NULL, &ei);
+	int rf = evald_cm_add(counts, K, &t, &p, NULL, &ef);
+	tap_ok(ri == EVALD_ERANGE && rf == ri && ei.input == ef.input &&
+		       !strcmp(ei.msg, ef.msg),
+	       "a negative label: the float64 form's error: %s", ei.msg);
+	tap_ok(!memcmp(keep, counts, sizeof keep),
+	       "a refused integer batch leaves the counts as they were");
+	bt[2] = 2;
+	ft[2] = 2;
+	ri = evald_cm_add_labels(counts, K, &lt, &lp, NULL, &ei);
+	rf = evald_cm_add(counts, K, &t, &p, NULL, &ef);
+	tap_ok(ri == EVALD_ERANGE && rf == ri && ei.input == ef.input &&
+		       !strcmp(ei.msg, ef.msg),
+	       "y_true and y_pred out of range at one element: the float64 "
+	       "form's error: %s",
+	       ei.msg);
+	lt.dtype = EVALD_F32;
+	tap_ok(evald_cm_add_labels(counts, K, &lt, &lp, NULL, &ei) ==
+		       EVALD_EINVAL,
+	       "a float dtype is EVALD_EINVAL: %s", ei.msg);
+}
+
 int main(void)
 {
 	fill();
 	test_batches(0);
 	test_batches(1);
 	test_refusals();
+	test_labels();
+	test_label_refusals();
 	return tap_done();
 }

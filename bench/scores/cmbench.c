@@ -3,9 +3,9 @@
  *
  *   cmbench TRUE.i32 PRED.u8 K ROUNDS
  *
- * The files hold raw little-endian int32 / uint8 labels in [0, K); they
- * are widened to float64 once (what the service's decoder does) outside
- * the timing.  Prints one line per round: "acc_s f1_s acc f1". */
+ * The files hold raw little-endian int32 / uint8 labels in [0, K),
+ * counted as they are (evald_cm_add_labels, what the service does with
+ * integer .npz labels).  Prints one line per round: "acc_s f1_s acc f1". */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -41,13 +41,13 @@ static void *slurp(const char *path, long *len)
 }
 
 /* One score from freshly added counts; returns seconds. */
-static double timed(const evald_tensor *t, const evald_tensor *p, int64_t k,
+static double timed(const evald_labels *t, const evald_labels *p, int64_t k,
 		    evald_cm_kind kind, evald_average avg, double *value)
 {
 	evald_cm_opts o = {.average = avg, .beta = 1.0};
 	double *counts = calloc((size_t)(k * k), sizeof *counts), t0 = now();
 	evald_result r;
-	if (!counts || evald_cm_add(counts, k, t, p, NULL, NULL) ||
+	if (!counts || evald_cm_add_labels(counts, k, t, p, NULL, NULL) ||
 	    evald_cm_score(counts, k, kind, &o, &r, NULL, NULL))
 		exit(1);
 	t0 = now() - t0;
@@ -67,17 +67,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int64_t n = lt / 4, k = atoll(argv[3]);
-	double *td = malloc((size_t)n * sizeof *td);
-	double *pd = malloc((size_t)n * sizeof *pd);
-	evald_tensor t, p;
-	if (!td || !pd || lp != n)
+	evald_labels t = {ti, EVALD_I32, n}, p = {pi, EVALD_U8, n};
+	if (lp != n)
 		return 1;
-	for (int64_t i = 0; i < n; i++) {
-		td[i] = ti[i];
-		pd[i] = pi[i];
-	}
-	evald_tensor_init(&t, td, EVALD_I32, 1, &n);
-	evald_tensor_init(&p, pd, EVALD_U8, 1, &n);
 	for (int r = 0; r < atoi(argv[4]); r++) {
 		double acc, f1;
 		double sa = timed(&t, &p, k, EVALD_CM_ACCURACY, EVALD_AVG_MACRO,

@@ -2,7 +2,7 @@
 """scorebench.py - accuracy and macro F1 of 10^7 labels (10 classes):
 evald against scikit-learn's accuracy_score / f1_score on the same data.
 
-    bench/scores/scorebench.py [--n N] [--rounds R]
+    bench/scores/scorebench.py [--n N] [--rounds R] [--base EVALD]
 
 It writes y_true (int32) and y_pred (uint8) once, as the packed tensors a
 client sends in JSON and as the .npz np.savez writes (sent as
@@ -15,6 +15,12 @@ memory as numpy int32/uint8 arrays), and the library call alone
 tree's libevald).  It prints each round, the medians, and the ratios
 sklearn / evald (service with each body, and library); the target is
 >= 5x for the service, judged on the .npz body.  Values must agree (to 1e-12).
+
+--base EVALD also starts that binary (an evald built from an older commit)
+and times it in the same rounds, right before this tree's, so a change is
+measured side by side: the ratios base / evald are printed too.  Without
+scikit-learn (python3-sklearn) only those are measured, and the values are
+checked against a NumPy count instead.
 
 Environment: EVALD (binary; default BUILDDIR/evald), BUILDDIR (default:
 the source tree), CC.  Scratch files live in one mktemp directory,
@@ -33,7 +39,10 @@ import tempfile
 import time
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+try:
+    from sklearn.metrics import accuracy_score, f1_score
+except ImportError:
+    accuracy_score = f1_score = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
@@ -47,11 +56,11 @@ def packed(a):
             "data": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
-def start_evald(tmp):
-    log = open(os.path.join(tmp, "evald.log"), "w")
-    data = os.path.join(tmp, "var")
+def start_evald(tmp, exe=EVALD, tag=""):
+    log = open(os.path.join(tmp, "evald%s.log" % tag), "w")
+    data = os.path.join(tmp, "var" + tag)
     os.makedirs(data)
-    proc = subprocess.Popen([EVALD, "--listen", "127.0.0.1:0", "--data-dir",
+    proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0", "--data-dir",
                              data, "--max-body", "1G"],
                             stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=log)
@@ -101,9 +110,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10**7)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--base", help="an older evald to time beside this one")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="evald-scores.")
-    proc = None
+    proc = bproc = None
     try:
         rng = np.random.default_rng(20261202)
         yt = rng.integers(0, K, size=args.n).astype(np.int32)
@@ -125,14 +135,30 @@ def main():
                  "%22%7D"}
         exe = build_cmbench(tmp)
         proc, url = start_evald(tmp)
-        skl = {"accuracy": lambda: accuracy_score(yt, yp),
-               "f1": lambda: f1_score(yt, yp, average="macro")}
-        times = {m: {"evald": [], "npz": [], "lib": [], "sklearn": []}
-                 for m in skl}
+        urls = {"": url}
+        if args.base:
+            bproc, urls["base_"] = start_evald(tmp, args.base, "-base")
+        if accuracy_score:
+            skl = {"accuracy": lambda: accuracy_score(yt, yp),
+                   "f1": lambda: f1_score(yt, yp, average="macro")}
+        else:
+            print("scikit-learn is not installed (python3-sklearn): "
+                  "values checked against NumPy, no sklearn ratios")
+            cm = np.bincount(yt.astype(np.int64) * K + yp,
+                             minlength=K * K).reshape(K, K)
+            tp, rows, cols = np.diag(cm), cm.sum(1), cm.sum(0)
+            f1v = float(np.mean(2 * tp / (rows + cols)))
+            skl = {"accuracy": lambda: float(np.mean(yt == yp)),
+                   "f1": lambda: f1v}
+        times = {m: {"evald": [], "npz": [], "lib": [], "sklearn": [],
+                     "base_evald": [], "base_npz": []} for m in skl}
         for m in skl:                                    # warm-up
-            post(url + "/v1/metrics/" + m, bodies[m], tmp)
-            post(url + "/v1/metrics/" + m + query[m], bodies[m, "npz"], tmp)
-        print("round  metric    json_s   npz_s    lib_s    sklearn_s")
+            for u in urls.values():
+                post(u + "/v1/metrics/" + m, bodies[m], tmp)
+                post(u + "/v1/metrics/" + m + query[m], bodies[m, "npz"],
+                     tmp)
+        print("round  metric    json_s   npz_s    lib_s    sklearn_s"
+              + ("  base_json_s base_npz_s" if args.base else ""))
         for r in range(args.rounds):
             lib = subprocess.run([exe, os.path.join(tmp, "t.i32"),
                                   os.path.join(tmp, "p.u8"), str(K), "1"],
@@ -141,24 +167,45 @@ def main():
             libt = {"accuracy": float(lib[0]), "f1": float(lib[1])}
             libv = {"accuracy": float(lib[2]), "f1": float(lib[3])}
             for m in skl:
+                extra = ""
+                vals = []
+                if args.base:
+                    bu = urls["base_"] + "/v1/metrics/" + m
+                    bes, bev = post(bu, bodies[m], tmp)
+                    bns, bnv = post(bu + query[m], bodies[m, "npz"], tmp)
+                    times[m]["base_evald"].append(bes)
+                    times[m]["base_npz"].append(bns)
+                    vals = [bev, bnv]
+                    extra = "  %.4f      %.4f" % (bes, bns)
                 es, ev = post(url + "/v1/metrics/" + m, bodies[m], tmp)
                 ns, nv = post(url + "/v1/metrics/" + m + query[m],
                               bodies[m, "npz"], tmp)
                 t0 = time.perf_counter()
                 sv = skl[m]()
                 ss = time.perf_counter() - t0
-                for v in (ev, nv, libv[m]):
+                for v in [ev, nv, libv[m]] + vals:
                     if abs(v - sv) > 1e-12 * abs(sv):
                         sys.exit("%s differs: %r vs sklearn %r" % (m, v, sv))
                 times[m]["evald"].append(es)
                 times[m]["npz"].append(ns)
                 times[m]["lib"].append(libt[m])
                 times[m]["sklearn"].append(ss)
-                print("%5d  %-8s  %.4f   %.4f   %.4f   %.4f"
-                      % (r, m, es, ns, libt[m], ss))
+                print("%5d  %-8s  %.4f   %.4f   %.4f   %.4f%s"
+                      % (r, m, es, ns, libt[m], ss, extra))
         met = True
         for m in skl:
-            med = {k: statistics.median(v) for k, v in times[m].items()}
+            med = {k: statistics.median(v) for k, v in times[m].items()
+                   if v}
+            if args.base:
+                print("BASE %s n=%d: base .npz %.4f s, JSON %.4f s; this "
+                      "evald .npz %.4f s, JSON %.4f s (medians of %d); "
+                      "base / evald .npz %.2fx, JSON %.2fx"
+                      % (m, args.n, med["base_npz"], med["base_evald"],
+                         med["npz"], med["evald"], args.rounds,
+                         med["base_npz"] / med["npz"],
+                         med["base_evald"] / med["evald"]))
+            if not accuracy_score:
+                continue
             ratio = med["sklearn"] / med["npz"]
             jratio = med["sklearn"] / med["evald"]
             lratio = med["sklearn"] / med["lib"]
@@ -169,11 +216,14 @@ def main():
                   % (m, args.n, med["npz"], med["evald"], med["lib"],
                      med["sklearn"], args.rounds, ratio,
                      "met" if ratio >= 5 else "MISSED", jratio, lratio))
+        if not accuracy_score:
+            return 1  # the target is judged against sklearn alone
         return 0 if met else 3
     finally:
-        if proc:
-            proc.terminate()
-            proc.wait()
+        for p in (proc, bproc):
+            if p:
+                p.terminate()
+                p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -67,6 +67,23 @@ int evald_cm_add(double *counts, int64_t k, const evald_tensor *y_true,
 		 const evald_tensor *y_pred, const evald_tensor *weight,
 		 evald_err *err);
 
+/* Integer labels as a client sent them, so counting them needs no
+ * float64 copy: `size` elements of `dtype` (EVALD_I64, EVALD_I32, EVALD_U8
+ * or EVALD_BOOL), little-endian, at any alignment. */
+typedef struct evald_labels {
+	const void *data;
+	evald_dtype dtype;
+	int64_t size;
+} evald_labels;
+
+/* evald_cm_add over integer labels: the same counts, checks and errors
+ * (an element outside [0, k) is EVALD_ERANGE naming it, the matrix then
+ * left as it was) as the float64 form given the same values.  Any other
+ * dtype is EVALD_EINVAL. */
+int evald_cm_add_labels(double *counts, int64_t k, const evald_labels *y_true,
+			const evald_labels *y_pred, const evald_tensor *weight,
+			evald_err *err);
+
 /* One score from the counts, with scikit-learn's semantics for the same
  * labels.  A scalar goes to out->value; EVALD_AVG_NONE fills out->values
  * with k entries (caller frees with evald_result_free). */

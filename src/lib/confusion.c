@@ -18,24 +18,24 @@ static int bad_index(double v, int64_t k)
 	return !(v >= 0.0 && v < (double)k) || (double)(int64_t)v != v;
 }
 
-static int check_add(int64_t k, const evald_tensor *t, const evald_tensor *p,
-		     const evald_tensor *w, evald_err *err)
+static int check_add(int64_t k, int64_t nt, int64_t np, const evald_tensor *w,
+		     evald_err *err)
 {
 	if (k < 1)
 		return evald_fail(err, EVALD_EINVAL, -1,
 				  "the matrix needs at least one class; k is "
 				  "%lld",
 				  (long long)k);
-	if (t->size != p->size)
+	if (nt != np)
 		return evald_fail(err, EVALD_ESHAPE, 1,
 				  "y_pred has %lld elements and y_true %lld; "
 				  "they must hold one label per sample each",
-				  (long long)p->size, (long long)t->size);
-	if (w && w->size != t->size)
+				  (long long)np, (long long)nt);
+	if (w && w->size != nt)
 		return evald_fail(err, EVALD_ESHAPE, 2,
 				  "sample_weight has %lld elements; it must "
 				  "hold one weight per sample (%lld)",
-				  (long long)w->size, (long long)t->size);
+				  (long long)w->size, (long long)nt);
 	for (int64_t i = 0; w && i < w->size; i++)
 		if (!(w->data[i] >= 0.0) || !isfinite(w->data[i]))
 			return evald_fail(err, EVALD_ERANGE, 2,
@@ -45,12 +45,12 @@ static int check_add(int64_t k, const evald_tensor *t, const evald_tensor *p,
 	return 0;
 }
 
-static int index_error(const evald_tensor *t, int input, int64_t i, int64_t k,
+static int index_error(double v, int input, int64_t i, int64_t k,
 		       evald_err *err)
 {
 	return evald_fail(err, EVALD_ERANGE, input,
 			  "%s[%lld] is %.17g, not a class index in [0, %lld)",
-			  input ? "y_pred" : "y_true", (long long)i, t->data[i],
+			  input ? "y_pred" : "y_true", (long long)i, v,
 			  (long long)k);
 }
 
@@ -61,20 +61,141 @@ int evald_cm_add(double *counts, int64_t k, const evald_tensor *y_true,
 	const double *t = y_true->data, *p = y_pred->data;
 	int rc;
 
-	if ((rc = check_add(k, y_true, y_pred, weight, err)))
+	if ((rc = check_add(k, y_true->size, y_pred->size, weight, err)))
 		return rc;
 	/* Checked whole before the first count, so a refused batch leaves
 	 * the matrix as it was. */
 	for (int64_t i = 0; i < y_true->size; i++) {
 		if (bad_index(t[i], k))
-			return index_error(y_true, 0, i, k, err);
+			return index_error(t[i], 0, i, k, err);
 		if (bad_index(p[i], k))
-			return index_error(y_pred, 1, i, k, err);
+			return index_error(p[i], 1, i, k, err);
 	}
 	for (int64_t i = 0; i < y_true->size; i++)
 		counts[(int64_t)t[i] * k + (int64_t)p[i]] +=
 			weight ? weight->data[i] : 1.0;
 	return 0;
+}
+
+/* ------------------------------------------------------ integer labels */
+
+/* Labels are read in blocks of this many, widened to int64 on the stack:
+ * one loop per dtype instead of a dtype switch per element. */
+#define LBLOCK 4096
+/* Up to this many cells the unweighted counts go to exact integer
+ * tallies first, so a pass both checks and counts. */
+#define TALLY_CELLS 4096
+
+static int labels_dtype_ok(const evald_labels *l)
+{
+	return l->dtype == EVALD_I64 || l->dtype == EVALD_I32 ||
+	       l->dtype == EVALD_U8 || l->dtype == EVALD_BOOL;
+}
+
+/* Elements [from, from + n) of l as int64 (memcpy: any alignment). */
+static void labels_load(const evald_labels *l, int64_t from, int64_t n,
+			int64_t *dst)
+{
+	const unsigned char *b = l->data;
+	switch (l->dtype) {
+	case EVALD_I64: memcpy(dst, b + from * 8, (size_t)n * 8); break;
+	case EVALD_I32:
+		for (int64_t i = 0; i < n; i++) {
+			int32_t v;
+			memcpy(&v, b + (from + i) * 4, 4);
+			dst[i] = v;
+		}
+		break;
+	default: /* EVALD_U8, EVALD_BOOL */
+		for (int64_t i = 0; i < n; i++)
+			dst[i] = b[from + i];
+		break;
+	}
+}
+
+/* The first element of [from, from + n) outside [0, k), or -1. */
+static int64_t labels_bad(const int64_t *v, int64_t n, int64_t k)
+{
+	uint64_t any = 0;
+	for (int64_t i = 0; i < n; i++)
+		any |= (uint64_t)v[i] >= (uint64_t)k;
+	if (!any)
+		return -1;
+	for (int64_t i = 0; i < n; i++)
+		if ((uint64_t)v[i] >= (uint64_t)k)
+			return i;
+	return -1;
+}
+
+static int labels_check(int64_t k, const evald_labels *t, const evald_labels *p,
+			uint64_t *tally, evald_err *err)
+{
+	int64_t bt[LBLOCK], bp[LBLOCK];
+	for (int64_t at = 0; at < t->size; at += LBLOCK) {
+		int64_t n = t->size - at < LBLOCK ? t->size - at : LBLOCK;
+		labels_load(t, at, n, bt);
+		labels_load(p, at, n, bp);
+		int64_t it = labels_bad(bt, n, k), ip = labels_bad(bp, n, k);
+		if (it >= 0 || ip >= 0) {
+			/* The float64 form's order: y_true first at the
+			 * first element where either is out of range. */
+			int pred = it < 0 || (ip >= 0 && ip < it);
+			int64_t i = pred ? ip : it;
+			return index_error((double)(pred ? bp[i] : bt[i]), pred,
+					   at + i, k, err);
+		}
+		for (int64_t i = 0; tally && i < n; i++)
+			tally[bt[i] * k + bp[i]]++;
+	}
+	return 0;
+}
+
+int evald_cm_add_labels(double *counts, int64_t k, const evald_labels *y_true,
+			const evald_labels *y_pred, const evald_tensor *weight,
+			evald_err *err)
+{
+	uint64_t *tally = NULL;
+	int64_t bt[LBLOCK], bp[LBLOCK];
+	int rc;
+
+	if (!labels_dtype_ok(y_true) || !labels_dtype_ok(y_pred))
+		return evald_fail(err, EVALD_EINVAL, labels_dtype_ok(y_true),
+				  "integer labels must be int64, int32, "
+				  "uint8 or bool; %s is %s",
+				  labels_dtype_ok(y_true) ? "y_pred" : "y_true",
+				  evald_dtype_name(labels_dtype_ok(y_true)
+							   ? y_pred->dtype
+							   : y_true->dtype));
+	if ((rc = check_add(k, y_true->size, y_pred->size, weight, err)))
+		return rc;
+	if (!weight && k * k <= TALLY_CELLS) {
+		tally = calloc((size_t)(k * k), sizeof *tally);
+		if (!tally)
+			return evald_fail(err, EVALD_ENOMEM, -1,
+					  "out of memory");
+	}
+	/* Checked whole before the first count, as in evald_cm_add. */
+	if ((rc = labels_check(k, y_true, y_pred, tally, err)))
+		goto out;
+	if (tally) {
+		/* Whole counts below 2^53 add exactly: the same matrix as
+		 * adding 1.0 per sample. */
+		for (int64_t i = 0; i < k * k; i++)
+			counts[i] += (double)tally[i];
+		goto out;
+	}
+	for (int64_t at = 0; at < y_true->size; at += LBLOCK) {
+		int64_t n =
+			y_true->size - at < LBLOCK ? y_true->size - at : LBLOCK;
+		labels_load(y_true, at, n, bt);
+		labels_load(y_pred, at, n, bp);
+		for (int64_t i = 0; i < n; i++)
+			counts[bt[i] * k + bp[i]] +=
+				weight ? weight->data[at + i] : 1.0;
+	}
+out:
+	free(tally);
+	return rc;
 }
 
 /* ------------------------------------------------------------ scores */

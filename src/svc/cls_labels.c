@@ -10,6 +10,8 @@
 
 /* A label range this wide or narrower is mapped through a table. */
 #define DENSE_SPAN (1 << 22)
+/* Integers up to this magnitude are exact as doubles. */
+#define EXACT (INT64_C(1) << 53)
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -62,12 +64,89 @@ static int is_indicator(const evald_tensor *t)
 	return t->ndim == 2 && t->shape[1] > 1;
 }
 
-int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w,
-	       int multilabel_ok, cls_in *in, verr *err)
+/* Each value v of integer labels l, with its index i_, as int64; one
+ * loop per dtype (memcpy: the values may sit unaligned in the body). */
+#define EACH_LABEL(l, v, BODY)                                                 \
+	do {                                                                   \
+		const unsigned char *b_ = (l)->data;                           \
+		switch ((l)->dtype) {                                          \
+		case EVALD_I64:                                                \
+			for (int64_t i_ = 0; i_ < (l)->size; i_++) {           \
+				int64_t v;                                     \
+				memcpy(&v, b_ + i_ * 8, 8);                    \
+				BODY                                           \
+			}                                                      \
+			break;                                                 \
+		case EVALD_I32:                                                \
+			for (int64_t i_ = 0; i_ < (l)->size; i_++) {           \
+				int32_t x_;                                    \
+				memcpy(&x_, b_ + i_ * 4, 4);                   \
+				int64_t v = x_;                                \
+				BODY                                           \
+			}                                                      \
+			break;                                                 \
+		default:                                                       \
+			for (int64_t i_ = 0; i_ < (l)->size; i_++) {           \
+				int64_t v = b_[i_];                            \
+				BODY                                           \
+			}                                                      \
+			break;                                                 \
+		}                                                              \
+	} while (0)
+
+static void int_span(const evald_labels *l, int64_t *lo, int64_t *hi)
 {
-	(void)c;
+	int64_t a = *lo, z = *hi;
+	if (l->dtype == EVALD_U8 || l->dtype == EVALD_BOOL) {
+		/* A byte's range is known: a table over 0..255 costs less
+		 * than a pass over the labels to narrow it (tables skip
+		 * the values absent). */
+		*lo = a < 0 ? a : 0;
+		*hi = z > 255 ? z : 255;
+		return;
+	}
+	EACH_LABEL(l, v, {
+		a = v < a ? v : a;
+		z = v > z ? v : z;
+	});
+	*lo = a;
+	*hi = z;
+}
+
+/* Both label inputs as the integers they came as, when the caller can
+ * take them and their range fits a presence table; else widened. */
+static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
+{
+	input_val *yt = in->yt, *yp = in->yp;
+	if ((flags & CLS_INTS) && yt->labels.data && yp->labels.data &&
+	    !is_indicator(&yt->t) && !is_indicator(&yp->t)) {
+		in->lo = INT64_MAX;
+		in->hi = INT64_MIN;
+		int_span(&yt->labels, &in->lo, &in->hi);
+		int_span(&yp->labels, &in->lo, &in->hi);
+		/* Wide ranges go the float64 way (sorted union, search),
+		 * and so do values past 2^53, which the label set (doubles)
+		 * could not tell apart. */
+		if (yt->labels.size == 0 || yp->labels.size == 0 ||
+		    ((uint64_t)in->hi - (uint64_t)in->lo < DENSE_SPAN &&
+		     in->lo >= -EXACT && in->hi <= EXACT)) {
+			in->ints = 1;
+			in->it = yt->labels;
+			in->ip = yp->labels;
+			return 0;
+		}
+	}
+	return mcall_widen(c, yt, err) || mcall_widen(c, yp, err) ? -1 : 0;
+}
+
+int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w, int flags,
+	       cls_in *in, verr *err)
+{
+	int multilabel_ok = flags & CLS_MULTILABEL;
 	memset(in, 0, sizeof *in);
 	in->yt = yt, in->yp = yp, in->w = w;
+	if (keep_ints(c, in, flags, err))
+		return -1;
 	if (is_indicator(&yt->t) != is_indicator(&yp->t))
 		return verr_set(err, E_SHAPE_MISMATCH, yp->path,
 				"y_true is %s and y_pred %s: scikit-learn "
@@ -173,18 +252,47 @@ static int union_sorted(mcall *c, const evald_tensor *t, const evald_tensor *p,
 	return 0;
 }
 
-int cls_union(mcall *c, const evald_tensor *t, const evald_tensor *p,
-	      const double *extra, double **out, int64_t *n, verr *err)
+/* union_dense over labels kept as integers (in->ints). */
+static int union_ints(mcall *c, const cls_in *in, double **out, int64_t *n,
+		      verr *err)
 {
+	int64_t lo = in->lo, w = in->hi - in->lo + 1, m = 0;
+	unsigned char *seen = pool_calloc(c->pool, (size_t)w, 1);
+	if (!seen)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	EACH_LABEL(&in->it, v, { seen[v - lo] = 1; });
+	EACH_LABEL(&in->ip, v, { seen[v - lo] = 1; });
+	for (int64_t v = 0; v < w; v++)
+		m += seen[v];
+	if (too_many(c, m, "", err) < 0)
+		return -1;
+	if (!(*out = pool_alloc(c->pool, (size_t)m * sizeof(double) + 8)))
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	m = 0;
+	for (int64_t v = 0; v < w; v++)
+		if (seen[v])
+			(*out)[m++] = (double)(lo + v);
+	*n = m;
+	return 0;
+}
+
+int cls_union(mcall *c, const cls_in *in, const double *extra, double **out,
+	      int64_t *n, verr *err)
+{
+	const evald_tensor *t = &in->t, *p = &in->p;
 	double lo = INFINITY, hi = -INFINITY;
 	int rc;
 
-	span(t, &lo, &hi);
-	span(p, &lo, &hi);
-	if (hi - lo < DENSE_SPAN)
-		rc = union_dense(c, t, p, lo, hi, out, n, err);
-	else
-		rc = union_sorted(c, t, p, out, n, err);
+	if (in->ints) {
+		rc = union_ints(c, in, out, n, err);
+	} else {
+		span(t, &lo, &hi);
+		span(p, &lo, &hi);
+		if (hi - lo < DENSE_SPAN)
+			rc = union_dense(c, t, p, lo, hi, out, n, err);
+		else
+			rc = union_sorted(c, t, p, out, n, err);
+	}
 	if (rc || !extra || cls_sorted_has(*out, *n, *extra))
 		return rc;
 	/* Room for it was allocated (+8 bytes); insert in order. */
@@ -288,6 +396,29 @@ static int map_into(mcall *c, const cls_set *s, const evald_tensor *src,
 	return evald_tensor_init(dst, out, EVALD_F64, 1, &src->size) ? -1 : 0;
 }
 
+/* Integer labels to int32 class indices through a table over their
+ * range (every value is a class: the set holds the union). */
+static int map_ints(mcall *c, const cls_in *in, const cls_set *s,
+		    const evald_labels *src, evald_labels *dst, verr *err)
+{
+	int64_t lo = in->lo, w = in->hi - in->lo + 1;
+	int32_t *tab = pool_alloc(c->pool, (size_t)w * sizeof *tab);
+	int32_t *out = pool_alloc(c->pool, (size_t)src->size * sizeof *out + 8);
+	if (!tab || !out)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	for (int64_t i = 0; i < s->k; i++) {
+		double v = s->order[i];
+		/* A given label outside the data's range (or not whole)
+		 * indexes nothing here. */
+		if (v >= (double)lo && v <= (double)in->hi && v == floor(v))
+			tab[(int64_t)v - lo] = (int32_t)i;
+	}
+	EACH_LABEL(src, v, { out[i_] = tab[v - lo]; });
+	*dst = (evald_labels){
+		.data = out, .dtype = EVALD_I32, .size = src->size};
+	return 0;
+}
+
 static int is_identity(const cls_set *s)
 {
 	for (int64_t i = 0; i < s->k; i++)
@@ -303,7 +434,7 @@ int cls_build(mcall *c, const cls_in *in, const evald_tensor *given,
 	int64_t np;
 
 	memset(s, 0, sizeof *s);
-	if (cls_union(c, &in->t, &in->p, extra, &present, &np, err))
+	if (cls_union(c, in, extra, &present, &np, err))
 		return -1;
 	if (given) {
 		if (with_given(c, given, gpath, present, np, s, err))
@@ -311,6 +442,18 @@ int cls_build(mcall *c, const cls_in *in, const evald_tensor *given,
 	} else {
 		s->order = present;
 		s->k = s->n = np;
+	}
+	if (in->ints) {
+		s->ints = 1;
+		if (is_identity(s)) {
+			s->li = in->it;
+			s->lp = in->ip;
+			return 0;
+		}
+		return map_ints(c, in, s, &in->it, &s->li, err) ||
+				       map_ints(c, in, s, &in->ip, &s->lp, err)
+			       ? -1
+			       : 0;
 	}
 	if (is_identity(s)) {
 		/* Labels 0..k-1 in order (the common case) are their own
@@ -334,8 +477,10 @@ int cls_counts(mcall *c, const cls_in *in, const cls_set *s, double **counts,
 	*counts = pool_calloc(c->pool, (size_t)(s->k * s->k), sizeof(double));
 	if (!*counts)
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
-	if (evald_cm_add(*counts, s->k, &s->ti, &s->tp, mcall_opt(in->w), &le) <
-	    0)
+	if (s->ints ? evald_cm_add_labels(*counts, s->k, &s->li, &s->lp,
+					  mcall_opt(in->w), &le) < 0
+		    : evald_cm_add(*counts, s->k, &s->ti, &s->tp,
+				   mcall_opt(in->w), &le) < 0)
 		return mcall_lib_error(c, &le, err, paths);
 	return 0;
 }

@@ -17,12 +17,22 @@
  * score accepts it, multilabel indicators. */
 typedef struct cls_in {
 	input_val *yt, *yp, *w;
-	evald_tensor t, p;
+	evald_tensor t, p; /* with `ints`: shapes only, data NULL */
 	int multilabel;
+	/* Both label inputs kept as integers (CLS_INTS): counted as they
+	 * are, never widened; lo and hi bound their values. */
+	int ints;
+	evald_labels it, ip;
+	int64_t lo, hi;
 } cls_in;
 
-int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w,
-	       int multilabel_ok, cls_in *in, verr *err);
+/* cls_inputs flags: the score takes [N, L] indicators; the caller reads
+ * the labels only through cls_union, cls_build and cls_counts, so they
+ * may stay integers (in->ints). */
+enum { CLS_MULTILABEL = 1, CLS_INTS = 2 };
+
+int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w, int flags,
+	       cls_in *in, verr *err);
 
 /* A label set and the inputs mapped onto it. */
 typedef struct cls_set {
@@ -30,12 +40,14 @@ typedef struct cls_set {
 	int64_t k;	     /* classes in the matrix */
 	int64_t n;	     /* classes scored: the given labels, else k */
 	evald_tensor ti, tp; /* y_true / y_pred as class indices */
+	int ints;	     /* in->ints: the indices are li / lp instead */
+	evald_labels li, lp;
 } cls_set;
 
-/* The sorted union of the labels of t and p (and `extra`, when not
- * NULL), into the pool. */
-int cls_union(mcall *c, const evald_tensor *t, const evald_tensor *p,
-	      const double *extra, double **out, int64_t *n, verr *err);
+/* The sorted union of the labels of y_true and y_pred (and `extra`, when
+ * not NULL), into the pool. */
+int cls_union(mcall *c, const cls_in *in, const double *extra, double **out,
+	      int64_t *n, verr *err);
 
 /* Build the set: `given` (NULL: none) are the labels named by the
  * `labels` param at `gpath`, scored first and in their order; the other

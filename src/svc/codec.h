@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include <evald/confusion.h>
 #include <evald/tensor.h>
 
 #include "jsonx.h"
@@ -49,6 +50,13 @@ typedef struct codec_ctx {
  * 422 "non_finite" naming the element. */
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 		 evald_tensor *out, verr *err);
+
+/* A packed tensor of int64, int32 or uint8 decoded as the integers it
+ * holds (into the pool, against the decoding budget), for labels counted
+ * as sent: 1 with *out, *ndim and shape[EVALD_MAX_DIMS] filled, 0 when v
+ * is anything else (decode it with codec_tensor), -1 with err. */
+int codec_labels(const codec_ctx *cx, json_t *v, const char *path,
+		 evald_labels *out, int *ndim, int64_t *shape, verr *err);
 
 /* Receives `nrows` consecutive rows (dtype EVALD_F32 or EVALD_F64,
  * little-endian host order) of a matrix; returns 0 or -1 with err set. */

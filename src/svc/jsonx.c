@@ -888,8 +888,10 @@ fail:
 
 void jsonx_free(jsonx_doc *doc)
 {
-	for (size_t i = 0; i < doc->nblobs; i++)
+	for (size_t i = 0; i < doc->nblobs; i++) {
 		free(doc->blobs[i].data);
+		free(doc->blobs[i].ints_owned);
+	}
 	free(doc->blobs);
 	json_decref(doc->root);
 	memset(doc, 0, sizeof *doc);
@@ -962,15 +964,11 @@ int jsonx_check_keys(const json_t *obj, const char *const allowed[],
 	return 0;
 }
 
-json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
-			  const int64_t *shape, int all_integer)
+static json_t *add_number_blob(jsonx_doc *doc, jsonx_blob b,
+			       const int64_t *shape, uint64_t itemsize)
 {
-	jsonx_blob b = {.kind = JSONX_NUMBERS,
-			.data = data,
-			.ndim = ndim,
-			.size = 1,
-			.all_integer = all_integer};
-	for (int i = 0; i < ndim; i++) {
+	b.size = 1;
+	for (int i = 0; i < b.ndim; i++) {
 		b.shape[i] = shape[i];
 		b.size *= shape[i];
 	}
@@ -985,6 +983,32 @@ json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
 	if (!(b.marker = json_object()))
 		return NULL;
 	doc->blobs[doc->nblobs++] = b;
-	doc->bytes += (uint64_t)b.size * sizeof(double);
+	doc->bytes += (uint64_t)b.size * itemsize;
 	return b.marker;
+}
+
+json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
+			  const int64_t *shape, int all_integer)
+{
+	jsonx_blob b = {.kind = JSONX_NUMBERS,
+			.data = data,
+			.ndim = ndim,
+			.all_integer = all_integer};
+	return add_number_blob(doc, b, shape, sizeof(double));
+}
+
+json_t *jsonx_add_ints(jsonx_doc *doc, const void *ints, void *owned,
+		       evald_dtype dt, int ndim, const int64_t *shape)
+{
+	jsonx_blob b = {.kind = JSONX_NUMBERS,
+			.ndim = ndim,
+			.all_integer = 1,
+			.ints = ints,
+			.ints_dtype = dt,
+			.ints_owned = owned};
+	uint64_t isz = !owned		 ? 0
+		       : dt == EVALD_I64 ? 8
+		       : dt == EVALD_I32 ? 4
+					 : 1;
+	return add_number_blob(doc, b, shape, isz);
 }

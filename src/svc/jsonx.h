@@ -41,6 +41,13 @@ typedef struct jsonx_blob {
 	int64_t shape[EVALD_MAX_DIMS];
 	int64_t size;
 	int all_integer; /* every literal had no fraction and no exponent */
+	/* Integer values kept as the client sent them (a .npz member of
+	 * int64/int32/uint8/bool): `data` is then NULL and codec.c widens
+	 * them where a float64 tensor is wanted, while label inputs count
+	 * them as they are (mcall.h).  Little-endian, any alignment. */
+	const void *ints;
+	evald_dtype ints_dtype;
+	void *ints_owned; /* `ints` when the doc frees them, else NULL */
 	/* JSONX_STRING: borrowed from the body */
 	const char *str;
 	size_t len;
@@ -90,6 +97,13 @@ void jsonx_free(jsonx_doc *doc);
  * that are not JSON (a .npz of a metric's inputs, npzreq.h). */
 json_t *jsonx_add_numbers(jsonx_doc *doc, double *data, int ndim,
 			  const int64_t *shape, int all_integer);
+
+/* Add a number blob over integer values (see jsonx_blob.ints): `owned`
+ * is NULL when `ints` lives as long as the doc (in the body), else the
+ * malloc'd buffer holding them, which the doc takes and frees.  Only the
+ * owned bytes count in doc->bytes: nothing else was allocated. */
+json_t *jsonx_add_ints(jsonx_doc *doc, const void *ints, void *owned,
+		       evald_dtype dt, int ndim, const int64_t *shape);
 
 /* The blob a tree node stands for, or NULL for an ordinary node. */
 const jsonx_blob *jsonx_blob_of(const jsonx_doc *doc, const json_t *v);

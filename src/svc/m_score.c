@@ -146,7 +146,7 @@ static int binary_set(mcall *c, const cls_in *in, double pos, cls_set *s,
 	double *u;
 	int64_t n;
 
-	if (cls_union(c, &in->t, &in->p, NULL, &u, &n, err))
+	if (cls_union(c, in, NULL, &u, &n, err))
 		return -1;
 	if (n > 2)
 		return verr_set(err, E_INVALID_VALUE,
@@ -229,7 +229,8 @@ static int prf_run(mcall *c, json_t *res, verr *err, const prf_kind *pk,
 	if (zero_division(P(c, P_PRF, zero_division), &o.zero_division, &warn,
 			  err) ||
 	    cls_inputs(c, IN(c, I_CLS, y_true), IN(c, I_CLS, y_pred),
-		       IN(c, I_CLS, sample_weight), 1, &in, err))
+		       IN(c, I_CLS, sample_weight), CLS_MULTILABEL | CLS_INTS,
+		       &in, err))
 		return -1;
 	o.average = avg->choice == CLS_AVG_SAMPLES ? EVALD_AVG_MACRO
 						   : (evald_average)avg->choice;

@@ -11,10 +11,10 @@
 #include "cls_labels.h"
 #include "metric_fns.h"
 
-static int inputs(mcall *c, int multilabel_ok, cls_in *in, verr *err)
+static int inputs(mcall *c, int flags, cls_in *in, verr *err)
 {
 	return cls_inputs(c, IN(c, I_CLS, y_true), IN(c, I_CLS, y_pred),
-			  IN(c, I_CLS, sample_weight), multilabel_ok, in, err);
+			  IN(c, I_CLS, sample_weight), flags, in, err);
 }
 
 static const evald_tensor *labels_param(pval *p)
@@ -71,7 +71,7 @@ int m_accuracy(mcall *c, json_t *res, verr *err)
 	cls_in in;
 	cls_set s;
 
-	if (inputs(c, 1, &in, err))
+	if (inputs(c, CLS_MULTILABEL | CLS_INTS, &in, err))
 		return -1;
 	if (in.multilabel)
 		return ml_whole(c, res, &in, EVALD_CM_ACCURACY, normalize, err);
@@ -95,7 +95,7 @@ int m_hamming_loss(mcall *c, json_t *res, verr *err)
 	double v;
 	cls_in in;
 
-	if (inputs(c, 1, &in, err))
+	if (inputs(c, CLS_MULTILABEL | CLS_INTS, &in, err))
 		return -1;
 	if (in.multilabel)
 		return ml_whole(c, res, &in, EVALD_CM_HAMMING, 1, err);
@@ -112,7 +112,7 @@ int m_balanced_accuracy(mcall *c, json_t *res, verr *err)
 	double v;
 	cls_in in;
 
-	if (inputs(c, 0, &in, err) ||
+	if (inputs(c, CLS_INTS, &in, err) ||
 	    score(c, &in, NULL, "", EVALD_CM_BALANCED_ACCURACY, &o, &v, &flags,
 		  err))
 		return -1;
@@ -129,7 +129,7 @@ int m_matthews_corrcoef(mcall *c, json_t *res, verr *err)
 	double v;
 	cls_in in;
 
-	if (inputs(c, 0, &in, err) ||
+	if (inputs(c, CLS_INTS, &in, err) ||
 	    score(c, &in, NULL, "", EVALD_CM_MCC, &(evald_cm_opts){0}, &v,
 		  &flags, err))
 		return -1;
@@ -252,7 +252,7 @@ static int topk_classes(mcall *c, const cls_in *in, pval *lab, double **cls,
 {
 	const evald_tensor *g = labels_param(lab);
 	if (!g)
-		return cls_union(c, &in->t, &in->t, NULL, cls, n, err);
+		return cls_union(c, in, NULL, cls, n, err);
 	for (int64_t i = 1; i < g->size; i++) {
 		if (g->data[i] == g->data[i - 1])
 			return verr_set(err, E_INVALID_VALUE, lab->path,

@@ -13,6 +13,16 @@
 
 /* ------------------------------------------------------------ lazy sets */
 
+int mcall_widen(mcall *c, input_val *iv, verr *err)
+{
+	if (!iv->present || iv->t.data || !iv->raw)
+		return 0;
+	if (codec_tensor(&c->cx, iv->raw, iv->path, &iv->t, err) < 0)
+		return -1;
+	iv->raw = NULL;
+	return 0;
+}
+
 const evald_tensor *mcall_opt(const input_val *iv)
 {
 	return iv->present ? &iv->t : NULL;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include <evald/confusion.h>
 #include <evald/progress.h>
 #include <evald/reduce.h>
 #include <evald/tensor.h>
@@ -37,7 +38,12 @@ typedef struct input_val {
 	const struct evald_fid_ref *prep; /* a prepared stored reference
 					     (mu points into it, sigma is
 					     empty), or NULL */
-	json_t *raw;   /* IN_SET embeddings not decoded yet (see mcall_set_*) */
+	json_t *raw; /* IN_SET embeddings not decoded yet (see mcall_set_*);
+			IN_TENSOR labels not widened yet (mcall_widen) */
+	/* An input_spec.labels input whose integers were kept as sent (a
+	 * .npz member): its values, and t holds their shape with data NULL
+	 * until mcall_widen().  labels.data is NULL otherwise. */
+	evald_labels labels;
 	char path[64]; /* "/inputs/x", for error messages */
 } input_val;
 
@@ -95,6 +101,10 @@ int mcall_set_tensor(mcall *c, input_val *iv, verr *err);
 struct evald_moments;
 int mcall_set_moments(mcall *c, input_val *iv, struct evald_moments *m,
 		      verr *err);
+
+/* Fill iv->t of labels kept as integers with their float64 values (in
+ * the request's pool, against --max-decoded); a no-op when t has data. */
+int mcall_widen(mcall *c, input_val *iv, verr *err);
 
 /* The tensor of an optional input, or NULL when it was not given. */
 const evald_tensor *mcall_opt(const input_val *iv);

@@ -71,6 +71,41 @@ static int check_name(void *ctx, const char *name, size_t n, verr *err)
 	return 0;
 }
 
+/* An integer member stays integers: class labels are counted as they
+ * are (cls_labels.c), and whatever wants float64 widens them then
+ * (codec.c), counting that against --max-decoded when it happens.  A
+ * stored member is used in place (the body outlives the doc); an
+ * inflated one lives in this scan's pool, so it is copied out. */
+static int keep_ints(scan *sc, const char *key, const void *data, size_t dlen,
+		     const npy_info *in, const char *path, const char *what,
+		     verr *err)
+{
+	const char *src = (const char *)data + in->data_off;
+	size_t bytes = dlen - in->data_off;
+	void *owned = NULL;
+	json_t *mk;
+
+	if (src < sc->body || src + bytes > sc->body + sc->len) {
+		if (pool_reserve(sc->p, bytes, 0, "", what, err) < 0) {
+			snprintf(err->path, sizeof err->path, "%s", path);
+			return -1;
+		}
+		if (!(owned = big_alloc(bytes ? bytes : 1)))
+			return verr_set(err, E_OUT_OF_MEMORY, path,
+					"not enough memory for %s", what);
+		memcpy(owned, src, bytes);
+		src = owned;
+	}
+	mk = jsonx_add_ints(sc->doc, src, owned, in->dtype, in->ndim,
+			    in->shape);
+	if (!mk) {
+		free(owned);
+		return verr_set(err, E_OUT_OF_MEMORY, path, "out of memory");
+	}
+	json_object_set_new(sc->inputs, key, mk);
+	return 0;
+}
+
 /* Widen one .npy member into a buffer the doc will own. */
 static int decode_member(scan *sc, const char *key, const void *data,
 			 size_t dlen, const char *path, verr *err)
@@ -96,6 +131,10 @@ static int decode_member(scan *sc, const char *key, const void *data,
 			      what, dlen - in.data_off,
 			      (unsigned long long)in.size *
 				      (unsigned long long)in.itemsize);
+	int integral = in.dtype == EVALD_I64 || in.dtype == EVALD_I32 ||
+		       in.dtype == EVALD_U8 || in.dtype == EVALD_BOOL;
+	if (rc == 0 && integral && in.ndim > 0)
+		return keep_ints(sc, key, data, dlen, &in, path, what, err);
 	if (rc == 0)
 		rc = pool_reserve(sc->p, (uint64_t)in.size * sizeof(double), 0,
 				  "", what, err);
@@ -116,8 +155,6 @@ static int decode_member(scan *sc, const char *key, const void *data,
 				"be finite numbers",
 				what, (long long)bad);
 	}
-	int integral = in.dtype == EVALD_I64 || in.dtype == EVALD_I32 ||
-		       in.dtype == EVALD_U8 || in.dtype == EVALD_BOOL;
 	json_t *mk = jsonx_add_numbers(sc->doc, d, in.ndim, in.shape, integral);
 	if (!mk) {
 		free(d);

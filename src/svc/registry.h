@@ -79,6 +79,8 @@ typedef struct input_spec {
 	int required;
 	int stored; /* IN_TENSOR: may also be {"reference"} or {"stream"}
 		       naming one that keeps its rows (state_rows.h) */
+	int labels; /* IN_TENSOR: integers kept as sent stay integers
+		       (input_val.labels), widened only on demand */
 } input_spec;
 
 /* The names a metric function reads its slots by (metric_fns.h), in slot

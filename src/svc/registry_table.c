@@ -215,6 +215,8 @@ SLOT_NAMES(P_MIFID); SLOT_NAMES(P_MMD); SLOT_NAMES(P_VENDI);
 #define TENSOR(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req}
 /* A tensor that may also name a reference or stream keeping its rows. */
 #define ROWS(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s " or {reference} or {stream} with kept rows", .required = req, .stored = 1}
+/* Class labels: integers sent as integers are counted as they are. */
+#define CLASSES(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req, .labels = 1}
 #define REQUIRED 1
 #define OPTIONAL 0
 
@@ -382,13 +384,13 @@ static const input_spec in_sliced[] = {
 	TENSOR("projections", "[k,d]", OPTIONAL),
 	END};
 static const input_spec in_cls[] = {
-	TENSOR("y_true", "[N] labels", REQUIRED),
-	TENSOR("y_pred", "[N] labels", REQUIRED),
+	CLASSES("y_true", "[N] labels", REQUIRED),
+	CLASSES("y_pred", "[N] labels", REQUIRED),
 	TENSOR("sample_weight", "[N]", OPTIONAL),
 	END};
 static const input_spec in_cls_ml[] = {
-	TENSOR("y_true", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
-	TENSOR("y_pred", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
+	CLASSES("y_true", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
+	CLASSES("y_pred", "[N] labels or [N,L] 0/1 indicators", REQUIRED),
 	TENSOR("sample_weight", "[N]", OPTIONAL),
 	END};
 static const input_spec in_topk[] = {

@@ -232,6 +232,37 @@ static int resolve_rows(const codec_ctx *cx, json_t *v, input_val *iv,
 	return 1;
 }
 
+/* Labels that arrived as integers (a .npz member, a packed integer
+ * tensor) stay integers: the classification scores count them as they
+ * are (cls_labels.c).  1 when kept, 0 when v is anything else (decoded as
+ * usual), -1 with err. */
+static int keep_labels(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	int ndim, r;
+	int64_t shape[EVALD_MAX_DIMS];
+	if (!b && (r = codec_labels(cx, v, iv->path, &iv->labels, &ndim, shape,
+				    err)) != 0) {
+		if (r < 0)
+			return -1;
+		if (evald_tensor_init(&iv->t, NULL, EVALD_I64, ndim, shape))
+			return verr_set(err, E_TOO_LARGE, iv->path,
+					"tensor shape is too large to "
+					"address");
+		iv->raw = v;
+		return 1;
+	}
+	if (!b || b->kind != JSONX_NUMBERS || b->data || !b->ints ||
+	    (cx->max_elems > 0 && b->size > cx->max_elems))
+		return 0; /* codec_tensor refuses the too large */
+	if (evald_tensor_init(&iv->t, NULL, EVALD_I64, b->ndim, b->shape))
+		return 0;
+	iv->labels = (evald_labels){
+		.data = b->ints, .dtype = b->ints_dtype, .size = b->size};
+	iv->raw = v;
+	return 1;
+}
+
 static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 			 input_val *iv, verr *err)
 {
@@ -241,6 +272,8 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 	switch (is->kind) {
 	case IN_TENSOR:
 		if (is->stored && (r = resolve_rows(cx, v, iv, err)) != 0)
+			return r < 0 ? -1 : 0;
+		if (is->labels && (r = keep_labels(cx, v, iv, err)) != 0)
 			return r < 0 ? -1 : 0;
 		return codec_tensor(cx, v, iv->path, &iv->t, err);
 	case IN_SET: return resolve_set(cx, v, iv, err);

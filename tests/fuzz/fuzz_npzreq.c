@@ -1,7 +1,8 @@
 /* fuzz_npzreq.c - libFuzzer harness: a .npz body of POST
  * /v1/metrics/{name} (npzreq.c) built into a request document under the
  * decoding budget; a document it returns must be whole (every input a
- * number blob that can be read end to end), and nothing may be held past
+ * number blob, float64 or integers kept as sent, that can be read end to
+ * end), and nothing may be held past
  * the budget. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,8 +34,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!b)
 			abort();
 		volatile double s = 0;
-		for (int64_t j = 0; j < b->size; j++)
+		if (!b->data && !b->ints)
+			abort();
+		for (int64_t j = 0; b->data && j < b->size; j++)
 			s += b->data[j];
+		/* Integers kept as sent: every byte of them readable. */
+		int isz = b->ints_dtype == EVALD_I64   ? 8
+			  : b->ints_dtype == EVALD_I32 ? 4
+						       : 1;
+		for (int64_t j = 0; !b->data && j < b->size * isz; j++)
+			s += ((const unsigned char *)b->ints)[j];
 		(void)s;
 	}
 	jsonx_free(&doc);
