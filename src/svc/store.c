@@ -210,6 +210,41 @@ int store_tally_delete(store *st, const char *name, char *errbuf)
 	return st->ops->tally_delete(st, name, errbuf);
 }
 
+/* ------------------------------------------------------------ datasets */
+
+int store_dataset_put(store *st, store_dataset *d, char *errbuf)
+{
+	return st->ops->dataset_put(st, d, errbuf);
+}
+
+int store_dataset_get(store *st, const char *name, int with_data,
+		      store_dataset *d, char *errbuf)
+{
+	return st->ops->dataset_get(st, name, with_data, d, errbuf);
+}
+
+void store_dataset_free(store_dataset *d)
+{
+	for (int64_t i = 0; d->cols && i < d->ncols; i++) {
+		free(d->cols[i].name);
+		free(d->cols[i].data);
+		free(d->cols[i].dict);
+	}
+	free(d->cols);
+	d->cols = NULL;
+}
+
+int store_dataset_list(store *st, int (*fn)(void *ctx, const store_dataset *d),
+		       void *ctx, char *errbuf)
+{
+	return st->ops->dataset_list(st, fn, ctx, errbuf);
+}
+
+int store_dataset_delete(store *st, const char *name, char *errbuf)
+{
+	return st->ops->dataset_delete(st, name, errbuf);
+}
+
 /* ------------------------------------------------------- shared jobs */
 
 int store_jobs_shared(store *st)
