@@ -55,10 +55,9 @@ static json_t *dataset_json(const store_dataset *d)
 		"{s:s, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:f}", "name",
 		d->name, "n_rows", (json_int_t)d->n_rows, "n_kept",
 		(json_int_t)d->n_kept, "max_rows", (json_int_t)d->max_rows,
-		"sampled", d->sampled, "seed", (json_int_t)d->seed,
-		"n_columns", (json_int_t)d->ncols, "bytes",
-		(json_int_t)d->bytes, "version", (json_int_t)d->version,
-		"created", d->created);
+		"sampled", d->sampled, "seed", (json_int_t)d->seed, "n_columns",
+		(json_int_t)d->ncols, "bytes", (json_int_t)d->bytes, "version",
+		(json_int_t)d->version, "created", d->created);
 
 	if (!o || !d->cols)
 		return o;
@@ -240,8 +239,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int keep_numbers(dput *q, const dtab_col *c, json_t *v,
-			store_dcol *out)
+static int keep_numbers(dput *q, const dtab_col *c, json_t *v, store_dcol *out)
 {
 	double *x = pool_calloc(q->cx.pool, (size_t)q->n_kept, sizeof *x);
 	const char *s;
@@ -259,8 +257,7 @@ static int keep_numbers(dput *q, const dtab_col *c, json_t *v,
 }
 
 /* Codes into the kept strings' sorted distinct values, -1 for missing. */
-static int keep_strings(dput *q, const dtab_col *c, json_t *v,
-			store_dcol *out)
+static int keep_strings(dput *q, const dtab_col *c, json_t *v, store_dcol *out)
 {
 	int64_t k = q->n_kept, nu = 0, bytes = 0;
 	const char **u = pool_calloc(q->cx.pool, (size_t)k, sizeof *u);
@@ -292,10 +289,9 @@ static int keep_strings(dput *q, const dtab_col *c, json_t *v,
 		o += (int64_t)len;
 	}
 	for (int64_t i = 0; i < k; i++) {
-		const char **hit =
-			at[i] ? bsearch(&at[i], u, (size_t)w, sizeof *u,
-					cmp_str)
-			      : NULL;
+		const char **hit = at[i] ? bsearch(&at[i], u, (size_t)w,
+						   sizeof *u, cmp_str)
+					 : NULL;
 		code[i] = hit ? (int32_t)(hit - u) : -1;
 		out->n_missing += !hit;
 	}
@@ -545,8 +541,7 @@ static int load_column(pool *pl, const store_dataset *d, const store_dcol *c,
 	char *name = pool_alloc(pl, len), *dict = NULL;
 	const char **words = NULL;
 
-	if (!name ||
-	    c->data_bytes != k * (c->strings > 0 ? 4 : 8) ||
+	if (!name || c->data_bytes != k * (c->strings > 0 ? 4 : 8) ||
 	    (c->dict_bytes && c->dict[c->dict_bytes - 1]))
 		return -1;
 	memcpy(name, c->name, len);
