@@ -1003,7 +1003,8 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_HEAVY,
 	 .body = BODY_JSON,
-	 .what = "{\"reference\": table, \"current\": table}"},
+	 .what = "{\"reference\": table or {\"dataset\": name}, "
+		 "\"current\": table or {\"dataset\": name}}"},
 };
 #define NROUTES (sizeof routes / sizeof *routes)
 
