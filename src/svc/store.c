@@ -327,6 +327,11 @@ static int tally_name(void *ctx, const store_tally *t)
 	return names_add(ctx, t->name);
 }
 
+static int dataset_name(void *ctx, const store_dataset *d)
+{
+	return names_add(ctx, d->name);
+}
+
 static int names_done(store_names *l, int r, char *errbuf)
 {
 	if (r == STORE_OK && l->oom) {
@@ -361,6 +366,12 @@ void store_names_free(store_names *l)
 int store_names_tallies(store *st, store_names *l, char *errbuf)
 {
 	return names_done(l, store_tally_list(st, tally_name, l, errbuf),
+			  errbuf);
+}
+
+int store_names_datasets(store *st, store_names *l, char *errbuf)
+{
+	return names_done(l, store_dataset_list(st, dataset_name, l, errbuf),
 			  errbuf);
 }
 

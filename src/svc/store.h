@@ -304,11 +304,12 @@ typedef struct store_names {
 	int oom;
 } store_names;
 
-/* Every series name, or every record name of kind, or every tally name,
- * in listing order, into l (store_names_free it); running out of memory
- * is STORE_ERR. */
+/* Every series name, or every record name of kind, or every tally or
+ * dataset name, in listing order, into l (store_names_free it); running out of
+ * memory is STORE_ERR. */
 int store_names_series(store *st, store_names *l, char *errbuf);
 int store_names_tallies(store *st, store_names *l, char *errbuf);
+int store_names_datasets(store *st, store_names *l, char *errbuf);
 int store_names_moments(store *st, store_kind kind, store_names *l,
 			char *errbuf);
 void store_names_free(store_names *l);

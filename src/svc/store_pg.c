@@ -2317,6 +2317,28 @@ out:
 	return r;
 }
 
+/* Each dataset with its version and time, as tallies are copied. */
+static int import_datasets(PGconn *c, store *src, char *errbuf)
+{
+	store_names l = {0};
+	store_dataset d;
+	int r;
+
+	if ((r = store_names_datasets(src, &l, errbuf)))
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		if ((r = store_dataset_get(src, l.v[i], 1, &d, errbuf)))
+			goto out;
+		r = dataset_insert(c, &d, errbuf);
+		store_dataset_free(&d);
+		if (r)
+			goto out;
+	}
+out:
+	store_names_free(&l);
+	return r;
+}
+
 static int pg_import(store *base, store *src, char *errbuf)
 {
 	pg_store *ps = (pg_store *)base;
@@ -2348,6 +2370,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 	if ((r = import_moments(pc->c, src, STORE_REFERENCE, errbuf)) ||
 	    (r = import_moments(pc->c, src, STORE_STREAM, errbuf)) ||
 	    (r = import_tallies(pc->c, src, errbuf)) ||
+	    (r = import_datasets(pc->c, src, errbuf)) ||
 	    (r = commit(pc->c, errbuf)))
 		goto rollback;
 	goto out;
