@@ -7,7 +7,9 @@
  *                  [--fail-above X] [--fail-below Y] [--gate-on WHAT]
  *         | ref put NAME FILE | ref ls | ref rm NAME
  *         | series NAME
- *         | drift --reference FILE --current FILE [--column C --test T]
+ *         | dataset put NAME FILE | dataset ls | dataset rm NAME
+ *         | drift --reference FILE|dataset:NAME --current FILE|dataset:NAME
+ *                  [--column C --test T]
  *                  [--correction bh] [--record SERIES] [--fail-on-drift]
  *                  [--gate-on columns.C.p_value --fail-below 0.05]
  *
@@ -971,6 +973,67 @@ static int cmd_series(const ctl *c, const char *series)
 	return simple(c, "GET", path, NULL, 0, NULL, show_series);
 }
 
+/* ------------------------------------------------------------ datasets */
+
+static void show_datasets(json_t *j)
+{
+	size_t i;
+	json_t *d, *list = json_object_get(j, "datasets");
+	printf("%-32s %10s %10s %7s %7s\n", "NAME", "ROWS", "KEPT", "SAMPLED",
+	       "COLUMNS");
+	/* One dataset (a PUT's answer) or the list. */
+	if (!list) {
+		list = json_array();
+		json_array_append(list, j);
+	} else {
+		json_incref(list);
+	}
+	json_array_foreach(list, i, d) printf(
+		"%-32s %10lld %10lld %7s %7lld\n",
+		json_string_value(json_object_get(d, "name")),
+		(long long)json_integer_value(json_object_get(d, "n_rows")),
+		(long long)json_integer_value(json_object_get(d, "n_kept")),
+		json_is_true(json_object_get(d, "sampled")) ? "yes" : "no",
+		(long long)json_integer_value(json_object_get(d, "n_columns")));
+	json_decref(list);
+}
+
+/* dataset put NAME FILE: FILE is the PUT's body as it is, a JSON table
+ * with max_rows and seed when wanted. */
+static int cmd_dataset(const ctl *c, int argc, char **argv)
+{
+	char path[1200], *name = NULL, *body = NULL;
+	json_error_t je;
+	json_t *t = NULL;
+	int code;
+
+	if (argc == 2 && !strcmp(argv[1], "ls"))
+		return simple(c, "GET", "/v1/datasets", NULL, 0, NULL,
+			      show_datasets);
+	if (!((argc == 3 && !strcmp(argv[1], "rm")) ||
+	      (argc == 4 && !strcmp(argv[1], "put"))))
+		return fail(EXIT_USAGE, "dataset takes: put NAME FILE | ls | "
+					"rm NAME");
+	if (!(name = escape_name(argv[2])))
+		return fail(EXIT_SERVER, "out of memory");
+	snprintf(path, sizeof path, "/v1/datasets/%s", name);
+	if (argc == 3) {
+		code = simple(c, "DELETE", path, NULL, 0, NULL, show_deleted);
+	} else if (!(t = json_load_file(argv[3], 0, &je))) {
+		code = fail(EXIT_USAGE, "%s: %s (line %d)", argv[3], je.text,
+			    je.line);
+	} else if (!(body = json_dumps(t, JSON_COMPACT))) {
+		code = fail(EXIT_SERVER, "out of memory");
+	} else {
+		code = simple(c, "PUT", path, body, strlen(body),
+			      "application/json", show_datasets);
+	}
+	json_decref(t);
+	free(body);
+	free(name);
+	return code;
+}
+
 /* ------------------------------------------------------------ drift */
 
 typedef struct drift_opts {
@@ -1163,12 +1226,37 @@ static void show_drift(json_t *r)
 	       num(json_number_value(json_object_get(r, "share")), s),
 	       json_is_true(json_object_get(r, "dataset_drift")) ? "yes"
 								 : "no");
+	/* A stored table: which one, and whether its rows are a sample. */
+	static const char *const ds[] = {"reference", "current"};
+	for (int i = 0; i < 2; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_dataset", ds[i]);
+		json_t *d = json_object_get(r, key);
+		if (d)
+			printf("%s: dataset %s, %lld of %lld rows%s\n", ds[i],
+			       json_string_value(json_object_get(d, "name")),
+			       (long long)json_integer_value(
+				       json_object_get(d, "n_kept")),
+			       (long long)json_integer_value(
+				       json_object_get(d, "n_rows")),
+			       json_is_true(json_object_get(d, "sampled"))
+				       ? " (a seeded sample)"
+				       : "");
+	}
 }
 
+/* FILE (a JSON table) or dataset:NAME (a stored one) as body[opt]. */
 static int drift_table(const char *file, const char *opt, json_t *body)
 {
 	json_error_t je;
-	json_t *t = json_load_file(file, 0, &je);
+	json_t *t;
+
+	if (!strncmp(file, "dataset:", 8)) {
+		json_object_set_new(body, opt,
+				    json_pack("{s:s}", "dataset", file + 8));
+		return EXIT_OK;
+	}
+	t = json_load_file(file, 0, &je);
 	if (!t)
 		return fail(EXIT_USAGE, "--%s %s: %s (line %d)", opt, file,
 			    je.text, je.line);
@@ -1236,14 +1324,18 @@ static void usage(void)
 	       "                                ref:NAME or stream:ID\n"
 	       "  ref put NAME FILE | ref ls | ref rm NAME\n"
 	       "  series NAME                   print a series' points\n"
-	       "  drift --reference FILE --current FILE [--column C [--test "
-	       "T]\n"
+	       "  dataset put NAME FILE | dataset ls | dataset rm NAME\n"
+	       "                                a stored table (FILE: JSON, "
+	       "with max_rows, seed)\n"
+	       "  drift --reference FILE|dataset:NAME --current "
+	       "FILE|dataset:NAME\n"
+	       "          [--column C [--test T]\n"
 	       "          [--threshold X]]... [--correction "
 	       "none|bonferroni|bh]\n"
 	       "          [--drift-share S] [--record SERIES [--step N]]\n"
 	       "          [--fail-on-drift] [--gate-on PATH --fail-below Y]\n"
 	       "                                a drift report of two JSON "
-	       "tables\n"
+	       "or stored tables\n"
 	       "\n"
 	       "EVALD_URL and EVALD_TOKEN set --url and --token; "
 	       "CURL_CA_BUNDLE or SSL_CERT_FILE\n"
@@ -1347,6 +1439,8 @@ int main(int argc, char **argv)
 		code = cmd_ref(&c, argc - i, argv + i);
 	else if (!strcmp(cmd, "series") && argc == i + 2)
 		code = cmd_series(&c, argv[i + 1]);
+	else if (!strcmp(cmd, "dataset"))
+		code = cmd_dataset(&c, argc - i, argv + i);
 	else if (!strcmp(cmd, "drift"))
 		code = cmd_drift(&c, argc - i, argv + i);
 	else

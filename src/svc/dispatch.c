@@ -24,6 +24,7 @@
 #include "resolve.h"
 #include "respond.h"
 #include "state.h"
+#include "state_datasets.h"
 #include "state_rows.h"
 #include "upload.h"
 
@@ -49,6 +50,8 @@ void svc_config_defaults(svc_config *cfg)
 	cfg->max_bodies = 1LL << 30;
 	cfg->max_upload = 32LL << 30;
 	cfg->max_drift_columns = 1000;
+	cfg->max_dataset_rows = 100000;
+	cfg->max_dataset_cells = 10000000;
 	cfg->max_kept_rows = 2LL << 30;
 }
 
@@ -714,6 +717,7 @@ enum {
 
 static const char *const q_series[] = {"since", "limit", "max_points", NULL};
 static const char *const q_ref[] = {"include", NULL};
+static const char *const q_dataset[] = {"rows", NULL};
 static const char *const q_keep[] = {"keep_rows", NULL};
 static const char *const q_npz[] = {"params", NULL};
 
@@ -961,6 +965,37 @@ static const struct route {
 	 .flags = R_STORE,
 	 .body = BODY_JSON,
 	 .what = "{\"from\": name} or {\"state\": exported}"},
+	{.method = "GET",
+	 .pattern = "/v1/datasets",
+	 .label = "/v1/datasets",
+	 .fn = state_datasets_list,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
+	{.method = "PUT",
+	 .pattern = "/v1/datasets/*",
+	 .label = "/v1/datasets/{name}",
+	 .fn = state_dataset_put,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_JSON,
+	 .what = "{\"columns\": {name: values}, \"types\"?, \"max_rows\"?, "
+		 "\"seed\"?}"},
+	{.method = "GET",
+	 .pattern = "/v1/datasets/*",
+	 .label = "/v1/datasets/{name}",
+	 .fn = state_dataset_get,
+	 .auth = AUTH_READ,
+	 .flags = R_STORE,
+	 .body = BODY_NONE,
+	 .query = q_dataset},
+	{.method = "DELETE",
+	 .pattern = "/v1/datasets/*",
+	 .label = "/v1/datasets/{name}",
+	 .fn = state_dataset_delete,
+	 .auth = AUTH_WRITE,
+	 .flags = R_STORE,
+	 .body = BODY_NONE},
 	{.method = "POST",
 	 .pattern = "/v1/drift",
 	 .label = "/v1/drift",
@@ -968,7 +1003,8 @@ static const struct route {
 	 .auth = AUTH_WRITE,
 	 .flags = R_HEAVY,
 	 .body = BODY_JSON,
-	 .what = "{\"reference\": table, \"current\": table}"},
+	 .what = "{\"reference\": table or {\"dataset\": name}, "
+		 "\"current\": table or {\"dataset\": name}}"},
 };
 #define NROUTES (sizeof routes / sizeof *routes)
 

@@ -52,6 +52,8 @@ typedef struct svc_config {
 	auth auth;		/* tokens; empty = open */
 	/* columns of one /v1/drift table */
 	int64_t max_drift_columns;
+	int64_t max_dataset_rows;  /* rows a stored dataset keeps */
+	int64_t max_dataset_cells; /* kept rows x columns; 0 = no limit */
 } svc_config;
 
 typedef struct svc {

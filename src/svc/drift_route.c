@@ -2,7 +2,8 @@
  * a reference table (drift_table.h reads them, libevald's driftreport.h
  * computes), with per-column overrides of the test and its threshold, a
  * multiple-testing correction, and the scores recorded as series when
- * asked. */
+ * asked.  Either table may be a stored dataset ({"dataset": name},
+ * state_datasets.c), named in the answer with its version. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "jsonx.h"
 #include "respond.h"
 #include "state.h"
+#include "state_datasets.h"
 
 /* Wire names, by evald_drift_test; NULL-terminated for one_of. */
 static const char *const test_names[EVALD_DT_COUNT + 1] = {
@@ -44,6 +46,7 @@ typedef struct dreq {
 	double drift_share;
 	evald_drift_column *cols;
 	evald_drift_result *res;
+	json_t *ref_ds, *cur_ds; /* the stored datasets named, or NULL */
 } dreq;
 
 static int one_of(json_t *v, const char *const names[], const char *path,
@@ -268,6 +271,21 @@ static int compute(dreq *q, json_t **out, verr *err)
 	return *out ? 0 : verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 }
 
+/* The table under key: a stored dataset or one sent inline. */
+static int table(dreq *q, const char *key, int64_t maxc, dtab *t, json_t **ds,
+		 verr *err)
+{
+	json_t *v = json_object_get(q->doc.root, key);
+	char path[32];
+	int rc;
+
+	snprintf(path, sizeof path, "/%s", key);
+	rc = state_dataset_table(q->s, &q->cx, v, path, maxc, t, ds, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return dtab_parse(&q->cx, v, path, maxc, t, err);
+}
+
 static int parse(dreq *q, const svc_request *rq, verr *err)
 {
 	static const char *const keys[] = {
@@ -285,10 +303,8 @@ static int parse(dreq *q, const svc_request *rq, verr *err)
 			       err) < 0 ||
 	    options(q, err) < 0)
 		return -1;
-	if (dtab_parse(&q->cx, json_object_get(q->doc.root, "reference"),
-		       "/reference", maxc, &q->ref, err) < 0 ||
-	    dtab_parse(&q->cx, json_object_get(q->doc.root, "current"),
-		       "/current", maxc, &q->cur, err) < 0)
+	if (table(q, "reference", maxc, &q->ref, &q->ref_ds, err) < 0 ||
+	    table(q, "current", maxc, &q->cur, &q->cur_ds, err) < 0)
 		return -1;
 	return pair_columns(q, err);
 }
@@ -309,15 +325,25 @@ void drift_post(svc *s, const svc_request *rq, svc_response *rs,
 		goto fail;
 	}
 	pool_set_budget(q.cx.pool, s->cfg.max_decoded);
-	if (parse(&q, rq, &e) < 0 || compute(&q, &res, &e) < 0 ||
-	    drift_record(s, json_object_get(q.doc.root, "record"), res, &e) < 0)
+	if (parse(&q, rq, &e) < 0 || compute(&q, &res, &e) < 0)
 		goto fail;
+	/* Before the record: a recorded report names its datasets too. */
+	if (q.ref_ds)
+		json_object_set(res, "reference_dataset", q.ref_ds);
+	if (q.cur_ds)
+		json_object_set(res, "current_dataset", q.cur_ds);
+	if (drift_record(s, json_object_get(q.doc.root, "record"), res, &e) < 0)
+		goto fail;
+	json_decref(q.ref_ds);
+	json_decref(q.cur_ds);
 	jsonx_free(&q.doc);
 	pool_free(q.cx.pool);
 	respond_json(rs, 200, res);
 	return;
 fail:
 	json_decref(res);
+	json_decref(q.ref_ds);
+	json_decref(q.cur_ds);
 	jsonx_free(&q.doc);
 	if (q.cx.pool)
 		pool_free(q.cx.pool);

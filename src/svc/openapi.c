@@ -197,6 +197,14 @@ static json_t *responses(json_t *entry, const svc_route_info *r)
 				  "content", "application/json", "schema",
 				  "$ref", "#/components/schemas/JobAccepted"));
 	error_statuses(r, errs, &nerr);
+	/* Statuses the row cannot show but its entry names ("errors"): a
+	 * body that names a stored resource (/v1/drift's {"dataset"}) can
+	 * be 404 on a path without one. */
+	json_array_foreach(json_object_get(entry, "errors"), i, v)
+	{
+		if (nerr < (int)(sizeof errs / sizeof *errs))
+			errs[nerr++] = (int)json_integer_value(v);
+	}
 	for (int k = 0; k < nerr; k++) {
 		char ref[64];
 		snprintf(code, sizeof code, "%d", errs[k]);

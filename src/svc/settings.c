@@ -134,6 +134,14 @@ static const opt opts[] = {
 	{"max-drift-columns", "EVALD_MAX_DRIFT_COLUMNS", OPT_SIZE,
 	 F(svc.max_drift_columns),
 	 "most columns of one table in a /v1/drift report (default 1000)"},
+	{"max-dataset-rows", "EVALD_MAX_DATASET_ROWS", OPT_SIZE,
+	 F(svc.max_dataset_rows),
+	 "most rows a stored dataset keeps, its max_rows' default and cap; "
+	 "a longer table keeps a seeded sample (default 100k, 1 to 100M)"},
+	{"max-dataset-cells", "EVALD_MAX_DATASET_CELLS", OPT_SIZE,
+	 F(svc.max_dataset_cells),
+	 "most kept rows x columns of one stored dataset, 0 = no limit "
+	 "(default 10M)"},
 };
 #define NOPTS (sizeof opts / sizeof *opts)
 
@@ -322,6 +330,16 @@ static int settings_check(settings *cfg)
 		fprintf(stderr,
 			"evald: invalid value %d for --max-queue: 0 to 1024\n",
 			cfg->svc.max_queue);
+		return -1;
+	}
+	/* A numeric column is one stored value of 8 bytes a row, and both
+	 * stores refuse a value past 1 GB. */
+	if (cfg->svc.max_dataset_rows < 1 ||
+	    cfg->svc.max_dataset_rows > 100000000) {
+		fprintf(stderr,
+			"evald: invalid value %lld for --max-dataset-rows: 1 "
+			"to 100M\n",
+			(long long)cfg->svc.max_dataset_rows);
 		return -1;
 	}
 	if (cfg->svc.queue_timeout < 0) {

@@ -210,6 +210,41 @@ int store_tally_delete(store *st, const char *name, char *errbuf)
 	return st->ops->tally_delete(st, name, errbuf);
 }
 
+/* ------------------------------------------------------------ datasets */
+
+int store_dataset_put(store *st, store_dataset *d, char *errbuf)
+{
+	return st->ops->dataset_put(st, d, errbuf);
+}
+
+int store_dataset_get(store *st, const char *name, int with_data,
+		      store_dataset *d, char *errbuf)
+{
+	return st->ops->dataset_get(st, name, with_data, d, errbuf);
+}
+
+void store_dataset_free(store_dataset *d)
+{
+	for (int64_t i = 0; d->cols && i < d->ncols; i++) {
+		free(d->cols[i].name);
+		free(d->cols[i].data);
+		free(d->cols[i].dict);
+	}
+	free(d->cols);
+	d->cols = NULL;
+}
+
+int store_dataset_list(store *st, int (*fn)(void *ctx, const store_dataset *d),
+		       void *ctx, char *errbuf)
+{
+	return st->ops->dataset_list(st, fn, ctx, errbuf);
+}
+
+int store_dataset_delete(store *st, const char *name, char *errbuf)
+{
+	return st->ops->dataset_delete(st, name, errbuf);
+}
+
 /* ------------------------------------------------------- shared jobs */
 
 int store_jobs_shared(store *st)
@@ -292,6 +327,11 @@ static int tally_name(void *ctx, const store_tally *t)
 	return names_add(ctx, t->name);
 }
 
+static int dataset_name(void *ctx, const store_dataset *d)
+{
+	return names_add(ctx, d->name);
+}
+
 static int names_done(store_names *l, int r, char *errbuf)
 {
 	if (r == STORE_OK && l->oom) {
@@ -326,6 +366,12 @@ void store_names_free(store_names *l)
 int store_names_tallies(store *st, store_names *l, char *errbuf)
 {
 	return names_done(l, store_tally_list(st, tally_name, l, errbuf),
+			  errbuf);
+}
+
+int store_names_datasets(store *st, store_names *l, char *errbuf)
+{
+	return names_done(l, store_dataset_list(st, dataset_name, l, errbuf),
 			  errbuf);
 }
 

@@ -247,6 +247,55 @@ int store_tally_update(store *st, const char *name,
 		       char *errbuf);
 int store_tally_delete(store *st, const char *name, char *errbuf);
 
+/* ----- datasets: named tables for drift reports (state_datasets.c).
+ *
+ * name -> (n_rows, n_kept, max_rows, seed, sampled, columns), one row per
+ * dataset and one per column, each column one value: a column of numbers
+ * is n_kept doubles in host order (NaN: missing, as the service refuses
+ * NaN in a table it stores), a column of strings n_kept int32 codes (-1:
+ * missing) into its dictionary, the distinct strings each ended by a NUL,
+ * in code order.  A column of nothing but missing values is stored as
+ * numbers.  A put replaces the whole dataset in one transaction. */
+typedef struct store_dcol {
+	char *name;	   /* put: the caller's; get: malloc'd */
+	int type;	   /* 0: as its values say, 1 numeric, 2 categorical */
+	int strings;	   /* 1: codes and dict; 0: numbers; -1: all missing */
+	int64_t n_missing; /* of the n_kept values */
+	void *data;	   /* get with_data: malloc'd, NULL otherwise */
+	int64_t data_bytes;
+	char *dict; /* as data; empty for numbers */
+	int64_t dict_bytes;
+} store_dcol;
+
+typedef struct store_dataset {
+	char name[129];
+	int64_t n_rows;	  /* rows the PUT sent */
+	int64_t n_kept;	  /* rows stored: at most max_rows */
+	int64_t max_rows; /* the reservoir's size */
+	uint64_t seed;	  /* the reservoir's seed */
+	int sampled;	  /* n_rows > max_rows: the kept rows are a sample */
+	int64_t ncols;
+	int64_t bytes;	  /* of the columns' values and dictionaries */
+	double created;	  /* Unix seconds */
+	int64_t version;  /* new and random on every put */
+	store_dcol *cols; /* [ncols] in the table's order; put: the caller's;
+			     get: malloc'd; list: NULL */
+} store_dataset;
+
+/* Insert or replace d->name with d's columns; sets d->created and
+ * d->version. */
+int store_dataset_put(store *st, store_dataset *d, char *errbuf);
+/* d with its columns' names and types; with_data: their values too.  The
+ * caller store_dataset_frees d. */
+int store_dataset_get(store *st, const char *name, int with_data,
+		      store_dataset *d, char *errbuf);
+void store_dataset_free(store_dataset *d);
+/* fn for every dataset, in name order, without columns, until it returns
+ * nonzero. */
+int store_dataset_list(store *st, int (*fn)(void *ctx, const store_dataset *d),
+		       void *ctx, char *errbuf);
+int store_dataset_delete(store *st, const char *name, char *errbuf);
+
 /* ----- names, for a caller that calls the store once per record (a
  * listing's callback may not call the store) */
 typedef struct store_names {
@@ -255,11 +304,12 @@ typedef struct store_names {
 	int oom;
 } store_names;
 
-/* Every series name, or every record name of kind, or every tally name,
- * in listing order, into l (store_names_free it); running out of memory
- * is STORE_ERR. */
+/* Every series name, or every record name of kind, or every tally or
+ * dataset name, in listing order, into l (store_names_free it); running out of
+ * memory is STORE_ERR. */
 int store_names_series(store *st, store_names *l, char *errbuf);
 int store_names_tallies(store *st, store_names *l, char *errbuf);
+int store_names_datasets(store *st, store_names *l, char *errbuf);
 int store_names_moments(store *st, store_kind kind, store_names *l,
 			char *errbuf);
 void store_names_free(store_names *l);

@@ -47,6 +47,13 @@ typedef struct store_ops {
 			    int (*fn)(void *ctx, store_tally *t), void *ctx,
 			    char *errbuf);
 	int (*tally_delete)(store *st, const char *name, char *errbuf);
+	int (*dataset_put)(store *st, store_dataset *d, char *errbuf);
+	int (*dataset_get)(store *st, const char *name, int with_data,
+			   store_dataset *d, char *errbuf);
+	int (*dataset_list)(store *st,
+			    int (*fn)(void *ctx, const store_dataset *d),
+			    void *ctx, char *errbuf);
+	int (*dataset_delete)(store *st, const char *name, char *errbuf);
 	int (*rows_info)(store *st, store_kind kind, const char *name,
 			 store_rows_info *ri, char *errbuf);
 	int (*rows_read)(store *st, store_kind kind, const char *name,

@@ -131,6 +131,30 @@ static const char *const migrations[] = {
 	"  data BYTEA NOT NULL,"
 	"  PRIMARY KEY (kind, name, chunk));"
 	"ALTER TABLE row_chunks ALTER COLUMN data SET STORAGE EXTERNAL;",
+	/* 5 -> 6: datasets, stored tables for drift reports (the SQLite
+	 * backend's 7). */
+	"CREATE TABLE datasets ("
+	"  name TEXT COLLATE \"C\" PRIMARY KEY,"
+	"  n_rows BIGINT NOT NULL,"
+	"  n_kept BIGINT NOT NULL,"
+	"  max_rows BIGINT NOT NULL,"
+	"  seed BIGINT NOT NULL,"
+	"  sampled BIGINT NOT NULL,"
+	"  ncols BIGINT NOT NULL,"
+	"  bytes BIGINT NOT NULL,"
+	"  created DOUBLE PRECISION NOT NULL,"
+	"  version BIGINT NOT NULL);"
+	"CREATE TABLE dataset_columns ("
+	"  dataset TEXT COLLATE \"C\" NOT NULL,"
+	"  idx BIGINT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  type BIGINT NOT NULL,"
+	"  strings BIGINT NOT NULL,"
+	"  n_missing BIGINT NOT NULL,"
+	"  dict BYTEA NOT NULL,"
+	"  data BYTEA NOT NULL,"
+	"  PRIMARY KEY (dataset, idx));"
+	"ALTER TABLE dataset_columns ALTER COLUMN data SET STORAGE EXTERNAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -165,6 +189,7 @@ enum {
 	S_TALLY_LIST,
 	S_TALLY_UPDATE,
 	S_TALLY_DELETE,
+	S_DATASET_LIST,
 	S__COUNT
 };
 
@@ -289,6 +314,13 @@ static const struct {
 			    5,
 			    {T, I, F, I, B}},
 	[S_TALLY_DELETE] = {"DELETE FROM tallies WHERE name = $1", 1, {T}},
+	/* A listing reads in single-row mode, which needs a prepared
+	 * statement. */
+	[S_DATASET_LIST] = {"SELECT name, n_rows, n_kept, max_rows, seed, "
+			    "sampled, ncols, bytes, created, version FROM "
+			    "datasets ORDER BY name",
+			    0,
+			    {0}},
 };
 #undef T
 #undef I
@@ -327,10 +359,10 @@ static const store_ops pg_ops;
  * so a pg_params is filled in place and never copied. */
 typedef struct pg_params {
 	int n;
-	const char *v[9];
-	int len[9];
-	int fmt[9];
-	uint64_t num[9];
+	const char *v[10];
+	int len[10];
+	int fmt[10];
+	uint64_t num[10];
 } pg_params;
 
 static void p_text(pg_params *p, const char *s)
@@ -1811,6 +1843,282 @@ static int pg_tally_delete(store *base, const char *name, char *errbuf)
 	return delete_one((pg_store *)base, S_TALLY_DELETE, &q, errbuf);
 }
 
+/* ----------------------------------------------------------- datasets */
+
+#define DATASET_META                                                           \
+	"name, n_rows, n_kept, max_rows, seed, sampled, ncols, bytes, "        \
+	"created, version"
+
+static int64_t g_i64(const PGresult *r, int row, int col)
+{
+	uint64_t u;
+	memcpy(&u, PQgetvalue(r, row, col), sizeof u);
+	return (int64_t)be64toh(u);
+}
+
+static void dataset_from(const PGresult *res, int row, store_dataset *d)
+{
+	uint64_t u = (uint64_t)g_i64(res, row, 8);
+
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", PQgetvalue(res, row, 0));
+	d->n_rows = g_i64(res, row, 1);
+	d->n_kept = g_i64(res, row, 2);
+	d->max_rows = g_i64(res, row, 3);
+	d->seed = (uint64_t)g_i64(res, row, 4);
+	d->sampled = (int)g_i64(res, row, 5);
+	d->ncols = g_i64(res, row, 6);
+	d->bytes = g_i64(res, row, 7);
+	memcpy(&d->created, &u, sizeof d->created);
+	d->version = g_i64(res, row, 9);
+}
+
+static void *value_dup(const PGresult *res, int row, int col, int64_t *bytes)
+{
+	void *out;
+
+	*bytes = PQgetlength(res, row, col);
+	out = malloc((size_t)(*bytes ? *bytes : 1));
+	if (out && *bytes)
+		memcpy(out, PQgetvalue(res, row, col), (size_t)*bytes);
+	return out;
+}
+
+/* d's columns from their table (d->ncols of them, each once). */
+static int dataset_cols(PGconn *c, store_dataset *d, int with_data,
+			char *errbuf)
+{
+	pg_params q = {0};
+	PGresult *res;
+	int r, damaged = 0;
+
+	p_text(&q, d->name);
+	if ((r = run_sql(c,
+			 with_data ? "SELECT idx, name, type, strings, "
+				     "n_missing, dict, data FROM "
+				     "dataset_columns WHERE dataset = $1"
+				   : "SELECT idx, name, type, strings, "
+				     "n_missing FROM dataset_columns WHERE "
+				     "dataset = $1",
+			 &q, &res, errbuf)))
+		return r;
+	d->cols = calloc((size_t)(d->ncols ? d->ncols : 1), sizeof *d->cols);
+	damaged = !d->cols || PQntuples(res) != d->ncols;
+	for (int i = 0; !damaged && i < PQntuples(res); i++) {
+		int64_t k = g_i64(res, i, 0);
+		store_dcol *col = k >= 0 && k < d->ncols ? &d->cols[k] : NULL;
+		if (!col || col->name) {
+			damaged = 1;
+			break;
+		}
+		col->name = strdup(PQgetvalue(res, i, 1));
+		col->type = (int)g_i64(res, i, 2);
+		col->strings = (int)g_i64(res, i, 3);
+		col->n_missing = g_i64(res, i, 4);
+		if (with_data) {
+			col->dict = value_dup(res, i, 5, &col->dict_bytes);
+			col->data = value_dup(res, i, 6, &col->data_bytes);
+		}
+		damaged =
+			!col->name || (with_data && (!col->dict || !col->data));
+	}
+	PQclear(res);
+	if (!damaged)
+		return STORE_OK;
+	snprintf(errbuf, 256,
+		 "store: dataset %.140s is damaged or memory ran out", d->name);
+	return STORE_ERR;
+}
+
+static int pg_dataset_get(store *base, const char *name, int with_data,
+			  store_dataset *d, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	pg_params q = {0};
+	PGresult *res = NULL;
+	pg_conn *pc;
+	int r;
+
+	memset(d, 0, sizeof *d);
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	/* One snapshot: the columns are those of the same put. */
+	if ((r = exec(pc->c, "BEGIN ISOLATION LEVEL REPEATABLE READ", errbuf)))
+		goto out;
+	p_text(&q, name);
+	if ((r = run_sql(pc->c,
+			 "SELECT " DATASET_META " FROM datasets WHERE "
+			 "name = $1",
+			 &q, &res, errbuf)))
+		goto rollback;
+	if (!PQntuples(res)) {
+		r = STORE_NOTFOUND;
+		goto rollback;
+	}
+	dataset_from(res, 0, d);
+	if ((r = dataset_cols(pc->c, d, with_data, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		goto rollback;
+	goto out;
+rollback:
+	rollback(pc->c);
+out:
+	PQclear(res);
+	pool_put(ps, pc, r);
+	if (r)
+		store_dataset_free(d);
+	return r;
+}
+
+typedef struct dataset_to {
+	int (*fn)(void *ctx, const store_dataset *d);
+	void *ctx;
+} dataset_to;
+
+static int dataset_row(void *ctx, const PGresult *res)
+{
+	dataset_to *c = ctx;
+	store_dataset d;
+
+	dataset_from(res, 0, &d);
+	return c->fn(c->ctx, &d);
+}
+
+static int pg_dataset_list(store *base,
+			   int (*fn)(void *ctx, const store_dataset *d),
+			   void *ctx, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	dataset_to to = {fn, ctx};
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	r = rows(pc->c, S_DATASET_LIST, NULL, dataset_row, &to, NULL, errbuf);
+	pool_put(ps, pc, r);
+	return r;
+}
+
+/* name's rows in both tables; *changed: datasets deleted. */
+static int dataset_drop(PGconn *c, const char *name, int64_t *changed,
+			char *errbuf)
+{
+	pg_params q = {0};
+	PGresult *res;
+	int r;
+
+	p_text(&q, name);
+	if ((r = run_sql(c, "DELETE FROM dataset_columns WHERE dataset = $1",
+			 &q, NULL, errbuf)) ||
+	    (r = run_sql(c, "DELETE FROM datasets WHERE name = $1", &q, &res,
+			 errbuf)))
+		return r;
+	if (changed)
+		*changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int dataset_insert(PGconn *c, const store_dataset *d, char *errbuf)
+{
+	pg_params q = {0};
+	int r;
+
+	p_text(&q, d->name);
+	p_i64(&q, d->n_rows);
+	p_i64(&q, d->n_kept);
+	p_i64(&q, d->max_rows);
+	p_i64(&q, (int64_t)d->seed);
+	p_i64(&q, d->sampled);
+	p_i64(&q, d->ncols);
+	p_i64(&q, d->bytes);
+	p_f64(&q, d->created);
+	p_i64(&q, d->version);
+	if ((r = run_sql(c,
+			 "INSERT INTO datasets(" DATASET_META ") VALUES ($1, "
+			 "$2::int8, $3::int8, $4::int8, $5::int8, $6::int8, "
+			 "$7::int8, $8::int8, $9::float8, $10::int8)",
+			 &q, NULL, errbuf)))
+		return r;
+	for (int64_t i = 0; i < d->ncols; i++) {
+		const store_dcol *col = &d->cols[i];
+		if (col->data_bytes > PG_MAX_VALUE ||
+		    col->dict_bytes > PG_MAX_VALUE) {
+			snprintf(errbuf, 256,
+				 "store: a value is larger than the store's "
+				 "limit of %lld bytes",
+				 (long long)PG_MAX_VALUE);
+			return STORE_TOOBIG;
+		}
+		q = (pg_params){0};
+		p_text(&q, d->name);
+		p_i64(&q, i);
+		p_text(&q, col->name);
+		p_i64(&q, col->type);
+		p_i64(&q, col->strings);
+		p_i64(&q, col->n_missing);
+		q.v[q.n] = col->dict ? col->dict : "";
+		q.len[q.n] = (int)col->dict_bytes;
+		q.fmt[q.n++] = 1;
+		q.v[q.n] = col->data ? (const char *)col->data : "";
+		q.len[q.n] = (int)col->data_bytes;
+		q.fmt[q.n++] = 1;
+		if ((r = run_sql(c,
+				 "INSERT INTO dataset_columns(dataset, idx, "
+				 "name, type, strings, n_missing, dict, data) "
+				 "VALUES ($1, $2::int8, $3, $4::int8, "
+				 "$5::int8, $6::int8, $7::bytea, $8::bytea)",
+				 &q, NULL, errbuf)))
+			return r;
+	}
+	return STORE_OK;
+}
+
+static int pg_dataset_put(store *base, store_dataset *d, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	store_moments m = {0};
+	pg_conn *pc;
+	int r;
+
+	if ((r = new_version(&m, errbuf)))
+		return r;
+	/* 53 bits, as the SQLite backend's */
+	d->version = (m.version >> 10) | 1;
+	d->created = now_s();
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = dataset_drop(pc->c, d->name, NULL, errbuf)) ||
+	    (r = dataset_insert(pc->c, d, errbuf)) ||
+	    (r = commit(pc->c, errbuf)))
+		rollback(pc->c);
+out:
+	pool_put(ps, pc, r);
+	return r;
+}
+
+static int pg_dataset_delete(store *base, const char *name, char *errbuf)
+{
+	pg_store *ps = (pg_store *)base;
+	int64_t changed = 0;
+	pg_conn *pc;
+	int r;
+
+	if ((r = pool_get(ps, &pc, errbuf)))
+		return r;
+	if ((r = exec(pc->c, "BEGIN", errbuf)))
+		goto out;
+	if ((r = dataset_drop(pc->c, name, &changed, errbuf)) ||
+	    (!changed && (r = STORE_NOTFOUND)) || (r = commit(pc->c, errbuf)))
+		rollback(pc->c);
+out:
+	pool_put(ps, pc, r);
+	return r;
+}
+
 /* ------------------------------------------------------- shared jobs */
 
 static int job_cancel_row(void *ctx, const PGresult *res)
@@ -2009,6 +2317,28 @@ out:
 	return r;
 }
 
+/* Each dataset with its version and time, as tallies are copied. */
+static int import_datasets(PGconn *c, store *src, char *errbuf)
+{
+	store_names l = {0};
+	store_dataset d;
+	int r;
+
+	if ((r = store_names_datasets(src, &l, errbuf)))
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		if ((r = store_dataset_get(src, l.v[i], 1, &d, errbuf)))
+			goto out;
+		r = dataset_insert(c, &d, errbuf);
+		store_dataset_free(&d);
+		if (r)
+			goto out;
+	}
+out:
+	store_names_free(&l);
+	return r;
+}
+
 static int pg_import(store *base, store *src, char *errbuf)
 {
 	pg_store *ps = (pg_store *)base;
@@ -2040,6 +2370,7 @@ static int pg_import(store *base, store *src, char *errbuf)
 	if ((r = import_moments(pc->c, src, STORE_REFERENCE, errbuf)) ||
 	    (r = import_moments(pc->c, src, STORE_STREAM, errbuf)) ||
 	    (r = import_tallies(pc->c, src, errbuf)) ||
+	    (r = import_datasets(pc->c, src, errbuf)) ||
 	    (r = commit(pc->c, errbuf)))
 		goto rollback;
 	goto out;
@@ -2072,6 +2403,10 @@ static const store_ops pg_ops = {
 	.tally_list = pg_tally_list,
 	.tally_update = pg_tally_update,
 	.tally_delete = pg_tally_delete,
+	.dataset_put = pg_dataset_put,
+	.dataset_get = pg_dataset_get,
+	.dataset_list = pg_dataset_list,
+	.dataset_delete = pg_dataset_delete,
 	.import = pg_import,
 	.job_put = pg_job_put,
 	.job_get = pg_job_get,

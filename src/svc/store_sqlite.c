@@ -131,6 +131,30 @@ static const char *const migrations[] = {
 	"  nrows INTEGER NOT NULL,"
 	"  data BLOB NOT NULL,"
 	"  PRIMARY KEY (kind, name, chunk));",
+	/* 6 -> 7: datasets, stored tables for drift reports (store.h): one
+	 * row per dataset, one per column holding its values in one blob.
+	 * seed is the uint64 seed's bits as a signed integer. */
+	"CREATE TABLE datasets ("
+	"  name TEXT PRIMARY KEY,"
+	"  n_rows INTEGER NOT NULL,"
+	"  n_kept INTEGER NOT NULL,"
+	"  max_rows INTEGER NOT NULL,"
+	"  seed INTEGER NOT NULL,"
+	"  sampled INTEGER NOT NULL,"
+	"  ncols INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  created REAL NOT NULL,"
+	"  version INTEGER NOT NULL);"
+	"CREATE TABLE dataset_columns ("
+	"  dataset TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  type INTEGER NOT NULL,"
+	"  strings INTEGER NOT NULL,"
+	"  n_missing INTEGER NOT NULL,"
+	"  dict BLOB NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (dataset, idx));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -1353,6 +1377,310 @@ out:
 	return r;
 }
 
+/* ----------------------------------------------------------- datasets */
+
+#define DATASET_META                                                           \
+	"name, n_rows, n_kept, max_rows, seed, sampled, ncols, bytes, "        \
+	"created, version"
+
+typedef struct dataset_to {
+	store_dataset *d; /* a single record (get), or NULL: each to fn */
+	int (*fn)(void *ctx, const store_dataset *d);
+	void *ctx;
+} dataset_to;
+
+static int dataset_row(void *ctx, sqlite3_stmt *q)
+{
+	dataset_to *c = ctx;
+	store_dataset one, *d = c->d ? c->d : &one;
+
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s",
+		 (const char *)sqlite3_column_text(q, 0));
+	d->n_rows = sqlite3_column_int64(q, 1);
+	d->n_kept = sqlite3_column_int64(q, 2);
+	d->max_rows = sqlite3_column_int64(q, 3);
+	d->seed = (uint64_t)sqlite3_column_int64(q, 4);
+	d->sampled = sqlite3_column_int(q, 5);
+	d->ncols = sqlite3_column_int64(q, 6);
+	d->bytes = sqlite3_column_int64(q, 7);
+	d->created = sqlite3_column_double(q, 8);
+	d->version = sqlite3_column_int64(q, 9);
+	return c->d ? 1 : c->fn(c->ctx, d);
+}
+
+/* A blob column's bytes, malloc'd (at least one byte); NULL when memory
+ * ran out. */
+static void *blob_dup(sqlite3_stmt *q, int col, int64_t *bytes)
+{
+	const void *b = sqlite3_column_blob(q, col);
+	void *out;
+
+	*bytes = sqlite3_column_bytes(q, col);
+	out = malloc((size_t)(*bytes ? *bytes : 1));
+	if (out && *bytes)
+		memcpy(out, b, (size_t)*bytes);
+	return out;
+}
+
+typedef struct dcols_to {
+	store_dataset *d;
+	int with_data;
+	int damaged;
+} dcols_to;
+
+static int dcol_row(void *ctx, sqlite3_stmt *q)
+{
+	dcols_to *c = ctx;
+	int64_t i = sqlite3_column_int64(q, 0);
+	store_dcol *col;
+
+	if (i < 0 || i >= c->d->ncols || c->d->cols[i].name) {
+		c->damaged = 1;
+		return 1;
+	}
+	col = &c->d->cols[i];
+	col->name = strdup((const char *)sqlite3_column_text(q, 1));
+	col->type = sqlite3_column_int(q, 2);
+	col->strings = sqlite3_column_int(q, 3);
+	col->n_missing = sqlite3_column_int64(q, 4);
+	if (c->with_data) {
+		col->dict = blob_dup(q, 5, &col->dict_bytes);
+		col->data = blob_dup(q, 6, &col->data_bytes);
+	}
+	if (!col->name || (c->with_data && (!col->dict || !col->data))) {
+		c->damaged = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int dataset_cols(sq_store *st, store_dataset *d, int with_data,
+			char *errbuf)
+{
+	dcols_to c = {.d = d, .with_data = with_data};
+	sqlite3_stmt *q;
+	int b, r;
+
+	d->cols = calloc((size_t)(d->ncols ? d->ncols : 1), sizeof *d->cols);
+	if (!d->cols) {
+		snprintf(errbuf, 256, "store: out of memory");
+		return STORE_ERR;
+	}
+	if ((r = prepare(st,
+			 with_data ? "SELECT idx, name, type, strings, "
+				     "n_missing, dict, data FROM "
+				     "dataset_columns WHERE dataset = ?"
+				   : "SELECT idx, name, type, strings, "
+				     "n_missing FROM dataset_columns WHERE "
+				     "dataset = ?",
+			 &q, errbuf)))
+		return r;
+	if ((b = sqlite3_bind_text(q, 1, d->name, -1, SQLITE_STATIC)))
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_rows(st, q, dcol_row, &c, NULL, errbuf)))
+		return r;
+	for (int64_t i = 0; i < d->ncols; i++)
+		c.damaged |= !d->cols[i].name;
+	if (c.damaged) {
+		snprintf(errbuf, 256,
+			 "store: dataset %.140s is damaged or memory ran out",
+			 d->name);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+static int sq_dataset_get(store *base, const char *name, int with_data,
+			  store_dataset *d, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	dataset_to c = {.d = d};
+	sqlite3_stmt *q;
+	int64_t found = 0;
+	int b, r;
+
+	memset(d, 0, sizeof *d);
+	pthread_mutex_lock(&st->mu);
+	/* One read transaction: the columns are the dataset's of the same
+	 * put. */
+	sqlite3_exec(st->db, "BEGIN", 0, 0, 0);
+	if ((r = prepare(st,
+			 "SELECT " DATASET_META " FROM datasets WHERE name = ?",
+			 &q, errbuf)))
+		goto out;
+	if ((b = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC))) {
+		r = bind_failed(st, q, b, errbuf);
+		goto out;
+	}
+	if ((r = step_rows(st, q, dataset_row, &c, &found, errbuf)))
+		goto out;
+	r = found ? dataset_cols(st, d, with_data, errbuf) : STORE_NOTFOUND;
+out:
+	sqlite3_exec(st->db, "COMMIT", 0, 0, 0);
+	pthread_mutex_unlock(&st->mu);
+	if (r)
+		store_dataset_free(d);
+	return r;
+}
+
+static int sq_dataset_list(store *base,
+			   int (*fn)(void *ctx, const store_dataset *d),
+			   void *ctx, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	dataset_to c = {.fn = fn, .ctx = ctx};
+	sqlite3_stmt *q;
+	int r;
+
+	pthread_mutex_lock(&st->mu);
+	if (!(r = prepare(st,
+			  "SELECT " DATASET_META " FROM datasets ORDER BY name",
+			  &q, errbuf)))
+		r = step_rows(st, q, dataset_row, &c, NULL, errbuf);
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+/* Delete name's rows in both tables; *changed: datasets deleted. */
+static int dataset_drop(sq_store *st, const char *name, int64_t *changed,
+			char *errbuf)
+{
+	static const char *const sql[] = {
+		"DELETE FROM dataset_columns WHERE dataset = ?",
+		"DELETE FROM datasets WHERE name = ?"};
+	sqlite3_stmt *q;
+	int b, r;
+
+	for (int i = 0; i < 2; i++) {
+		if ((r = prepare(st, sql[i], &q, errbuf)))
+			return r;
+		if ((b = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC)))
+			return bind_failed(st, q, b, errbuf);
+		if ((r = step_done(st, q, i ? changed : NULL, errbuf)))
+			return r;
+	}
+	return STORE_OK;
+}
+
+static int dcol_insert(sq_store *st, const store_dataset *d, int64_t i,
+		       char *errbuf)
+{
+	const store_dcol *c = &d->cols[i];
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = prepare(st,
+			 "INSERT INTO dataset_columns(dataset, idx, name, "
+			 "type, strings, n_missing, dict, data) VALUES (?, ?, "
+			 "?, ?, ?, ?, ?, ?)",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, d->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 2, i));
+	bind_check(&b, sqlite3_bind_text(q, 3, c->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int(q, 4, c->type));
+	bind_check(&b, sqlite3_bind_int(q, 5, c->strings));
+	bind_check(&b, sqlite3_bind_int64(q, 6, c->n_missing));
+	bind_check(&b, sqlite3_bind_blob64(q, 7, c->dict ? c->dict : "",
+					   (sqlite3_uint64)c->dict_bytes,
+					   SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_blob64(q, 8, c->data ? c->data : "",
+					   (sqlite3_uint64)c->data_bytes,
+					   SQLITE_STATIC));
+	return b ? bind_failed(st, q, b, errbuf)
+		 : step_done(st, q, NULL, errbuf);
+}
+
+static int dataset_insert(sq_store *st, const store_dataset *d, char *errbuf)
+{
+	sqlite3_stmt *q;
+	int b = SQLITE_OK, r;
+
+	if ((r = prepare(st,
+			 "INSERT INTO datasets(" DATASET_META
+			 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 &q, errbuf)))
+		return r;
+	bind_check(&b, sqlite3_bind_text(q, 1, d->name, -1, SQLITE_STATIC));
+	bind_check(&b, sqlite3_bind_int64(q, 2, d->n_rows));
+	bind_check(&b, sqlite3_bind_int64(q, 3, d->n_kept));
+	bind_check(&b, sqlite3_bind_int64(q, 4, d->max_rows));
+	bind_check(&b, sqlite3_bind_int64(q, 5, (int64_t)d->seed));
+	bind_check(&b, sqlite3_bind_int(q, 6, d->sampled));
+	bind_check(&b, sqlite3_bind_int64(q, 7, d->ncols));
+	bind_check(&b, sqlite3_bind_int64(q, 8, d->bytes));
+	bind_check(&b, sqlite3_bind_double(q, 9, d->created));
+	bind_check(&b, sqlite3_bind_int64(q, 10, d->version));
+	if (b)
+		return bind_failed(st, q, b, errbuf);
+	if ((r = step_done(st, q, NULL, errbuf)))
+		return r;
+	for (int64_t i = 0; i < d->ncols; i++)
+		if ((r = dcol_insert(st, d, i, errbuf)))
+			return r;
+	return STORE_OK;
+}
+
+static int sq_dataset_put(store *base, store_dataset *d, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	uint64_t v;
+	int rc, r;
+
+	if (ids_random(&v, sizeof v) < 0) {
+		snprintf(errbuf, 256, "store: no random bytes: %s",
+			 strerror(errno));
+		return STORE_ERR;
+	}
+	/* 53 bits: every JSON reader keeps the number exact */
+	d->version = (int64_t)(v >> 11) | 1;
+	d->created = now_s();
+	pthread_mutex_lock(&st->mu);
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto out;
+	}
+	if ((r = dataset_drop(st, d->name, NULL, errbuf)) ||
+	    (r = dataset_insert(st, d, errbuf)))
+		goto rollback;
+	if ((rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto rollback;
+	}
+	goto out;
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+static int sq_dataset_delete(store *base, const char *name, char *errbuf)
+{
+	sq_store *st = (sq_store *)base;
+	int64_t changed = 0;
+	int rc, r;
+
+	pthread_mutex_lock(&st->mu);
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", 0, 0, 0))) {
+		r = db_error(st, rc, errbuf);
+		goto out;
+	}
+	if ((r = dataset_drop(st, name, &changed, errbuf)) ||
+	    (rc = sqlite3_exec(st->db, "COMMIT", 0, 0, 0))) {
+		if (!r)
+			r = db_error(st, rc, errbuf);
+		sqlite3_exec(st->db, "ROLLBACK", 0, 0, 0);
+		goto out;
+	}
+	if (!changed)
+		r = STORE_NOTFOUND;
+out:
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
 /* The file is the database: once open, it is there to serve. */
 static int sq_ping(store *base, char *errbuf)
 {
@@ -1380,4 +1708,8 @@ static const store_ops sq_ops = {
 	.tally_list = sq_tally_list,
 	.tally_update = sq_tally_update,
 	.tally_delete = sq_tally_delete,
+	.dataset_put = sq_dataset_put,
+	.dataset_get = sq_dataset_get,
+	.dataset_list = sq_dataset_list,
+	.dataset_delete = sq_dataset_delete,
 };

@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 from ._http import Response, Transport
 from .jobs import Job, Progress
 from .records import Evaluation, Record, Result
-from .resources import References, Series, Tallies
+from .resources import Datasets, References, Series, Tallies, table_body
 from .streams import Stream, Streams
 from .tensors import encode_value, is_array_like, plain_value
 
@@ -53,6 +53,7 @@ class Client:
         self.streams = Streams(self)
         self.series = Series(self)
         self.tallies = Tallies(self)
+        self.datasets = Datasets(self)
 
     # -- plumbing -----------------------------------------------------
     def _call(self, method: str, path: str, **kw: Any) -> Response:
@@ -195,6 +196,30 @@ class Client:
         r = self._call("POST", path, json_body=body, query={"async": "1"})
         job = Job(self, r.body["job"], kind, r.body)
         return job.wait(progress=progress) if wait else job
+
+    def drift(self, reference: Union[str, Mapping[str, Any]],
+              current: Union[str, Mapping[str, Any]], /,
+              columns: Optional[Mapping[str, Mapping[str, Any]]] = None,
+              correction: Optional[str] = None, drift_share: Optional[float] = None,
+              record: RecordSpec = None) -> Record:
+        """``POST /v1/drift``: a drift report of ``current`` against
+        ``reference``.  Each table is a stored dataset's name
+        (``client.datasets``), ``{"columns": ..., "types"?: ...}``, or a
+        mapping of columns; ``columns`` overrides a column's ``test`` or
+        ``threshold``.  A stored table is named in the answer
+        (``reference_dataset``, ``current_dataset``)."""
+        body: Dict[str, Any] = {"reference": table_body(reference),
+                                "current": table_body(current)}
+        if columns is not None:
+            body["columns"] = {k: dict(v) for k, v in columns.items()}
+        if correction is not None:
+            body["correction"] = correction
+        if drift_share is not None:
+            body["drift_share"] = float(drift_share)
+        rec = _record(record)
+        if rec is not None:
+            body["record"] = rec
+        return Record(self._call("POST", "/v1/drift", json_body=body).body)
 
     def job(self, job_id: str, kind: str = "metric") -> Job:
         """A handle on job ``job_id`` (``kind="evaluate"`` for an

@@ -1,4 +1,4 @@
-"""References, series and tallies: the server's saved state."""
+"""References, series, tallies and datasets: the server's saved state."""
 
 import os
 import urllib.parse
@@ -13,7 +13,7 @@ from .tensors import encode_value, npy_chunks, packed, plain_value, to_numpy
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["References", "Series", "Tallies"]
+__all__ = ["References", "Series", "Tallies", "Datasets", "table_body"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 # The server's cap on one page of points (docs/api.md, Series).
@@ -218,3 +218,65 @@ class Tallies:
     def delete(self, name: str) -> Record:
         """Drop tally ``name``."""
         return Record(self.client._call("DELETE", "/v1/tallies/" + _name(name)).body)
+
+
+def _column(values: Any) -> Any:
+    """A table column as JSON: a list as it is (``None`` for missing), an
+    array or tensor as a plain list."""
+    if isinstance(values, (list, tuple)):
+        return list(values)
+    return np.asarray(to_numpy(values)).tolist()
+
+
+def table_body(table: Union[str, Mapping[str, Any]]) -> Dict[str, Any]:
+    """A drift table: a dataset name as ``{"dataset": name}``; a mapping
+    with ``"columns"`` as it is (its columns made plain); any other
+    mapping as the columns themselves."""
+    if isinstance(table, str):
+        return {"dataset": table}
+    if "columns" in table or "dataset" in table:
+        out = dict(table)
+        if "columns" in out:
+            out["columns"] = {k: _column(v) for k, v in out["columns"].items()}
+        return out
+    return {"columns": {k: _column(v) for k, v in table.items()}}
+
+
+class Datasets:
+    """``client.datasets``: tables stored for drift reports."""
+
+    def __init__(self, client: "Client") -> None:
+        self.client = client
+
+    def put(self, name: str, columns: Mapping[str, Any], *,
+            types: Optional[Mapping[str, str]] = None, max_rows: Optional[int] = None,
+            seed: Optional[int] = None) -> Record:
+        """Store (or replace) dataset ``name``: ``columns`` maps a column
+        name to its values (a list with ``None`` for missing, or an
+        array); ``types`` may say ``"numeric"`` or ``"categorical"``.  A
+        table longer than ``max_rows`` (default: the server's
+        ``--max-dataset-rows``) keeps a sample of whole rows chosen by
+        ``seed`` (default 0): the same table and seed keep the same rows.
+        Returns ``{name, n_rows, n_kept, max_rows, sampled, seed, ...}``."""
+        body: Dict[str, Any] = {"columns": {k: _column(v) for k, v in columns.items()}}
+        if types is not None:
+            body["types"] = dict(types)
+        if max_rows is not None:
+            body["max_rows"] = int(max_rows)
+        if seed is not None:
+            body["seed"] = int(seed)
+        return Record(self.client._call("PUT", "/v1/datasets/" + _name(name), json_body=body).body)
+
+    def get(self, name: str, rows: bool = False) -> Record:
+        """The dataset's metadata and column types; with ``rows`` also
+        ``table``, its kept rows (``{"columns", "types"}``)."""
+        q = {"rows": "1"} if rows else None
+        return Record(self.client._call("GET", "/v1/datasets/" + _name(name), query=q).body)
+
+    def list(self) -> List[Record]:
+        """Every dataset's metadata, by name."""
+        return [Record(d) for d in self.client._call("GET", "/v1/datasets").body["datasets"]]
+
+    def delete(self, name: str) -> Record:
+        """Remove dataset ``name``."""
+        return Record(self.client._call("DELETE", "/v1/datasets/" + _name(name)).body)
