@@ -18,6 +18,7 @@
 
 #include <evald/rng.h>
 
+#include "bounds.h"
 #include "jsonx.h"
 #include "pool.h"
 #include "respond.h"
@@ -398,7 +399,8 @@ static json_t *values_json(const store_dataset *d, const store_dcol *c)
 	const char **dict = NULL;
 	int64_t nd = 0;
 
-	if (c->strings > 0) {
+	/* A dictionary not ending in NUL would send strlen past it. */
+	if (c->strings > 0 && !(c->dict_bytes && c->dict[c->dict_bytes - 1])) {
 		dict = calloc((size_t)(c->dict_bytes + 1), sizeof *dict);
 		for (int64_t o = 0; dict && o < c->dict_bytes;
 		     o += (int64_t)strlen(c->dict + o) + 1)
@@ -425,6 +427,38 @@ static json_t *values_json(const store_dataset *d, const store_dcol *c)
 	}
 	free(dict);
 	return a;
+}
+
+/* About the bytes of JSON table_json writes, counted from the stored
+ * values before a tree of one node per value is built: a number as
+ * BOUNDS_BYTES_PER_REAL, a string as its length, quotes and comma. */
+static double table_bytes(const store_dataset *d)
+{
+	double total = 0;
+
+	for (int64_t i = 0; i < d->ncols; i++) {
+		const store_dcol *c = &d->cols[i];
+		int64_t nd = 0, *len;
+		if (c->strings <= 0 ||
+		    c->data_bytes != d->n_kept * (int64_t)sizeof(int32_t) ||
+		    (c->dict_bytes && c->dict[c->dict_bytes - 1])) {
+			total += (double)d->n_kept * BOUNDS_BYTES_PER_REAL;
+			continue;
+		}
+		len = calloc((size_t)(c->dict_bytes + 1), sizeof *len);
+		if (!len)
+			return INFINITY;
+		for (int64_t o = 0; o < c->dict_bytes;
+		     o += (int64_t)strlen(c->dict + o) + 1)
+			len[nd++] = (int64_t)strlen(c->dict + o);
+		for (int64_t k = 0; k < d->n_kept; k++) {
+			int32_t code = ((const int32_t *)c->data)[k];
+			total += code >= 0 && code < nd ? (double)len[code] + 3
+							: 5;
+		}
+		free(len);
+	}
+	return total;
 }
 
 /* {"columns": {name: values}, "types": {name: type}}: a body a PUT takes
@@ -467,6 +501,12 @@ void state_dataset_get(svc *s, const svc_request *rq, svc_response *rs,
 	}
 	if ((rc = store_dataset_get(s->store, name, with, &d, errbuf))) {
 		dataset_error(name, rc, errbuf, "", &e);
+		respond_error(rs, &e);
+		return;
+	}
+	if (with && bounds_response(s->cfg.max_response, table_bytes(&d),
+				    "the dataset's rows", "", &e) < 0) {
+		store_dataset_free(&d);
 		respond_error(rs, &e);
 		return;
 	}
