@@ -205,19 +205,13 @@ static int too_many(mcall *c, int64_t n, const char *path, verr *err)
 			(long long)n, (long long)c->max_dim);
 }
 
-/* Narrow integer labels (the usual case): a presence table, O(N). */
-static int union_dense(mcall *c, const evald_tensor *t, const evald_tensor *p,
-		       double lo, double hi, double **out, int64_t *n,
-		       verr *err)
+/* The labels present in a presence table seen[w] of the values lo,
+ * lo + 1, ..., in ascending order. */
+static int seen_labels(mcall *c, const unsigned char *seen, int64_t w,
+		       double lo, double **out, int64_t *n, verr *err)
 {
-	int64_t w = (int64_t)(hi - lo) + 1, m = 0;
-	unsigned char *seen = pool_calloc(c->pool, (size_t)w, 1);
-	if (!seen)
-		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
-	for (int64_t i = 0; i < t->size; i++)
-		seen[(int64_t)(t->data[i] - lo)] = 1;
-	for (int64_t i = 0; i < p->size; i++)
-		seen[(int64_t)(p->data[i] - lo)] = 1;
+	int64_t m = 0;
+
 	for (int64_t v = 0; v < w; v++)
 		m += seen[v];
 	if (too_many(c, m, "", err) < 0)
@@ -230,6 +224,22 @@ static int union_dense(mcall *c, const evald_tensor *t, const evald_tensor *p,
 			(*out)[m++] = lo + (double)v;
 	*n = m;
 	return 0;
+}
+
+/* Narrow integer labels (the usual case): a presence table, O(N). */
+static int union_dense(mcall *c, const evald_tensor *t, const evald_tensor *p,
+		       double lo, double hi, double **out, int64_t *n,
+		       verr *err)
+{
+	int64_t w = (int64_t)(hi - lo) + 1;
+	unsigned char *seen = pool_calloc(c->pool, (size_t)w, 1);
+	if (!seen)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	for (int64_t i = 0; i < t->size; i++)
+		seen[(int64_t)(t->data[i] - lo)] = 1;
+	for (int64_t i = 0; i < p->size; i++)
+		seen[(int64_t)(p->data[i] - lo)] = 1;
+	return seen_labels(c, seen, w, lo, out, n, err);
 }
 
 static int union_sorted(mcall *c, const evald_tensor *t, const evald_tensor *p,
@@ -256,24 +266,13 @@ static int union_sorted(mcall *c, const evald_tensor *t, const evald_tensor *p,
 static int union_ints(mcall *c, const cls_in *in, double **out, int64_t *n,
 		      verr *err)
 {
-	int64_t lo = in->lo, w = in->hi - in->lo + 1, m = 0;
+	int64_t lo = in->lo, w = in->hi - in->lo + 1;
 	unsigned char *seen = pool_calloc(c->pool, (size_t)w, 1);
 	if (!seen)
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	EACH_LABEL(&in->it, v, { seen[v - lo] = 1; });
 	EACH_LABEL(&in->ip, v, { seen[v - lo] = 1; });
-	for (int64_t v = 0; v < w; v++)
-		m += seen[v];
-	if (too_many(c, m, "", err) < 0)
-		return -1;
-	if (!(*out = pool_alloc(c->pool, (size_t)m * sizeof(double) + 8)))
-		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
-	m = 0;
-	for (int64_t v = 0; v < w; v++)
-		if (seen[v])
-			(*out)[m++] = (double)(lo + v);
-	*n = m;
-	return 0;
+	return seen_labels(c, seen, w, (double)lo, out, n, err);
 }
 
 int cls_union(mcall *c, const cls_in *in, const double *extra, double **out,
