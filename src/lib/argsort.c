@@ -164,14 +164,3 @@ int evi_sort_keyed(const double *s, const double *v, int64_t n, evi_keyed **out)
 	*out = a;
 	return 0;
 }
-
-int evi_sort_values(const double *v, int64_t n, double *out)
-{
-	evi_keyed *k = NULL;
-	if (evi_sort_keyed(v, v, n, &k) < 0)
-		return -1;
-	for (int64_t i = 0; i < n; i++)
-		out[i] = evi_key_score(k[i].k);
-	free(k);
-	return 0;
-}

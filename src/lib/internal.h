@@ -46,10 +46,11 @@ double evi_key_score(uint64_t k);
 /* The radix sorts' order-preserving key of a score: -0 is +0 (one score,
  * one threshold, one tie); evi_key_score maps it back. */
 uint64_t evi_score_key(double d);
-/* v [n] ascending into out [n] (out may be v), by the radix sort: the
- * two-sample tests and drift reports sort up to millions of values,
- * where qsort's comparisons dominate.  -0 comes out as +0 (the key makes
- * them equal, as every comparison does).  -1 when out of memory. */
+/* v [n] ascending into out [n] (out may be v), by a radix sort of 8-byte
+ * keys in out itself (keysort.c): the two-sample tests and drift reports
+ * sort up to millions of values, where qsort's comparisons dominate.  -0
+ * comes out as +0 (the key makes them equal, as every comparison does).
+ * -1 when out of memory. */
 int evi_sort_values(const double *v, int64_t n, double *out);
 
 struct evald_tensor;
