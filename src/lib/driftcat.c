@@ -11,16 +11,6 @@
 #include "driftcat.h"
 #include "internal.h"
 
-static double *sorted_copy(const double *v, int64_t n)
-{
-	double *s = evi_xalloc(n, sizeof *s);
-	if (s && evi_sort_values(v, n, s) < 0) {
-		free(s);
-		s = NULL;
-	}
-	return s;
-}
-
 /* The union's distinct values, ascending, walking the two sorted samples
  * together; the counts land in rc/cc at the same index. */
 static int64_t merge_counts(const double *a, int64_t n, const double *b,
@@ -41,26 +31,19 @@ static int64_t merge_counts(const double *a, int64_t n, const double *b,
 	return k;
 }
 
-int evi_drift_counts(const double *ref, int64_t n, const double *cur, int64_t m,
+int evi_drift_counts(const double *a, int64_t n, const double *b, int64_t m,
 		     double **rc, double **cc, int64_t *k)
 {
-	double *a = sorted_copy(ref, n), *b = sorted_copy(cur, m);
-	int rc_ = -1;
-
 	*rc = evi_xalloc(n + m, sizeof **rc);
 	*cc = evi_xalloc(n + m, sizeof **cc);
-	if (!a || !b || !*rc || !*cc) {
+	if (!*rc || !*cc) {
 		free(*rc);
 		free(*cc);
 		*rc = *cc = NULL;
-		goto out;
+		return -1;
 	}
 	*k = merge_counts(a, n, b, m, *rc, *cc);
-	rc_ = 0;
-out:
-	free(a);
-	free(b);
-	return rc_;
+	return 0;
 }
 
 void evi_drift_chisquare(const double *rc, const double *cc, int64_t k,
