@@ -170,20 +170,28 @@ int evald_drift_column_run(const evald_drift_column *c, evald_drift_result *o,
 				  c->n_ref < 1 ? "reference" : "current");
 	if ((unsigned)c->test >= EVALD_DT_COUNT)
 		return evald_fail(err, EVALD_EINVAL, -1, "unknown test");
-	/* Each sample sorted once: the counts walk the sorted samples, and
-	 * a test that orders values takes them as they are. */
+	/* Each sample sorted once: the count of distinct values (and the
+	 * counts, when the test reads them) walk the sorted samples, and a
+	 * test that orders values takes them as they are. */
 	a = evi_xalloc(c->n_ref, sizeof *a);
 	b = evi_xalloc(c->n_cur, sizeof *b);
 	if (!a || !b || evi_sort_values(c->ref, c->n_ref, a) < 0 ||
-	    evi_sort_values(c->cur, c->n_cur, b) < 0 ||
-	    evi_drift_counts(a, c->n_ref, b, c->n_cur, &rc, &cc, &k) < 0) {
+	    evi_sort_values(c->cur, c->n_cur, b) < 0) {
 		rc_ = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
 	}
+	k = evi_drift_distinct(a, c->n_ref, b, c->n_cur);
 	o->n_unique = k;
 	o->test = c->test == EVALD_DT_AUTO
 			  ? evald_drift_auto(c->type, c->n_ref, k)
 			  : c->test;
+	/* Only the tests on categories read the counts: a numeric column
+	 * of 10^5 distinct values skips two arrays of that size. */
+	if (!needs_order(o->test) &&
+	    evi_drift_counts(a, c->n_ref, b, c->n_cur, k, &rc, &cc) < 0) {
+		rc_ = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
 	o->is_pvalue = evald_drift_is_pvalue(o->test);
 	o->threshold = isnan(c->threshold)
 			       ? evald_drift_default_threshold(o->test)
