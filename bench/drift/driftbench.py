@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """driftbench.py - a drift report of 50 columns x 100 000 rows: evald's
-POST /v1/drift against the same SciPy tests called per column, one run.
+POST /v1/drift against the same SciPy tests called per column, in
+alternating rounds.
 
     bench/drift/driftbench.py [--rows N] [--numeric K] [--categorical C]
                               [--rounds R]
