@@ -2,10 +2,10 @@
  * them: a sample's values sorted as bare keys (evi_sort_values, for the
  * two-sample tests and drift reports, which need the sorted values and
  * nothing else), and the split curve walk: the unweighted binary curve of
- * auc.c sorts the
- * positives' and the negatives' scores apart, as 8-byte keys (4-byte when
- * every score is a float32, as they usually arrived), and merges them in
- * one walk, instead of sorting 16-byte (score, label) pairs.
+ * auc.c sorts the positives' and the negatives' scores apart, as 8-byte
+ * keys (4-byte when every score is a float32, as they usually arrived),
+ * and merges them in one walk, instead of sorting 16-byte (score, label)
+ * pairs.
  *
  * A key carries nothing but its score, so equal keys are interchangeable
  * and the sort needs no stability; and because unweighted counts are whole
@@ -85,7 +85,8 @@ static void insertion_u64(uint64_t *k, int64_t n)
  * for out == v, where no pass may read v after one wrote out. */
 static int sort_in_place(double *out, int64_t n)
 {
-	/* The bits cross between double and uint64_t by memcpy only. */
+	/* The keys live in out's bytes, put there and taken back by
+	 * memcpy; out is heap memory, whose type is what was last stored. */
 	uint64_t *k = (uint64_t *)(void *)out;
 
 	for (int64_t i = 0; i < n; i++) {
