@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """driftbench.py - a drift report of 50 columns x 100 000 rows: evald's
-POST /v1/drift against the same SciPy tests called per column, one run.
+POST /v1/drift against the same SciPy tests called per column, in
+alternating rounds.
 
     bench/drift/driftbench.py [--rows N] [--numeric K] [--categorical C]
+                              [--rounds R]
 
 Data (seed 14): K numeric columns (normal, the current table shifted a
 little in every other column) and C categorical columns of integer codes
@@ -22,17 +24,22 @@ of N rows each, sent as packed float64 tensors (categorical ones typed
 evald: curl's time_total of one POST (upload, decode, compute, answer) on
 a fresh evald, after one warm-up request.  Anchor: the per-column loop
 alone in a fresh Python process with the data already in memory, after a
-warm-up on 1000 rows.  Prints both times and the ratio anchor / evald
-(target >= 3x), and checks that every column's score agrees to 1e-9.
+warm-up on 1000 rows.  R rounds (default 3), each timing evald and the
+anchor once per report in turn, so a change of load on a shared machine
+hits both alike.  Prints the load average, the medians and the ratio of
+medians anchor / evald (target >= 3x), and checks that every column's
+score agrees to 1e-9.
 
-Environment: EVALD (default BUILDDIR/evald), BUILDDIR (default: the
-source tree).  Scratch files go to one mktemp directory, removed on exit.
+Environment: EVALD (default BUILDDIR/evald), EVALD_OLD (a second binary
+timed in the same rounds, for a before/after comparison), BUILDDIR
+(default: the source tree).  Scratch files go to one mktemp directory, removed on exit.
 Exit status: 0 target met, 3 target missed, 1 could not measure.
 """
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,36 +150,72 @@ def main():
     ap.add_argument("--rows", type=int, default=100000)
     ap.add_argument("--numeric", type=int, default=35)
     ap.add_argument("--categorical", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="driftbench.")
     ok = True
     try:
         cols, kinds, npz = make_data(tmp, a.rows, a.numeric, a.categorical)
         ev = db.Evald(tmp, "drift")
+        old = None
+        if os.environ.get("EVALD_OLD"):
+            db.EVALD = os.environ["EVALD_OLD"]
+            old = db.Evald(tmp, "old")
         print("%d columns (%d numeric, %d categorical) x %d rows, each "
               "table" % (len(kinds), a.numeric, a.categorical, a.rows))
+        bodies, times = {}, {}
         for mode in ("auto", "tests"):
-            body = os.path.join(tmp, mode + ".json")
-            size = write_body(body, cols, kinds, mode)
-            code, _, ans = ev.post("/v1/drift", body)  # warm-up
+            bodies[mode] = os.path.join(tmp, mode + ".json")
+            write_body(bodies[mode], cols, kinds, mode)
+            code, _, ans = ev.post("/v1/drift", bodies[mode])  # warm-up
             if code != 200:
                 raise db.Unmeasurable("evald answered %d: %s"
                                       % (code, json.dumps(ans)[:300]))
-            code, secs, ans = ev.post("/v1/drift", body)
-            ref = anchor(npz, kinds, mode)
-            worst = max(abs(ans["columns"][k]["score"] - v)
-                        / max(abs(v), 1e-300)
-                        for k, v in ref["scores"].items())
-            tests = sorted({c["test"] for c in ans["columns"].values()})
-            ratio = ref["seconds"] / secs
-            good = ratio >= TARGET and worst <= 1e-9
+            if old:
+                old.post("/v1/drift", bodies[mode])
+        load0 = os.getloadavg()[0]
+        for _ in range(a.rounds):
+            for mode in ("auto", "tests"):
+                code, secs, ans = ev.post("/v1/drift", bodies[mode])
+                if code != 200:
+                    raise db.Unmeasurable("evald answered %d" % code)
+                ref = anchor(npz, kinds, mode)
+                worst = max(abs(ans["columns"][k]["score"] - v)
+                            / max(abs(v), 1e-300)
+                            for k, v in ref["scores"].items())
+                t = times.setdefault(mode, ([], [], [0.0], set(), []))
+                if old:
+                    code, osecs, _ = old.post("/v1/drift", bodies[mode])
+                    if code != 200:
+                        raise db.Unmeasurable("old evald answered %d"
+                                              % code)
+                    t[4].append(osecs)
+                t[0].append(secs)
+                t[1].append(ref["seconds"])
+                t[2][0] = max(t[2][0], worst)
+                t[3].update(c["test"] for c in ans["columns"].values())
+        print("load average (1 min): %.1f at the start, %.1f at the end"
+              % (load0, os.getloadavg()[0]))
+        for mode in ("auto", "tests"):
+            ev_t, sp_t, worst, tests, old_t = times[mode]
+            e, sp = statistics.median(ev_t), statistics.median(sp_t)
+            ratio = sp / e
+            good = ratio >= TARGET and worst[0] <= 1e-9
             ok = ok and good
             print("%-5s tests %-28s body %5.1f MB  evald %.3f s  scipy "
-                  "%.3f s  ratio %.1fx  max rel diff %.1e  %s"
-                  % (mode, ",".join(tests), size / 1e6, secs,
-                     ref["seconds"], ratio, worst,
+                  "%.3f s  (medians of %d)  ratio %.2fx  max rel diff "
+                  "%.1e  %s"
+                  % (mode, ",".join(sorted(tests)),
+                     os.path.getsize(bodies[mode]) / 1e6, e, sp,
+                     len(ev_t), ratio, worst[0],
                      "ok" if good else "MISSED"))
+            if old_t:
+                o = statistics.median(old_t)
+                print("      old evald %.3f s  scipy / old %.2fx  old / "
+                      "evald %.2fx" % (o, sp / o, o / e))
         ev.stop()
+        if old:
+            old.stop()
     except db.Unmeasurable as e:
         print("driftbench: could not measure: %s" % e, file=sys.stderr)
         return 1

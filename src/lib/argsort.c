@@ -18,16 +18,6 @@
 
 typedef evi_keyed keyed; /* i: the index, or the bits of a value */
 
-uint64_t evi_score_key(double d)
-{
-	uint64_t u;
-
-	if (d == 0.0)
-		d = 0.0; /* -0 and +0 are one score (one threshold, one tie) */
-	memcpy(&u, &d, sizeof u);
-	return (u >> 63) ? ~u : u | (1ull << 63);
-}
-
 static void insertion(keyed *a, int64_t n)
 {
 	for (int64_t i = 1; i < n; i++) {
@@ -73,14 +63,6 @@ static keyed *radix(keyed *a, keyed *b, int64_t n, int64_t (*h)[DIGITS])
 		b = t;
 	}
 	return a;
-}
-
-double evi_key_score(uint64_t k)
-{
-	uint64_t u = (k >> 63) ? k & ~(1ull << 63) : ~k;
-	double d;
-	memcpy(&d, &u, sizeof d);
-	return d;
 }
 
 /* Sorts a[0..n) by key, stably; the result is in a.  -1 when out of
@@ -162,16 +144,5 @@ int evi_sort_keyed(const double *s, const double *v, int64_t n, evi_keyed **out)
 		return -1;
 	}
 	*out = a;
-	return 0;
-}
-
-int evi_sort_values(const double *v, int64_t n, double *out)
-{
-	evi_keyed *k = NULL;
-	if (evi_sort_keyed(v, v, n, &k) < 0)
-		return -1;
-	for (int64_t i = 0; i < n; i++)
-		out[i] = evi_key_score(k[i].k);
-	free(k);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "driftcat.h"
 #include "internal.h"
+#include "sample.h"
 
 #define MAX_DISTINCT_NUMERIC 20 /* Evidently: more makes data numeric */
 #define WASSERSTEIN_MIN_STD  0.001
@@ -332,20 +333,33 @@ int evald_drift_distance(evald_drift_kind kind, const double *r,
 int evald_wasserstein_normed(const double *ref, int64_t n, const double *cur,
 			     int64_t m, double *out, evald_err *err)
 {
-	double *a, *b, *u, mean = 0, var = 0, w = 0;
+	evi_sample r = {ref, NULL, n}, c = {cur, NULL, m};
+	return evi_wasserstein_normed(&r, &c, out, err);
+}
+
+int evi_wasserstein_normed(const evi_sample *r, const evi_sample *c,
+			   double *out, evald_err *err)
+{
+	const double *ref = r->v, *a, *b;
+	double *ca = NULL, *cb = NULL, *u = NULL, mean = 0, var = 0, w = 0;
+	int64_t n = r->n, m = c->n, p = 0, q = 0, k = 0;
 	int rc;
 
-	if ((rc = check(ref, n, 0, err)) || (rc = check(cur, m, 1, err)))
+	if ((rc = check(ref, n, 0, err)) || (rc = check(c->v, m, 1, err)))
 		return rc;
-	a = evi_xalloc(n + n + m + m, sizeof *a);
-	if (!a)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
-	b = a + n;
-	u = b + m;
-	if (sorted_union(ref, n, cur, m, a, b, u) < 0) {
-		free(a);
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	a = evi_sample_sorted(r, &ca);
+	b = evi_sample_sorted(c, &cb);
+	u = evi_xalloc(n + m, sizeof *u);
+	if (!a || !b || !u) {
+		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
 	}
+	while (p < n && q < m)
+		u[k++] = b[q] < a[p] ? b[q++] : a[p++];
+	while (p < n)
+		u[k++] = a[p++];
+	while (q < m)
+		u[k++] = b[q++];
 	/* scipy's _cdf_distance with p = 1: |F_ref - F_cur| between
 	 * consecutive points of the union; the counts of values <= u[i]
 	 * only grow along u, so two cursors replace the searches */
@@ -364,6 +378,9 @@ int evald_wasserstein_normed(const double *ref, int64_t n, const double *cur,
 		var += (ref[i] - mean) * (ref[i] - mean);
 	double sd = sqrt(var / (double)n);
 	*out = w / (sd > WASSERSTEIN_MIN_STD ? sd : WASSERSTEIN_MIN_STD);
-	free(a);
-	return EVALD_OK;
+out:
+	free(ca);
+	free(cb);
+	free(u);
+	return rc;
 }

@@ -11,56 +11,47 @@
 #include "driftcat.h"
 #include "internal.h"
 
-static double *sorted_copy(const double *v, int64_t n)
-{
-	double *s = evi_xalloc(n, sizeof *s);
-	if (s && evi_sort_values(v, n, s) < 0) {
-		free(s);
-		s = NULL;
-	}
-	return s;
-}
-
-/* The union's distinct values, ascending, walking the two sorted samples
- * together; the counts land in rc/cc at the same index. */
-static int64_t merge_counts(const double *a, int64_t n, const double *b,
-			    int64_t m, double *rc, double *cc)
+int64_t evi_drift_distinct(const double *a, int64_t n, const double *b,
+			   int64_t m)
 {
 	int64_t i = 0, j = 0, k = 0;
 	while (i < n || j < m) {
+		double v = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
+		while (i < n && a[i] == v)
+			i++;
+		while (j < m && b[j] == v)
+			j++;
+		k++;
+	}
+	return k;
+}
+
+int evi_drift_counts(const double *a, int64_t n, const double *b, int64_t m,
+		     int64_t k, double **rc, double **cc)
+{
+	int64_t i = 0, j = 0, t = 0;
+
+	*rc = evi_xalloc(k, sizeof **rc);
+	*cc = evi_xalloc(k, sizeof **cc);
+	if (!*rc || !*cc) {
+		free(*rc);
+		free(*cc);
+		*rc = *cc = NULL;
+		return -1;
+	}
+	/* The union's distinct values, ascending, walking the two sorted
+	 * samples together; the counts land at the same index. */
+	while (t < k && (i < n || j < m)) {
 		double v = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
 		int64_t i0 = i, j0 = j;
 		while (i < n && a[i] == v)
 			i++;
 		while (j < m && b[j] == v)
 			j++;
-		rc[k] = (double)(i - i0);
-		cc[k] = (double)(j - j0);
-		k++;
+		(*rc)[t] = (double)(i - i0);
+		(*cc)[t++] = (double)(j - j0);
 	}
-	return k;
-}
-
-int evi_drift_counts(const double *ref, int64_t n, const double *cur, int64_t m,
-		     double **rc, double **cc, int64_t *k)
-{
-	double *a = sorted_copy(ref, n), *b = sorted_copy(cur, m);
-	int rc_ = -1;
-
-	*rc = evi_xalloc(n + m, sizeof **rc);
-	*cc = evi_xalloc(n + m, sizeof **cc);
-	if (!a || !b || !*rc || !*cc) {
-		free(*rc);
-		free(*cc);
-		*rc = *cc = NULL;
-		goto out;
-	}
-	*k = merge_counts(a, n, b, m, *rc, *cc);
-	rc_ = 0;
-out:
-	free(a);
-	free(b);
-	return rc_;
+	return 0;
 }
 
 void evi_drift_chisquare(const double *rc, const double *cc, int64_t k,

@@ -1,6 +1,6 @@
-/* driftcat.h - the private side of a drift report: a sample's radix
- * sort, counts of each distinct value over two samples and the two tests
- * on them Evidently picks for small data, chi-square and the proportion
+/* driftcat.h - the private side of a drift report: counts of each
+ * distinct value over two sorted samples and the two tests on them
+ * Evidently picks for small data, chi-square and the proportion
  * difference Z-test (driftcat.c), and the columns run on threads
  * (driftrun.c).  Private to libevald. */
 #ifndef EVALD_DRIFTCAT_H
@@ -8,11 +8,16 @@
 
 #include <stdint.h>
 
-/* Counts of ref [n] and cur [m] per distinct value of both together, in
- * ascending order of value: malloc'd *rc and *cc of length *k (the caller
- * frees both).  -1 when out of memory. */
-int evi_drift_counts(const double *ref, int64_t n, const double *cur, int64_t m,
-		     double **rc, double **cc, int64_t *k);
+/* The number of distinct values of the sorted samples a [n] and b [m]
+ * (evi_sort_values) together. */
+int64_t evi_drift_distinct(const double *a, int64_t n, const double *b,
+			   int64_t m);
+/* Their counts per distinct value, k of them (evi_drift_distinct), in
+ * ascending order of value: malloc'd *rc and *cc of length k (the caller
+ * frees both).  Only the tests on categories need them; a numeric
+ * column's test needs k alone.  -1 when out of memory. */
+int evi_drift_counts(const double *a, int64_t n, const double *b, int64_t m,
+		     int64_t k, double **rc, double **cc);
 
 /* scipy.stats.chisquare(cc, rc * m / n): Pearson's statistic and its
  * p-value with k - 1 degrees of freedom; a category absent from the

@@ -11,6 +11,7 @@
 
 #include "driftcat.h"
 #include "internal.h"
+#include "sample.h"
 
 /* Evidently's get_default_stattest: "small data" is a reference of at
  * most this many values, and a numeric column of at most 5 distinct
@@ -50,18 +51,20 @@ static int needs_order(evald_drift_test t)
 	       t == EVALD_DT_WASSERSTEIN;
 }
 
-/* The tests that order values, on a numeric column. */
-static int ordered_test(const evald_drift_column *c, evald_drift_test t,
+/* The tests that order values, on a numeric column whose samples a [n_ref]
+ * and b [n_cur] are sorted already. */
+static int ordered_test(const evald_drift_column *c, const double *a,
+			const double *b, evald_drift_test t,
 			evald_drift_result *o, evald_err *err)
 {
+	evi_sample sr = {c->ref, a, c->n_ref}, sc = {c->cur, b, c->n_cur};
 	evald_test_result r = {0};
 	int rc = EVALD_OK;
 
 	switch (t) {
 	case EVALD_DT_KS:
-		rc = evald_ks_2samp(c->ref, c->n_ref, c->cur, c->n_cur,
-				    EVALD_ALT_TWO_SIDED, EVALD_TEST_AUTO, &r,
-				    err);
+		rc = evi_ks_2samp(&sr, &sc, EVALD_ALT_TWO_SIDED,
+				  EVALD_TEST_AUTO, &r, err);
 		break;
 	case EVALD_DT_MANNWHITNEYU:
 		rc = evald_mannwhitneyu(c->ref, c->n_ref, c->cur, c->n_cur, 1,
@@ -69,22 +72,19 @@ static int ordered_test(const evald_drift_column *c, evald_drift_test t,
 					&r, err);
 		break;
 	case EVALD_DT_CRAMERVONMISES:
-		rc = evald_cramervonmises_2samp(c->ref, c->n_ref, c->cur,
-						c->n_cur, EVALD_TEST_AUTO, &r,
-						err);
+		rc = evi_cramervonmises_2samp(&sr, &sc, EVALD_TEST_AUTO, &r,
+					      err);
 		break;
 	case EVALD_DT_ANDERSON: {
-		const double *s[2] = {c->ref, c->cur};
-		int64_t sz[2] = {c->n_ref, c->n_cur};
+		const evi_sample s[2] = {sr, sc};
 		double crit[7];
 		int capped;
-		rc = evald_anderson_ksamp(s, sz, 2, 1, &r.statistic, crit,
-					  &r.pvalue, &capped, err);
+		rc = evi_anderson_ksamp(s, 2, 1, &r.statistic, crit, &r.pvalue,
+					&capped, err);
 		break;
 	}
 	default:
-		rc = evald_wasserstein_normed(c->ref, c->n_ref, c->cur,
-					      c->n_cur, &r.statistic, err);
+		rc = evi_wasserstein_normed(&sr, &sc, &r.statistic, err);
 		r.pvalue = r.statistic;
 	}
 	o->statistic = r.statistic;
@@ -131,14 +131,15 @@ static int binned_distance(const evald_drift_column *c, evald_drift_test t,
 	return rc_;
 }
 
-static int run_test(const evald_drift_column *c, evald_drift_test t,
-		    const double *rc, const double *cc, int64_t k,
-		    evald_drift_result *o, evald_err *err)
+static int run_test(const evald_drift_column *c, const double *a,
+		    const double *b, evald_drift_test t, const double *rc,
+		    const double *cc, int64_t k, evald_drift_result *o,
+		    evald_err *err)
 {
 	double n = (double)c->n_ref, m = (double)c->n_cur;
 
 	if (needs_order(t))
-		return ordered_test(c, t, o, err);
+		return ordered_test(c, a, b, t, o, err);
 	if (t == EVALD_DT_CHISQUARE)
 		evi_drift_chisquare(rc, cc, k, n, m, &o->statistic, &o->score);
 	else if (t == EVALD_DT_Z)
@@ -158,7 +159,7 @@ static int verdict(const evald_drift_result *o, double score)
 int evald_drift_column_run(const evald_drift_column *c, evald_drift_result *o,
 			   evald_err *err)
 {
-	double *rc = NULL, *cc = NULL;
+	double *a = NULL, *b = NULL, *rc = NULL, *cc = NULL;
 	int64_t k = 0;
 	int rc_;
 
@@ -169,13 +170,28 @@ int evald_drift_column_run(const evald_drift_column *c, evald_drift_result *o,
 				  c->n_ref < 1 ? "reference" : "current");
 	if ((unsigned)c->test >= EVALD_DT_COUNT)
 		return evald_fail(err, EVALD_EINVAL, -1, "unknown test");
-	if (evi_drift_counts(c->ref, c->n_ref, c->cur, c->n_cur, &rc, &cc, &k) <
-	    0)
-		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	/* Each sample sorted once: the count of distinct values (and the
+	 * counts, when the test reads them) walk the sorted samples, and a
+	 * test that orders values takes them as they are. */
+	a = evi_xalloc(c->n_ref, sizeof *a);
+	b = evi_xalloc(c->n_cur, sizeof *b);
+	if (!a || !b || evi_sort_values(c->ref, c->n_ref, a) < 0 ||
+	    evi_sort_values(c->cur, c->n_cur, b) < 0) {
+		rc_ = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
+	k = evi_drift_distinct(a, c->n_ref, b, c->n_cur);
 	o->n_unique = k;
 	o->test = c->test == EVALD_DT_AUTO
 			  ? evald_drift_auto(c->type, c->n_ref, k)
 			  : c->test;
+	/* Only the tests on categories read the counts: a numeric column
+	 * of 10^5 distinct values skips two arrays of that size. */
+	if (!needs_order(o->test) &&
+	    evi_drift_counts(a, c->n_ref, b, c->n_cur, k, &rc, &cc) < 0) {
+		rc_ = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+		goto out;
+	}
 	o->is_pvalue = evald_drift_is_pvalue(o->test);
 	o->threshold = isnan(c->threshold)
 			       ? evald_drift_default_threshold(o->test)
@@ -187,8 +203,11 @@ int evald_drift_column_run(const evald_drift_column *c, evald_drift_result *o,
 				 "have no order; use chisquare, z or a "
 				 "binned distance");
 	else
-		rc_ = run_test(c, o->test, rc, cc, k, o, err);
+		rc_ = run_test(c, a, b, o->test, rc, cc, k, o, err);
 	o->drifted = rc_ ? 0 : verdict(o, o->score);
+out:
+	free(a);
+	free(b);
 	free(rc);
 	free(cc);
 	return rc_;

@@ -10,6 +10,7 @@
 #include <evald/twosample.h>
 
 #include "internal.h"
+#include "sample.h"
 
 #define CVM_MAX_ENTRIES 20000000 /* (value, count) pairs held at once */
 
@@ -186,74 +187,66 @@ static double cdf_cvm_inf(double x)
 	return tot;
 }
 
-/* Midranks of sorted x then sorted y, as scipy.stats.rankdata. */
-static int cvm_u(const double *xa, int64_t n, const double *ya, int64_t m,
-		 double *u)
+/* U of the sorted samples: the squared distances between each value's
+ * midrank in the pooled sample (scipy.stats.rankdata) and its rank in its
+ * own, in one merge walk.  At each distinct value the pooled counts below
+ * it (lo) and up to it (e) are the walk's positions, the very numbers
+ * binary searches of the pooled sample gave, and each side's terms are
+ * added in its own ascending order as before: the sums are bit for bit
+ * the same. */
+static void cvm_u(const double *xa, int64_t n, const double *ya, int64_t m,
+		  double *u)
 {
-	int64_t N = n + m;
-	double *z = evi_xalloc(N, sizeof *z);
-	if (!z)
-		return -1;
 	double sx = 0, sy = 0;
-	/* rank of a value = (count below) + (count equal + 1) / 2 */
-	memcpy(z, xa, sizeof *z * (size_t)n);
-	memcpy(z + n, ya, sizeof *z * (size_t)m);
-	if (evi_sort_values(z, N, z) < 0) {
-		free(z);
-		return -1;
-	}
-	for (int64_t i = 0; i < N; i++) {
-		double v = i < n ? xa[i] : ya[i - n];
-		int64_t lo = 0, hi = N;
-		while (lo < hi) { /* first index >= v */
-			int64_t mid = lo + (hi - lo) / 2;
-			if (z[mid] < v)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		int64_t e = lo, top = N;
-		while (e < top) { /* first index > v */
-			int64_t mid = e + (top - e) / 2;
-			if (z[mid] <= v)
-				e = mid + 1;
-			else
-				top = mid;
-		}
-		double rank = (double)(lo + 1 + e) / 2.0;
-		double d = rank - (double)(i < n ? i + 1 : i - n + 1);
-		if (i < n)
+	int64_t i = 0, j = 0;
+	while (i < n || j < m) {
+		double v = j >= m || (i < n && xa[i] <= ya[j]) ? xa[i] : ya[j];
+		int64_t i0 = i, j0 = j;
+		while (i < n && xa[i] == v)
+			i++;
+		while (j < m && ya[j] == v)
+			j++;
+		double rank = (double)(i0 + j0 + 1 + i + j) / 2.0;
+		for (int64_t t = i0; t < i; t++) {
+			double d = rank - (double)(t + 1);
 			sx += d * d;
-		else
+		}
+		for (int64_t t = j0; t < j; t++) {
+			double d = rank - (double)(t + 1);
 			sy += d * d;
+		}
 	}
 	*u = (double)n * sx + (double)m * sy;
-	free(z);
-	return 0;
 }
 
 int evald_cramervonmises_2samp(const double *x, int64_t n, const double *y,
 			       int64_t m, evald_test_method method,
 			       evald_test_result *out, evald_err *err)
 {
-	double *xa = NULL, *ya = NULL, u;
+	evi_sample sx = {x, NULL, n}, sy = {y, NULL, m};
+	return evi_cramervonmises_2samp(&sx, &sy, method, out, err);
+}
+
+int evi_cramervonmises_2samp(const evi_sample *x, const evi_sample *y,
+			     evald_test_method method, evald_test_result *out,
+			     evald_err *err)
+{
+	const double *xa, *ya;
+	double *ca = NULL, *cb = NULL, u;
+	int64_t n = x->n, m = y->n;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = check_sample(x, n, 2, 0, "x", err)) ||
-	    (rc = check_sample(y, m, 2, 1, "y", err)))
+	if ((rc = check_sample(x->v, n, 2, 0, "x", err)) ||
+	    (rc = check_sample(y->v, m, 2, 1, "y", err)))
 		return rc;
-	xa = evi_xalloc(n, sizeof *xa);
-	ya = evi_xalloc(m, sizeof *ya);
-	if (!xa || !ya || evi_sort_values(x, n, xa) < 0 ||
-	    evi_sort_values(y, m, ya) < 0) {
+	xa = evi_sample_sorted(x, &ca);
+	ya = evi_sample_sorted(y, &cb);
+	if (!xa || !ya) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
 	}
-	if (cvm_u(xa, n, ya, m, &u) < 0) {
-		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
-		goto out;
-	}
+	cvm_u(xa, n, ya, m, &u);
 	if (method == EVALD_TEST_AUTO)
 		method = (n > m ? n : m) > 20 ? EVALD_TEST_ASYMP
 					      : EVALD_TEST_EXACT;
@@ -272,65 +265,74 @@ int evald_cramervonmises_2samp(const double *x, int64_t n, const double *y,
 	double tn = 1.0 / 6 + (t - et) / sqrt(45 * vt);
 	out->pvalue = tn < 0.003 ? 1.0 : fmax(0, 1. - cdf_cvm_inf(tn));
 out:
-	free(xa);
-	free(ya);
+	free(ca);
+	free(cb);
 	return rc;
 }
 
 /* ------------------------------------------------------------ anderson */
 
-/* Number of s[0..n) < v (right = 0) or <= v (right = 1). */
-static int64_t search(const double *s, int64_t n, double v, int right)
+/* A2akN (midrank) or A2kN (right-continuous) of Scholz & Stephens from
+ * the k sorted samples, in one merge walk over their distinct values:
+ * at each value v, the pooled count below it is the sum of the walk's
+ * positions before it steps over v, its multiplicity the steps taken, and
+ * sample i's count up to it its position after (the numbers binary
+ * searches of the pooled sample and of each sample gave).  Each sample's
+ * inner sum still runs over v in ascending order and A adds them in
+ * sample order, so A is bit for bit the sum it was.  at[k], eq[k] and
+ * inner[k] are scratch; *ns receives the number of distinct values. */
+static double ad_statistic(const double *const *s, const int64_t *sz, int k,
+			   int64_t N, int midrank, int64_t *at, int64_t *eq,
+			   double *inner, int64_t *ns)
 {
-	int64_t lo = 0, hi = n;
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (s[mid] < v || (right && s[mid] == v))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
+	double A = 0, Nd = (double)N;
+	int64_t left = 0;
 
-/* A2akN (midrank) or A2kN (right-continuous) of Scholz & Stephens, from
- * the sorted pooled sample Z [N], its distinct values Zs [ns] and the
- * sorted samples. */
-static double ad_statistic(double *const *s, const int64_t *sz, int k,
-			   const double *Z, int64_t N, const double *Zs,
-			   int64_t ns, int midrank)
-{
-	double A = 0;
-	int64_t cnt = midrank ? ns : ns - 1, cum = 0;
+	*ns = 0;
 	for (int i = 0; i < k; i++) {
-		double inner = 0, ni = (double)sz[i];
-		cum = 0;
-		for (int64_t j = 0; j < cnt; j++) {
-			int64_t left = search(Z, N, Zs[j], 0);
-			double lj = (double)(search(Z, N, Zs[j], 1) - left);
-			double M = (double)search(s[i], sz[i], Zs[j], 1), B;
+		at[i] = 0;
+		inner[i] = 0;
+	}
+	while (left < N) {
+		double v = INFINITY;
+		int any = 0;
+		for (int i = 0; i < k; i++)
+			if (at[i] < sz[i] && (!any || s[i][at[i]] < v)) {
+				v = s[i][at[i]];
+				any = 1;
+			}
+		int64_t lj_ = 0;
+		for (int i = 0; i < k; i++) {
+			int64_t a0 = at[i];
+			while (at[i] < sz[i] && s[i][at[i]] == v)
+				at[i]++;
+			eq[i] = at[i] - a0;
+			lj_ += eq[i];
+		}
+		++*ns;
+		/* A2kN leaves out the last distinct value */
+		if (!midrank && left + lj_ == N)
+			break;
+		double lj = (double)lj_;
+		for (int i = 0; i < k; i++) {
+			double M = (double)at[i], ni = (double)sz[i], B, d;
 			if (midrank) {
-				if (N == ns)
-					lj = 1.;
 				B = (double)left + lj / 2.;
-				M -= (double)(search(s[i], sz[i], Zs[j], 1) -
-					      search(s[i], sz[i], Zs[j], 0)) /
-				     2.;
-				double d = (double)N * M - B * ni;
-				inner += lj / (double)N * d * d /
-					 (B * ((double)N - B) -
-					  (double)N * lj / 4.);
+				M -= (double)eq[i] / 2.;
+				d = Nd * M - B * ni;
+				inner[i] += lj / Nd * d * d /
+					    (B * (Nd - B) - Nd * lj / 4.);
 			} else {
-				cum += (int64_t)lj;
-				B = (double)cum;
-				double d = (double)N * M - B * ni;
-				inner += lj / (double)N * d * d /
-					 (B * ((double)N - B));
+				B = (double)(left + lj_);
+				d = Nd * M - B * ni;
+				inner[i] += lj / Nd * d * d / (B * (Nd - B));
 			}
 		}
-		A += inner / ni;
+		left += lj_;
 	}
-	return midrank ? A * ((double)N - 1.) / (double)N : A;
+	for (int i = 0; i < k; i++)
+		A += inner[i] / (double)sz[i];
+	return midrank ? A * (Nd - 1.) / Nd : A;
 }
 
 /* SciPy's variance of A2kN under the null (Scholz & Stephens (1987)). */
@@ -408,8 +410,7 @@ static void polyfit2(const double *x, const double *y, double coef[3])
 		coef[j] /= scale[j];
 }
 
-static int ad_check(const double *const *samples, const int64_t *sizes, int k,
-		    int64_t *N, evald_err *err)
+static int ad_check(const evi_sample *smp, int k, int64_t *N, evald_err *err)
 {
 	if (k < 2)
 		return evald_fail(err, EVALD_EEMPTY, 0,
@@ -420,10 +421,10 @@ static int ad_check(const double *const *samples, const int64_t *sizes, int k,
 	for (int i = 0; i < k; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "samples[%d]", i);
-		int rc = check_sample(samples[i], sizes[i], 1, 0, name, err);
+		int rc = check_sample(smp[i].v, smp[i].n, 1, 0, name, err);
 		if (rc)
 			return rc;
-		*N += sizes[i];
+		*N += smp[i].n;
 	}
 	if (*N < 3)
 		return evald_fail(err, EVALD_EEMPTY, 0,
@@ -438,6 +439,23 @@ int evald_anderson_ksamp(const double *const *samples, const int64_t *sizes,
 			 double critical[7], double *pvalue, int *capped,
 			 evald_err *err)
 {
+	evi_sample *smp = k > 0 ? calloc((size_t)k, sizeof *smp) : NULL;
+	int rc;
+
+	if (k > 0 && !smp)
+		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
+	for (int i = 0; i < k; i++)
+		smp[i] = (evi_sample){samples[i], NULL, sizes[i]};
+	rc = evi_anderson_ksamp(smp, k, midrank, statistic, critical, pvalue,
+				capped, err);
+	free(smp);
+	return rc;
+}
+
+int evi_anderson_ksamp(const evi_sample *smp, int k, int midrank,
+		       double *statistic, double critical[7], double *pvalue,
+		       int *capped, evald_err *err)
+{
 	static const double b0[] = {0.675, 1.281, 1.645, 1.96,
 				    2.326, 2.573, 3.085};
 	static const double b1[] = {-0.245, 0.25,  0.678, 1.149,
@@ -446,38 +464,35 @@ int evald_anderson_ksamp(const double *const *samples, const int64_t *sizes,
 				    -0.396, -0.345, -0.154};
 	static const double sig[] = {0.25, 0.1,	  0.05, 0.025,
 				     0.01, 0.005, 0.001};
-	int64_t N = 0, ns = 0;
-	double *Z = NULL, *Zs = NULL, **s = NULL;
+	int64_t N = 0, ns = 0, *sz = NULL, *at = NULL, *eq;
+	const double **s = NULL;
+	double **copies = NULL, *inner = NULL;
 	int rc;
 
-	if ((rc = ad_check(samples, sizes, k, &N, err)))
+	if ((rc = ad_check(smp, k, &N, err)))
 		return rc;
-	Z = evi_xalloc(2 * N, sizeof *Z);
 	s = calloc((size_t)k, sizeof *s);
-	if (!Z || !s)
+	copies = calloc((size_t)k, sizeof *copies);
+	sz = evi_xalloc(3 * (int64_t)k, sizeof *sz);
+	inner = evi_xalloc(k, sizeof *inner);
+	if (!s || !copies || !sz || !inner)
 		goto nomem;
-	Zs = Z + N;
-	for (int i = 0, at = 0; i < k; at += (int)sizes[i], i++) {
-		memcpy(Z + at, samples[i], sizeof *Z * (size_t)sizes[i]);
-		if (!(s[i] = evi_xalloc(sizes[i], sizeof **s)))
-			goto nomem;
-		if (evi_sort_values(samples[i], sizes[i], s[i]) < 0)
+	at = sz + k;
+	eq = at + k;
+	for (int i = 0; i < k; i++) {
+		sz[i] = smp[i].n;
+		if (!(s[i] = evi_sample_sorted(&smp[i], &copies[i])))
 			goto nomem;
 	}
-	if (evi_sort_values(Z, N, Z) < 0)
-		goto nomem;
-	for (int64_t i = 0; i < N; i++)
-		if (!i || Z[i] != Z[i - 1])
-			Zs[ns++] = Z[i];
+	double A = ad_statistic(s, sz, k, N, midrank, at, eq, inner, &ns);
 	if (ns < 2) {
 		rc = evald_fail(err, EVALD_EINVAL, 0,
 				"anderson_ksamp needs more than one distinct "
 				"observation");
 		goto out;
 	}
-	double A = ad_statistic(s, sizes, k, Z, N, Zs, ns, midrank);
 	double m = k - 1;
-	double A2 = (A - m) / sqrt(ad_sigmasq(sizes, k, N)), lo = INFINITY,
+	double A2 = (A - m) / sqrt(ad_sigmasq(sz, k, N)), lo = INFINITY,
 	       hi = -INFINITY, logsig[7], pf[3];
 	for (int i = 0; i < 7; i++) {
 		critical[i] = b0[i] + b1[i] / sqrt(m) + b2[i] / m;
@@ -497,9 +512,11 @@ int evald_anderson_ksamp(const double *const *samples, const int64_t *sizes,
 nomem:
 	rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 out:
-	for (int i = 0; s && i < k; i++)
-		free(s[i]);
+	for (int i = 0; copies && i < k; i++)
+		free(copies[i]);
+	free(copies);
 	free(s);
-	free(Z);
+	free(sz);
+	free(inner);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* malloc of n*size bytes, NULL on overflow; n == 0 gives a 1-byte block so
  * a NULL return always means failure. */
@@ -42,14 +43,32 @@ typedef struct evi_keyed {
 } evi_keyed;
 int evi_sort_keyed(const double *s, const double *v, int64_t n,
 		   evi_keyed **out);
-double evi_key_score(uint64_t k);
 /* The radix sorts' order-preserving key of a score: -0 is +0 (one score,
- * one threshold, one tie); evi_key_score maps it back. */
-uint64_t evi_score_key(double d);
-/* v [n] ascending into out [n] (out may be v), by the radix sort: the
- * two-sample tests and drift reports sort up to millions of values,
- * where qsort's comparisons dominate.  -0 comes out as +0 (the key makes
- * them equal, as every comparison does).  -1 when out of memory. */
+ * one threshold, one tie); evi_key_score maps it back.  Inline: the sorts
+ * make and undo one per value. */
+static inline uint64_t evi_score_key(double d)
+{
+	uint64_t u;
+
+	if (d == 0.0)
+		d = 0.0; /* -0 and +0 are one score (one threshold, one tie) */
+	memcpy(&u, &d, sizeof u);
+	return (u >> 63) ? ~u : u | (1ull << 63);
+}
+
+static inline double evi_key_score(uint64_t k)
+{
+	uint64_t u = (k >> 63) ? k & ~(1ull << 63) : ~k;
+	double d;
+
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+/* v [n] ascending into out [n] (out may be v), by a radix sort of 8-byte
+ * keys in out itself (keysort.c): the two-sample tests and drift reports
+ * sort up to millions of values, where qsort's comparisons dominate.  -0
+ * comes out as +0 (the key makes them equal, as every comparison does).
+ * -1 when out of memory. */
 int evi_sort_values(const double *v, int64_t n, double *out);
 
 struct evald_tensor;

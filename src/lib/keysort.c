@@ -1,8 +1,11 @@
-/* keysort.c - ascending radix sorts of bare keys, and the split curve
- * walk built on them: the unweighted binary curve of auc.c sorts the
- * positives' and the negatives' scores apart, as 8-byte keys (4-byte when
- * every score is a float32, as they usually arrived), and merges them in
- * one walk, instead of sorting 16-byte (score, label) pairs.
+/* keysort.c - ascending radix sorts of bare keys, and what is built on
+ * them: a sample's values sorted as bare keys (evi_sort_values, for the
+ * two-sample tests and drift reports, which need the sorted values and
+ * nothing else), and the split curve walk: the unweighted binary curve of
+ * auc.c sorts the positives' and the negatives' scores apart, as 8-byte
+ * keys (4-byte when every score is a float32, as they usually arrived),
+ * and merges them in one walk, instead of sorting 16-byte (score, label)
+ * pairs.
  *
  * A key carries nothing but its score, so equal keys are interchangeable
  * and the sort needs no stability; and because unweighted counts are whole
@@ -63,6 +66,129 @@
 
 KEYSORT(sort_u64, uint64_t, 6)
 KEYSORT(sort_u32, uint32_t, 3)
+
+#define SMALL  48 /* below this, insertion beats six histograms */
+#define PASSES 6  /* 6 · 11 >= 64 */
+
+static void insertion_u64(uint64_t *k, int64_t n)
+{
+	for (int64_t i = 1; i < n; i++) {
+		uint64_t t = k[i];
+		int64_t j = i;
+		for (; j > 0 && k[j - 1] > t; j--)
+			k[j] = k[j - 1];
+		k[j] = t;
+	}
+}
+
+/* The keys of v [n] in out, sorted there, and back to values: the path
+ * for out == v, where no pass may read v after one wrote out. */
+static int sort_in_place(double *out, int64_t n)
+{
+	/* The keys live in out's bytes, put there and taken back by
+	 * memcpy; out is heap memory, whose type is what was last stored. */
+	uint64_t *k = (uint64_t *)(void *)out;
+
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t u = evi_score_key(out[i]);
+		memcpy(&out[i], &u, sizeof u);
+	}
+	if (n <= SMALL)
+		insertion_u64(k, n);
+	else if (sort_u64(k, n) < 0)
+		return -1;
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t u;
+		memcpy(&u, &out[i], sizeof u);
+		double d = evi_key_score(u);
+		memcpy(&out[i], &d, sizeof d);
+	}
+	return 0;
+}
+
+/* An LSD radix sort of the values' 8-byte keys, where only the sorted
+ * values are wanted: no (key, value) pairs, so 8 bytes move per value and
+ * pass, and the keys cost no passes of their own: the first pass that
+ * moves anything makes them from v as it reads, the last turns them back
+ * into values as it writes out.  Between, they go back and forth between
+ * out and one scratch buffer, laid out so that the last pass reads the
+ * scratch. */
+int evi_sort_values(const double *v, int64_t n, double *out)
+{
+	uint64_t *u = (uint64_t *)(void *)out, *b = NULL, *src, *dst;
+	int64_t(*h)[DIGITS] = NULL;
+	int active[PASSES], na = 0;
+
+	if (v == out || n <= SMALL) {
+		if (v != out)
+			memcpy(out, v, (size_t)n * sizeof *out);
+		return sort_in_place(out, n);
+	}
+	b = evi_xalloc(n, sizeof *b);
+	h = calloc(PASSES, sizeof *h);
+	if (!b || !h) {
+		free(b);
+		free(h);
+		return -1;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t k = evi_score_key(v[i]);
+		for (int p = 0; p < PASSES; p++)
+			h[p][(k >> (p * DIGIT_BITS)) & (DIGITS - 1)]++;
+	}
+	uint64_t k0 = evi_score_key(v[0]);
+	for (int p = 0; p < PASSES; p++) {
+		int64_t *c = h[p], sum = 0;
+		if (c[(k0 >> (p * DIGIT_BITS)) & (DIGITS - 1)] == n)
+			continue; /* one digit value: the pass moves nothing */
+		for (int d = 0; d < DIGITS; d++) {
+			int64_t t = c[d];
+			c[d] = sum;
+			sum += t;
+		}
+		active[na++] = p;
+	}
+	/* Pass j writes the scratch when na - 1 - j is odd, out when even:
+	 * so pass na - 2 writes the scratch the last one reads. */
+	src = NULL;
+	for (int j = 0; j < na; j++) {
+		int shift = active[j] * DIGIT_BITS;
+		int64_t *c = h[active[j]];
+		dst = (na - 1 - j) % 2 ? b : u;
+		if (j == na - 1 && j == 0) {
+			for (int64_t i = 0; i < n; i++) {
+				uint64_t k = evi_score_key(v[i]);
+				double d = evi_key_score(k);
+				memcpy(&out[c[(k >> shift) & (DIGITS - 1)]++],
+				       &d, sizeof d);
+			}
+		} else if (j == 0) {
+			for (int64_t i = 0; i < n; i++) {
+				uint64_t k = evi_score_key(v[i]);
+				dst[c[(k >> shift) & (DIGITS - 1)]++] = k;
+			}
+		} else if (j == na - 1) {
+			for (int64_t i = 0; i < n; i++) {
+				uint64_t k = src[i];
+				double d = evi_key_score(k);
+				memcpy(&out[c[(k >> shift) & (DIGITS - 1)]++],
+				       &d, sizeof d);
+			}
+		} else {
+			for (int64_t i = 0; i < n; i++) {
+				uint64_t k = src[i];
+				dst[c[(k >> shift) & (DIGITS - 1)]++] = k;
+			}
+		}
+		src = dst;
+	}
+	if (!na) /* every key the same: one value n times */
+		for (int64_t i = 0; i < n; i++)
+			out[i] = evi_key_score(k0);
+	free(b);
+	free(h);
+	return 0;
+}
 
 /* The float32 twin of evi_score_key (argsort.c): -0 is +0. */
 static uint32_t key32(float f)

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "pdist.h"
+#include "sample.h"
 
 #define KS_MAX_AUTO_N 10000
 #define MWU_MAX_WORK  2e9
@@ -114,19 +115,35 @@ static double ks_asymp(int64_t n1, int64_t n2, double d, evald_alternative alt)
 		   2 * z * (m + 2 * n) / sqrt(m * n * (m + n)) / 3.0);
 }
 
+const double *evi_sample_sorted(const evi_sample *x, double **copy)
+{
+	*copy = NULL;
+	return x->s ? x->s : (*copy = sorted_copy(x->v, x->n));
+}
+
 int evald_ks_2samp(const double *x, int64_t n, const double *y, int64_t m,
 		   evald_alternative alt, evald_test_method method,
 		   evald_test_result *out, evald_err *err)
 {
-	double *a = NULL, *b = NULL, prob;
+	evi_sample sx = {x, NULL, n}, sy = {y, NULL, m};
+	return evi_ks_2samp(&sx, &sy, alt, method, out, err);
+}
+
+int evi_ks_2samp(const evi_sample *x, const evi_sample *y,
+		 evald_alternative alt, evald_test_method method,
+		 evald_test_result *out, evald_err *err)
+{
+	const double *a, *b;
+	double *ca = NULL, *cb = NULL, prob;
+	int64_t n = x->n, m = y->n;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = check_sample(x, n, 0, "x", err)) ||
-	    (rc = check_sample(y, m, 1, "y", err)))
+	if ((rc = check_sample(x->v, n, 0, "x", err)) ||
+	    (rc = check_sample(y->v, m, 1, "y", err)))
 		return rc;
-	a = sorted_copy(x, n);
-	b = sorted_copy(y, m);
+	a = evi_sample_sorted(x, &ca);
+	b = evi_sample_sorted(y, &cb);
 	if (!a || !b) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
@@ -167,8 +184,8 @@ int evald_ks_2samp(const double *x, int64_t n, const double *y, int64_t m,
 	out->method = method;
 	out->pvalue = isnan(prob) ? prob : prob < 0 ? 0 : prob > 1 ? 1 : prob;
 out:
-	free(a);
-	free(b);
+	free(ca);
+	free(cb);
 	return rc;
 }
 
