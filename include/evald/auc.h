@@ -53,6 +53,17 @@ int evald_roc_auc(const evald_tensor *y_true, const evald_tensor *y_score,
 		  evald_multi_class multi_class, evald_average average,
 		  double max_fpr, evald_auc_result *r, evald_err *err);
 
+/* evald_roc_auc of a binary problem given as it usually arrives: y_true
+ * integer labels (int64, int32, uint8 or bool) and y_score float32, both
+ * [n], no sample_weight.  The same value as evald_roc_auc on the widened
+ * inputs, to the bit (a float32 widens exactly, so the order and the ties
+ * are the same), without the float64 copies: the 4-byte sort keys are
+ * built from the float32 scores.  *done is 0, and nothing computed, when
+ * y_true does not hold exactly two labels within ±2^53: evald_roc_auc on
+ * the widened inputs then gives sklearn's answer or refusal. */
+int evald_roc_auc_f32(const evald_labels *y_true, const float *y_score,
+		      double max_fpr, double *value, int *done, evald_err *err);
+
 /* A curve: x, y and thresholds, n points each (thresholds n_thr). */
 typedef struct evald_curve {
 	double *x;   /* roc: fpr; pr: precision */

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "confusion.h"
 #include "error.h"
 #include "tensor.h"
 
@@ -38,6 +39,16 @@ void evald_rank_result_free(evald_rank_result *r);
 int evald_average_precision(const evald_tensor *scores,
 			    const evald_tensor *relevance, evald_rank_result *r,
 			    evald_err *err);
+
+/* evald_average_precision of one query given as integer relevance
+ * (int64, int32, uint8 or bool) and float32 scores, both [n], n > 0: the
+ * same value to the bit, without widening either.  *no_pos is 1 when no
+ * item is relevant (the value is then 0).  *done is 0, and nothing
+ * computed, when a relevance is not 0 or 1 (evald_average_precision on
+ * the widened inputs names it). */
+int evald_average_precision_f32(const float *scores,
+				const evald_labels *relevance, double *value,
+				int *no_pos, int *done, evald_err *err);
 
 /* NDCG with raw gains (DCG = Σ relᵢ / log₂(i + 2)), only the top k ranks
  * counting (k <= 0: all), ties averaged; each query needs N >= 2 items, as

@@ -258,15 +258,34 @@ static int partial_auc(double *fpr, double *tpr, int64_t n, double max_fpr,
 	return 0;
 }
 
+int evi_clf_curve_f32(const float *s, const evald_labels *y, int64_t pos,
+		      evi_clf *c)
+{
+	memset(c, 0, sizeof *c);
+	if (alloc_curve(y->size, c) || evi_clf_split_f32(s, y, pos, c)) {
+		evi_clf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
 int evi_binary_auc(const double *s, const double *y, const double *w, int64_t n,
 		   double max_fpr, double *auc)
 {
 	evi_clf c;
-	double *fpr = NULL, *tpr = NULL;
-	int rc = -1;
 
 	if (evi_clf_curve(s, y, w, n, &c))
 		return -1;
+	return evi_clf_auc(&c, max_fpr, auc);
+}
+
+int evi_clf_auc(evi_clf *cp, double max_fpr, double *auc)
+{
+	evi_clf c = *cp;
+	double *fpr = NULL, *tpr = NULL;
+	int rc = -1;
+
+	memset(cp, 0, sizeof *cp);
 	int64_t m = evi_drop_collinear(&c);
 	fpr = evi_xalloc(m + 1, sizeof *fpr);
 	tpr = evi_xalloc(m + 1, sizeof *tpr);

@@ -529,3 +529,60 @@ int evald_roc_auc(const evald_tensor *y_true, const evald_tensor *y_score,
 	free(cls);
 	return rc;
 }
+
+/* The two distinct labels of y, or *k = 1 or 3 (one, or more than two). */
+#define TWO(T)                                                                 \
+	do {                                                                   \
+		const T *l = y->data;                                          \
+		for (int64_t i = 0; i < y->size && *k < 3; i++) {              \
+			int64_t v = (int64_t)l[i];                             \
+			if (v == *a || (*k == 2 && v == *b))                   \
+				continue;                                      \
+			if (*k == 1)                                           \
+				*b = v, *k = 2;                                \
+			else                                                   \
+				*k = 3;                                        \
+		}                                                              \
+	} while (0)
+
+static void two_labels(const evald_labels *y, int64_t *a, int64_t *b, int *k)
+{
+	*k = 1;
+	switch (y->dtype) {
+	case EVALD_I64:
+		*a = *b = ((const int64_t *)y->data)[0];
+		TWO(int64_t);
+		break;
+	case EVALD_I32:
+		*a = *b = ((const int32_t *)y->data)[0];
+		TWO(int32_t);
+		break;
+	default:
+		*a = *b = ((const uint8_t *)y->data)[0];
+		TWO(uint8_t);
+		break;
+	}
+}
+
+int evald_roc_auc_f32(const evald_labels *y_true, const float *y_score,
+		      double max_fpr, double *value, int *done, evald_err *err)
+{
+	const int64_t big = (int64_t)1 << 53;
+	int64_t a, b;
+	int k;
+	evi_clf c;
+
+	*done = 0;
+	if (y_true->size == 0)
+		return EVALD_OK;
+	two_labels(y_true, &a, &b, &k);
+	/* Past 2^53 two integers can be one double: the float64 path's
+	 * count of classes would differ. */
+	if (k != 2 || a > big || a < -big || b > big || b < -big)
+		return EVALD_OK;
+	if (evi_clf_curve_f32(y_score, y_true, a > b ? a : b, &c) ||
+	    evi_clf_auc(&c, max_fpr, value))
+		return nomem(err);
+	*done = 1;
+	return EVALD_OK;
+}

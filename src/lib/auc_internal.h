@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include <evald/confusion.h>
+
 /* sklearn's _binary_clf_curve: at each distinct score, highest first, the
  * (weighted) false and true positives scoring at least it. */
 typedef struct evi_clf {
@@ -25,6 +27,21 @@ int evi_clf_curve(const double *s, const double *y, const double *w, int64_t n,
  * Returns 1, touching nothing, when a label is not exactly 0 or 1; -1
  * when out of memory. */
 int evi_clf_split(const double *s, const double *y, int64_t n, evi_clf *c);
+
+/* evi_clf_split over float32 scores s[0..y->size) and integer labels
+ * (int64, int32, uint8 or bool), a positive being a label equal to pos:
+ * the same curve as the float64 scores and 0/1 labels, to the bit.  c's
+ * arrays are the caller's, y->size long.  -1 when out of memory. */
+int evi_clf_split_f32(const float *s, const evald_labels *y, int64_t pos,
+		      evi_clf *c);
+
+/* The unweighted curve of evi_clf_split_f32 in c (c's arrays allocated
+ * here, evi_clf_free frees them). */
+int evi_clf_curve_f32(const float *s, const evald_labels *y, int64_t pos,
+		      evi_clf *c);
+
+/* roc_auc from a curve (evi_binary_auc's second half); frees c. */
+int evi_clf_auc(evi_clf *c, double max_fpr, double *auc);
 
 /* sklearn's _binary_roc_auc_score on the items: max_fpr <= 0 or 1 for the
  * full area, else the McClish-corrected partial area.  y must hold both

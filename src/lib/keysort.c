@@ -247,6 +247,65 @@ static double score32(uint32_t k)
 SPLIT(split64, uint64_t, evi_score_key, double, sort_u64, evi_key_score)
 SPLIT(split32, uint32_t, key32, float, sort_u32, score32)
 
+/* split32's sort and walk over keys already split (positives k[0..np)). */
+static int walk32(uint32_t *k, int64_t n, int64_t np, evi_clf *c)
+{
+	int64_t ip, in, m = 0, tp = 0, fp = 0;
+
+	if (sort_u32(k, np) || sort_u32(k + np, n - np))
+		return -1;
+	ip = np - 1;
+	in = n - 1;
+	while (ip >= 0 || in >= np) {
+		uint32_t t = ip < 0	     ? k[in]
+			     : in < np	     ? k[ip]
+			     : k[ip] > k[in] ? k[ip]
+					     : k[in];
+		while (ip >= 0 && k[ip] == t)
+			ip--, tp++;
+		while (in >= np && k[in] == t)
+			in--, fp++;
+		c->tps[m] = (double)tp;
+		c->fps[m] = (double)fp;
+		c->thr[m++] = score32(t);
+	}
+	c->n = m;
+	return 0;
+}
+
+/* The keys of the float32 scores split by their integer labels: the
+ * positives from the front, the negatives from the back (their order
+ * does not matter, the sort sets it); one pass, no float64 anywhere. */
+#define FILL32(T)                                                              \
+	do {                                                                   \
+		const T *l = y->data;                                          \
+		for (int64_t i = 0; i < n; i++) {                              \
+			uint32_t key = key32(s[i]);                            \
+			if ((int64_t)l[i] == pos)                              \
+				k[ip++] = key;                                 \
+			else                                                   \
+				k[--in] = key;                                 \
+		}                                                              \
+	} while (0)
+
+int evi_clf_split_f32(const float *s, const evald_labels *y, int64_t pos,
+		      evi_clf *c)
+{
+	int64_t n = y->size, ip = 0, in = n;
+	uint32_t *k = evi_xalloc(n ? n : 1, sizeof *k);
+
+	if (!k)
+		return -1;
+	switch (y->dtype) {
+	case EVALD_I64: FILL32(int64_t); break;
+	case EVALD_I32: FILL32(int32_t); break;
+	default: FILL32(uint8_t); break; /* uint8, bool */
+	}
+	int rc = walk32(k, n, ip, c);
+	free(k);
+	return rc;
+}
+
 int evi_clf_split(const double *s, const double *y, int64_t n, evi_clf *c)
 {
 	int64_t np = 0;

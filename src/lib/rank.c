@@ -98,14 +98,12 @@ static int sort_query(scored *it, double *buf, const double *s,
  * auc.c (its split sort: no pairs, no copies): at each distinct score,
  * highest first, the step of recall times the precision.  The counts are
  * whole numbers, so they equal a pairwise walk's sums to the bit. */
-static int ap_curve(const double *s, const double *rel, int64_t n, double *ap,
-		    int *no_pos)
+/* The AP of a built curve, which it frees. */
+static void ap_of(evi_clf *cp, double *ap, int *no_pos)
 {
-	evi_clf c;
+	evi_clf c = *cp;
 	double tp_prev = 0.0, npos;
 
-	if (evi_clf_curve(s, rel, NULL, n, &c))
-		return -1;
 	npos = c.n ? c.tps[c.n - 1] : 0.0;
 	*no_pos = npos == 0.0;
 	*ap = 0.0;
@@ -115,7 +113,48 @@ static int ap_curve(const double *s, const double *rel, int64_t n, double *ap,
 		tp_prev = tp;
 	}
 	evi_clf_free(&c);
+}
+
+static int ap_curve(const double *s, const double *rel, int64_t n, double *ap,
+		    int *no_pos)
+{
+	evi_clf c;
+
+	if (evi_clf_curve(s, rel, NULL, n, &c))
+		return -1;
+	ap_of(&c, ap, no_pos);
 	return 0;
+}
+
+#define ALL01(T)                                                               \
+	do {                                                                   \
+		const T *l = rel->data;                                        \
+		for (int64_t i = 0; i < rel->size; i++)                        \
+			if (l[i] != 0 && l[i] != 1)                            \
+				return EVALD_OK;                               \
+	} while (0)
+
+int evald_average_precision_f32(const float *scores, const evald_labels *rel,
+				double *value, int *no_pos, int *done,
+				evald_err *err)
+{
+	evi_clf c;
+
+	*done = 0;
+	if (rel->size == 0)
+		return EVALD_OK;
+	switch (rel->dtype) {
+	case EVALD_I64: ALL01(int64_t); break;
+	case EVALD_I32: ALL01(int32_t); break;
+	default: ALL01(uint8_t); break;
+	}
+	if (evi_clf_curve_f32(scores, rel, 1, &c))
+		return evald_fail(err, EVALD_ENOMEM, -1,
+				  "out of memory for %lld items",
+				  (long long)rel->size);
+	ap_of(&c, value, no_pos);
+	*done = 1;
+	return EVALD_OK;
 }
 
 /* torchmetrics' retrieval_average_precision(top_k=k): the mean of the

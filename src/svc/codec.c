@@ -709,8 +709,10 @@ int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 					"not enough memory to decode this "
 					"tensor");
 		widen(b->ints_dtype, b->ints, (size_t)b->size, d);
-		return init_view(out, d, EVALD_I64, b->ndim, b->shape, path,
-				 err);
+		return init_view(out, d,
+				 b->ints_dtype == EVALD_F32 ? EVALD_F32
+							    : EVALD_I64,
+				 b->ndim, b->shape, path, err);
 	}
 	if (b && b->kind == JSONX_NUMBERS) {
 		if (check_elems(cx, b->size, path, err) < 0)

@@ -1002,13 +1002,13 @@ json_t *jsonx_add_ints(jsonx_doc *doc, const void *ints, void *owned,
 {
 	jsonx_blob b = {.kind = JSONX_NUMBERS,
 			.ndim = ndim,
-			.all_integer = 1,
+			.all_integer = dt != EVALD_F32,
 			.ints = ints,
 			.ints_dtype = dt,
 			.ints_owned = owned};
-	uint64_t isz = !owned		 ? 0
-		       : dt == EVALD_I64 ? 8
-		       : dt == EVALD_I32 ? 4
-					 : 1;
+	uint64_t isz = !owned				    ? 0
+		       : dt == EVALD_I64		    ? 8
+		       : dt == EVALD_I32 || dt == EVALD_F32 ? 4
+							    : 1;
 	return add_number_blob(doc, b, shape, isz);
 }

@@ -42,7 +42,8 @@ typedef struct jsonx_blob {
 	int64_t size;
 	int all_integer; /* every literal had no fraction and no exponent */
 	/* Integer values kept as the client sent them (a .npz member of
-	 * int64/int32/uint8/bool): `data` is then NULL and codec.c widens
+	 * int64/int32/uint8/bool, or float32, already checked finite):
+	 * `data` is then NULL and codec.c widens
 	 * them where a float64 tensor is wanted, while label inputs count
 	 * them as they are (mcall.h).  Little-endian, any alignment. */
 	const void *ints;

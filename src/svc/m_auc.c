@@ -34,7 +34,21 @@ int m_roc_auc(mcall *c, json_t *res, verr *err)
 			       "",	mf->path, mc->path, avg->path};
 	evald_auc_result r;
 	evald_err le = {0};
+	int done = 0;
 
+	/* The common binary case as it arrives, float32 scores and integer
+	 * labels, sorted without widening either. */
+	if (s->f32 && t->labels.data && !w->present && t->t.ndim == 1 &&
+	    t->labels.size == s->t.size &&
+	    evald_roc_auc_f32(&t->labels, s->f32, mf->is_null ? 0.0 : mf->num,
+			      &r.value, &done, &le))
+		return mcall_lib_error(c, &le, err, paths);
+	if (done) {
+		mcall_put_number(c, res, "value", r.value);
+		return 0;
+	}
+	if (mcall_widen(c, t, err) || mcall_widen(c, s, err))
+		return -1;
 	if (evald_roc_auc(&t->t, &s->t, mcall_opt(w), vec_or_null(lab),
 			  mc->choice, avg->choice, mf->is_null ? 0.0 : mf->num,
 			  &r, &le))

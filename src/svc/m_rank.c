@@ -23,11 +23,24 @@ int m_average_precision(mcall *c, json_t *res, verr *err)
 	const char *paths[2] = {s->path, rel->path};
 	const char *where = k->is_null ? "" : " in the top k";
 	const char *anchor = k->is_null ? "sklearn" : "torchmetrics";
-	evald_rank_result r;
+	evald_rank_result r = {0};
 	evald_err le;
+	int done = 0, no_pos = 0;
 
-	if (evald_average_precision_at_k(&s->t, &rel->t, k->is_null ? 0 : k->i,
-					 &r, &le))
+	/* One query as it arrives, float32 scores and integer relevance,
+	 * sorted without widening either. */
+	if (k->is_null && s->f32 && rel->labels.data && s->t.ndim == 1 &&
+	    rel->t.ndim == 1 && rel->labels.size == s->t.size) {
+		if (evald_average_precision_f32(s->f32, &rel->labels, &r.value,
+						&no_pos, &done, &le))
+			return mcall_lib_error(c, &le, err, paths);
+		r.queries = 1;
+		r.degenerate = no_pos;
+	}
+	if (!done && (mcall_widen(c, s, err) || mcall_widen(c, rel, err)))
+		return -1;
+	if (!done && evald_average_precision_at_k(
+			     &s->t, &rel->t, k->is_null ? 0 : k->i, &r, &le))
 		return mcall_lib_error(c, &le, err, paths);
 	if (r.degenerate && s->t.ndim == 1)
 		mcall_warn(c,

@@ -44,6 +44,10 @@ typedef struct input_val {
 	 * .npz member): its values, and t holds their shape with data NULL
 	 * until mcall_widen().  labels.data is NULL otherwise. */
 	evald_labels labels;
+	/* An input_spec.f32 input that arrived as a float32 .npz member:
+	 * its values (aligned, host order), t holding their shape with data
+	 * NULL until mcall_widen().  NULL otherwise. */
+	const float *f32;
 	char path[64]; /* "/inputs/x", for error messages */
 } input_val;
 

@@ -106,6 +106,20 @@ static int keep_ints(scan *sc, const char *key, const void *data, size_t dlen,
 	return 0;
 }
 
+/* The first element of n little-endian float32 that is NaN or infinite
+ * (all exponent bits set), or -1. */
+static int64_t f32_nonfinite(const void *src, int64_t n)
+{
+	const unsigned char *p = src;
+	for (int64_t i = 0; i < n; i++) {
+		uint32_t u = (uint32_t)p[4 * i + 2] >> 7 |
+			     (uint32_t)(p[4 * i + 3] & 0x7f) << 1;
+		if (u == 0xff)
+			return i;
+	}
+	return -1;
+}
+
 /* Widen one .npy member into a buffer the doc will own. */
 static int decode_member(scan *sc, const char *key, const void *data,
 			 size_t dlen, const char *path, verr *err)
@@ -135,6 +149,18 @@ static int decode_member(scan *sc, const char *key, const void *data,
 		       in.dtype == EVALD_U8 || in.dtype == EVALD_BOOL;
 	if (rc == 0 && integral && in.ndim > 0)
 		return keep_ints(sc, key, data, dlen, &in, path, what, err);
+	if (rc == 0 && in.dtype == EVALD_F32 && in.ndim > 0) {
+		/* Kept as sent too: roc_auc and average_precision sort the
+		 * float32 as they are (resolve.c keep_f32). */
+		int64_t bad = f32_nonfinite((const char *)data + in.data_off,
+					    in.size);
+		if (bad >= 0)
+			return verr_set(err, E_NON_FINITE, path,
+					"%s: element %lld is not finite; "
+					"inputs must be finite numbers",
+					what, (long long)bad);
+		return keep_ints(sc, key, data, dlen, &in, path, what, err);
+	}
 	if (rc == 0)
 		rc = pool_reserve(sc->p, (uint64_t)in.size * sizeof(double), 0,
 				  "", what, err);

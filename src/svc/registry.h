@@ -81,6 +81,8 @@ typedef struct input_spec {
 		       naming one that keeps its rows (state_rows.h) */
 	int labels; /* IN_TENSOR: integers kept as sent stay integers
 		       (input_val.labels), widened only on demand */
+	int f32;    /* IN_TENSOR: float32 .npz members stay float32
+		       (input_val.f32), widened only on demand */
 } input_spec;
 
 /* The names a metric function reads its slots by (metric_fns.h), in slot

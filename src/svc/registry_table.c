@@ -217,6 +217,8 @@ SLOT_NAMES(P_MIFID); SLOT_NAMES(P_MMD); SLOT_NAMES(P_VENDI);
 #define ROWS(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s " or {reference} or {stream} with kept rows", .required = req, .stored = 1}
 /* Class labels: integers sent as integers are counted as they are. */
 #define CLASSES(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req, .labels = 1}
+/* Scores: a float32 .npz member is sorted as it is. */
+#define SCORES(n, s, req) {.name = n, .kind = IN_TENSOR, .shape = s, .required = req, .f32 = 1}
 #define REQUIRED 1
 #define OPTIONAL 0
 
@@ -316,6 +318,12 @@ static const input_spec in_rank[] = {
 	TENSOR("scores", "[N] or [Q,N]", REQUIRED),
 	TENSOR("relevance", "same as scores", REQUIRED),
 	END};
+/* average_precision: in_rank, with float32 scores and integer
+ * relevance kept as sent (m_rank.c). */
+static const input_spec in_ap[] = {
+	SCORES("scores", "[N] or [Q,N]", REQUIRED),
+	CLASSES("relevance", "same as scores", REQUIRED),
+	END};
 static const input_spec in_reg[] = {
 	TENSOR("y_true", "[N] or [N,K]", REQUIRED),
 	TENSOR("y_pred", "same as y_true", REQUIRED),
@@ -402,6 +410,13 @@ static const input_spec in_topk[] = {
 static const input_spec in_score[] = {
 	TENSOR("y_true", "[N] labels, or [N,L] indicators (roc_auc)", REQUIRED),
 	TENSOR("y_score", "[N], or [N,C] (roc_auc)", REQUIRED),
+	TENSOR("sample_weight", "[N]", OPTIONAL),
+	END};
+/* roc_auc: in_score, with float32 scores and integer labels kept as
+ * sent (m_auc.c). */
+static const input_spec in_auc[] = {
+	CLASSES("y_true", "[N] labels, or [N,L] indicators (roc_auc)", REQUIRED),
+	SCORES("y_score", "[N], or [N,C] (roc_auc)", REQUIRED),
 	TENSOR("sample_weight", "[N]", OPTIONAL),
 	END};
 static const input_spec in_brier[] = {
@@ -1114,7 +1129,7 @@ const metric registry[] = {
 	{.name = "average_precision", .family = "rank",
 	 .summary = "Average precision of a ranking.",
 	 .reference = "sklearn.metrics.average_precision_score",
-	 .inputs = in_rank, .params = p_ap, .run = m_average_precision,
+	 .inputs = in_ap, .params = p_ap, .run = m_average_precision,
 	 SLOTS(I_RANK, P_AP)},
 	{.name = "ndcg", .family = "rank",
 	 .summary = "Normalised discounted cumulative gain.",
@@ -1194,7 +1209,7 @@ const metric registry[] = {
 	{.name = "roc_auc", CLASSIFICATION,
 	 .summary = "Area under the ROC curve.",
 	 .reference = "sklearn.metrics.roc_auc_score",
-	 .inputs = in_score, .params = p_roc_auc, .run = m_roc_auc,
+	 .inputs = in_auc, .params = p_roc_auc, .run = m_roc_auc,
 	 SLOTS(I_SCORE, P_ROC_AUC)},
 	{.name = "roc_curve", CLASSIFICATION,
 	 .summary = "ROC curve: fpr, tpr and thresholds.",

@@ -253,12 +253,43 @@ static int keep_labels(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
 		return 1;
 	}
 	if (!b || b->kind != JSONX_NUMBERS || b->data || !b->ints ||
+	    b->ints_dtype == EVALD_F32 ||
 	    (cx->max_elems > 0 && b->size > cx->max_elems))
 		return 0; /* codec_tensor refuses the too large */
 	if (evald_tensor_init(&iv->t, NULL, EVALD_I64, b->ndim, b->shape))
 		return 0;
 	iv->labels = (evald_labels){
 		.data = b->ints, .dtype = b->ints_dtype, .size = b->size};
+	iv->raw = v;
+	return 1;
+}
+
+/* A float32 .npz member of an input_spec.f32 input stays float32 for the
+ * metrics that sort it as it is (m_auc.c, m_rank.c).  1 when kept, 0 when
+ * v is anything else, -1 with err. */
+static int keep_f32(const codec_ctx *cx, json_t *v, input_val *iv, verr *err)
+{
+	const jsonx_blob *b = jsonx_blob_of(cx->doc, v);
+	const void *src;
+
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || !b ||
+	    b->kind != JSONX_NUMBERS || b->data || !b->ints ||
+	    b->ints_dtype != EVALD_F32 || b->ndim != 1 ||
+	    (cx->max_elems > 0 && b->size > cx->max_elems))
+		return 0; /* codec_tensor widens it, or refuses it */
+	src = b->ints;
+	if ((uintptr_t)src % sizeof(float)) {
+		/* A stored member lies where the zip put it. */
+		void *d = pool_alloc(cx->pool, (size_t)b->size * sizeof(float));
+		if (!d)
+			return verr_set(err, E_OUT_OF_MEMORY, iv->path,
+					"out of memory");
+		memcpy(d, src, (size_t)b->size * sizeof(float));
+		src = d;
+	}
+	if (evald_tensor_init(&iv->t, NULL, EVALD_F32, b->ndim, b->shape))
+		return 0;
+	iv->f32 = src;
 	iv->raw = v;
 	return 1;
 }
@@ -274,6 +305,8 @@ static int resolve_input(const input_spec *is, json_t *v, const codec_ctx *cx,
 		if (is->stored && (r = resolve_rows(cx, v, iv, err)) != 0)
 			return r < 0 ? -1 : 0;
 		if (is->labels && (r = keep_labels(cx, v, iv, err)) != 0)
+			return r < 0 ? -1 : 0;
+		if (is->f32 && (r = keep_f32(cx, v, iv, err)) != 0)
 			return r < 0 ? -1 : 0;
 		return codec_tensor(cx, v, iv->path, &iv->t, err);
 	case IN_SET: return resolve_set(cx, v, iv, err);
