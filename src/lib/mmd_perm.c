@@ -46,12 +46,14 @@ typedef struct perm_block {
  * per pass give eight independent chains, enough to cover the latency,
  * and share the loads of w. */
 
-/* Row i's sums ax (over its x columns) and ay into the totals of lanes
- * 8h.., in row order. */
-static inline void row_done4(const double *w, int64_t i, int h, v4 ax0, v4 ax1,
-			     v4 ay0, v4 ay1, v4 t[6])
+/* Row i's sums s = {ax0, ax1, ay0, ay1} (over its x columns, its y
+ * columns) into the totals of lanes 8h.., in row order.  The sums come
+ * by pointer: a vector argument passed by value would take a different
+ * ABI in each target clone, which clang refuses. */
+static inline void row_done4(const double *w, int64_t i, int h, const v4 s[4],
+			     v4 t[6])
 {
-	v4 ax[2] = {ax0, ax1}, ay[2] = {ay0, ay1};
+	const v4 *ax = s, *ay = s + 2;
 	for (int q = 0; q < 2; q++) {
 		v4 wi = *(const v4 *)(w + PB * i + 8 * h + 4 * q),
 		   wo = 1.0 - wi;
@@ -170,11 +172,13 @@ __attribute__((target("avx2,fma"))) static void block_sums_fma(perm_block *b,
 			v0 = _mm256_fmadd_pd(k1, o0, v0);
 			v1 = _mm256_fmadd_pd(k1, o1, v1);
 		}
-		row_done4(b->w, i, h, (v4)x0, (v4)x1, (v4)y0, (v4)y1, t);
-		row_done4(b->w, i + 1, h, (v4)u0, (v4)u1, (v4)v0, (v4)v1, t);
+		row_done4(b->w, i, h, (v4[4]){(v4)x0, (v4)x1, (v4)y0, (v4)y1},
+			  t);
+		row_done4(b->w, i + 1, h,
+			  (v4[4]){(v4)u0, (v4)u1, (v4)v0, (v4)v1}, t);
 	}
 	if (i < p) /* the last row has no column after it */
-		row_done4(b->w, i, h, (v4){0}, (v4){0}, (v4){0}, (v4){0}, t);
+		row_done4(b->w, i, h, (v4[4]){{0}}, t);
 	block_out4(b, h, t);
 }
 
@@ -198,7 +202,7 @@ block_sums_plain(perm_block *b, int h)
 			ay0 += kv - t0;
 			ay1 += kv - t1;
 		}
-		row_done4(b->w, i, h, ax0, ax1, ay0, ay1, t);
+		row_done4(b->w, i, h, (v4[4]){ax0, ax1, ay0, ay1}, t);
 	}
 	block_out4(b, h, t);
 }
