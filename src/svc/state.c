@@ -46,6 +46,22 @@ int state_store_error(int rc, const char *errbuf, verr *err)
 	return verr_set(err, E_STORE_ERROR, "", "%s", errbuf);
 }
 
+void state_list_answer(svc_response *rs, int rc, const char *errbuf,
+		       const char *field, json_t *arr)
+{
+	verr e;
+
+	if (!arr && rc == STORE_OK)
+		rc = STORE_ERR, errbuf = "out of memory";
+	if (rc != STORE_OK) {
+		json_decref(arr);
+		state_store_error(rc, errbuf, &e);
+		respond_error(rs, &e);
+		return;
+	}
+	respond_json(rs, 200, json_pack("{s:o}", field, arr));
+}
+
 int state_check_name(const char *what, const char *name, verr *err)
 {
 	size_t n = strlen(name);

@@ -106,6 +106,12 @@ int state_need_store(svc *s, verr *err);
 /* Map a store_* failure to an error (507 for a full disk). */
 int state_store_error(int rc, const char *errbuf, verr *err);
 
+/* A list route's answer, {field: arr}, taking arr; or, when the listing
+ * failed (rc, errbuf from the store, or arr NULL for lack of memory), its
+ * error, arr freed. */
+void state_list_answer(svc_response *rs, int rc, const char *errbuf,
+		       const char *field, json_t *arr);
+
 /* GET /metrics. */
 void state_prometheus(svc *s, svc_response *rs);
 

@@ -535,22 +535,13 @@ void state_datasets_list(svc *s, const svc_request *rq, svc_response *rs,
 			 const char *arg)
 {
 	json_t *arr = json_array();
-	char errbuf[256];
-	verr e;
+	char errbuf[256] = "";
 	int rc = arr ? store_dataset_list(s->store, list_add, arr, errbuf)
-		     : STORE_ERR;
+		     : STORE_OK;
 
 	(void)rq;
 	(void)arg;
-	if (!arr)
-		snprintf(errbuf, sizeof errbuf, "out of memory");
-	if (rc != STORE_OK) {
-		json_decref(arr);
-		state_store_error(rc, errbuf, &e);
-		respond_error(rs, &e);
-		return;
-	}
-	respond_json(rs, 200, json_pack("{s:o}", "datasets", arr));
+	state_list_answer(rs, rc, errbuf, "datasets", arr);
 }
 
 void state_dataset_delete(svc *s, const svc_request *rq, svc_response *rs,

@@ -491,20 +491,11 @@ void state_tallies_list(svc *s, const svc_request *rq, svc_response *rs,
 			const char *arg)
 {
 	json_t *arr = json_array();
-	char errbuf[256];
-	verr e;
+	char errbuf[256] = "";
 	int rc = arr ? store_tally_list(s->store, list_add, arr, errbuf)
-		     : STORE_ERR;
+		     : STORE_OK;
 
-	if (!arr)
-		snprintf(errbuf, sizeof errbuf, "out of memory");
-	if (rc != STORE_OK) {
-		json_decref(arr);
-		state_store_error(rc, errbuf, &e);
-		respond_error(rs, &e);
-		return;
-	}
-	respond_json(rs, 200, json_pack("{s:o}", "tallies", arr));
+	state_list_answer(rs, rc, errbuf, "tallies", arr);
 }
 
 void state_tally_delete(svc *s, const svc_request *rq, svc_response *rs,
