@@ -530,12 +530,16 @@ int evald_roc_auc(const evald_tensor *y_true, const evald_tensor *y_score,
 	return rc;
 }
 
-/* The two distinct labels of y, or *k = 1 or 3 (one, or more than two). */
+/* The two distinct labels of y, or *k = 1 or 3 (one, or more than two).
+ * Labels may lie at any alignment (a stored .npz member): read by
+ * memcpy, which compiles to a plain load. */
 #define TWO(T)                                                                 \
 	do {                                                                   \
-		const T *l = y->data;                                          \
+		const char *l = y->data;                                       \
 		for (int64_t i = 0; i < y->size && *k < 3; i++) {              \
-			int64_t v = (int64_t)l[i];                             \
+			T t;                                                   \
+			memcpy(&t, l + i * (int64_t)sizeof t, sizeof t);       \
+			int64_t v = (int64_t)t;                                \
 			if (v == *a || (*k == 2 && v == *b))                   \
 				continue;                                      \
 			if (*k == 1)                                           \
@@ -547,14 +551,19 @@ int evald_roc_auc(const evald_tensor *y_true, const evald_tensor *y_score,
 
 static void two_labels(const evald_labels *y, int64_t *a, int64_t *b, int *k)
 {
+	int64_t a64;
+	int32_t a32;
+
 	*k = 1;
 	switch (y->dtype) {
 	case EVALD_I64:
-		*a = *b = ((const int64_t *)y->data)[0];
+		memcpy(&a64, y->data, sizeof a64);
+		*a = *b = a64;
 		TWO(int64_t);
 		break;
 	case EVALD_I32:
-		*a = *b = ((const int32_t *)y->data)[0];
+		memcpy(&a32, y->data, sizeof a32);
+		*a = *b = a32;
 		TWO(int32_t);
 		break;
 	default:

@@ -278,10 +278,12 @@ static int walk32(uint32_t *k, int64_t n, int64_t np, evi_clf *c)
  * does not matter, the sort sets it); one pass, no float64 anywhere. */
 #define FILL32(T)                                                              \
 	do {                                                                   \
-		const T *l = y->data;                                          \
+		const char *l = y->data;                                       \
 		for (int64_t i = 0; i < n; i++) {                              \
 			uint32_t key = key32(s[i]);                            \
-			if ((int64_t)l[i] == pos)                              \
+			T t; /* labels at any alignment */                     \
+			memcpy(&t, l + i * (int64_t)sizeof t, sizeof t);       \
+			if ((int64_t)t == pos)                                 \
 				k[ip++] = key;                                 \
 			else                                                   \
 				k[--in] = key;                                 \

@@ -126,12 +126,16 @@ static int ap_curve(const double *s, const double *rel, int64_t n, double *ap,
 	return 0;
 }
 
+/* Labels may lie at any alignment (a stored .npz member): memcpy. */
 #define ALL01(T)                                                               \
 	do {                                                                   \
-		const T *l = rel->data;                                        \
-		for (int64_t i = 0; i < rel->size; i++)                        \
-			if (l[i] != 0 && l[i] != 1)                            \
+		const char *l = rel->data;                                     \
+		for (int64_t i = 0; i < rel->size; i++) {                      \
+			T t;                                                   \
+			memcpy(&t, l + i * (int64_t)sizeof t, sizeof t);       \
+			if (t != 0 && t != 1)                                  \
 				return EVALD_OK;                               \
+		}                                                              \
 	} while (0)
 
 int evald_average_precision_f32(const float *scores, const evald_labels *rel,
