@@ -2,6 +2,8 @@
  * added in batches, or summed from matrices built apart, equal one pass
  * bit for bit, and so does every score made from them; integer labels
  * count what their float64 values count. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +197,209 @@ static void test_label_refusals(void)
 	       "a float dtype is EVALD_EINVAL: %s", ei.msg);
 }
 
+/* ------------------------------------------- range and joint counts */
+
+#define BIG (3 * 4096 + 17) /* whole blocks and a tail */
+
+static void put(void *buf, evald_dtype dt, int64_t i, int64_t v)
+{
+	if (dt == EVALD_I64) {
+		memcpy((char *)buf + i * 8, &v, 8);
+	} else if (dt == EVALD_I32) {
+		int32_t x = (int32_t)v;
+		memcpy((char *)buf + i * 4, &x, 4);
+	} else {
+		((uint8_t *)buf)[i] = (uint8_t)v;
+	}
+}
+
+static void test_range(void)
+{
+	static char buf[BIG * 8 + 1];
+	const evald_dtype dts[] = {EVALD_I64, EVALD_I32, EVALD_U8, EVALD_BOOL};
+	const int64_t sizes[] = {1, 63, 64, 65, BIG};
+	evald_rng g;
+	evald_rng_seed(&g, 7);
+	for (int d = 0; d < 4; d++)
+		for (int s = 0; s < 5; s++) {
+			int64_t n = sizes[s], top = dts[d] == EVALD_BOOL ? 1
+						    : dts[d] == EVALD_U8 ? 255
+									 : 1000;
+			int64_t bot = dts[d] == EVALD_U8 || dts[d] == EVALD_BOOL
+					      ? 0
+					      : -1000;
+			int64_t want_lo = INT64_MAX, want_hi = INT64_MIN;
+			/* Unaligned on purpose: labels sit anywhere in a body.
+			 */
+			char *at = buf + 1;
+			for (int64_t i = 0; i < n; i++) {
+				int64_t v =
+					bot +
+					(int64_t)evald_rng_below(
+						&g, (uint64_t)(top - bot + 1));
+				/* The extremes in the tail too. */
+				if (i == n - 1 && s == 4)
+					v = dts[d] == EVALD_I64	  ? INT64_MIN
+					    : dts[d] == EVALD_I32 ? INT32_MAX
+								  : v;
+				put(at, dts[d], i, v);
+				want_lo = v < want_lo ? v : want_lo;
+				want_hi = v > want_hi ? v : want_hi;
+			}
+			evald_labels l = {at, dts[d], n};
+			int64_t lo = INT64_MAX, hi = INT64_MIN;
+			evald_labels_range(&l, &lo, &hi);
+			tap_ok(lo == want_lo && hi == want_hi,
+			       "range of %lld %s labels: [%lld, %lld]",
+			       (long long)n, evald_dtype_name(dts[d]),
+			       (long long)lo, (long long)hi);
+		}
+	evald_labels none = {buf, EVALD_I32, 0};
+	int64_t lo = 5, hi = 6;
+	evald_labels_range(&none, &lo, &hi);
+	tap_ok(lo == 5 && hi == 6, "no labels leave the range as it was");
+}
+
+/* evald_labels_joint against a count one pair at a time, for labels of
+ * dtype dt drawn from [lo, lo + w) (bytes: [0, w)). */
+static void joint_case(evald_dtype dt, evald_dtype dp, int64_t lo, int64_t span,
+		       const char *what)
+{
+	static char bt[BIG * 8 + 1], bp[BIG * 8 + 1];
+	static uint64_t want[EVALD_JOINT_CELLS], got[EVALD_JOINT_CELLS];
+	evald_rng g;
+	evald_rng_seed(&g, (uint64_t)span * 31 + (uint64_t)dt);
+	memset(want, 0, sizeof want);
+	memset(got, 0, sizeof got);
+	for (int64_t i = 0; i < BIG; i++) {
+		int64_t a = (int64_t)evald_rng_below(&g, (uint64_t)span);
+		int64_t b =
+			evald_rng_below(&g, 4)
+				? a
+				: (int64_t)evald_rng_below(&g, (uint64_t)span);
+		/* Runs of one cell, the case two tallies are for. */
+		if (i > 0 && i % 97 < 20)
+			a = b = 0;
+		put(bt + 1, dt, i, lo + a);
+		put(bp + 1, dp, i, lo + b);
+		want[a * span + b]++;
+	}
+	evald_labels t = {bt + 1, dt, BIG}, p = {bp + 1, dp, BIG};
+	int rc = evald_labels_joint(&t, &p, lo, span, got, NULL);
+	tap_ok(rc == 0 && !memcmp(want, got, sizeof want),
+	       "joint counts, %s: one pair at a time's", what);
+}
+
+static void test_joint(void)
+{
+	const evald_dtype dts[] = {EVALD_I64, EVALD_I32, EVALD_U8};
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 3; b++) {
+			char what[64];
+			snprintf(what, sizeof what, "%s and %s, [0, 10)",
+				 evald_dtype_name(dts[a]),
+				 evald_dtype_name(dts[b]));
+			joint_case(dts[a], dts[b], 0, 10, what);
+		}
+	joint_case(EVALD_I32, EVALD_I64, -7, 64, "int32/int64, [-7, 57)");
+	joint_case(EVALD_U8, EVALD_U8, 0, 64, "uint8, w = 64");
+	joint_case(EVALD_I32, EVALD_I32, (int64_t)INT32_MAX - 63, 64,
+		   "int32 up to INT32_MAX (32-bit checks)");
+	joint_case(EVALD_I32, EVALD_I32, INT32_MIN, 64,
+		   "int32 from INT32_MIN (32-bit checks)");
+	joint_case(EVALD_I64, EVALD_I64, (int64_t)INT32_MAX - 3, 8,
+		   "int64 across INT32_MAX (64-bit checks)");
+	joint_case(EVALD_I64, EVALD_I64, INT64_MIN, 5, "int64 from INT64_MIN");
+
+	/* Refusals: the first value outside the span, y_true first at one
+	 * element, and the tally left as it was. */
+	static int32_t t[BIG];
+	static int64_t p[BIG];
+	uint64_t tally[16], keep[16];
+	evald_err e;
+	for (int i = 0; i < BIG; i++) {
+		t[i] = i % 4;
+		p[i] = (i + 1) % 4;
+	}
+	memset(tally, 0, sizeof tally);
+	evald_labels lt = {t, EVALD_I32, BIG}, lp = {p, EVALD_I64, BIG};
+	tap_ok(evald_labels_joint(&lt, &lp, 0, 4, tally, &e) == 0 &&
+		       tally[0 * 4 + 1] == BIG / 4 + (BIG % 4 > 0),
+	       "joint counts add to the tally");
+	memcpy(keep, tally, sizeof keep);
+	p[9000] = 4;
+	t[9001] = -1;
+	int rc = evald_labels_joint(&lt, &lp, 0, 4, tally, &e);
+	tap_ok(rc == EVALD_ERANGE && e.input == 1 &&
+		       strstr(e.msg, "y_pred[9000] is 4") &&
+		       !memcmp(keep, tally, sizeof keep),
+	       "a value past the span in a later block: %s", e.msg);
+	t[9000] = 7;
+	rc = evald_labels_joint(&lt, &lp, 0, 4, tally, &e);
+	tap_ok(rc == EVALD_ERANGE && e.input == 0 &&
+		       strstr(e.msg, "y_true[9000] is 7"),
+	       "both out at one element: y_true first: %s", e.msg);
+	t[9000] = 0;
+	p[9000] = 0;
+	t[BIG - 1] = INT32_MIN; /* below lo: wraps to a large offset */
+	rc = evald_labels_joint(&lt, &lp, 0, 4, tally, &e);
+	tap_ok(rc == EVALD_ERANGE && e.input == 0 &&
+		       strstr(e.msg, "y_true[9001] is -1"),
+	       "a value below the span is refused: %s", e.msg);
+	t[9001] = 0;
+	rc = evald_labels_joint(&lt, &lp, 0, 4, tally, &e);
+	tap_ok(rc == EVALD_ERANGE && strstr(e.msg, "is -2147483648"),
+	       "INT32_MIN in the tail is refused: %s", e.msg);
+	/* A span passing INT32_MAX: int32 labels are checked in 64 bits,
+	 * where INT32_MIN does not wrap into it as it would in 32. */
+	int32_t edge[3] = {INT32_MAX, INT32_MAX - 3, INT32_MIN};
+	int64_t edge64[3] = {INT32_MAX, (int64_t)INT32_MAX + 4, INT32_MAX};
+	evald_labels le = {edge, EVALD_I32, 3}, le64 = {edge64, EVALD_I64, 3};
+	rc = evald_labels_joint(&le, &le64, (int64_t)INT32_MAX - 3, 8, tally,
+				&e);
+	tap_ok(rc == EVALD_ERANGE && strstr(e.msg, "y_true[2] is -2147483648"),
+	       "int32 labels against a span past INT32_MAX: %s", e.msg);
+	tap_ok(evald_labels_joint(&lt, &lp, 0, 65, tally, &e) == EVALD_EINVAL,
+	       "w past 64 is EVALD_EINVAL: %s", e.msg);
+	lp.size = 5;
+	tap_ok(evald_labels_joint(&lt, &lp, 0, 4, tally, &e) == EVALD_ESHAPE,
+	       "sizes that differ are EVALD_ESHAPE: %s", e.msg);
+
+	/* evald_cm_add_labels over whole blocks: the float64 form's counts
+	 * and its error for a label out of range in the last block. */
+	static double ft[BIG], fp[BIG];
+	double ref[K * K] = {0}, got[K * K] = {0};
+	static uint8_t p8[BIG];
+	evald_rng g;
+	evald_rng_seed(&g, 99);
+	for (int i = 0; i < BIG; i++) {
+		t[i] = (int32_t)evald_rng_below(&g, K);
+		p8[i] = (uint8_t)evald_rng_below(&g, K);
+		ft[i] = t[i];
+		fp[i] = p8[i];
+	}
+	int64_t n = BIG;
+	evald_tensor tt, tp;
+	evald_tensor_init(&tt, ft, EVALD_F64, 1, &n);
+	evald_tensor_init(&tp, fp, EVALD_F64, 1, &n);
+	evald_labels l32 = {t, EVALD_I32, BIG}, l8 = {p8, EVALD_U8, BIG};
+	evald_cm_add(ref, K, &tt, &tp, NULL, NULL);
+	tap_ok(evald_cm_add_labels(got, K, &l32, &l8, NULL, NULL) == 0 &&
+		       !memcmp(ref, got, sizeof ref),
+	       "%d labels (whole blocks and a tail): the float64 form's "
+	       "counts bit for bit",
+	       BIG);
+	p8[BIG - 2] = K;
+	fp[BIG - 2] = K;
+	evald_err ei, ef;
+	int ri = evald_cm_add_labels(got, K, &l32, &l8, NULL, &ei);
+	int rf = evald_cm_add(got, K, &tt, &tp, NULL, &ef);
+	tap_ok(ri == EVALD_ERANGE && rf == ri && !strcmp(ei.msg, ef.msg),
+	       "a label out of range in the tail: the float64 form's error: "
+	       "%s",
+	       ei.msg);
+}
+
 int main(void)
 {
 	fill();
@@ -203,5 +408,7 @@ int main(void)
 	test_refusals();
 	test_labels();
 	test_label_refusals();
+	test_range();
+	test_joint();
 	return tap_done();
 }

@@ -84,6 +84,24 @@ int evald_cm_add_labels(double *counts, int64_t k, const evald_labels *y_true,
 			const evald_labels *y_pred, const evald_tensor *weight,
 			evald_err *err);
 
+/* Folds the least and the greatest of the labels into *lo and *hi
+ * (start them at INT64_MAX and INT64_MIN); no labels leave them as they
+ * are.  Bool and uint8 labels are read as bytes. */
+void evald_labels_range(const evald_labels *l, int64_t *lo, int64_t *hi);
+
+/* The most cells evald_labels_joint counts: w·w <= this. */
+#define EVALD_JOINT_CELLS 4096
+
+/* Joint counts of label pairs over the span [lo, lo + w): adds 1 to
+ * tally[(y_true[i] − lo)·w + (y_pred[i] − lo)] for every i (w·w cells).
+ * One pass that checks and counts, for a caller that reads a label set
+ * and a confusion matrix off the same counts.  A value outside the span
+ * is EVALD_ERANGE naming the first (y_true first at that element), with
+ * the tally left as it was; sizes that differ are EVALD_ESHAPE, another
+ * dtype or w outside [1, 64] EVALD_EINVAL. */
+int evald_labels_joint(const evald_labels *y_true, const evald_labels *y_pred,
+		       int64_t lo, int64_t w, uint64_t *tally, evald_err *err);
+
 /* One score from the counts, with scikit-learn's semantics for the same
  * labels.  A scalar goes to out->value; EVALD_AVG_NONE fills out->values
  * with k entries (caller frees with evald_result_free). */
