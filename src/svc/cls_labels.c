@@ -94,25 +94,6 @@ static int is_indicator(const evald_tensor *t)
 		}                                                              \
 	} while (0)
 
-static void int_span(const evald_labels *l, int64_t *lo, int64_t *hi)
-{
-	int64_t a = *lo, z = *hi;
-	if (l->dtype == EVALD_U8 || l->dtype == EVALD_BOOL) {
-		/* A byte's range is known: a table over 0..255 costs less
-		 * than a pass over the labels to narrow it (tables skip
-		 * the values absent). */
-		*lo = a < 0 ? a : 0;
-		*hi = z > 255 ? z : 255;
-		return;
-	}
-	EACH_LABEL(l, v, {
-		a = v < a ? v : a;
-		z = v > z ? v : z;
-	});
-	*lo = a;
-	*hi = z;
-}
-
 /* Both label inputs as the integers they came as, when the caller can
  * take them and their range fits a presence table; else widened. */
 static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
@@ -122,8 +103,8 @@ static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
 	    !is_indicator(&yt->t) && !is_indicator(&yp->t)) {
 		in->lo = INT64_MAX;
 		in->hi = INT64_MIN;
-		int_span(&yt->labels, &in->lo, &in->hi);
-		int_span(&yp->labels, &in->lo, &in->hi);
+		evald_labels_range(&yt->labels, &in->lo, &in->hi);
+		evald_labels_range(&yp->labels, &in->lo, &in->hi);
 		/* Wide ranges go the float64 way (sorted union, search),
 		 * and so do values past 2^53, which the label set (doubles)
 		 * could not tell apart. */
@@ -137,6 +118,29 @@ static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
 		}
 	}
 	return mcall_widen(c, yt, err) || mcall_widen(c, yp, err) ? -1 : 0;
+}
+
+/* Unweighted integer labels over a narrow span (the usual case: a few
+ * classes) are counted once, pair by pair: the label set is read off the
+ * counts' rows and columns and the confusion matrix folded from them, so
+ * the labels are read in one pass instead of one for the set, one to map
+ * them and one to count them. */
+static int joint_of(mcall *c, cls_in *in, verr *err)
+{
+	int64_t w = in->hi - in->lo + 1;
+	evald_err le = {0};
+
+	if (!in->ints || in->w->present || in->it.size == 0 ||
+	    w > EVALD_JOINT_CELLS / w)
+		return 0;
+	in->joint = pool_calloc(c->pool, (size_t)(w * w), sizeof *in->joint);
+	if (!in->joint)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	if (evald_labels_joint(&in->it, &in->ip, in->lo, w, in->joint, &le)) {
+		const char *const paths[] = {in->yt->path, in->yp->path};
+		return mcall_lib_error(c, &le, err, paths);
+	}
+	return 0;
 }
 
 int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w, int flags,
@@ -179,7 +183,7 @@ int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w, int flags,
 				"sample_weight has %lld elements; it must "
 				"hold one weight per sample (%lld)",
 				(long long)w->t.size, (long long)in->t.size);
-	return 0;
+	return joint_of(c, in, err);
 }
 
 /* ------------------------------------------------------------ label set */
@@ -270,8 +274,15 @@ static int union_ints(mcall *c, const cls_in *in, double **out, int64_t *n,
 	unsigned char *seen = pool_calloc(c->pool, (size_t)w, 1);
 	if (!seen)
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
-	EACH_LABEL(&in->it, v, { seen[v - lo] = 1; });
-	EACH_LABEL(&in->ip, v, { seen[v - lo] = 1; });
+	if (in->joint) {
+		for (int64_t a = 0; a < w; a++)
+			for (int64_t b = 0; b < w; b++)
+				if (in->joint[a * w + b])
+					seen[a] = seen[b] = 1;
+	} else {
+		EACH_LABEL(&in->it, v, { seen[v - lo] = 1; });
+		EACH_LABEL(&in->ip, v, { seen[v - lo] = 1; });
+	}
 	return seen_labels(c, seen, w, (double)lo, out, n, err);
 }
 
@@ -395,16 +406,14 @@ static int map_into(mcall *c, const cls_set *s, const evald_tensor *src,
 	return evald_tensor_init(dst, out, EVALD_F64, 1, &src->size) ? -1 : 0;
 }
 
-/* Integer labels to int32 class indices through a table over their
- * range (every value is a class: the set holds the union). */
-static int map_ints(mcall *c, const cls_in *in, const cls_set *s,
-		    const evald_labels *src, evald_labels *dst, verr *err)
+/* The class index of each value of the labels' span (every value is a
+ * class: the set holds the union). */
+static int32_t *class_table(mcall *c, const cls_in *in, const cls_set *s)
 {
 	int64_t lo = in->lo, w = in->hi - in->lo + 1;
 	int32_t *tab = pool_alloc(c->pool, (size_t)w * sizeof *tab);
-	int32_t *out = pool_alloc(c->pool, (size_t)src->size * sizeof *out + 8);
-	if (!tab || !out)
-		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	if (!tab)
+		return NULL;
 	for (int64_t i = 0; i < s->k; i++) {
 		double v = s->order[i];
 		/* A given label outside the data's range (or not whole)
@@ -412,6 +421,17 @@ static int map_ints(mcall *c, const cls_in *in, const cls_set *s,
 		if (v >= (double)lo && v <= (double)in->hi && v == floor(v))
 			tab[(int64_t)v - lo] = (int32_t)i;
 	}
+	return tab;
+}
+
+/* Integer labels to int32 class indices through the table. */
+static int map_ints(mcall *c, const cls_in *in, const int32_t *tab,
+		    const evald_labels *src, evald_labels *dst, verr *err)
+{
+	int64_t lo = in->lo;
+	int32_t *out = pool_alloc(c->pool, (size_t)src->size * sizeof *out + 8);
+	if (!out)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
 	EACH_LABEL(src, v, { out[i_] = tab[v - lo]; });
 	*dst = (evald_labels){
 		.data = out, .dtype = EVALD_I32, .size = src->size};
@@ -444,13 +464,19 @@ int cls_build(mcall *c, const cls_in *in, const evald_tensor *given,
 	}
 	if (in->ints) {
 		s->ints = 1;
-		if (is_identity(s)) {
+		if (is_identity(s) && !in->joint) {
 			s->li = in->it;
 			s->lp = in->ip;
 			return 0;
 		}
-		return map_ints(c, in, s, &in->it, &s->li, err) ||
-				       map_ints(c, in, s, &in->ip, &s->lp, err)
+		if (!(s->tab = class_table(c, in, s)))
+			return verr_set(err, E_OUT_OF_MEMORY, "",
+					"out of memory");
+		if (in->joint)
+			return 0;
+		return map_ints(c, in, s->tab, &in->it, &s->li, err) ||
+				       map_ints(c, in, s->tab, &in->ip, &s->lp,
+						err)
 			       ? -1
 			       : 0;
 	}
@@ -476,6 +502,19 @@ int cls_counts(mcall *c, const cls_in *in, const cls_set *s, double **counts,
 	*counts = pool_calloc(c->pool, (size_t)(s->k * s->k), sizeof(double));
 	if (!*counts)
 		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	if (s->ints && in->joint) {
+		/* Folded from the pairs' counts: whole numbers below 2^53
+		 * add exactly, so the matrix is the per-sample one. */
+		int64_t w = in->hi - in->lo + 1;
+		for (int64_t a = 0; a < w; a++)
+			for (int64_t b = 0; b < w; b++)
+				/* Only present values have a class. */
+				if (in->joint[a * w + b])
+					(*counts)[s->tab[a] * s->k +
+						  s->tab[b]] +=
+						(double)in->joint[a * w + b];
+		return 0;
+	}
 	if (s->ints ? evald_cm_add_labels(*counts, s->k, &s->li, &s->lp,
 					  mcall_opt(in->w), &le) < 0
 		    : evald_cm_add(*counts, s->k, &s->ti, &s->tp,

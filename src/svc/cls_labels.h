@@ -24,6 +24,10 @@ typedef struct cls_in {
 	int ints;
 	evald_labels it, ip;
 	int64_t lo, hi;
+	/* Unweighted ints over a span of w = hi − lo + 1 values with w·w <=
+	 * EVALD_JOINT_CELLS: the pairs' counts (evald_labels_joint), or NULL.
+	 */
+	uint64_t *joint;
 } cls_in;
 
 /* cls_inputs flags: the score takes [N, L] indicators; the caller reads
@@ -41,7 +45,8 @@ typedef struct cls_set {
 	int64_t n;	     /* classes scored: the given labels, else k */
 	evald_tensor ti, tp; /* y_true / y_pred as class indices */
 	int ints;	     /* in->ints: the indices are li / lp instead */
-	evald_labels li, lp;
+	evald_labels li, lp; /* (not built when in->joint holds the counts) */
+	int32_t *tab;	     /* ints: class index of each value lo + v */
 } cls_set;
 
 /* The sorted union of the labels of y_true and y_pred (and `extra`, when
