@@ -24,6 +24,7 @@
 
 #include "auth.h"
 #include "bigalloc.h"
+#include "bodycache.h"
 #include "http.h"
 #include "log.h"
 #include "respond.h"
@@ -75,6 +76,7 @@ struct http_server {
 	int stopping;
 	int reaper_on;
 	pthread_t reaper;
+	body_cache *cache; /* freed body buffers for the next bodies */
 };
 
 /* Per-request state, created when the request line has arrived. */
@@ -475,8 +477,8 @@ static int check_length(struct MHD_Connection *conn, http_server *h,
 		}
 		/* One buffer of the announced size: no growth, no copies. */
 		if (has_body && n > 0 && !r->body) {
-			r->body = big_alloc((size_t)n + 1);
-			r->cap = r->body ? (size_t)n + 1 : 0;
+			r->body = body_cache_take(h->cache, (size_t)n + 1,
+						  &r->cap);
 		}
 	} else if (has_body && !te) {
 		/* Most often a client that sent no body at all: say that,
@@ -790,7 +792,7 @@ static MHD_RESULT answer(struct MHD_Connection *conn, http_server *h,
 	if (r->body)
 		body_release(h, r);
 	r->reserved = 0;
-	free(r->body);
+	body_cache_give(h->cache, r->body, r->cap);
 	r->body = NULL;
 	r->cap = 0;
 	if (w.why == WHY_STOP && rs.err && rs.err->code == E_CANCELLED) {
@@ -882,7 +884,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	/* A streamed body the client abandoned: its slot goes back. */
 	svc_upload_free(r->up);
 	body_release(h, r);
-	free(r->body);
+	body_cache_give(h->cache, r->body, r->cap);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->svc->stats.inflight, 1);
@@ -1036,6 +1038,7 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 	}
 	h->port = bound_port(listen_fd);
 	h->svc = s;
+	h->cache = body_cache_new(cfg->body_cache);
 	h->max_body = cfg->svc.max_body;
 	h->header_timeout = cfg->header_timeout;
 	h->body_timeout = cfg->body_timeout;
@@ -1100,6 +1103,7 @@ http_server *http_start(const settings *cfg, svc *s, int listen_fd)
 		free(key);
 		pthread_mutex_destroy(&h->mu);
 		pthread_cond_destroy(&h->cv);
+		body_cache_free(h->cache);
 		free(h);
 		return NULL;
 	}
@@ -1145,5 +1149,6 @@ void http_stop(http_server *h, int grace_s)
 	pthread_cond_destroy(&h->cv);
 	free(h->cert);
 	free(h->key);
+	body_cache_free(h->cache);
 	free(h);
 }

@@ -98,6 +98,10 @@ static const opt opts[] = {
 	{"max-bodies", "EVALD_MAX_BODIES", OPT_SIZE, F(svc.max_bodies),
 	 "bytes of request bodies held at once, over all connections and "
 	 "queued jobs; more get 503 (default 1G)"},
+	{"body-cache", "EVALD_BODY_CACHE", OPT_SIZE, F(body_cache),
+	 "bytes of large body buffers (2M and up) kept idle for the next "
+	 "bodies, so a large upload does not wait for fresh zeroed pages; "
+	 "0 = keep none (default 256M)"},
 	{"job-lease", "EVALD_JOB_LEASE", OPT_INT, F(svc.job_lease),
 	 "with a shared (PostgreSQL) store: seconds after which a job whose "
 	 "replica stopped renewing it is reported failed, worker_lost "
@@ -370,6 +374,7 @@ int settings_load(settings *cfg, int argc, char **argv)
 	cfg->body_timeout = 300;
 	cfg->per_ip_limit = 64;
 	cfg->drain_timeout = 30;
+	cfg->body_cache = (int64_t)256 << 20;
 	svc_config_defaults(&cfg->svc);
 	cfg->svc.max_jobs = cores / 2 > 1 ? (int)(cores / 2) : 1;
 

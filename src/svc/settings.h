@@ -2,6 +2,8 @@
 #ifndef EVALD_SETTINGS_H
 #define EVALD_SETTINGS_H
 
+#include <stdint.h>
+
 #include "dispatch.h"
 
 typedef struct settings {
@@ -18,6 +20,7 @@ typedef struct settings {
 	int body_timeout;   /* seconds to send the body */
 	int per_ip_limit;   /* simultaneous connections per client address */
 	int drain_timeout;  /* seconds SIGTERM lets requests in flight run */
+	int64_t body_cache; /* bytes of idle body buffers kept (bodycache.h) */
 	char token_file[1024];
 	char tls_cert[1024]; /* PEM files; both or neither */
 	char tls_key[1024];
