@@ -237,7 +237,7 @@ static int ovo(const problem *p, const int64_t *code, evald_average avg,
 	for (int64_t x = 0; !rc && x < np_; x++)
 		for (int64_t z = x + 1; !rc && z < np_; z++) {
 			int64_t a = present[x], b = present[z], m = 0;
-			double va, vb;
+			double va = 0.0, vb = 0.0;
 			for (int64_t i = 0; i < p->n; i++)
 				if (code[i] == a || code[i] == b) {
 					c.s[m] = p->s[i * p->k + a];
