@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "prdc_internal.h"
+#include "sgemm_nt.h"
 
 #define U32 0x1p-24
 #define U64 0x1p-53
@@ -132,10 +133,17 @@ static void fset_free(fset *s)
 	free(s->nr);
 }
 
-/* The dot products of rows r0.. (nr) of a with rows c0.. (nc) of b. */
+/* The dot products of rows r0.. (nr) of a with rows c0.. (nc) of b.
+ * evald's AVX-512 kernel (sgemm_nt.c) when the CPU has it, whatever
+ * OpenBLAS was told to use; cblas_sgemm when it has not, or when the
+ * kernel's buffers cannot be had.  The bound of bound_init holds for any
+ * summation order, so the choice cannot change an answer. */
 static void tile_dots(f32work *w, const fset *a, int64_t r0, int64_t nr,
 		      const fset *b, int64_t c0, int64_t nc)
 {
+	if (evi_sgemm_nt(nr, nc, w->d, a->a32 + r0 * w->d, w->d,
+			 b->a32 + c0 * w->d, w->d, w->tile, nc) == EVALD_OK)
+		return;
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, (int)nc,
 		    (int)w->d, 1.0f, a->a32 + r0 * w->d, (int)w->d,
 		    b->a32 + c0 * w->d, (int)w->d, 0.0f, w->tile, (int)nc);
