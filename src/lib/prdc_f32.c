@@ -102,11 +102,21 @@ static void fset_rows(fset *s, int64_t d, int64_t i0, int64_t i1)
 	}
 }
 
+/* Threads for the passes that split over cores: one per online CPU, up
+ * to PAR_MAX_THREADS. */
+#define PAR_MAX_THREADS 8
+
+static int par_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1			? 1
+	       : cpus > PAR_MAX_THREADS ? PAR_MAX_THREADS
+					: (int)cpus;
+}
+
 /* The two passes over the inputs, a row range per core: with sgemm on
  * all cores they were a fifth of the time on one.  Each row is handled
  * on its own, so nothing depends on the split. */
-#define ROWS_MAX_THREADS 8
-
 typedef struct rows_job {
 	const evald_tensor *t;
 	fset *s; /* NULL: ok_rows */
@@ -129,13 +139,9 @@ static void *rows_run(void *arg)
 static int rows_split(const evald_tensor *t, fset *s)
 {
 	int64_t n = t->shape[0];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int nt = cpus < 1		   ? 1
-		 : cpus > ROWS_MAX_THREADS ? ROWS_MAX_THREADS
-					   : (int)cpus;
-	int started = 0, ok = 1;
-	rows_job job[ROWS_MAX_THREADS];
-	pthread_t tid[ROWS_MAX_THREADS];
+	int nt = par_threads(), started = 0, ok = 1;
+	rows_job job[PAR_MAX_THREADS];
+	pthread_t tid[PAR_MAX_THREADS];
 
 	if (n < 64 * nt)
 		nt = 1;
@@ -395,31 +401,89 @@ static inline int below(double lo, double hi, double r)
 	return hi < r ? 1 : lo >= r ? 0 : -1;
 }
 
-static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
-			   int64_t nr, const fset *y, int64_t c0, int64_t nc,
-			   cross_state *s)
+/* One core's share of a cross tile's checks: columns c0 + j0..c0 + j1.
+ * It owns inside[] of its columns; its row flags go to its own cov and
+ * rec, or-ed into covered and recalled after the join.  Every entry is
+ * decided on its own, counts add and flags or, so the result does not
+ * depend on the split. */
+typedef struct cross_job {
+	const f32work *w;
+	const fset *x, *y;
+	int64_t r0, nr, c0, nc, j0, j1;
+	cross_state *s;
+	char cov[EVALD_PRDC_TILE_ROWS], rec[EVALD_PRDC_TILE_ROWS];
+} cross_job;
+
+static void *cross_cols(void *arg)
 {
-	for (int64_t i = r0; i < r0 + nr; i++) {
-		const float *t = w->tile + (i - r0) * nc;
+	cross_job *cj = arg;
+	const f32work *w = cj->w;
+	const cross_state *s = cj->s;
+
+	memset(cj->cov, 0, sizeof cj->cov);
+	memset(cj->rec, 0, sizeof cj->rec);
+	for (int64_t i = cj->r0; i < cj->r0 + cj->nr; i++) {
+		const float *t = w->tile + (i - cj->r0) * cj->nc;
 		double ri = s->rr[i];
-		for (int64_t j = c0; j < c0 + nc; j++) {
+		for (int64_t j = cj->c0 + cj->j0; j < cj->c0 + cj->j1; j++) {
 			double lo, hi;
-			bounds(w, x, i, y, j, t[j - c0], &lo, &hi);
+			bounds(w, cj->x, i, cj->y, j, t[j - cj->c0], &lo, &hi);
 			int in = below(lo, hi, ri);
 			int rec = below(lo, hi, s->rf[j]);
 			if (in < 0 || rec < 0) {
-				double e = exact_sq(x, i, y, j, w->d);
+				double e = exact_sq(cj->x, i, cj->y, j, w->d);
 				in = e < ri;
 				rec = e < s->rf[j];
 			}
 			if (in) {
 				s->inside[j]++;
-				s->covered[i] = 1;
+				cj->cov[i - cj->r0] = 1;
 			}
 			if (rec)
-				s->recalled[i] = 1;
+				cj->rec[i - cj->r0] = 1;
 		}
 	}
+	return NULL;
+}
+
+static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
+			   int64_t nr, const fset *y, int64_t c0, int64_t nc,
+			   cross_state *s)
+{
+	int nt = par_threads(), started = 0;
+	cross_job job[PAR_MAX_THREADS];
+	pthread_t tid[PAR_MAX_THREADS];
+
+	if (nc < 64 * nt)
+		nt = 1;
+	for (int t = 0; t < nt; t++)
+		job[t] = (cross_job){.w = w,
+				     .x = x,
+				     .y = y,
+				     .r0 = r0,
+				     .nr = nr,
+				     .c0 = c0,
+				     .nc = nc,
+				     .j0 = nc * t / nt,
+				     .j1 = nc * (t + 1) / nt,
+				     .s = s};
+	/* A thread that cannot start leaves its columns to this one. */
+	while (started < nt - 1 &&
+	       !pthread_create(&tid[started], NULL, cross_cols,
+			       &job[started + 1]))
+		started++;
+	cross_cols(&job[0]);
+	for (int t = started + 1; t < nt; t++)
+		cross_cols(&job[t]);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (int t = 0; t < nt; t++)
+		for (int64_t i = 0; i < nr; i++) {
+			if (job[t].cov[i])
+				s->covered[r0 + i] = 1;
+			if (job[t].rec[i])
+				s->recalled[r0 + i] = 1;
+		}
 }
 
 static int cross_f32(f32work *w, const fset *x, const fset *y, cross_state *s,
