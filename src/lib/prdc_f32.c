@@ -7,13 +7,16 @@
  * dot64) give: float32 only decides what is certain. */
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <evald/prdc.h>
 
 #include "internal.h"
 #include "prdc_internal.h"
+#include "sgemm_nt.h"
 
 #define U32 0x1p-24
 #define U64 0x1p-53
@@ -69,13 +72,12 @@ static double exact_sq(const fset *a, int64_t i, const fset *b, int64_t j,
 	return v > 0.0 ? v : 0.0;
 }
 
-int evi_prdc_f32_ok(const evald_tensor *t)
+/* Whether rows i0..i1 of t suit the float32 path. */
+static int ok_rows(const evald_tensor *t, int64_t i0, int64_t i1)
 {
-	int64_t n = t->shape[0], d = t->shape[1];
+	int64_t d = t->shape[1];
 
-	if ((double)d * U32 > 1e-2)
-		return 0;
-	for (int64_t i = 0; i < n; i++) {
+	for (int64_t i = i0; i < i1; i++) {
 		double s = 0.0;
 		for (int64_t c = 0; c < d; c++) {
 			double v = fabs(t->data[i * d + c]);
@@ -87,6 +89,86 @@ int evi_prdc_f32_ok(const evald_tensor *t)
 			return 0;
 	}
 	return 1;
+}
+
+/* The float32 copies and the float64 norms of rows i0..i1. */
+static void fset_rows(fset *s, int64_t d, int64_t i0, int64_t i1)
+{
+	for (int64_t i = i0 * d; i < i1 * d; i++)
+		s->a32[i] = (float)s->a[i];
+	for (int64_t i = i0; i < i1; i++) {
+		s->sq[i] = dot64(s->a + i * d, s->a + i * d, d);
+		s->nr[i] = sqrt(s->sq[i]);
+	}
+}
+
+/* Threads for the passes that split over cores: one per online CPU, up
+ * to PAR_MAX_THREADS. */
+#define PAR_MAX_THREADS 8
+
+static int par_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1			? 1
+	       : cpus > PAR_MAX_THREADS ? PAR_MAX_THREADS
+					: (int)cpus;
+}
+
+/* The two passes over the inputs, a row range per core: with sgemm on
+ * all cores they were a fifth of the time on one.  Each row is handled
+ * on its own, so nothing depends on the split. */
+typedef struct rows_job {
+	const evald_tensor *t;
+	fset *s; /* NULL: ok_rows */
+	int64_t i0, i1;
+	int ok;
+} rows_job;
+
+static void *rows_run(void *arg)
+{
+	rows_job *j = arg;
+
+	if (j->s)
+		fset_rows(j->s, j->t->shape[1], j->i0, j->i1);
+	else
+		j->ok = ok_rows(j->t, j->i0, j->i1);
+	return NULL;
+}
+
+/* ok_rows over all rows of t (returned), or fset_rows when s is set. */
+static int rows_split(const evald_tensor *t, fset *s)
+{
+	int64_t n = t->shape[0];
+	int nt = par_threads(), started = 0, ok = 1;
+	rows_job job[PAR_MAX_THREADS];
+	pthread_t tid[PAR_MAX_THREADS];
+
+	if (n < 64 * nt)
+		nt = 1;
+	for (int i = 0; i < nt; i++)
+		job[i] = (rows_job){.t = t,
+				    .s = s,
+				    .i0 = n * i / nt,
+				    .i1 = n * (i + 1) / nt};
+	/* A thread that cannot start leaves its rows to this one. */
+	while (started < nt - 1 && !pthread_create(&tid[started], NULL,
+						   rows_run, &job[started + 1]))
+		started++;
+	rows_run(&job[0]);
+	for (int i = started + 1; i < nt; i++)
+		rows_run(&job[i]);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	for (int i = 0; i < nt; i++)
+		ok = ok && job[i].ok;
+	return ok;
+}
+
+int evi_prdc_f32_ok(const evald_tensor *t)
+{
+	if ((double)t->shape[1] * U32 > 1e-2)
+		return 0;
+	return rows_split(t, NULL);
 }
 
 /* |dot32 − a·b| <= (γ_d(1+u)² + 2u + u²)‖a‖‖b‖ for float32 rounding u
@@ -116,12 +198,7 @@ static int fset_init(fset *s, const evald_tensor *t)
 	s->nr = evi_xalloc(n, sizeof(double));
 	if (!s->a32 || !s->sq || !s->nr)
 		return EVALD_ENOMEM;
-	for (int64_t i = 0; i < n * d; i++)
-		s->a32[i] = (float)t->data[i];
-	for (int64_t i = 0; i < n; i++) {
-		s->sq[i] = dot64(s->a + i * d, s->a + i * d, d);
-		s->nr[i] = sqrt(s->sq[i]);
-	}
+	rows_split(t, s);
 	return EVALD_OK;
 }
 
@@ -132,10 +209,17 @@ static void fset_free(fset *s)
 	free(s->nr);
 }
 
-/* The dot products of rows r0.. (nr) of a with rows c0.. (nc) of b. */
+/* The dot products of rows r0.. (nr) of a with rows c0.. (nc) of b.
+ * evald's AVX-512 kernel (sgemm_nt.c) when the CPU has it, whatever
+ * OpenBLAS was told to use; cblas_sgemm when it has not, or when the
+ * kernel's buffers cannot be had.  The bound of bound_init holds for any
+ * summation order, so the choice cannot change an answer. */
 static void tile_dots(f32work *w, const fset *a, int64_t r0, int64_t nr,
 		      const fset *b, int64_t c0, int64_t nc)
 {
+	if (evi_sgemm_nt(nr, nc, w->d, a->a32 + r0 * w->d, w->d,
+			 b->a32 + c0 * w->d, w->d, w->tile, nc) == EVALD_OK)
+		return;
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, (int)nc,
 		    (int)w->d, 1.0f, a->a32 + r0 * w->d, (int)w->d,
 		    b->a32 + c0 * w->d, (int)w->d, 0.0f, w->tile, (int)nc);
@@ -317,31 +401,89 @@ static inline int below(double lo, double hi, double r)
 	return hi < r ? 1 : lo >= r ? 0 : -1;
 }
 
-static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
-			   int64_t nr, const fset *y, int64_t c0, int64_t nc,
-			   cross_state *s)
+/* One core's share of a cross tile's checks: columns c0 + j0..c0 + j1.
+ * It owns inside[] of its columns; its row flags go to its own cov and
+ * rec, or-ed into covered and recalled after the join.  Every entry is
+ * decided on its own, counts add and flags or, so the result does not
+ * depend on the split. */
+typedef struct cross_job {
+	const f32work *w;
+	const fset *x, *y;
+	int64_t r0, nr, c0, nc, j0, j1;
+	cross_state *s;
+	char cov[EVALD_PRDC_TILE_ROWS], rec[EVALD_PRDC_TILE_ROWS];
+} cross_job;
+
+static void *cross_cols(void *arg)
 {
-	for (int64_t i = r0; i < r0 + nr; i++) {
-		const float *t = w->tile + (i - r0) * nc;
+	cross_job *cj = arg;
+	const f32work *w = cj->w;
+	const cross_state *s = cj->s;
+
+	memset(cj->cov, 0, sizeof cj->cov);
+	memset(cj->rec, 0, sizeof cj->rec);
+	for (int64_t i = cj->r0; i < cj->r0 + cj->nr; i++) {
+		const float *t = w->tile + (i - cj->r0) * cj->nc;
 		double ri = s->rr[i];
-		for (int64_t j = c0; j < c0 + nc; j++) {
+		for (int64_t j = cj->c0 + cj->j0; j < cj->c0 + cj->j1; j++) {
 			double lo, hi;
-			bounds(w, x, i, y, j, t[j - c0], &lo, &hi);
+			bounds(w, cj->x, i, cj->y, j, t[j - cj->c0], &lo, &hi);
 			int in = below(lo, hi, ri);
 			int rec = below(lo, hi, s->rf[j]);
 			if (in < 0 || rec < 0) {
-				double e = exact_sq(x, i, y, j, w->d);
+				double e = exact_sq(cj->x, i, cj->y, j, w->d);
 				in = e < ri;
 				rec = e < s->rf[j];
 			}
 			if (in) {
 				s->inside[j]++;
-				s->covered[i] = 1;
+				cj->cov[i - cj->r0] = 1;
 			}
 			if (rec)
-				s->recalled[i] = 1;
+				cj->rec[i - cj->r0] = 1;
 		}
 	}
+	return NULL;
+}
+
+static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
+			   int64_t nr, const fset *y, int64_t c0, int64_t nc,
+			   cross_state *s)
+{
+	int nt = par_threads(), started = 0;
+	cross_job job[PAR_MAX_THREADS];
+	pthread_t tid[PAR_MAX_THREADS];
+
+	if (nc < 64 * nt)
+		nt = 1;
+	for (int t = 0; t < nt; t++)
+		job[t] = (cross_job){.w = w,
+				     .x = x,
+				     .y = y,
+				     .r0 = r0,
+				     .nr = nr,
+				     .c0 = c0,
+				     .nc = nc,
+				     .j0 = nc * t / nt,
+				     .j1 = nc * (t + 1) / nt,
+				     .s = s};
+	/* A thread that cannot start leaves its columns to this one. */
+	while (started < nt - 1 &&
+	       !pthread_create(&tid[started], NULL, cross_cols,
+			       &job[started + 1]))
+		started++;
+	cross_cols(&job[0]);
+	for (int t = started + 1; t < nt; t++)
+		cross_cols(&job[t]);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (int t = 0; t < nt; t++)
+		for (int64_t i = 0; i < nr; i++) {
+			if (job[t].cov[i])
+				s->covered[r0 + i] = 1;
+			if (job[t].rec[i])
+				s->recalled[r0 + i] = 1;
+		}
 }
 
 static int cross_f32(f32work *w, const fset *x, const fset *y, cross_state *s,
