@@ -42,6 +42,9 @@ def main():
         pr, pf = os.path.join(tmp, "real"), os.path.join(tmp, "fake")
         real.tofile(pr)
         fake.tofile(pf)
+        # The 328 MB just written would otherwise be flushed to disk
+        # while evald runs (NumPy runs after, with nothing pending).
+        os.sync()
         out = subprocess.run([exe, pr, pf, str(n), str(n), str(dim), str(k)],
                              check=True, capture_output=True, text=True)
     ev = [float(v) for v in out.stdout.split()]
