@@ -15,7 +15,7 @@
 #include "bigalloc.h"
 #include "bodycache.h"
 
-#define BIG ((size_t)2 << 20)
+#define BIG   ((size_t)2 << 20)
 #define SLOTS 8
 
 typedef struct kept {
