@@ -4,7 +4,6 @@
  * a few threads (one per online CPU, at most DRIFT_MAX_THREADS).  The
  * results do not depend on the threads: each column is computed whole by
  * one of them, and the error reported is the first failing column's. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -48,27 +47,21 @@ static int threads_for(int64_t ncols)
 int evi_drift_run_columns(const evald_drift_column *cols, int64_t ncols,
 			  evald_drift_result *out, evald_err *err)
 {
-	pthread_t tid[DRIFT_MAX_THREADS];
 	work w = {cols,
 		  out,
 		  evi_xalloc(ncols, sizeof(evald_err)),
 		  evi_xalloc(ncols, sizeof(int)),
 		  ncols,
 		  0};
-	int nt = threads_for(ncols), started = 0, rc = EVALD_OK;
+	int nt = threads_for(ncols), rc = EVALD_OK;
 
 	if (!w.errs || !w.rcs) {
 		rc = evald_fail(err, EVALD_ENOMEM, -1, "out of memory");
 		goto out;
 	}
-	/* A thread that cannot start leaves its share to the others, and
-	 * to this one. */
-	while (started < nt - 1 &&
-	       !pthread_create(&tid[started], NULL, worker, &w))
-		started++;
-	worker(&w);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	/* Every thread runs the same worker over the shared queue of
+	 * columns (a job size of 0: one work struct for all). */
+	evi_run_jobs(worker, &w, 0, nt);
 	for (int64_t i = 0; i < ncols; i++) {
 		if (w.rcs[i]) {
 			rc = w.rcs[i];

@@ -5,7 +5,6 @@
  * element; here a block of labellings shares each read of a row, and the
  * labels are 0/1 weights, so the work is two multiply-adds per element
  * and labelling, with no branch. */
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,7 +261,6 @@ int evi_mmd_permute(const double *k, int64_t p, int64_t n, int64_t m,
 	int nt = threads_for(nblocks);
 	int64_t *idx = evi_xalloc(p, sizeof(int64_t));
 	perm_block blk[PERM_MAX_THREADS];
-	pthread_t tid[PERM_MAX_THREADS];
 	evald_rng rng;
 	int rc = EVALD_OK;
 	bool ok = idx != NULL;
@@ -282,7 +280,7 @@ int evi_mmd_permute(const double *k, int64_t p, int64_t n, int64_t m,
 	}
 	evald_rng_seed(&rng, prm->seed);
 	for (int64_t b0 = 0; b0 < prm->permutations;) {
-		int nb[PERM_MAX_THREADS], used = 0, started = 0;
+		int nb[PERM_MAX_THREADS], used = 0;
 		int64_t done = b0;
 		for (; used < nt && done < prm->permutations; used++) {
 			int64_t left = prm->permutations - done;
@@ -293,16 +291,7 @@ int evi_mmd_permute(const double *k, int64_t p, int64_t n, int64_t m,
 				draw(&rng, idx, p, n, &blk[used], l);
 			done += nb[used];
 		}
-		/* A thread that cannot start leaves its block to this one. */
-		while (started < used - 1 &&
-		       !pthread_create(&tid[started], NULL, block_run,
-				       &blk[started + 1]))
-			started++;
-		block_run(&blk[0]);
-		for (int t = started + 1; t < used; t++)
-			block_run(&blk[t]);
-		for (int t = 0; t < started; t++)
-			pthread_join(tid[t], NULL);
+		evi_run_jobs(block_run, blk, sizeof blk[0], used);
 		for (int t = 0; t < used; t++)
 			for (int l = 0; l < nb[t]; l++)
 				if (evi_mmd_combine(blk[t].sxx[l],

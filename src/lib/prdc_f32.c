@@ -7,7 +7,6 @@
  * dot64) give: float32 only decides what is certain. */
 #include <cblas.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,9 +138,8 @@ static void *rows_run(void *arg)
 static int rows_split(const evald_tensor *t, fset *s)
 {
 	int64_t n = t->shape[0];
-	int nt = par_threads(), started = 0, ok = 1;
+	int nt = par_threads(), ok = 1;
 	rows_job job[PAR_MAX_THREADS];
-	pthread_t tid[PAR_MAX_THREADS];
 
 	if (n < 64 * nt)
 		nt = 1;
@@ -150,15 +148,7 @@ static int rows_split(const evald_tensor *t, fset *s)
 				    .s = s,
 				    .i0 = n * i / nt,
 				    .i1 = n * (i + 1) / nt};
-	/* A thread that cannot start leaves its rows to this one. */
-	while (started < nt - 1 && !pthread_create(&tid[started], NULL,
-						   rows_run, &job[started + 1]))
-		started++;
-	rows_run(&job[0]);
-	for (int i = started + 1; i < nt; i++)
-		rows_run(&job[i]);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	evi_run_jobs(rows_run, job, sizeof job[0], nt);
 	for (int i = 0; i < nt; i++)
 		ok = ok && job[i].ok;
 	return ok;
@@ -450,9 +440,8 @@ static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
 			   int64_t nr, const fset *y, int64_t c0, int64_t nc,
 			   cross_state *s)
 {
-	int nt = par_threads(), started = 0;
+	int nt = par_threads();
 	cross_job job[PAR_MAX_THREADS];
-	pthread_t tid[PAR_MAX_THREADS];
 
 	if (nc < 64 * nt)
 		nt = 1;
@@ -467,16 +456,7 @@ static void cross_tile_f32(const f32work *w, const fset *x, int64_t r0,
 				     .j0 = nc * t / nt,
 				     .j1 = nc * (t + 1) / nt,
 				     .s = s};
-	/* A thread that cannot start leaves its columns to this one. */
-	while (started < nt - 1 &&
-	       !pthread_create(&tid[started], NULL, cross_cols,
-			       &job[started + 1]))
-		started++;
-	cross_cols(&job[0]);
-	for (int t = started + 1; t < nt; t++)
-		cross_cols(&job[t]);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	evi_run_jobs(cross_cols, job, sizeof job[0], nt);
 	for (int t = 0; t < nt; t++)
 		for (int64_t i = 0; i < nr; i++) {
 			if (job[t].cov[i])

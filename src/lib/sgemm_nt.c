@@ -11,7 +11,6 @@
  * microkernel down the rows of A.  Threads own disjoint column ranges
  * of C, so no entry is shared; each entry is summed in the same order
  * (slices in order, k ascending within a slice) whatever the split. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 
 #include <evald/error.h>
 
+#include "internal.h"
 #include "sgemm_nt.h"
 
 /* 8 rows × 48 columns: 24 accumulators, 3 loads of B and 8 broadcasts of
@@ -230,12 +230,11 @@ static int sg_avx512(int64_t m, int64_t n, int64_t k, const float *a,
 		     int64_t lda, const float *b, int64_t ldb, float *c,
 		     int64_t ldc)
 {
-	int nt = sg_threads(m, n, k), started = 0, rc = EVALD_OK;
+	int nt = sg_threads(m, n, k), rc = EVALD_OK;
 	int64_t panels = (n + NR - 1) / NR, kc = k < KC ? k : KC;
 	size_t asz = (size_t)((m + 15) / 16 * 16 * kc) * sizeof(float);
 	size_t bsz = (size_t)(NR * kc) * sizeof(float);
 	sg_job job[SG_MAX_THREADS];
-	pthread_t tid[SG_MAX_THREADS];
 
 	memset(job, 0, sizeof job);
 	for (int t = 0; t < nt; t++) {
@@ -260,16 +259,7 @@ static int sg_avx512(int64_t m, int64_t n, int64_t k, const float *a,
 			goto out;
 		}
 	}
-	/* A thread that cannot start leaves its columns to this one. */
-	while (started < nt - 1 &&
-	       !pthread_create(&tid[started], NULL, sg_thread,
-			       &job[started + 1]))
-		started++;
-	sg_run(&job[0]);
-	for (int t = started + 1; t < nt; t++)
-		sg_run(&job[t]);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	evi_run_jobs(sg_thread, job, sizeof job[0], nt);
 out:
 	for (int t = 0; t < nt; t++) {
 		free(job[t].pa);
