@@ -692,6 +692,17 @@ int codec_labels(const codec_ctx *cx, json_t *v, const char *path,
 	return 1;
 }
 
+int codec_ctx_open(codec_ctx *cx, const jsonx_doc *doc, int64_t max_elems,
+		   int64_t budget, verr *err)
+{
+	*cx = (codec_ctx){
+		.doc = doc, .pool = pool_new(), .max_elems = max_elems};
+	if (!cx->pool)
+		return verr_set(err, E_OUT_OF_MEMORY, "", "out of memory");
+	pool_set_budget(cx->pool, budget);
+	return 0;
+}
+
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,
 		 evald_tensor *out, verr *err)
 {

@@ -46,6 +46,13 @@ typedef struct codec_ctx {
 	codec_rows_resolver resolve_rows; /* NULL: kept rows are not */
 } codec_ctx;
 
+/* A context over doc (NULL: none) whose decoded data goes to a fresh
+ * pool bounded by budget bytes (--max-decoded), with max_elems per
+ * tensor: 0, or -1 with err set when out of memory.  The caller frees
+ * cx->pool (NULL after a failure). */
+int codec_ctx_open(codec_ctx *cx, const jsonx_doc *doc, int64_t max_elems,
+		   int64_t budget, verr *err);
+
 /* Decode v (at JSON Pointer `path`) into *out.  Non-finite values are a
  * 422 "non_finite" naming the element. */
 int codec_tensor(const codec_ctx *cx, json_t *v, const char *path,

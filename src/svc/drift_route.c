@@ -317,14 +317,9 @@ void drift_post(svc *s, const svc_request *rq, svc_response *rs,
 	verr e;
 
 	(void)arg;
-	q.cx = (codec_ctx){.doc = &q.doc,
-			   .pool = pool_new(),
-			   .max_elems = s->cfg.max_elems};
-	if (!q.cx.pool) {
-		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+	if (codec_ctx_open(&q.cx, &q.doc, s->cfg.max_elems, s->cfg.max_decoded,
+			   &e) < 0)
 		goto fail;
-	}
-	pool_set_budget(q.cx.pool, s->cfg.max_decoded);
 	if (parse(&q, rq, &e) < 0 || compute(&q, &res, &e) < 0)
 		goto fail;
 	/* Before the record: a recorded report names its datasets too. */

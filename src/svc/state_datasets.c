@@ -361,14 +361,9 @@ void state_dataset_put(svc *s, const svc_request *rq, svc_response *rs,
 	int rc;
 	verr e;
 
-	q.cx = (codec_ctx){.doc = &q.doc,
-			   .pool = pool_new(),
-			   .max_elems = s->cfg.max_elems};
-	if (!q.cx.pool) {
-		verr_set(&e, E_OUT_OF_MEMORY, "", "out of memory");
+	if (codec_ctx_open(&q.cx, &q.doc, s->cfg.max_elems, s->cfg.max_decoded,
+			   &e) < 0)
 		goto fail;
-	}
-	pool_set_budget(q.cx.pool, s->cfg.max_decoded);
 	/* The name first: a bad one costs no decoding. */
 	if (state_check_name("dataset", name, &e) < 0 ||
 	    put_parse(&q, rq, &e) < 0)
