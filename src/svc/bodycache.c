@@ -109,11 +109,3 @@ void body_cache_give(body_cache *c, void *p, size_t cap)
 	pthread_mutex_unlock(&c->mu);
 	free(p);
 }
-
-int64_t body_cache_bytes(body_cache *c)
-{
-	pthread_mutex_lock(&c->mu);
-	int64_t b = c->bytes;
-	pthread_mutex_unlock(&c->mu);
-	return b;
-}

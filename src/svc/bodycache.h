@@ -23,7 +23,4 @@ void *body_cache_take(body_cache *c, size_t n, size_t *cap);
  * later body when it is large and fits under the limit, else freed. */
 void body_cache_give(body_cache *c, void *p, size_t cap);
 
-/* Bytes of idle buffers held now. */
-int64_t body_cache_bytes(body_cache *c);
-
 #endif
