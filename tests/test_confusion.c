@@ -398,6 +398,42 @@ static void test_joint(void)
 	       "a label out of range in the tail: the float64 form's error: "
 	       "%s",
 	       ei.msg);
+
+	/* Weighted, the same labels and the same refusal, both inputs out
+	 * at one element of a later block: y_true is named, and nothing is
+	 * counted. */
+	static double wt[BIG];
+	double kept[K * K];
+	evald_tensor tw;
+	for (int i = 0; i < BIG; i++)
+		wt[i] = (double)(i % 3);
+	evald_tensor_init(&tw, wt, EVALD_F64, 1, &n);
+	t[9000] = -1;
+	ft[9000] = -1;
+	p8[9000] = K;
+	fp[9000] = K;
+	memcpy(kept, got, sizeof kept);
+	ri = evald_cm_add_labels(got, K, &l32, &l8, &tw, &ei);
+	rf = evald_cm_add(ref, K, &tt, &tp, &tw, &ef);
+	tap_ok(ri == EVALD_ERANGE && rf == ri && ei.input == 0 &&
+		       !strcmp(ei.msg, ef.msg) &&
+		       !memcmp(kept, got, sizeof kept),
+	       "weighted, out of range in a later block: the float64 form's "
+	       "error, nothing counted: %s",
+	       ei.msg);
+	t[9000] = 0;
+	ft[9000] = 0;
+	p8[9000] = 0;
+	fp[9000] = 0;
+	p8[BIG - 2] = 0;
+	fp[BIG - 2] = 0;
+	memset(ref, 0, sizeof ref);
+	memset(got, 0, sizeof got);
+	evald_cm_add(ref, K, &tt, &tp, &tw, NULL);
+	tap_ok(evald_cm_add_labels(got, K, &l32, &l8, &tw, NULL) == 0 &&
+		       !memcmp(ref, got, sizeof ref),
+	       "weighted over whole blocks: the float64 form's counts bit "
+	       "for bit");
 }
 
 int main(void)

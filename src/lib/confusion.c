@@ -227,7 +227,8 @@ static inline uint64_t block_cells(const evald_labels *l, int64_t from,
 }
 
 /* The first element of [from, from + n) outside [lo, lo + w) in either
- * input (y_true first at that element): its index, input and value. */
+ * input (y_true first at that element): its index, input and value; all
+ * three left as they were when there is none. */
 static void block_first_bad(const evald_labels *t, const evald_labels *p,
 			    int64_t from, int64_t n, int64_t lo, int64_t w,
 			    int64_t *at, int *input, int64_t *value)
@@ -324,49 +325,31 @@ out:
 	return rc;
 }
 
-/* The first element of [from, from + n) outside [0, k), or -1. */
-static int64_t labels_bad(const int64_t *v, int64_t n, int64_t k)
-{
-	for (int64_t i = 0; i < n; i++)
-		if ((uint64_t)v[i] >= (uint64_t)k)
-			return i;
-	return -1;
-}
-
 /* The weighted count (or a matrix past the tallies' cells): every block
- * checked before the first is counted. */
+ * checked, as the joint count checks them, before the first is counted. */
 static int add_weighted(double *counts, int64_t k, const evald_labels *y_true,
 			const evald_labels *y_pred, const evald_tensor *weight,
 			evald_err *err)
 {
-	int64_t bt[LBLOCK], bp[LBLOCK];
-	for (int pass = 0; pass < 2; pass++)
-		for (int64_t at = 0; at < y_true->size; at += LBLOCK) {
-			int64_t n = y_true->size - at < LBLOCK
-					    ? y_true->size - at
-					    : LBLOCK;
-			labels_load(y_true, at, n, bt);
-			labels_load(y_pred, at, n, bp);
-			if (pass == 1) {
-				for (int64_t i = 0; i < n; i++)
-					counts[bt[i] * k + bp[i]] +=
-						weight ? weight->data[at + i]
-						       : 1.0;
-				continue;
-			}
-			int64_t it = labels_bad(bt, n, k),
-				ip = labels_bad(bp, n, k);
-			if (it >= 0 || ip >= 0) {
-				/* The float64 form's order: y_true first
-				 * at the first element where either is
-				 * out of range. */
-				int pred = it < 0 || (ip >= 0 && ip < it);
-				int64_t i = pred ? ip : it;
-				return index_error(
-					(double)(pred ? bp[i] : bt[i]), pred,
-					at + i, k, err);
-			}
-		}
+	int64_t bt[LBLOCK], bp[LBLOCK], size = y_true->size;
+
+	for (int64_t from = 0; from < size; from += LBLOCK) {
+		int64_t at = -1, value = 0;
+		int input = 0;
+		block_first_bad(y_true, y_pred, from,
+				size - from < LBLOCK ? size - from : LBLOCK, 0,
+				k, &at, &input, &value);
+		if (at >= 0)
+			return index_error((double)value, input, at, k, err);
+	}
+	for (int64_t from = 0; from < size; from += LBLOCK) {
+		int64_t n = size - from < LBLOCK ? size - from : LBLOCK;
+		labels_load(y_true, from, n, bt);
+		labels_load(y_pred, from, n, bp);
+		for (int64_t i = 0; i < n; i++)
+			counts[bt[i] * k + bp[i]] +=
+				weight ? weight->data[from + i] : 1.0;
+	}
 	return 0;
 }
 
