@@ -436,6 +436,91 @@ static void test_joint(void)
 	       "for bit");
 }
 
+/* evald_labels_same against a compare one pair at a time: every pair of
+ * dtypes, unaligned, over whole blocks and a tail, with values where a
+ * narrower read or a double would be wrong. */
+static void test_same(void)
+{
+	const evald_dtype dts[] = {EVALD_I64, EVALD_I32, EVALD_U8, EVALD_BOOL};
+	static char ba[BIG * 8 + 1], bb[BIG * 8 + 1];
+	/* Values each dtype holds; the pairs below mix them. */
+	const int64_t v64[] = {INT64_MIN,
+			       -(INT64_C(1) << 53) - 1,
+			       -(INT64_C(1) << 53),
+			       -1,
+			       0,
+			       1,
+			       255,
+			       256,
+			       (INT64_C(1) << 53),
+			       (INT64_C(1) << 53) + 1,
+			       INT64_MAX - 1,
+			       INT64_MAX};
+	const int64_t v32[] = {INT32_MIN, -1, 0, 1, 255, 256, INT32_MAX};
+	const int64_t v8[] = {0, 1, 7, 255};
+	const int64_t vb[] = {0, 1};
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++) {
+			const int64_t *va[] = {v64, v32, v8, vb};
+			const int na[] = {12, 7, 4, 2};
+			evald_rng g;
+			evald_rng_seed(&g, (uint64_t)(a * 4 + b + 1));
+			int64_t want = 0, got = -1;
+			for (int64_t i = 0; i < BIG; i++) {
+				int64_t x = va[a][evald_rng_below(
+					&g, (uint64_t)na[a])];
+				int64_t y = va[b][evald_rng_below(
+					&g, (uint64_t)na[b])];
+				/* Half the pairs agree where both can hold x.
+				 */
+				if (evald_rng_below(&g, 2)) {
+					for (int j = 0; j < na[b]; j++)
+						if (va[b][j] == x)
+							y = x;
+				}
+				put(ba + 1, dts[a], i, x);
+				put(bb + 1, dts[b], i, y);
+				want += x == y;
+			}
+			evald_labels la = {ba + 1, dts[a], BIG},
+				     lb = {bb + 1, dts[b], BIG};
+			int rc = evald_labels_same(&la, &lb, &got, NULL);
+			tap_ok(rc == 0 && got == want,
+			       "same pairs, %s and %s: %lld of %d (want %lld)",
+			       evald_dtype_name(dts[a]),
+			       evald_dtype_name(dts[b]), (long long)got, BIG,
+			       (long long)want);
+		}
+
+	/* Neighbours past 2^53 are different labels; uint8 255 is not
+	 * int32 -1. */
+	int64_t x[3] = {(INT64_C(1) << 53) + 1, INT64_MAX, 255};
+	int64_t y[3] = {(INT64_C(1) << 53), INT64_MAX - 1, 255};
+	int32_t m1[3] = {-1, -1, 255};
+	uint8_t ff[3] = {255, 255, 255};
+	evald_labels lx = {x, EVALD_I64, 3}, ly = {y, EVALD_I64, 3};
+	evald_labels lm = {m1, EVALD_I32, 3}, lf = {ff, EVALD_U8, 3};
+	int64_t same = -1;
+	tap_ok(evald_labels_same(&lx, &ly, &same, NULL) == 0 && same == 1,
+	       "int64 neighbours past 2^53 differ: %lld same", (long long)same);
+	tap_ok(evald_labels_same(&lf, &lm, &same, NULL) == 0 && same == 1,
+	       "uint8 255 equals int32 255 only: %lld same", (long long)same);
+	evald_labels none = {x, EVALD_I64, 0};
+	tap_ok(evald_labels_same(&none, &none, &same, NULL) == 0 && same == 0,
+	       "no pairs: none the same");
+
+	evald_err e;
+	ly.size = 2;
+	tap_ok(evald_labels_same(&lx, &ly, &same, &e) == EVALD_ESHAPE &&
+		       e.input == 1,
+	       "sizes that differ are EVALD_ESHAPE: %s", e.msg);
+	double d[3] = {0};
+	evald_labels lfl = {d, EVALD_F64, 3};
+	tap_ok(evald_labels_same(&lx, &lfl, &same, &e) == EVALD_EINVAL &&
+		       e.input == 1,
+	       "float labels are EVALD_EINVAL, naming y_pred: %s", e.msg);
+}
+
 int main(void)
 {
 	fill();
@@ -446,5 +531,6 @@ int main(void)
 	test_label_refusals();
 	test_range();
 	test_joint();
+	test_same();
 	return tap_done();
 }

@@ -89,6 +89,14 @@ int evald_cm_add_labels(double *counts, int64_t k, const evald_labels *y_true,
  * are.  Bool and uint8 labels are read as bytes. */
 void evald_labels_range(const evald_labels *l, int64_t *lo, int64_t *hi);
 
+/* How many pairs agree: *same = the number of i with y_true[i] ==
+ * y_pred[i], compared as the integers they are (any two of the label
+ * dtypes; no range, no rounding to double), in one pass.  Accuracy and
+ * the Hamming loss of single labels need nothing else.  Sizes that differ
+ * are EVALD_ESHAPE, another dtype EVALD_EINVAL. */
+int evald_labels_same(const evald_labels *y_true, const evald_labels *y_pred,
+		      int64_t *same, evald_err *err);
+
 /* The most cells evald_labels_joint counts: w·w <= this. */
 #define EVALD_JOINT_CELLS 4096
 

@@ -178,6 +178,73 @@ void evald_labels_range(const evald_labels *l, int64_t *lo, int64_t *hi)
 	*hi = z;
 }
 
+/* Pairs that agree, counted in RLANES lanes over a loop of constant
+ * length, which the compiler turns into vector compares and adds (one
+ * running count is a chain it does not vectorize).  Both sides are read
+ * as WIDE, a type that holds every value of either dtype, so equal means
+ * equal as integers; CT, a lane's count, is WIDE's unsigned twin (a
+ * block's count per lane fits it). */
+#define SAME_LOOP(WIDE, CT, LOADA, LOADB)                                      \
+	do {                                                                   \
+		int64_t i = 0;                                                 \
+		for (; i + LBLOCK <= n; i += LBLOCK) {                         \
+			CT c_[RLANES] = {0};                                   \
+			for (int64_t k = i; k < i + LBLOCK; k += RLANES)       \
+				for (int j = 0; j < RLANES; j++)               \
+					c_[j] += (CT)((WIDE)LOADA(k + j) ==    \
+						      (WIDE)LOADB(k + j));     \
+			for (int j = 0; j < RLANES; j++)                       \
+				same += (int64_t)c_[j];                        \
+		}                                                              \
+		for (; i < n; i++)                                             \
+			same += (WIDE)LOADA(i) == (WIDE)LOADB(i);              \
+	} while (0)
+
+int evald_labels_same(const evald_labels *a, const evald_labels *b,
+		      int64_t *same_out, evald_err *err)
+{
+	const unsigned char *x = a->data, *y = b->data;
+	int64_t n = a->size, same = 0;
+
+	if (!labels_dtype_ok(a) || !labels_dtype_ok(b))
+		return evald_fail(err, EVALD_EINVAL, labels_dtype_ok(a),
+				  "integer labels must be int64, int32, "
+				  "uint8 or bool");
+	if (a->size != b->size)
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "y_pred has %lld elements and y_true %lld; "
+				  "they must hold one label per sample each",
+				  (long long)b->size, (long long)a->size);
+	/* Bool is a byte of 0 or 1, as uint8 labels are. */
+	int wa = a->dtype == EVALD_I64 ? 8 : a->dtype == EVALD_I32 ? 4 : 1;
+	int wb = b->dtype == EVALD_I64 ? 8 : b->dtype == EVALD_I32 ? 4 : 1;
+#define XA64(i) ld_i64(x + (i)*8)
+#define XA32(i) ((int32_t)ld_i32(x + (i)*4))
+#define XA8(i)	x[i]
+#define YB64(i) ld_i64(y + (i)*8)
+#define YB32(i) ((int32_t)ld_i32(y + (i)*4))
+#define YB8(i)	y[i]
+	switch (wa * 16 + wb) {
+	case 8 * 16 + 8: SAME_LOOP(int64_t, uint64_t, XA64, YB64); break;
+	case 8 * 16 + 4: SAME_LOOP(int64_t, uint64_t, XA64, YB32); break;
+	case 8 * 16 + 1: SAME_LOOP(int64_t, uint64_t, XA64, YB8); break;
+	case 4 * 16 + 8: SAME_LOOP(int64_t, uint64_t, XA32, YB64); break;
+	case 4 * 16 + 4: SAME_LOOP(int32_t, uint32_t, XA32, YB32); break;
+	case 4 * 16 + 1: SAME_LOOP(int32_t, uint32_t, XA32, YB8); break;
+	case 1 * 16 + 8: SAME_LOOP(int64_t, uint64_t, XA8, YB64); break;
+	case 1 * 16 + 4: SAME_LOOP(int32_t, uint32_t, XA8, YB32); break;
+	default: SAME_LOOP(int32_t, uint32_t, XA8, YB8); break;
+	}
+#undef XA64
+#undef XA32
+#undef XA8
+#undef YB64
+#undef YB32
+#undef YB8
+	*same_out = same;
+	return 0;
+}
+
 /* The cells of a block: cell[i] = w·(t_i − lo) from y_true (first), then
  * cell[i] += p_i − lo from y_pred.  Returns nonzero when a value of the
  * block lies outside [lo, lo + w).  The offsets are unsigned, so any

@@ -101,6 +101,15 @@ static int keep_ints(mcall *c, cls_in *in, int flags, verr *err)
 	input_val *yt = in->yt, *yp = in->yp;
 	if ((flags & CLS_INTS) && yt->labels.data && yp->labels.data &&
 	    !is_indicator(&yt->t) && !is_indicator(&yp->t)) {
+		/* Equal is equal as integers, whatever their range: sklearn
+		 * compares the arrays as they came, values past 2^53
+		 * included. */
+		if ((flags & CLS_PAIRS) && !in->w->present) {
+			in->ints = in->pairs = 1;
+			in->it = yt->labels;
+			in->ip = yp->labels;
+			return 0;
+		}
 		in->lo = INT64_MAX;
 		in->hi = INT64_MIN;
 		evald_labels_range(&yt->labels, &in->lo, &in->hi);
@@ -130,7 +139,7 @@ static int joint_of(mcall *c, cls_in *in, verr *err)
 	int64_t w = in->hi - in->lo + 1;
 	evald_err le = {0};
 
-	if (!in->ints || in->w->present || in->it.size == 0 ||
+	if (!in->ints || in->pairs || in->w->present || in->it.size == 0 ||
 	    w > EVALD_JOINT_CELLS / w)
 		return 0;
 	in->joint = pool_calloc(c->pool, (size_t)(w * w), sizeof *in->joint);

@@ -28,12 +28,17 @@ typedef struct cls_in {
 	 * EVALD_JOINT_CELLS: the pairs' counts (evald_labels_joint), or NULL.
 	 */
 	uint64_t *joint;
+	/* Unweighted ints for a caller that asked for pairs (CLS_PAIRS):
+	 * it, ip as they came, with no range, set or counts built. */
+	int pairs;
 } cls_in;
 
 /* cls_inputs flags: the score takes [N, L] indicators; the caller reads
  * the labels only through cls_union, cls_build and cls_counts, so they
- * may stay integers (in->ints). */
-enum { CLS_MULTILABEL = 1, CLS_INTS = 2 };
+ * may stay integers (in->ints); unweighted, it needs only whether each
+ * pair agrees (accuracy, Hamming loss), so integer labels need no range,
+ * set or matrix (in->pairs, with CLS_INTS). */
+enum { CLS_MULTILABEL = 1, CLS_INTS = 2, CLS_PAIRS = 4 };
 
 int cls_inputs(mcall *c, input_val *yt, input_val *yp, input_val *w, int flags,
 	       cls_in *in, verr *err);

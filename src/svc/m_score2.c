@@ -49,6 +49,19 @@ static int score(mcall *c, const cls_in *in, const evald_tensor *given,
 	return 0;
 }
 
+/* How many of the unweighted integer pairs agree (in->pairs): the one
+ * pass accuracy and the Hamming loss of single labels need. */
+static int same_pairs(mcall *c, const cls_in *in, int64_t *same, verr *err)
+{
+	evald_err le = {0};
+
+	if (evald_labels_same(&in->it, &in->ip, same, &le) < 0) {
+		const char *const paths[] = {in->yt->path, in->yp->path};
+		return mcall_lib_error(c, &le, err, paths);
+	}
+	return 0;
+}
+
 static int ml_whole(mcall *c, json_t *res, const cls_in *in, evald_cm_kind kind,
 		    int normalize, verr *err)
 {
@@ -71,10 +84,19 @@ int m_accuracy(mcall *c, json_t *res, verr *err)
 	cls_in in;
 	cls_set s;
 
-	if (inputs(c, CLS_MULTILABEL | CLS_INTS, &in, err))
+	if (inputs(c, CLS_MULTILABEL | CLS_INTS | CLS_PAIRS, &in, err))
 		return -1;
 	if (in.multilabel)
 		return ml_whole(c, res, &in, EVALD_CM_ACCURACY, normalize, err);
+	if (in.pairs) {
+		/* sklearn's mean of y_true == y_pred: an exact count over n. */
+		int64_t same;
+		if (same_pairs(c, &in, &same, err))
+			return -1;
+		v = normalize ? (double)same / (double)in.it.size
+			      : (double)same;
+		return mcall_put_number(c, res, "value", v);
+	}
 	if (normalize) {
 		if (score(c, &in, NULL, "", EVALD_CM_ACCURACY,
 			  &(evald_cm_opts){0}, &v, NULL, err))
@@ -95,10 +117,19 @@ int m_hamming_loss(mcall *c, json_t *res, verr *err)
 	double v;
 	cls_in in;
 
-	if (inputs(c, CLS_MULTILABEL | CLS_INTS, &in, err))
+	if (inputs(c, CLS_MULTILABEL | CLS_INTS | CLS_PAIRS, &in, err))
 		return -1;
 	if (in.multilabel)
 		return ml_whole(c, res, &in, EVALD_CM_HAMMING, 1, err);
+	if (in.pairs) {
+		/* sklearn's mean of y_true != y_pred. */
+		int64_t same;
+		if (same_pairs(c, &in, &same, err))
+			return -1;
+		return mcall_put_number(c, res, "value",
+					(double)(in.it.size - same) /
+						(double)in.it.size);
+	}
 	if (score(c, &in, NULL, "", EVALD_CM_HAMMING, &(evald_cm_opts){0}, &v,
 		  NULL, err))
 		return -1;

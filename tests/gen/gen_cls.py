@@ -291,6 +291,51 @@ simple("accuracy", skm.accuracy_score, "multilabel.count.sw", Yt, Yp,
        weights(15, "float"), params={"normalize": False},
        skw={"normalize": False})
 
+# Packed integer labels are compared as the integers they are, as NumPy
+# compares the arrays sklearn is given: values past 2^53, which float64
+# would merge, stay apart, and any two label dtypes compare by value.
+# sklearn is called on the integer arrays themselves here.
+def exact(metric, name, t, p, params=None, skw=None):
+    v, _ = call(SIMPLE[metric], t, p, **(skw or {}))
+    ok(metric, name, body(None, None, params=params,
+                          enc=(cg.packed(t), cg.packed(p))), {"value": num(v)})
+
+
+big = 2**53
+t64 = np.array([big + 1, big, -2**63, 2**63 - 1, 5, big + 3, -big - 1],
+               dtype=np.int64)
+p64 = np.array([big, big, -2**63, 2**63 - 2, 5, big + 3, -big],
+               dtype=np.int64)
+n_long = 9001  # past two blocks of the count, with a tail
+xr = np.random.default_rng(532)  # its own draws: later cases keep theirs
+t_long = xr.integers(-3, 250, size=n_long)
+p_long = np.where(xr.random(n_long) < 0.6, t_long,
+                  xr.integers(-3, 250, size=n_long))
+for metric in ["accuracy", "hamming_loss"]:
+    exact(metric, "packed_int64_past_2p53", t64, p64)
+    exact(metric, "packed_int32_int64", t_long.astype(np.int32),
+          p_long.astype(np.int64))
+    exact(metric, "packed_int64_int32", t_long.astype(np.int64),
+          p_long.astype(np.int32))
+    # uint8 255 against int32 -1: different values, not the same byte.
+    t8 = np.where(t_long < 0, 255, t_long).astype(np.uint8)
+    exact(metric, "packed_uint8_int32", t8, p_long.astype(np.int32))
+    exact(metric, "packed_int32_uint8_long", p_long.astype(np.int32), t8)
+    exact(metric, "packed_uint8_uint8", t8,
+          np.where(p_long < 0, 255, p_long).astype(np.uint8))
+    exact(metric, "packed_uint8_int64", t8, p_long.astype(np.int64))
+# No label set is built for them, so more distinct labels than --max-dim
+# (4096) are fine here; the scores that need the matrix still refuse them.
+t_many = np.arange(5000, dtype=np.int32)
+p_many = np.where(xr.random(5000) < 0.5, t_many, 0).astype(np.int32)
+exact("accuracy", "packed_int32_5000_labels", t_many, p_many)
+exact("hamming_loss", "packed_int32_5000_labels", t_many, p_many)
+exact("accuracy", "packed_int64_past_2p53.count", t64, p64,
+      params={"normalize": False}, skw={"normalize": False})
+exact("accuracy", "packed_int32_int64.count", t_long.astype(np.int32),
+      p_long.astype(np.int64), params={"normalize": False},
+      skw={"normalize": False})
+
 # ---------------------------------------------------------- cohen_kappa
 for dname in MULTICLASS + BINARY:
     yt, yp = D[dname]
@@ -452,6 +497,23 @@ bad("hamming_loss", "multilabel_not_binary",
 bad("accuracy", "mix_multilabel_multiclass", body([[0, 1], [1, 1]], [0, 1]),
     "shape_mismatch", "/inputs/y_pred")
 bad("accuracy", "empty", body([], []), "empty_input", "/inputs/y_true")
+bad("accuracy", "packed_length_mismatch",
+    body(None, None, enc=(cg.packed(np.arange(5, dtype=np.int32)),
+                          cg.packed(np.arange(4, dtype=np.uint8)))),
+    "shape_mismatch", "/inputs/y_pred")
+bad("hamming_loss", "packed_length_mismatch",
+    body(None, None, enc=(cg.packed(np.arange(4, dtype=np.int64)),
+                          cg.packed(np.arange(5, dtype=np.int32)))),
+    "shape_mismatch", "/inputs/y_pred")
+bad("balanced_accuracy", "packed_int32_5000_labels",
+    body(None, None, enc=(cg.packed(np.arange(5000, dtype=np.int32)),
+                          cg.packed(np.arange(5000, dtype=np.int32)))),
+    "too_large", "", status=413)
+bad("accuracy", "packed_empty",
+    body(None, None, enc=(cg.packed(np.zeros(0, dtype=np.int32)),
+                          cg.packed(np.zeros(0, dtype=np.int32)))),
+    "empty_input", "/inputs/y_true")
+
 bad("precision", "multilabel_label_out_of_range",
     body([[0, 1], [1, 1]], [[0, 1], [1, 0]],
          params={"average": "macro", "labels": [0, 2]}),
