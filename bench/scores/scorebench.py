@@ -6,19 +6,30 @@ evald against scikit-learn's accuracy_score / f1_score on the same data.
 
 It writes y_true (int32) and y_pred (uint8) once, as the packed tensors a
 client sends in JSON and as the .npz np.savez writes (sent as
-application/x-npz, params in ?params=), starts a fresh evald on a free loopback port, sends one
-warm-up request per metric, then runs ROUNDS rounds of: one timed request
-per metric and body kind to evald (curl's time_total: upload, decode, count and score,
-answer), the same two calls of sklearn in this process (data already in
-memory as numpy int32/uint8 arrays), and the library call alone
-(bench/scores/cmbench.c built against the tree's libevald: accuracy as
-evald_labels_same, F1 as evald_cm_add_labels + evald_cm_score).  Each round
-also sends the .npz to a sink in this process that reads the body and
-answers at once, so the upload's own time is measured beside evald's:
-what curl and loopback cost before any server does work.  It prints each
-round, the medians, the ratios sklearn / evald (service with each body,
-and library) and evald's time over the sink's; the target is >= 5x for
-the service, judged on the .npz body.  Values must agree (to 1e-12).
+application/x-npz, params in ?params=), starts a fresh evald on a free
+loopback port, sends one warm-up request per metric and body kind, then
+runs ROUNDS rounds of, per metric:
+
+- the JSON and the .npz body, each POSTed from this process with
+  http.client as evald's Python client sends a body (the whole buffer in
+  one send), timed from the request's first byte to the answer read
+  (upload, decode, count and score, answer);
+- evald.Client.compute (the tree's clients/python) on the arrays, which
+  builds and sends a .npz itself: what a user's training script pays;
+- the same .npz to a sink, a child process that reads the body into one
+  buffer and answers at once: the upload's own time, the floor under any
+  server;
+- the .npz to evald and to the sink again with curl --data-binary
+  (time_total), whose upload loop is the slower client here;
+- the sklearn call in this process (data already in memory as numpy
+  int32/uint8 arrays), and the library call alone
+  (bench/scores/cmbench.c built against the tree's libevald: accuracy as
+  evald_labels_same, F1 as evald_cm_add_labels + evald_cm_score).
+
+It prints each round, the medians, the ratios sklearn / evald (each body,
+the client, the library) and how far evald answered after the sink; the
+target is >= 5x for the service, judged on the .npz body sent with
+http.client.  Values must agree (to 1e-12).
 
 --base EVALD also starts that binary (an evald built from an older commit)
 and times it in the same rounds, right before this tree's, so a change is
@@ -57,6 +68,8 @@ SRCDIR = os.path.dirname(os.path.dirname(HERE))
 BUILDDIR = os.environ.get("BUILDDIR", SRCDIR)
 EVALD = os.environ.get("EVALD", os.path.join(BUILDDIR, "evald"))
 K = 10
+sys.path.insert(0, os.path.join(SRCDIR, "clients", "python"))
+import evald  # noqa: E402  (the tree's own client, clients/python)
 
 
 def packed(a):
@@ -203,7 +216,7 @@ def main():
     ap.add_argument("--base", help="an older evald to time beside this one")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="evald-scores.")
-    proc = bproc = sink = None
+    proc = bproc = sink = client = None
     try:
         rng = np.random.default_rng(20261202)
         yt = rng.integers(0, K, size=args.n).astype(np.int32)
@@ -241,18 +254,22 @@ def main():
             f1v = float(np.mean(2 * tp / (rows + cols)))
             skl = {"accuracy": lambda: float(np.mean(yt == yp)),
                    "f1": lambda: f1v}
-        times = {m: {k: [] for k in ["evald", "npz", "sink", "curl_npz",
+        client = evald.Client(url)
+        kwargs = {"accuracy": {}, "f1": {"average": "macro"}}
+        times = {m: {k: [] for k in ["evald", "npz", "client", "sink",
+                                     "curl_npz",
                                      "curl_sink", "lib", "sklearn",
                                      "base_evald", "base_npz"]}
                  for m in skl}
         for m in skl:                                    # warm-up
+            client.compute(m, y_true=yt, y_pred=yp, **kwargs[m])
             for u in urls.values():
                 send(u + "/v1/metrics/" + m, bodies[m])
                 send(u + "/v1/metrics/" + m + query[m], bodies[m, "npz"])
                 post(u + "/v1/metrics/" + m + query[m], bodies[m, "npz"],
                      tmp)
-        print("round  metric    json_s   npz_s    sink_s   curl_npz curl_sink"
-              " lib_s    sklearn_s"
+        print("round  metric    json_s   npz_s    client_s sink_s   curl_npz "
+              "curl_sink lib_s    sklearn_s"
               + ("  base_json_s base_npz_s" if args.base else ""))
         for r in range(args.rounds):
             lib = subprocess.run([exe, os.path.join(tmp, "t.i32"),
@@ -277,6 +294,10 @@ def main():
                               bodies[m, "npz"])
                 times[m]["sink"].append(
                     send(sink_url + "/", bodies[m, "npz"])[0])
+                t0 = time.perf_counter()
+                kv = client.compute(m, y_true=yt, y_pred=yp,
+                                    **kwargs[m]).value
+                times[m]["client"].append(time.perf_counter() - t0)
                 cs, cv = post(url + "/v1/metrics/" + m + query[m],
                               bodies[m, "npz"], tmp)
                 times[m]["curl_npz"].append(cs)
@@ -285,17 +306,18 @@ def main():
                 t0 = time.perf_counter()
                 sv = skl[m]()
                 ss = time.perf_counter() - t0
-                for v in [ev, nv, cv, libv[m]] + vals:
+                for v in [ev, nv, kv, cv, libv[m]] + vals:
                     if abs(v - sv) > 1e-12 * abs(sv):
                         sys.exit("%s differs: %r vs sklearn %r" % (m, v, sv))
                 times[m]["evald"].append(es)
                 times[m]["npz"].append(ns)
                 times[m]["lib"].append(libt[m])
                 times[m]["sklearn"].append(ss)
-                print("%5d  %-8s  %.4f   %.4f   %.4f   %.4f   %.4f    "
-                      "%.4f   %.4f%s"
-                      % (r, m, es, ns, times[m]["sink"][-1], cs,
-                         times[m]["curl_sink"][-1], libt[m], ss, extra))
+                print("%5d  %-8s  %.4f   %.4f   %.4f   %.4f   %.4f   "
+                      "%.4f    %.4f   %.4f%s"
+                      % (r, m, es, ns, times[m]["client"][-1],
+                         times[m]["sink"][-1], cs, times[m]["curl_sink"][-1],
+                         libt[m], ss, extra))
         met = True
         for m in skl:
             med = {k: statistics.median(v) for k, v in times[m].items()
@@ -314,6 +336,10 @@ def main():
             jratio = med["sklearn"] / med["evald"]
             lratio = med["sklearn"] / med["lib"]
             met &= ratio >= 5
+            print("CLIENT %s: evald.Client.compute (clients/python: "
+                  "arrays in, a .npz built and sent) %.4f s (median); "
+                  "sklearn / client %.1fx" % (m, med["client"],
+                                             med["sklearn"] / med["client"]))
             for who, ev_, sk_ in [("http.client", "npz", "sink"),
                                   ("curl", "curl_npz", "curl_sink")]:
                 print("UPLOAD %s, %s: evald .npz %.4f s, the sink %.4f s "
@@ -334,6 +360,8 @@ def main():
             return 1  # the target is judged against sklearn alone
         return 0 if met else 3
     finally:
+        if client:
+            client.close()
         if sink:
             sink.stdin.close()
             sink.wait()

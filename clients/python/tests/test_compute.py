@@ -102,6 +102,53 @@ class Compute(unittest.TestCase):
         ref = float(np.mean((big - big.astype(np.float32).astype(np.float64)) ** 2))
         self.assertAlmostEqual(r.value, ref, delta=1e-20 + 1e-12 * ref)
 
+    def test_large_arrays_sent_as_npz(self):
+        """Inputs at or past npz_min, all arrays, go as a .npz body (params
+        in params.json); the answer is the JSON one to the bit.  Anything
+        else, or a record, goes as JSON."""
+        sent = []
+        npz = live.client(npz_min=64)
+        inner = npz._t.request
+
+        def spy(method, path, **kw):
+            sent.append(kw.get("ctype"))
+            return inner(method, path, **kw)
+
+        npz._t.request = spy
+        js = live.client(npz_min=None)
+        rng = np.random.default_rng(3)
+        yt = rng.integers(-2, 5, size=500).astype(np.int32)
+        yp = np.where(rng.random(500) < 0.6, yt, 3).astype(np.uint8)
+        x = rng.normal(size=(40, 3))
+        cases = [("accuracy", dict(y_true=yt, y_pred=yp)),
+                 ("f1", dict(y_true=yt, y_pred=yp, average="macro")),
+                 ("mse", dict(input=x, target=x.astype(np.float32))),
+                 ("emd", dict(x=x, y=x[::-1] * 2.0, metric="sqeuclidean"))]
+        for metric, kw in cases:
+            want = js.compute(metric, **kw)
+            del sent[:]
+            got = npz.compute(metric, **kw)
+            self.assertIn("application/x-npz", sent, metric)
+            self.assertEqual(got.value, want.value, metric)
+            self.assertEqual(got.params, want.params, metric)
+        job = npz.compute("f1", y_true=yt, y_pred=yp, average="micro", wait=False)
+        self.assertEqual(job.wait().value,
+                         js.compute("f1", y_true=yt, y_pred=yp, average="micro").value)
+        # Small, a list among the inputs, or recorded: JSON.
+        for kw in [dict(input=x[:2, :1], target=x[:2, :1]),
+                   dict(input=[1.0] * 20, target=x[:20, 0]),
+                   dict(input=x, target=x, record="py/npz-recorded")]:
+            del sent[:]
+            npz.compute("mse", **kw)
+            self.assertNotIn("application/x-npz", sent)
+        self.assertEqual(self.c.series.latest("py/npz-recorded").value, 0.0)
+        # A refusal names the member's input, as the JSON body's does.
+        with self.assertRaises(evald.ValidationError) as e:
+            npz.compute("accuracy", y_true=yt, y_pred=yp[:-1])
+        self.assertIn("y_pred", str(e.exception))
+        npz.close()
+        js.close()
+
     def test_record_and_series(self):
         r = self.c.compute("mse", input=[1.0], target=[3.0],
                            record={"series": "py/compute", "step": 7, "labels": {"model": "a+b"}})
