@@ -32,6 +32,12 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # diag TEXT: a TAP comment, for what a failure should show beyond its
 # description.
 diag() { echo "# $*"; }
+# free_port: a loopback port the kernel calls free (python3 asks it).
+# Another process may take it before the caller binds, so a server that
+# cannot bind is retried on a fresh one.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
 # Extra cleanup a test needs (other daemons, servers, a mount) goes in its
 # own function named by cleanup_hook.  It runs after the daemon started by

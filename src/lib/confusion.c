@@ -93,6 +93,30 @@ static int labels_dtype_ok(const evald_labels *l)
 	       l->dtype == EVALD_U8 || l->dtype == EVALD_BOOL;
 }
 
+/* Bytes per label; bool is a byte of 0 or 1, as uint8 labels are. */
+static int labels_width(const evald_labels *l)
+{
+	return l->dtype == EVALD_I64 ? 8 : l->dtype == EVALD_I32 ? 4 : 1;
+}
+
+/* Two label inputs a pass reads side by side: label dtypes, one label
+ * per sample each.  0, or the error. */
+static int check_pair(const evald_labels *y_true, const evald_labels *y_pred,
+		      evald_err *err)
+{
+	if (!labels_dtype_ok(y_true) || !labels_dtype_ok(y_pred))
+		return evald_fail(err, EVALD_EINVAL, labels_dtype_ok(y_true),
+				  "integer labels must be int64, int32, "
+				  "uint8 or bool");
+	if (y_true->size != y_pred->size)
+		return evald_fail(err, EVALD_ESHAPE, 1,
+				  "y_pred has %lld elements and y_true %lld; "
+				  "they must hold one label per sample each",
+				  (long long)y_pred->size,
+				  (long long)y_true->size);
+	return 0;
+}
+
 /* memcpy: the labels may sit at any alignment in a request body. */
 static inline int64_t ld_i64(const unsigned char *b)
 {
@@ -205,26 +229,17 @@ int evald_labels_same(const evald_labels *a, const evald_labels *b,
 {
 	const unsigned char *x = a->data, *y = b->data;
 	int64_t n = a->size, same = 0;
+	int rc = check_pair(a, b, err);
 
-	if (!labels_dtype_ok(a) || !labels_dtype_ok(b))
-		return evald_fail(err, EVALD_EINVAL, labels_dtype_ok(a),
-				  "integer labels must be int64, int32, "
-				  "uint8 or bool");
-	if (a->size != b->size)
-		return evald_fail(err, EVALD_ESHAPE, 1,
-				  "y_pred has %lld elements and y_true %lld; "
-				  "they must hold one label per sample each",
-				  (long long)b->size, (long long)a->size);
-	/* Bool is a byte of 0 or 1, as uint8 labels are. */
-	int wa = a->dtype == EVALD_I64 ? 8 : a->dtype == EVALD_I32 ? 4 : 1;
-	int wb = b->dtype == EVALD_I64 ? 8 : b->dtype == EVALD_I32 ? 4 : 1;
+	if (rc)
+		return rc;
 #define XA64(i) ld_i64(x + (i)*8)
 #define XA32(i) ((int32_t)ld_i32(x + (i)*4))
 #define XA8(i)	x[i]
 #define YB64(i) ld_i64(y + (i)*8)
 #define YB32(i) ((int32_t)ld_i32(y + (i)*4))
 #define YB8(i)	y[i]
-	switch (wa * 16 + wb) {
+	switch (labels_width(a) * 16 + labels_width(b)) {
 	case 8 * 16 + 8: SAME_LOOP(int64_t, uint64_t, XA64, YB64); break;
 	case 8 * 16 + 4: SAME_LOOP(int64_t, uint64_t, XA64, YB32); break;
 	case 8 * 16 + 1: SAME_LOOP(int64_t, uint64_t, XA64, YB8); break;
@@ -275,11 +290,8 @@ static inline uint64_t block_cells(const evald_labels *l, int64_t from,
 				   int narrow32, int second,
 				   uint32_t *restrict cell)
 {
-	int64_t size = l->dtype == EVALD_I64   ? 8
-		       : l->dtype == EVALD_I32 ? 4
-					       : 1;
 	const unsigned char *restrict b =
-		(const unsigned char *)l->data + from * size;
+		(const unsigned char *)l->data + from * labels_width(l);
 	uint32_t m = (uint32_t)w;
 
 	if (l->dtype == EVALD_I64)
@@ -357,23 +369,15 @@ int evald_labels_joint(const evald_labels *y_true, const evald_labels *y_pred,
 		       int64_t lo, int64_t w, uint64_t *tally, evald_err *err)
 {
 	int64_t at, value;
-	int input, rc = 0;
+	int input, rc = check_pair(y_true, y_pred, err);
 
-	if (!labels_dtype_ok(y_true) || !labels_dtype_ok(y_pred))
-		return evald_fail(err, EVALD_EINVAL, labels_dtype_ok(y_true),
-				  "integer labels must be int64, int32, "
-				  "uint8 or bool");
+	if (rc)
+		return rc;
 	if (w < 1 || w * w > EVALD_JOINT_CELLS)
 		return evald_fail(err, EVALD_EINVAL, -1,
 				  "the joint counts take 1 to %d cells; w is "
 				  "%lld",
 				  EVALD_JOINT_CELLS, (long long)w);
-	if (y_true->size != y_pred->size)
-		return evald_fail(err, EVALD_ESHAPE, 1,
-				  "y_pred has %lld elements and y_true %lld; "
-				  "they must hold one label per sample each",
-				  (long long)y_pred->size,
-				  (long long)y_true->size);
 	uint64_t *two = calloc((size_t)(2 * w * w), sizeof *two);
 	if (!two)
 		return evald_fail(err, EVALD_ENOMEM, -1, "out of memory");

@@ -18,9 +18,6 @@ static inline void *evi_xalloc(int64_t n, size_t size)
 	return malloc(n ? (size_t)n * size : 1);
 }
 
-/* Copy the strict upper triangle of the C-order d x d matrix a onto the
- * lower one (upper_to_lower), or the lower onto the upper, in cache-sized
- * tiles. */
 /* The most threads evi_run_jobs starts; jobs past them run on the
  * calling thread (callers cap their job counts well below this). */
 #define EVI_MAX_JOBS 16
@@ -29,6 +26,9 @@ static inline void *evi_xalloc(int64_t n, size_t size)
  * the others on threads of their own (par.c); returns when all are done. */
 void evi_run_jobs(void *(*fn)(void *), void *jobs, size_t size, int n);
 
+/* Copy the strict upper triangle of the C-order d x d matrix a onto the
+ * lower one (upper_to_lower), or the lower onto the upper, in cache-sized
+ * tiles. */
 void evi_mirror(double *a, int64_t d, int upper_to_lower);
 
 /* Stable ascending argsort of n finite doubles into idx (a radix sort,

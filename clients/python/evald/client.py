@@ -1,6 +1,5 @@
 """The client: one connection to one evald, and the compute routes."""
 
-import io
 import json
 import os
 import struct
@@ -8,14 +7,12 @@ import urllib.parse
 import zlib
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-import numpy as np
-
 from ._http import Response, Transport
 from .jobs import Job, Progress
 from .records import Evaluation, Record, Result
 from .resources import Datasets, References, Series, Tallies, table_body
 from .streams import Stream, Streams
-from .tensors import encode_value, is_array_like, plain_value, to_numpy, wire_array
+from .tensors import encode_value, is_array_like, npy_header, plain_value, to_numpy, wire_array
 
 __all__ = ["Client", "DEFAULT_URL"]
 
@@ -271,9 +268,7 @@ def _npz_body(inputs: Mapping[str, Any], params: Mapping[str, Any],
         a = wire_array(to_numpy(v))
         if a.ndim == 0:
             return None
-        head = io.BytesIO()
-        np.lib.format.write_array_header_1_0(head, np.lib.format.header_data_from_array_1_0(a))
-        members.append((name + ".npy", [head.getvalue(), memoryview(a).cast("B")]))
+        members.append((name + ".npy", [npy_header(a), memoryview(a).cast("B")]))
         total += a.nbytes
     if total < least:
         return None
