@@ -16,6 +16,7 @@ runs ROUNDS rounds of, per metric:
   (upload, decode, count and score, answer);
 - evald.Client.compute (the tree's clients/python) on the arrays, which
   builds and sends a .npz itself: what a user's training script pays;
+  and the same with npz_min=None, the client's packed-JSON path;
 - the same .npz to a sink, a child process that reads the body into one
   buffer and answers at once: the upload's own time, the floor under any
   server;
@@ -255,8 +256,10 @@ def main():
             skl = {"accuracy": lambda: float(np.mean(yt == yp)),
                    "f1": lambda: f1v}
         client = evald.Client(url)
+        jclient = evald.Client(url, npz_min=None)  # the client's JSON path
         kwargs = {"accuracy": {}, "f1": {"average": "macro"}}
-        times = {m: {k: [] for k in ["evald", "npz", "client", "sink",
+        times = {m: {k: [] for k in ["evald", "npz", "client",
+                                     "client_json", "sink",
                                      "curl_npz",
                                      "curl_sink", "lib", "sklearn",
                                      "base_evald", "base_npz"]}
@@ -298,6 +301,10 @@ def main():
                 kv = client.compute(m, y_true=yt, y_pred=yp,
                                     **kwargs[m]).value
                 times[m]["client"].append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                jv = jclient.compute(m, y_true=yt, y_pred=yp,
+                                     **kwargs[m]).value
+                times[m]["client_json"].append(time.perf_counter() - t0)
                 cs, cv = post(url + "/v1/metrics/" + m + query[m],
                               bodies[m, "npz"], tmp)
                 times[m]["curl_npz"].append(cs)
@@ -306,7 +313,7 @@ def main():
                 t0 = time.perf_counter()
                 sv = skl[m]()
                 ss = time.perf_counter() - t0
-                for v in [ev, nv, kv, cv, libv[m]] + vals:
+                for v in [ev, nv, kv, jv, cv, libv[m]] + vals:
                     if abs(v - sv) > 1e-12 * abs(sv):
                         sys.exit("%s differs: %r vs sklearn %r" % (m, v, sv))
                 times[m]["evald"].append(es)
@@ -337,9 +344,12 @@ def main():
             lratio = med["sklearn"] / med["lib"]
             met &= ratio >= 5
             print("CLIENT %s: evald.Client.compute (clients/python: "
-                  "arrays in, a .npz built and sent) %.4f s (median); "
-                  "sklearn / client %.1fx" % (m, med["client"],
-                                             med["sklearn"] / med["client"]))
+                  "arrays in, a .npz built and sent) %.4f s (median), "
+                  "sklearn / client %.1fx; with npz_min=None (packed "
+                  "JSON) %.4f s, %.2fx"
+                  % (m, med["client"], med["sklearn"] / med["client"],
+                     med["client_json"],
+                     med["sklearn"] / med["client_json"]))
             for who, ev_, sk_ in [("http.client", "npz", "sink"),
                                   ("curl", "curl_npz", "curl_sink")]:
                 print("UPLOAD %s, %s: evald .npz %.4f s, the sink %.4f s "
@@ -362,6 +372,7 @@ def main():
     finally:
         if client:
             client.close()
+            jclient.close()
         if sink:
             sink.stdin.close()
             sink.wait()
